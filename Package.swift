@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+//
+// kvtrace: see how a transformer decodes with a key/value cache.
+//
+// Four targets, one data flow (see ../shared/ARCHITECTURE.md):
+//   TinyTransformer ──events──► KVTrace (the trace) ──► KVTraceRender ──► kvtrace (the CLI)
+// No package dependencies: only what the Swift toolchain ships.
+
+import PackageDescription
+
+let package = Package(
+  name: "kvtrace",
+  products: [
+    .library(name: "KVTrace", targets: ["KVTrace"]),
+    .library(name: "TinyTransformer", targets: ["TinyTransformer"]),
+    .library(name: "KVTraceRender", targets: ["KVTraceRender"]),
+    .executable(name: "kvtrace", targets: ["kvtrace"]),
+  ],
+  targets: [
+    // The trace: events, header, counters. Foundation only.
+    .target(name: "KVTrace"),
+    // The model: kernels, weights, tokenizer, attention, cache policies, decoding.
+    .target(name: "TinyTransformer", dependencies: ["KVTrace"]),
+    // Pure functions from a trace to lines of text.
+    .target(name: "KVTraceRender", dependencies: ["KVTrace"]),
+    // The command line: arguments, terminal, files, exit codes.
+    .executableTarget(
+      name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender"]),
+
+    .testTarget(name: "KVTraceTests", dependencies: ["KVTrace"]),
+    .testTarget(name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace"]),
+    .testTarget(
+      name: "KVTraceRenderTests", dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer"],
+      exclude: ["Snapshots"]),
+    .testTarget(name: "kvtraceTests", dependencies: ["kvtrace"]),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["kvtrace"], exclude: ["Snapshots"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
