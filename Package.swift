@@ -20,7 +20,10 @@ let package = Package(
     // The trace: events, header, counters. Foundation only.
     .target(name: "KVTrace"),
     // The model: kernels, weights, tokenizer, attention, cache policies, decoding.
-    .target(name: "TinyTransformer", dependencies: ["KVTrace"]),
+    // Links libm on Linux: `rounded()` and `squareRoot()` call into it there.
+    .target(
+      name: "TinyTransformer", dependencies: ["KVTrace"],
+      linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
     // Pure functions from a trace to lines of text.
     .target(name: "KVTraceRender", dependencies: ["KVTrace"]),
     // The command line: arguments, terminal, files, exit codes.

@@ -1,0 +1,54 @@
+/// The shape of a transformer: how many layers, heads and dimensions it has.
+///
+/// A trace carries the configuration of the model that produced it, so a renderer
+/// can draw the cache grid (one column per layer and KV head) and a reader can
+/// check the counters (bytes = 2 × layers × KV heads × head size × 4 × tokens)
+/// without the model itself.
+///
+/// `kvHeads` may be smaller than `heads`: that is grouped-query attention
+/// (GQA), and with `kvHeads == 1` multi-query attention (MQA). Each group of
+/// `heads / kvHeads` query heads reads the same cached key/value row, so the
+/// cache shrinks by that factor.
+public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
+  /// The number of transformer blocks; every block has its own K/V cache.
+  public var layers: Int
+  /// The number of query heads per layer.
+  public var heads: Int
+  /// The number of key/value heads per layer (divides `heads`).
+  public var kvHeads: Int
+  /// The width of the residual stream (`heads × headSize`).
+  public var dim: Int
+  /// The hidden width of the SwiGLU feed-forward block.
+  public var mlpDim: Int
+  /// The most positions a sequence may have (prompt plus generated tokens).
+  public var contextLength: Int
+  /// The number of distinct tokens the model reads and predicts.
+  public var vocabularySize: Int
+
+  /// Creates a configuration; ``TinyTransformer`` validates it before use.
+  public init(
+    layers: Int, heads: Int, kvHeads: Int, dim: Int, mlpDim: Int, contextLength: Int,
+    vocabularySize: Int
+  ) {
+    self.layers = layers
+    self.heads = heads
+    self.kvHeads = kvHeads
+    self.dim = dim
+    self.mlpDim = mlpDim
+    self.contextLength = contextLength
+    self.vocabularySize = vocabularySize
+  }
+
+  /// The width of one head's query, key and value vectors.
+  public var headSize: Int { heads > 0 ? dim / heads : 0 }
+  /// The width of one position's cached keys (or values) in one layer: `kvHeads × headSize`.
+  public var kvDim: Int { kvHeads * headSize }
+  /// How many query heads share one KV head.
+  public var queriesPerKVHead: Int { kvHeads > 0 ? heads / kvHeads : 0 }
+  /// The KV head that query head `head` reads.
+  public func kvHead(forQueryHead head: Int) -> Int {
+    queriesPerKVHead > 0 ? head / queriesPerKVHead : 0
+  }
+  /// Bytes one cached position costs across all layers: K and V, `Float32` each.
+  public var cacheBytesPerPosition: Int { 2 * layers * kvDim * MemoryLayout<Float>.size }
+}

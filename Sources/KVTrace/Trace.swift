@@ -1,0 +1,99 @@
+/// A recorded decoding: the header and every event, in order.
+///
+/// A trace is the single source of truth for every view of a run: the terminal
+/// renderers, the JSON export and replay all read this value and nothing else.
+/// It is an activation record for inspection, not the KV cache itself: the model
+/// reads its cache back; nothing reads a trace back into the model.
+public struct Trace: Sendable, Equatable {
+  /// What ran, on what input.
+  public var header: TraceHeader
+  /// Every event, in the order the model emitted it.
+  public var events: [TraceEvent]
+
+  /// Creates a trace.
+  public init(header: TraceHeader, events: [TraceEvent]) {
+    self.header = header
+    self.events = events
+  }
+
+  /// The events grouped by step, in step order.
+  public var steps: [StepRecord] {
+    var records: [StepRecord] = []
+    for event in events {
+      if case .stepBegan(let began) = event {
+        records.append(StepRecord(began: began))
+        continue
+      }
+      guard !records.isEmpty, records[records.count - 1].began.step == event.step else { continue }
+      records[records.count - 1].add(event)
+    }
+    return records
+  }
+
+  /// Every token of the sequence so far: the prompt, then each step's chosen token.
+  public var tokens: [TraceToken] {
+    var tokens = header.promptTokens
+    for case .token(let event) in events {
+      tokens.append(TraceToken(id: event.chosen.token, text: event.chosen.text))
+    }
+    return tokens
+  }
+
+  /// The tokens the run generated, in order.
+  public var generatedTokens: [TraceToken] {
+    Array(tokens.dropFirst(header.promptTokens.count))
+  }
+}
+
+/// The events of one step, sorted by kind.
+public struct StepRecord: Sendable, Equatable {
+  /// The step's start.
+  public var began: StepBegan
+  /// The rows events, one per (kind, layer, KV head).
+  public var rows: [RowsEvent] = []
+  /// The attention events, one per (kind, layer, head, query).
+  public var attention: [AttentionEvent] = []
+  /// The chosen token, if the step chose one.
+  public var token: TokenEvent?
+  /// The step's counters.
+  public var counters: StepCounters?
+
+  /// Creates a record holding only the step's start.
+  public init(began: StepBegan) { self.began = began }
+
+  /// Files an event of this step under its kind.
+  public mutating func add(_ event: TraceEvent) {
+    switch event {
+    case .stepBegan: break
+    case .rows(let rows): self.rows.append(rows)
+    case .attention(let attention): self.attention.append(attention)
+    case .token(let token): self.token = token
+    case .counters(let counters): self.counters = counters
+    }
+  }
+
+  /// The step index.
+  public var step: Int { began.step }
+
+  /// The rows of one layer and KV head.
+  public func rows(layer: Int, kvHead: Int, kind: AttentionKind = .self) -> RowsEvent? {
+    rows.first { $0.layer == layer && $0.kvHead == kvHead && $0.kind == kind }
+  }
+
+  /// Where `position`'s row came from in one layer and KV head at this step.
+  public func source(
+    of position: Int, layer: Int, kvHead: Int, kind: AttentionKind = .self
+  ) -> RowSource {
+    guard let rows = rows(layer: layer, kvHead: kvHead, kind: kind) else { return .notCached }
+    if rows.fresh.contains(position) { return .fresh }
+    if rows.reused.contains(position) { return .reused }
+    return .notCached
+  }
+
+  /// The attention of the newest query of this step for one layer and head.
+  public func newestAttention(
+    layer: Int, head: Int, kind: AttentionKind = .self
+  ) -> AttentionEvent? {
+    attention.last { $0.layer == layer && $0.head == head && $0.kind == kind }
+  }
+}

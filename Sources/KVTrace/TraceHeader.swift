@@ -1,0 +1,95 @@
+/// A cache policy as a trace records it.
+///
+/// A policy is *exact* when it gives the same tokens as decoding with no cache
+/// (up to float rounding), and *approximate* when it may not (a sliding window
+/// forgets rows; quantization changes them).
+public struct CachePolicyInfo: Sendable, Equatable, Hashable, Codable {
+  /// The name as given to `--cache`, e.g. `full`.
+  public var name: String
+  /// Whether the policy gives the same tokens as no cache.
+  public var exact: Bool
+  /// One sentence on what the policy keeps.
+  public var summary: String
+
+  /// Creates the description.
+  public init(name: String, exact: Bool, summary: String) {
+    self.name = name
+    self.exact = exact
+    self.summary = summary
+  }
+}
+
+/// A token of the prompt, with its id and text.
+public struct TraceToken: Sendable, Equatable, Hashable, Codable {
+  /// The token id.
+  public var id: Int
+  /// The text the token stands for, leading space included.
+  public var text: String
+
+  /// Creates the token.
+  public init(id: Int, text: String) {
+    self.id = id
+    self.text = text
+  }
+}
+
+/// How the next token is picked from the logits.
+public struct Sampling: Sendable, Equatable, Hashable, Codable {
+  /// 0 picks the most probable token (greedy); above 0 samples from softmax(logits / T).
+  public var temperature: Float
+  /// When above 0, sample only among the `topK` most probable tokens.
+  public var topK: Int
+
+  /// Greedy decoding: always the most probable token.
+  public static let greedy = Sampling(temperature: 0, topK: 0)
+
+  /// Creates a sampling rule.
+  public init(temperature: Float, topK: Int) {
+    self.temperature = temperature
+    self.topK = topK
+  }
+}
+
+/// Everything a renderer needs besides the events: what ran, on what input.
+public struct TraceHeader: Sendable, Equatable, Hashable, Codable {
+  /// The name of the file format.
+  public static let formatName = "kvtrace"
+  /// The version of the file format this library writes.
+  public static let currentVersion = 1
+
+  /// The model's shape.
+  public var model: ModelConfig
+  /// Where the weights came from, e.g. `random, seed 0` or a checkpoint file name.
+  public var weights: String
+  /// The cache policy.
+  public var policy: CachePolicyInfo
+  /// The seed of the weights and of sampling.
+  public var seed: UInt64
+  /// How tokens are picked.
+  public var sampling: Sampling
+  /// The prompt text.
+  public var prompt: String
+  /// The prompt's tokens.
+  public var promptTokens: [TraceToken]
+  /// How many decode steps follow the prefill.
+  public var decodeSteps: Int
+  /// What the trace records.
+  public var detail: TraceDetail
+
+  /// Creates a header.
+  public init(
+    model: ModelConfig, weights: String, policy: CachePolicyInfo, seed: UInt64,
+    sampling: Sampling, prompt: String, promptTokens: [TraceToken], decodeSteps: Int,
+    detail: TraceDetail
+  ) {
+    self.model = model
+    self.weights = weights
+    self.policy = policy
+    self.seed = seed
+    self.sampling = sampling
+    self.prompt = prompt
+    self.promptTokens = promptTokens
+    self.decodeSteps = decodeSteps
+    self.detail = detail
+  }
+}

@@ -1,0 +1,71 @@
+/// `exp`, `sin` and `cos` computed the same way on every platform.
+///
+/// The C library's `expf` and `cosf` may differ in the last bit between Linux and
+/// macOS, and one bit can flip a greedy choice or a printed digit. kvtrace
+/// promises the same trace everywhere, so it evaluates these few functions with
+/// plain `Double` arithmetic (which IEEE 754 makes identical everywhere) and
+/// rounds once to `Float`.
+enum DeterministicMath {
+  private static let ln2High = 0.693_147_180_369_123_816_49
+  private static let ln2Low = 1.908_214_929_270_587_700_02e-10
+  private static let halfPiParts = (
+    1.570_796_326_734_125_614_17, 6.077_100_506_303_965_976_60e-11,
+    2.022_266_248_795_950_732_40e-21
+  )
+
+  /// e^x, correct to about one unit in the last place of a `Float`.
+  static func exp(_ x: Double) -> Double {
+    if x.isNaN { return x }
+    if x > 709 { return .infinity }
+    if x < -745 { return 0 }
+    // x = n·ln2 + r with |r| ≤ ln2/2, so e^x = 2^n · e^r.
+    let n = (x / (ln2High + ln2Low)).rounded()
+    let r = (x - n * ln2High) - n * ln2Low
+    var term = 1.0
+    var sum = 1.0
+    for k in 1...13 {
+      term = term * r / Double(k)
+      sum += term
+    }
+    return scale(sum, by: Int(n))
+  }
+
+  /// Multiplies by 2^n exactly, in steps that never overflow the exponent.
+  private static func scale(_ value: Double, by n: Int) -> Double {
+    var result = value
+    var remaining = n
+    while remaining > 1000 {
+      result *= Double(sign: .plus, exponent: 1000, significand: 1)
+      remaining -= 1000
+    }
+    while remaining < -1000 {
+      result *= Double(sign: .plus, exponent: -1000, significand: 1)
+      remaining += 1000
+    }
+    return result * Double(sign: .plus, exponent: remaining, significand: 1)
+  }
+
+  /// (sin x, cos x), for the rotary position tables.
+  static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
+    // x = k·π/2 + r with |r| ≤ π/4 (three-part π/2 keeps r exact for large x).
+    let k = (x / (halfPiParts.0 + halfPiParts.1)).rounded()
+    let r = ((x - k * halfPiParts.0) - k * halfPiParts.1) - k * halfPiParts.2
+    let r2 = r * r
+    var sinSum = r
+    var cosSum = 1.0
+    var sinTerm = r
+    var cosTerm = 1.0
+    for i in 1...10 {
+      sinTerm = -sinTerm * r2 / Double((2 * i) * (2 * i + 1))
+      cosTerm = -cosTerm * r2 / Double((2 * i - 1) * (2 * i))
+      sinSum += sinTerm
+      cosSum += cosTerm
+    }
+    switch Int(k.truncatingRemainder(dividingBy: 4) + 4) % 4 {
+    case 0: return (sinSum, cosSum)
+    case 1: return (cosSum, -sinSum)
+    case 2: return (-sinSum, -cosSum)
+    default: return (-cosSum, sinSum)
+    }
+  }
+}

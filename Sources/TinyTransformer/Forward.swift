@@ -1,0 +1,101 @@
+import KVTrace
+
+/// What the forward pass needs to report attention: the step, and where to send events.
+struct AttentionReport {
+  var step: Int
+  var detail: TraceDetail
+  var events: [AttentionEvent] = []
+}
+
+extension TinyTransformer {
+  /// Runs one position through every layer, writing its fresh K/V rows into the cache.
+  ///
+  /// This is llama2.c's `forward` for one token: for each layer, normalize,
+  /// project q, k, v, rotate q and k by `position`, store k and v at
+  /// `cache[layer][position]`, attend over the rows `0...position` read back
+  /// from the cache, project the result and add it to the residual stream; then
+  /// the SwiGLU MLP. Leaves the final hidden state in `scratch.x`.
+  func forward(
+    token: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
+  ) {
+    let c = config
+    let w = weights
+    let kvDim = c.kvDim
+    (w.tokenEmbedding + token * c.dim).withMemoryRebound(to: Float.self, capacity: c.dim) {
+      s.x.update(from: $0, count: c.dim)  // [vocab, dim][token] -> x [dim]
+    }
+    for layer in 0..<c.layers {
+      Kernels.rmsnorm(s.xb, s.x, w.attentionNorm + layer * c.dim, n: c.dim)  // [dim] -> [dim]
+      let row = cache.rowOffset(layer: layer, position: position)
+      let key = cache.keys.baseAddress! + row  // [kvDim] slot in the cache
+      let value = cache.values.baseAddress! + row  // [kvDim] slot in the cache
+      Kernels.matmul(s.q, s.xb, w.wq + layer * c.dim * c.dim, n: c.dim, d: c.dim)  // [dim]
+      Kernels.matmul(key, s.xb, w.wk + layer * kvDim * c.dim, n: c.dim, d: kvDim)  // [kvDim]
+      Kernels.matmul(value, s.xb, w.wv + layer * kvDim * c.dim, n: c.dim, d: kvDim)  // [kvDim]
+      Kernels.rope(s.q, count: c.dim, position: position, table: rotary)  // [dim]
+      Kernels.rope(key, count: kvDim, position: position, table: rotary)  // rotate, then store
+      cache.markWritten(layer: layer, position: position, step: report?.step ?? 0)
+
+      attend(layer: layer, position: position, cache: cache, scratch: s, report: &report)
+
+      Kernels.matmul(s.xb2, s.xb, w.wo + layer * c.dim * c.dim, n: c.dim, d: c.dim)  // [dim]
+      Kernels.add(s.x, s.xb2, n: c.dim)  // residual
+      Kernels.rmsnorm(s.xb, s.x, w.mlpNorm + layer * c.dim, n: c.dim)  // [dim]
+      let mlp = layer * c.mlpDim * c.dim
+      Kernels.matmul(s.gate, s.xb, w.w1 + mlp, n: c.dim, d: c.mlpDim)  // [dim] -> [mlpDim]
+      Kernels.matmul(s.up, s.xb, w.w3 + mlp, n: c.dim, d: c.mlpDim)  // [dim] -> [mlpDim]
+      Kernels.swiglu(s.gate, s.up, n: c.mlpDim)  // [mlpDim]
+      Kernels.matmul(s.xb2, s.gate, w.w2 + mlp, n: c.mlpDim, d: c.dim)  // [mlpDim] -> [dim]
+      Kernels.add(s.x, s.xb2, n: c.dim)  // residual
+    }
+  }
+
+  /// Multi-head causal attention of the query at `position` over the cached rows.
+  ///
+  /// Query head `h` reads KV head `h / (heads / kvHeads)`: under grouped-query
+  /// attention several query heads share one cached row. Writes the heads'
+  /// outputs, side by side, into `scratch.xb` (`[heads, headSize]`).
+  func attend(
+    layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
+  ) {
+    let c = config
+    let headSize = c.headSize
+    let scale = 1 / Float(headSize).squareRoot()
+    let keys = cache.keys.baseAddress! + cache.rowOffset(layer: layer, position: 0)
+    let values = cache.values.baseAddress! + cache.rowOffset(layer: layer, position: 0)
+    for head in 0..<c.heads {
+      let kvHead = c.kvHead(forQueryHead: head)
+      let q = s.q + head * headSize  // [headSize]
+      for t in 0...position {  // scores [position + 1]
+        let k = keys + t * c.kvDim + kvHead * headSize  // [headSize], rotated when stored
+        var dot: Float = 0
+        for i in 0..<headSize { dot += q[i] * k[i] }
+        s.scores[t] = dot * scale
+      }
+      let full = report?.detail == .full
+      let scores = full ? Array(UnsafeBufferPointer(start: s.scores, count: position + 1)) : nil
+      Kernels.softmax(s.scores, n: position + 1)  // weights [position + 1]
+      let out = s.xb + head * headSize  // [headSize]
+      out.initialize(repeating: 0, count: headSize)
+      for t in 0...position {  // Σ_t weight_t · v_t
+        let v = values + t * c.kvDim + kvHead * headSize
+        let weight = s.scores[t]
+        for i in 0..<headSize { out[i] += weight * v[i] }
+      }
+      guard let step = report?.step else { continue }
+      let weights = full ? Array(UnsafeBufferPointer(start: s.scores, count: position + 1)) : nil
+      report?.events.append(
+        AttentionEvent(
+          step: step, layer: layer, head: head, kvHead: kvHead, query: position,
+          keys: PositionSet(0..<(position + 1)), scores: scores, weights: weights))
+    }
+  }
+
+  /// `logits = classifier · rmsnorm(x)` for the hidden state in `scratch.x`.
+  func logits(scratch s: Scratch) -> [Float] {
+    let c = config
+    Kernels.rmsnorm(s.xb, s.x, weights.finalNorm, n: c.dim)  // [dim]
+    Kernels.matmul(s.logits, s.xb, weights.classifier, n: c.dim, d: c.vocabularySize)  // [vocab]
+    return Array(UnsafeBufferPointer(start: s.logits, count: c.vocabularySize))
+  }
+}

@@ -1,0 +1,47 @@
+import KVTrace
+
+extension TinyTransformer {
+  /// The trace header for a run.
+  func header(
+    promptTokens: [Int], promptText: String, steps: Int, policy: CachePolicyInfo,
+    sampling: Sampling, detail: TraceDetail
+  ) -> TraceHeader {
+    TraceHeader(
+      model: config, weights: "random, seed \(seed)", policy: policy, seed: seed,
+      sampling: sampling, prompt: promptText,
+      promptTokens: promptTokens.map { TraceToken(id: $0, text: tokenizer.piece(of: $0)) },
+      decodeSteps: steps, detail: detail)
+  }
+
+  /// One rows event per (layer, KV head), read from the cache's own record of
+  /// which step wrote each row: written at this step → fresh; earlier → reused.
+  func rowsEvents(step: Int, length: Int, cache: KVCache) -> [RowsEvent] {
+    var events: [RowsEvent] = []
+    for layer in 0..<config.layers {
+      var fresh = PositionSet()
+      var reused = PositionSet()
+      for position in 0..<length {
+        guard let written = cache.step(wroteLayer: layer, position: position) else { continue }
+        if written == step { fresh.insert(position) } else { reused.insert(position) }
+      }
+      for kvHead in 0..<config.kvHeads {
+        events.append(
+          RowsEvent(step: step, layer: layer, kvHead: kvHead, fresh: fresh, reused: reused))
+      }
+    }
+    return events
+  }
+
+  /// The token event: the choice and the five most probable candidates.
+  func tokenEvent(_ step: Int, _ position: Int, _ chosen: Int, _ probabilities: [Float])
+    -> TokenEvent
+  {
+    func candidate(_ token: Int) -> TokenCandidate {
+      TokenCandidate(
+        token: token, text: tokenizer.piece(of: token), probability: probabilities[token])
+    }
+    return TokenEvent(
+      step: step, position: position, chosen: candidate(chosen),
+      candidates: Sampler.ranked(probabilities).prefix(5).map(candidate))
+  }
+}

@@ -1,0 +1,157 @@
+import KVTrace
+
+/// The result of decoding: the tokens chosen and, if asked for, each step's logits.
+public struct Generation: Sendable, Equatable {
+  /// The prompt's tokens.
+  public var promptTokens: [Int]
+  /// The tokens chosen, one per step (the prefill chooses the first).
+  public var tokens: [Int]
+  /// The logits of the newest position at each step, when collected.
+  public var logits: [[Float]]
+}
+
+/// Why a prompt cannot be decoded.
+public enum DecodeError: Error, Equatable, CustomStringConvertible {
+  /// The prompt has no tokens.
+  case emptyPrompt
+  /// The prompt and the decode steps need more positions than the model has.
+  case exceedsContext(promptTokens: Int, steps: Int, contextLength: Int)
+  /// A token id outside the vocabulary.
+  case tokenOutOfRange(token: Int, vocabularySize: Int)
+
+  /// One line: what is wrong and how to fix it.
+  public var description: String {
+    switch self {
+    case .emptyPrompt:
+      "the prompt is empty; give some text with --prompt \"...\""
+    case .exceedsContext(let prompt, let steps, let context):
+      "the prompt (\(prompt) tokens) plus \(steps) decode steps needs \(prompt + steps) "
+        + "positions but the context holds \(context); use a shorter prompt or "
+        + "--steps \(max(0, context - prompt))"
+    case .tokenOutOfRange(let token, let size):
+      "token \(token) is outside the vocabulary (0..<\(size))"
+    }
+  }
+}
+
+extension TinyTransformer {
+  /// Decodes `prompt` for `steps` decode steps after the prefill, reporting every
+  /// computation to `recorder`.
+  ///
+  /// Step 0 (the *prefill*) runs the prompt's positions and chooses the first
+  /// new token; each decode step then feeds the previous choice back at the next
+  /// position. What each step computes is up to `policy`: with ``FullCache`` a
+  /// decode step runs one position, with ``NoCache`` all of them.
+  ///
+  /// - Parameters:
+  ///   - prompt: The text to continue.
+  ///   - steps: How many decode steps follow the prefill.
+  ///   - policy: What the cache keeps.
+  ///   - sampling: Greedy (the default) or seeded sampling.
+  ///   - detail: What the trace records, if `recorder` records.
+  ///   - collectLogits: Whether to return every step's logits (the oracle needs them).
+  ///   - recorder: Receives the header and every event.
+  /// - Returns: The prompt's tokens, the chosen tokens and (optionally) logits.
+  /// - Throws: ``DecodeError`` for an empty prompt or one that does not fit.
+  public func generate(
+    prompt: String, steps: Int, policy: some CachePolicy = FullCache(),
+    sampling: Sampling = .greedy, collectLogits: Bool = false,
+    recorder: inout some TraceRecorder
+  ) throws(DecodeError) -> Generation {
+    let promptTokens = tokenizer.encode(prompt)
+    return try generate(
+      promptTokens: promptTokens, promptText: prompt, steps: steps, policy: policy,
+      sampling: sampling, collectLogits: collectLogits, recorder: &recorder)
+  }
+
+  /// Decodes already tokenized input; see ``generate(prompt:steps:policy:sampling:collectLogits:recorder:)``.
+  public func generate(
+    promptTokens: [Int], promptText: String? = nil, steps: Int,
+    policy: some CachePolicy = FullCache(), sampling: Sampling = .greedy,
+    collectLogits: Bool = false, recorder: inout some TraceRecorder
+  ) throws(DecodeError) -> Generation {
+    try check(promptTokens: promptTokens, steps: steps)
+    let cache = KVCache(config: config)
+    let scratch = Scratch(config: config)
+    var sampler = Sampler(sampling: sampling, seed: seed)
+    var tokens = promptTokens
+    var result = Generation(promptTokens: promptTokens, tokens: [], logits: [])
+    if recorder.isRecording {
+      recorder.begin(
+        header(
+          promptTokens: promptTokens, promptText: promptText ?? tokenizer.decode(promptTokens),
+          steps: steps, policy: policy.info, sampling: sampling, detail: recorder.detail))
+    }
+    for step in 0...steps {
+      let logits = run(
+        step: step, tokens: tokens, policy: policy, cache: cache, scratch: scratch,
+        recorder: &recorder)
+      let probabilities = sampler.probabilities(logits)
+      let next = sampler.choose(from: probabilities)
+      if recorder.isRecording {
+        recorder.record(.token(tokenEvent(step, tokens.count, next, probabilities)))
+      }
+      result.tokens.append(next)
+      if collectLogits { result.logits.append(logits) }
+      tokens.append(next)
+    }
+    return result
+  }
+
+  private func check(promptTokens: [Int], steps: Int) throws(DecodeError) {
+    guard !promptTokens.isEmpty else { throw .emptyPrompt }
+    guard steps >= 0, promptTokens.count + steps <= config.contextLength else {
+      throw .exceedsContext(
+        promptTokens: promptTokens.count, steps: steps, contextLength: config.contextLength)
+    }
+    if let bad = promptTokens.first(where: { !(0..<config.vocabularySize).contains($0) }) {
+      throw .tokenOutOfRange(token: bad, vocabularySize: config.vocabularySize)
+    }
+  }
+
+  /// Runs one step: the positions the policy asks for, then the logits of the newest.
+  private func run(
+    step: Int, tokens: [Int], policy: some CachePolicy, cache: KVCache, scratch: Scratch,
+    recorder: inout some TraceRecorder
+  ) -> [Float] {
+    let length = tokens.count
+    let positions = policy.positionsToCompute(sequenceLength: length, cache: cache)
+    let recording = recorder.isRecording
+    if recording {
+      let phase: Phase = step == 0 ? .prefill : .decode
+      recorder.record(
+        .stepBegan(StepBegan(step: step, phase: phase, queries: positions, sequenceLength: length)))
+    }
+    var report: AttentionReport? = recording ? AttentionReport(step: step, detail: recorder.detail) : nil
+    for position in positions {
+      forward(token: tokens[position], position: position, cache: cache, scratch: scratch, report: &report)
+      if var pending = report {
+        for event in pending.events { recorder.record(.attention(event)) }
+        pending.events.removeAll(keepingCapacity: true)
+        report = pending
+      }
+    }
+    let logits = logits(scratch: scratch)
+    // Read the truth from the cache before the policy trims it.
+    let rows = recording ? rowsEvents(step: step, length: length, cache: cache) : []
+    let evicted = policy.retain(in: cache, sequenceLength: length)
+    if recording {
+      var computed = 0
+      var reused = 0
+      for var event in rows {
+        event.evicted = PositionSet(evicted)
+        computed += event.fresh.count
+        reused += event.reused.count
+        recorder.record(.rows(event))
+      }
+      recorder.record(
+        .counters(
+          StepCounters(
+            step: step, rowsComputed: computed, rowsReused: reused,
+            flops: FLOPCount.step(positions: positions, config: config),
+            flopsWithoutCache: FLOPCount.step(positions: 0..<length, config: config),
+            cacheBytes: cache.bytesHeld)))
+    }
+    return logits
+  }
+}

@@ -1,0 +1,51 @@
+import KVTrace
+
+/// Why a model configuration cannot be built.
+public struct ModelConfigError: Error, Equatable, CustomStringConvertible {
+  /// What is wrong and how to fix it, in one line.
+  public var description: String
+}
+
+extension ModelConfig {
+  /// The demo model: 2 layers, 4 heads of size 8, small enough that every number fits
+  /// on a screen.
+  ///
+  /// - Parameter vocabularySize: The tokenizer's vocabulary size.
+  public static func demo(vocabularySize: Int) -> ModelConfig {
+    ModelConfig(
+      layers: 2, heads: 4, kvHeads: 4, dim: 32, mlpDim: 64, contextLength: 64,
+      vocabularySize: vocabularySize)
+  }
+
+  /// Checks that the shape describes a model that can run.
+  ///
+  /// - Throws: ``ModelConfigError`` naming the first problem and its fix.
+  public func validate() throws(ModelConfigError) {
+    func fail(_ message: String) -> ModelConfigError { ModelConfigError(description: message) }
+    let limits: [(String, Int, ClosedRange<Int>)] = [
+      ("layers", layers, 1...64), ("heads", heads, 1...64), ("kv-heads", kvHeads, 1...64),
+      ("dim", dim, 2...8192), ("mlp dim", mlpDim, 1...32768),
+      ("context length", contextLength, 1...32768), ("vocabulary size", vocabularySize, 1...1_000_000),
+    ]
+    for (name, value, range) in limits where !range.contains(value) {
+      throw fail("\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+    }
+    guard heads % kvHeads == 0 else {
+      throw fail(
+        "kv-heads (\(kvHeads)) must divide heads (\(heads)) so each KV head serves a whole "
+          + "group of query heads; try --kv-heads \(Self.largestDivisor(of: heads, atMost: kvHeads))")
+    }
+    guard dim % heads == 0 else {
+      throw fail("dim (\(dim)) must be a multiple of heads (\(heads)); try --dim \(heads * 8)")
+    }
+    guard headSize % 2 == 0 else {
+      throw fail(
+        "the head size dim / heads = \(headSize) must be even for rotary embeddings; "
+          + "try --dim \(heads * 8)")
+    }
+  }
+
+  private static func largestDivisor(of n: Int, atMost limit: Int) -> Int {
+    (1...max(1, min(n, limit))).last { n % $0 == 0 } ?? 1
+  }
+}

@@ -1,0 +1,118 @@
+import KVTrace
+
+/// The verdict of decoding the same prompt without a cache and with one.
+public struct OracleReport: Sendable {
+  /// The largest |Δlogit| the oracle accepts: float rounding, nothing more.
+  public static let tolerance: Float = 1e-4
+
+  /// The run with ``NoCache``: the reference.
+  public var reference: Trace
+  /// The run with the cache under test.
+  public var cached: Trace
+  /// The first step at which the chosen tokens differ, or `nil` if they never do.
+  public var firstDivergence: Int?
+  /// The largest absolute difference between the two runs' logits, over all steps.
+  public var maxLogitDifference: Float
+  /// Every way a run's rows broke its policy's accounting; empty when all is right.
+  public var accountingProblems: [String]
+
+  /// Whether the tokens agree at every step.
+  public var tokensMatch: Bool { firstDivergence == nil }
+  /// Whether the cache passed: same tokens, logits within tolerance, rows as promised.
+  public var passed: Bool {
+    tokensMatch && maxLogitDifference <= Self.tolerance && accountingProblems.isEmpty
+  }
+}
+
+/// Checks that caching changes nothing but the work done.
+///
+/// With greedy decoding, a correct KV cache gives the same tokens as recomputing
+/// everything, and logits equal up to float rounding. A difference is a bug: a
+/// wrong position offset, a mask, an index. The oracle also checks each run's
+/// row accounting against what its policy promises, using the events the model
+/// emitted, so the trace is tested along with the tokens.
+public enum Oracle {
+  /// Decodes `prompt` with ``NoCache`` and with `policy`, and compares.
+  ///
+  /// - Parameters:
+  ///   - model: The model to run twice.
+  ///   - promptTokens: The prompt, already tokenized.
+  ///   - promptText: The prompt's text for the trace headers.
+  ///   - steps: Decode steps after the prefill.
+  ///   - policy: The cache under test (``FullCache`` by default).
+  ///   - sampling: How tokens are chosen (both runs draw the same seeded stream).
+  ///   - detail: What the two traces record.
+  /// - Throws: ``DecodeError`` if the prompt cannot be decoded.
+  public static func check(
+    model: TinyTransformer, promptTokens: [Int], promptText: String? = nil, steps: Int,
+    policy: some CachePolicy = FullCache(), sampling: Sampling = .greedy,
+    detail: TraceDetail = .summary
+  ) throws(DecodeError) -> OracleReport {
+    var referenceLog = TraceLog(detail: detail)
+    var cachedLog = TraceLog(detail: detail)
+    let reference = try model.generate(
+      promptTokens: promptTokens, promptText: promptText, steps: steps, policy: NoCache(),
+      sampling: sampling, collectLogits: true, recorder: &referenceLog)
+    let cached = try model.generate(
+      promptTokens: promptTokens, promptText: promptText, steps: steps, policy: policy,
+      sampling: sampling, collectLogits: true, recorder: &cachedLog)
+    var maxDifference: Float = 0
+    for (a, b) in zip(reference.logits, cached.logits) {
+      for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
+    }
+    // Both logs began, so both traces exist.
+    guard let referenceTrace = referenceLog.trace, let cachedTrace = cachedLog.trace else {
+      throw .emptyPrompt
+    }
+    return OracleReport(
+      reference: referenceTrace, cached: cachedTrace,
+      firstDivergence: zip(reference.tokens, cached.tokens).enumerated().first { $1.0 != $1.1 }?.offset,
+      maxLogitDifference: maxDifference,
+      accountingProblems: accountingProblems(referenceTrace) + accountingProblems(cachedTrace))
+  }
+
+  /// The ways a trace's rows differ from what its policy promises.
+  ///
+  /// `none`: at every step all `n` rows of the sequence are fresh in every layer
+  /// and KV head. `full`: the prefill computes the prompt's rows; each decode step
+  /// computes exactly one new row per layer and KV head and reuses all earlier ones.
+  public static func accountingProblems(_ trace: Trace) -> [String] {
+    let config = trace.header.model
+    let policy = trace.header.policy.name
+    var problems: [String] = []
+    for record in trace.steps {
+      let n = record.began.sequenceLength
+      let expectedFresh: Range<Int>
+      switch policy {
+      case "none": expectedFresh = 0..<n
+      case "full": expectedFresh = record.step == 0 ? 0..<n : (n - 1)..<n
+      default: continue
+      }
+      let expectedReused = PositionSet(0..<expectedFresh.lowerBound)
+      var computed = 0
+      var reused = 0
+      for layer in 0..<config.layers {
+        for kvHead in 0..<config.kvHeads {
+          guard let rows = record.rows(layer: layer, kvHead: kvHead) else {
+            problems.append("\(policy) step \(record.step): no rows for layer \(layer) KV head \(kvHead)")
+            continue
+          }
+          if rows.fresh != PositionSet(expectedFresh) || rows.reused != expectedReused {
+            problems.append(
+              "\(policy) step \(record.step) layer \(layer) KV head \(kvHead): fresh "
+                + "\(Array(rows.fresh)) reused \(Array(rows.reused)), expected fresh "
+                + "\(Array(expectedFresh)) reused \(Array(expectedReused))")
+          }
+          computed += rows.fresh.count
+          reused += rows.reused.count
+        }
+      }
+      if let counters = record.counters,
+        counters.rowsComputed != computed || counters.rowsReused != reused
+      {
+        problems.append("\(policy) step \(record.step): counters disagree with the rows events")
+      }
+    }
+    return problems
+  }
+}

@@ -1,0 +1,80 @@
+import KVTrace
+
+/// A small decoder-only, Llama-style transformer that reports every attention it
+/// computes.
+///
+/// Per layer (pre-norm): `x += Wo · attention(RoPE(Wq·n), RoPE(Wk·n), Wv·n)` with
+/// `n = rmsnorm(x)`, then `x += W2 · (silu(W1·n) ⊙ W3·n)` with `n = rmsnorm(x)`.
+/// After the last layer, `logits = classifier · rmsnorm(x)`. Keys and values are
+/// computed for every position at every layer; the cache stores them so later
+/// steps need not compute them again.
+public struct TinyTransformer: Sendable {
+  /// The model's shape.
+  public let config: ModelConfig
+  /// The tokenizer that turns text into the model's tokens and back.
+  public let tokenizer: Tokenizer
+  /// The seed the weights were drawn from.
+  public let seed: UInt64
+  let weights: Weights
+  let rotary: RotaryTable
+
+  /// Builds a model with weights drawn from `SplitMix64(seed)`.
+  ///
+  /// - Parameters:
+  ///   - config: The shape; its vocabulary size must match the tokenizer's.
+  ///   - seed: The same seed gives the same weights, bit for bit, on every machine.
+  ///   - tokenizer: The tokenizer (the demo vocabulary by default).
+  /// - Throws: ``ModelConfigError`` if the shape cannot run.
+  public init(config: ModelConfig, seed: UInt64, tokenizer: Tokenizer = .demo)
+    throws(ModelConfigError)
+  {
+    try config.validate()
+    guard config.vocabularySize == tokenizer.vocabularySize else {
+      throw ModelConfigError(
+        description: "the model's vocabulary (\(config.vocabularySize)) must match the "
+          + "tokenizer's (\(tokenizer.vocabularySize))")
+    }
+    self.config = config
+    self.tokenizer = tokenizer
+    self.seed = seed
+    weights = Weights(config: config, seed: seed, rareTokens: 0..<Tokenizer.firstWordToken)
+    rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
+  }
+
+  /// The demo model: ``ModelConfig/demo(vocabularySize:)`` with the demo tokenizer.
+  public static func demo(seed: UInt64 = 0) -> TinyTransformer {
+    // The demo shape is valid by construction, so this cannot throw.
+    (try? TinyTransformer(
+      config: .demo(vocabularySize: Tokenizer.demo.vocabularySize), seed: seed))!
+  }
+
+  /// How many parameters the model has.
+  public var parameterCount: Int { weights.parameterCount }
+}
+
+/// Scratch buffers for one forward pass, allocated once and reused at every step.
+final class Scratch {
+  // A class: it owns raw buffers that must be freed exactly once.
+  let x: UnsafeMutablePointer<Float>  // [dim]      the residual stream
+  let xb: UnsafeMutablePointer<Float>  // [dim]     normalized input / attention output
+  let xb2: UnsafeMutablePointer<Float>  // [dim]    projection output
+  let q: UnsafeMutablePointer<Float>  // [dim]      queries of all heads
+  let gate: UnsafeMutablePointer<Float>  // [mlpDim]
+  let up: UnsafeMutablePointer<Float>  // [mlpDim]
+  let scores: UnsafeMutablePointer<Float>  // [contextLength] one head's scores
+  let logits: UnsafeMutablePointer<Float>  // [vocab]
+  private let buffers: [UnsafeMutablePointer<Float>]
+
+  init(config c: ModelConfig) {
+    let sizes = [c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.contextLength, c.vocabularySize]
+    buffers = sizes.map { size in
+      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: size)
+      buffer.initialize(repeating: 0, count: size)
+      return buffer
+    }
+    (x, xb, xb2, q) = (buffers[0], buffers[1], buffers[2], buffers[3])
+    (gate, up, scores, logits) = (buffers[4], buffers[5], buffers[6], buffers[7])
+  }
+
+  deinit { buffers.forEach { $0.deallocate() } }
+}
