@@ -28,7 +28,7 @@ public struct NoCache: CachePolicy {
   public var info: CachePolicyInfo {
     CachePolicyInfo(
       name: "none", exact: true,
-      summary: "no cache: every step recomputes K and V for every position")
+      summary: "every step recomputes K and V for every position")
   }
   /// All positions, every step.
   public func positionsToCompute(sequenceLength: Int, cache: KVCache) -> Range<Int> {
@@ -53,7 +53,7 @@ public struct FullCache: CachePolicy {
   public var info: CachePolicyInfo {
     CachePolicyInfo(
       name: "full", exact: true,
-      summary: "full cache: each row is computed once and reused at every later step")
+      summary: "each row is computed once and reused at every later step")
   }
   /// Only the positions the cache does not hold yet.
   public func positionsToCompute(sequenceLength: Int, cache: KVCache) -> Range<Int> {

@@ -1,8 +1,10 @@
-import KVTrace
-import TinyTransformer
+// kvtrace's entry point: read the world, run the command, write the results.
+// Everything between lives in `KVTraceCLI`, which is pure and tested directly.
 
-let model = TinyTransformer.demo(seed: 7)
-print("built", model.parameterCount)
-var log = TraceLog()
-let g = try model.generate(prompt: "The quick brown fox jumps over the lazy dog.", steps: 6, recorder: &log)
-print(g.tokens.map { model.tokenizer.label(of: $0) })
+let result = KVTraceCLI.run(
+  arguments: Array(CommandLine.arguments.dropFirst()),
+  environment: ProcessEnvironment.current,
+  stdoutIsTerminal: Platform.stdoutIsTerminal)
+Platform.write(result.output)
+Platform.write(result.error, toStandardError: true)
+Platform.exit(result.code.rawValue)

@@ -1,0 +1,173 @@
+import KVTrace
+
+/// Two runs of the same prompt side by side: usually no cache against a cache.
+///
+/// The table shows, step by step, the token each run chose and the work each
+/// did; the verdict says whether the cache changed anything but the work.
+public enum ComparisonRenderer {
+  /// What the oracle measured, for the verdict.
+  public struct Verdict: Sendable, Equatable {
+    /// The largest |Δlogit| over all steps.
+    public var maxLogitDifference: Float
+    /// The largest difference accepted as float rounding.
+    public var tolerance: Float
+    /// Row-accounting problems found in either run; empty when all is right.
+    public var accountingProblems: [String]
+
+    /// Creates a verdict.
+    public init(maxLogitDifference: Float, tolerance: Float, accountingProblems: [String]) {
+      self.maxLogitDifference = maxLogitDifference
+      self.tolerance = tolerance
+      self.accountingProblems = accountingProblems
+    }
+  }
+
+  /// The comparison text, ending in a newline.
+  ///
+  /// - Parameters:
+  ///   - left: The reference run (usually `--cache none`).
+  ///   - right: The run under test.
+  ///   - verdict: The oracle's measurements.
+  ///   - focus: The layer and head of the final-step grids.
+  ///   - style: Width, colors and glyphs.
+  public static func render(
+    _ left: Trace, _ right: Trace, verdict: Verdict, focus: RenderFocus, style: RenderStyle
+  ) -> String {
+    var lines = RunRenderer.header(right, style: style).prefix(2).map { $0 }
+    let l = left.header.policy.name
+    let r = right.header.policy.name
+    lines.append("compare  cache \(l) against cache \(r): same prompt, same seed, same weights")
+    lines.append("")
+    lines += table(left, right, style: style)
+    lines.append("")
+    lines += finalGrids(left, right, focus: focus, style: style)
+    lines.append("")
+    lines += verdictLines(left, right, verdict: verdict, style: style)
+    return lines.map { $0.trimmingTrailingSpaces() }.joined(separator: "\n") + "\n"
+  }
+
+  static func table(_ left: Trace, _ right: Trace, style: RenderStyle) -> [String] {
+    let l = left.header.policy.name
+    let r = right.header.policy.name
+    let columns = [5, 8, 12, 12, 9, 9, 10, 10]
+    func row(_ cells: [String]) -> String {
+      zip(cells, columns).enumerated().map { index, pair in
+        index < 2 || index == 2 || index == 3
+          ? TextLayout.padRight(pair.0, pair.1) : TextLayout.padLeft(pair.0, pair.1)
+      }.joined(separator: " ")
+    }
+    var lines = [
+      row(["step", "phase", "token (\(l))", "token (\(r))", "rows \(l)", "rows \(r)",
+        "FLOPs \(l)", "FLOPs \(r)"])
+    ]
+    let leftSteps = left.steps
+    let rightSteps = right.steps
+    for (a, b) in zip(leftSteps, rightSteps) {
+      let tokenA = a.token.map { TextLayout.label($0.chosen.text, unicode: style.unicode) } ?? ""
+      let tokenB = b.token.map { TextLayout.label($0.chosen.text, unicode: style.unicode) } ?? ""
+      let same = a.token?.chosen.token == b.token?.chosen.token
+      lines.append(
+        row([
+          "\(a.step)", a.began.phase.rawValue, TextLayout.truncate(tokenA, 12, unicode: style.unicode),
+          TextLayout.truncate(tokenB, 10, unicode: style.unicode)
+            + (same ? "" : " " + style.glyphs.cross),
+          "\(a.counters?.rowsComputed ?? 0)", "\(b.counters?.rowsComputed ?? 0)",
+          TextLayout.metric(a.counters?.flops ?? 0), TextLayout.metric(b.counters?.flops ?? 0),
+        ]))
+    }
+    return lines
+  }
+
+  /// The last step of each run, grids side by side (attention column left out).
+  static func finalGrids(
+    _ left: Trace, _ right: Trace, focus: RenderFocus, style: RenderStyle
+  ) -> [String] {
+    guard let a = left.steps.last, let b = right.steps.last else { return [] }
+    var narrow = style
+    narrow.width = style.width / 2 - 2
+    let gridA = CacheGrid.lines(a, in: left, focus: focus, style: narrow, showsAttention: false)
+    let gridB = CacheGrid.lines(b, in: right, focus: focus, style: narrow, showsAttention: false)
+    let widthA = gridA.map(TextLayout.width).max() ?? 0
+    let titleA = "last step, cache \(left.header.policy.name)"
+    var lines = [TextLayout.padRight(titleA, widthA + 4) + "last step, cache \(right.header.policy.name)"]
+    for index in 0..<max(gridA.count, gridB.count) {
+      let textA = index < gridA.count ? gridA[index] : ""
+      let textB = index < gridB.count ? gridB[index] : ""
+      lines.append(TextLayout.padRight(textA, widthA + 4) + textB)
+    }
+    return lines
+  }
+
+  static func verdictLines(
+    _ left: Trace, _ right: Trace, verdict: Verdict, style: RenderStyle
+  ) -> [String] {
+    let pairs = zip(left.steps.compactMap(\.token), right.steps.compactMap(\.token))
+    let total = left.steps.count
+    let divergence = pairs.first { $0.chosen.token != $1.chosen.token }?.0.step
+    let g = style.glyphs
+    let tokensOK = divergence == nil
+    let logitsOK = verdict.maxLogitDifference <= verdict.tolerance
+    let rowsOK = verdict.accountingProblems.isEmpty
+    func mark(_ ok: Bool) -> String {
+      ok ? Paint.ok.apply(g.check, style.color) : Paint.bad.apply(g.cross, style.color)
+    }
+    let rows = rowsOK ? rowRules(left) + "; " + rowRules(right) : verdict.accountingProblems[0]
+    var lines = [
+      "tokens   \(mark(tokensOK)) "
+        + (tokensOK ? "identical at all \(total) steps" : "first differ at step \(divergence ?? 0)"),
+      "logits   \(mark(logitsOK)) max |\(style.unicode ? "Δ" : "d")logit| = "
+        + scientific(verdict.maxLogitDifference) + " (tolerance " + scientific(verdict.tolerance) + ")",
+    ]
+    lines += TextLayout.wrap("rows     \(mark(rowsOK)) " + rows, width: style.width, indent: "           ")
+    let saved = work(left) - work(right)
+    if saved > 0 {
+      lines.append(
+        "work     cache \(right.header.policy.name) did \(TextLayout.metric(work(right))) FLOPs, "
+          + "cache \(left.header.policy.name) \(TextLayout.metric(work(left)))")
+    }
+    let pass = tokensOK && logitsOK && rowsOK
+    lines.append(
+      pass
+        ? Paint.ok.apply("PASS", style.color) + ": the cache changed the work, not the result."
+        : Paint.bad.apply("FAIL", style.color) + ": the runs differ; a correct cache changes only the work.")
+    return lines
+  }
+
+  private static func rowRules(_ trace: Trace) -> String {
+    switch trace.header.policy.name {
+    case "none": "none recomputed every row at every step"
+    case "full": "full computed one new row per layer and KV head per decode step"
+    default: "\(trace.header.policy.name) kept its accounting"
+    }
+  }
+
+  private static func work(_ trace: Trace) -> Int {
+    trace.events.reduce(0) { sum, event in
+      if case .counters(let c) = event { sum + c.flops } else { sum }
+    }
+  }
+
+  /// `3.1e-06`, `0`: a compact float for differences.
+  static func scientific(_ value: Float) -> String {
+    guard value != 0 else { return "0" }
+    var exponent = 0
+    var mantissa = Double(value)
+    while abs(mantissa) < 1 {
+      mantissa *= 10
+      exponent -= 1
+    }
+    while abs(mantissa) >= 10 {
+      mantissa /= 10
+      exponent += 1
+    }
+    var text = TextLayout.fixed(mantissa, 1)
+    if text.hasPrefix("10.") || text.hasPrefix("-10.") {  // 9.96 rounds up to 10.0
+      mantissa /= 10
+      exponent += 1
+      text = TextLayout.fixed(mantissa, 1)
+    }
+    let sign = exponent < 0 ? "-" : "+"
+    let digits = abs(exponent) < 10 ? "0\(abs(exponent))" : "\(abs(exponent))"
+    return text + "e" + sign + digits
+  }
+}

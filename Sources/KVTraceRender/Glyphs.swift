@@ -1,0 +1,66 @@
+import KVTrace
+
+/// The characters a renderer draws with; `--ascii` swaps in a pure-ASCII set.
+///
+/// Fresh, reused and not-cached rows differ by glyph as well as by color, so the
+/// picture survives a black-and-white terminal and a text file.
+struct Glyphs: Sendable {
+  var fresh: String
+  var reused: String
+  var notCached: String
+  var rule: String
+  var ellipsis: String
+  var arrow: String
+  var times: String
+  var eighths: [String]  // partial bar blocks, 1/8 to 8/8
+  var check: String
+  var cross: String
+
+  static let unicode = Glyphs(
+    fresh: "■", reused: "□", notCached: "·", rule: "━", ellipsis: "⋮", arrow: "→", times: "×",
+    eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"], check: "✓", cross: "✗")
+
+  static let ascii = Glyphs(
+    fresh: "#", reused: "o", notCached: ".", rule: "=", ellipsis: ":", arrow: "->", times: "x",
+    eighths: ["", "", "", "#", "#", "#", "#", "#"], check: "ok", cross: "FAIL")
+
+  func mark(_ source: RowSource) -> String {
+    switch source {
+    case .fresh: fresh
+    case .reused: reused
+    case .notCached: notCached
+    }
+  }
+}
+
+/// ANSI SGR colors, applied only when the style allows color.
+enum Paint {
+  case fresh, reused, notCached, bar, dim, bold, ok, bad
+
+  private var code: String {
+    switch self {
+    case .fresh: "32"  // green
+    case .reused: "36"  // cyan
+    case .notCached: "2"  // faint
+    case .bar: "33"  // yellow
+    case .dim: "2"
+    case .bold: "1"
+    case .ok: "32;1"
+    case .bad: "31;1"
+    }
+  }
+
+  /// `text` wrapped in this color when `mode` allows color.
+  func apply(_ text: String, _ mode: ColorMode) -> String {
+    guard mode != .none, !text.isEmpty else { return text }
+    return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+  }
+
+  static func forSource(_ source: RowSource) -> Paint {
+    switch source {
+    case .fresh: .fresh
+    case .reused: .reused
+    case .notCached: .notCached
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import KVTrace
+
+/// The plain rendering of a whole run: a header, then every step's grid and summary.
+///
+/// This is what `kvtrace run` prints, and what `kvtrace replay` prints for the
+/// same trace: the output depends on the trace and the style only.
+public enum RunRenderer {
+  /// The full text, ending in a newline.
+  ///
+  /// - Parameters:
+  ///   - trace: The trace to draw.
+  ///   - focus: The layer and head whose attention is drawn.
+  ///   - style: Width, colors and glyphs.
+  public static func render(_ trace: Trace, focus: RenderFocus, style: RenderStyle) -> String {
+    var lines = header(trace, style: style)
+    var previous: StepRecord?
+    for record in trace.steps {
+      lines.append("")
+      lines.append(rule(for: record, style: style))
+      lines += CacheGrid.lines(record, in: trace, focus: focus, style: style)
+      lines += StepSummary.lines(record, previous: previous, in: trace, style: style)
+      previous = record
+    }
+    lines.append("")
+    lines += totals(trace, style: style)
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// What ran: model, weights, cache policy, prompt, and the legend.
+  public static func header(_ trace: Trace, style: RenderStyle) -> [String] {
+    let h = trace.header
+    let m = h.model
+    let g = style.glyphs
+    let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
+    var lines = [
+      Paint.bold.apply("kvtrace: a tiny transformer decoding with a KV cache", style.color),
+      "model    decoder-only, \(m.layers) layers \(g.times) \(heads), head size "
+        + "\(m.headSize), dim \(m.dim), MLP \(m.mlpDim), context \(m.contextLength)",
+    ]
+    if h.weights.hasPrefix("random") {
+      lines += [
+        "weights  \(h.weights): the words are arbitrary, but every row below was really",
+        "         computed, or really read back from the cache",
+      ]
+    } else {
+      lines.append("weights  \(h.weights)")
+    }
+    lines += TextLayout.wrap(
+      "cache    \(h.policy.name) (\(h.policy.exact ? "exact" : "approximate")): \(h.policy.summary)",
+      width: style.width, indent: "         ")
+    let prompt = TextLayout.display("\"\(h.prompt)\"", unicode: style.unicode)
+    lines += TextLayout.wrap("prompt   " + prompt, width: style.width, indent: "         ")
+    let labels = h.promptTokens.map { TextLayout.label($0.text, unicode: style.unicode) }
+    lines += TextLayout.wrap(
+      "tokens   \(labels.count): " + labels.joined(separator: " | "), width: style.width,
+      indent: "         ")
+    lines.append(
+      "steps    a prefill, then \(h.decodeSteps) decode \(h.decodeSteps == 1 ? "step" : "steps"), "
+        + "each feeding the last chosen token back in")
+    lines.append(
+      "legend   " + Paint.fresh.apply(g.fresh, style.color) + " fresh: K and V computed at this step   "
+        + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache")
+    lines.append(
+      "         " + Paint.notCached.apply(g.notCached, style.color)
+        + " not cached   (a column per layer and KV head; a row per position)")
+    return lines.map { $0.trimmingTrailingSpaces() }
+  }
+
+  /// The rule that opens a step: `━━ step 1 · decode · position 10 ━━━━`.
+  static func rule(for record: StepRecord, style: RenderStyle) -> String {
+    let q = record.began.queries
+    let what = q.count == 1 ? "position \(q.lowerBound)" : "positions \(q.lowerBound)-\(q.upperBound - 1)"
+    let dot = style.unicode ? "·" : "-"
+    let title = " step \(record.step) \(dot) \(record.began.phase.rawValue) \(dot) \(what) "
+    let left = String(repeating: style.glyphs.rule, count: 2)
+    let right = String(repeating: style.glyphs.rule, count: max(2, style.width - 2 - title.count))
+    return Paint.bold.apply(left + title + right, style.color)
+  }
+
+  /// The run's totals and its text.
+  public static func totals(_ trace: Trace, style: RenderStyle) -> [String] {
+    var computed = 0
+    var reused = 0
+    var flops = 0
+    var flopsWithoutCache = 0
+    for case .counters(let c) in trace.events {
+      computed += c.rowsComputed
+      reused += c.rowsReused
+      flops += c.flops
+      flopsWithoutCache += c.flopsWithoutCache
+    }
+    let text = trace.tokens.map(\.text).joined()
+    var lines = [
+      Paint.bold.apply(String(repeating: style.glyphs.rule, count: 2) + " done", style.color)
+    ]
+    lines += TextLayout.wrap(
+      "text     " + TextLayout.display(flatten(text), unicode: style.unicode), width: style.width,
+      indent: "         ")
+    lines.append("rows     computed \(computed), reused \(reused)")
+    var cost = "FLOPs    \(TextLayout.metric(flops))"
+    if flopsWithoutCache > flops, flops > 0 {
+      cost += "; without a cache \(TextLayout.metric(flopsWithoutCache)) ("
+        + TextLayout.fixed(Double(flopsWithoutCache) / Double(flops), 2) + "\(style.glyphs.times))"
+    }
+    lines.append(cost)
+    return lines
+  }
+
+  private static func flatten(_ text: String) -> String {
+    String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+  }
+}

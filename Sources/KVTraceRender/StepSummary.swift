@@ -1,0 +1,103 @@
+import KVTrace
+
+/// A step told in words and numbers: what was computed, what was reused, what it cost.
+///
+/// The first sentence is the lesson of the step. With a full cache a decode step
+/// computes one new K/V row per layer and KV head and reuses every earlier row;
+/// without one it recomputes rows that earlier steps had already computed.
+public enum StepSummary {
+  /// The summary lines of `record`.
+  ///
+  /// - Parameters:
+  ///   - record: The step.
+  ///   - previous: The step before it, if any (to tell new positions from old ones).
+  ///   - trace: The trace, for the config and token texts.
+  ///   - style: Glyphs and colors.
+  public static func lines(
+    _ record: StepRecord, previous: StepRecord?, in trace: Trace, style: RenderStyle
+  ) -> [String] {
+    var lines = TextLayout.wrap(
+      sentence(record, previous: previous, in: trace, style: style), width: style.width)
+    if let counters = record.counters {
+      lines += TextLayout.wrap(cost(counters, record: record, style: style), width: style.width, indent: "  ")
+    }
+    if let token = record.token {
+      lines += TextLayout.wrap(choice(token, style: style), width: style.width, indent: "  ")
+    }
+    return lines
+  }
+
+  /// "step 3 (decode): computed 8 new K/V rows for 'jumps' (1 position × 2 layers ×
+  /// 4 KV heads) and reused 96 from the cache; without a cache it would compute all 104."
+  public static func sentence(
+    _ record: StepRecord, previous: StepRecord?, in trace: Trace, style: RenderStyle
+  ) -> String {
+    let config = trace.header.model
+    let n = record.began.sequenceLength
+    let newPositions = n - (previous?.began.sequenceLength ?? 0)
+    let computed = record.counters?.rowsComputed ?? record.rows.reduce(0) { $0 + $1.fresh.count }
+    let reused = record.counters?.rowsReused ?? record.rows.reduce(0) { $0 + $1.reused.count }
+    let perPosition = config.layers * config.kvHeads
+    let positions = perPosition > 0 ? computed / perPosition : 0
+    let x = style.glyphs.times
+    let tokens = trace.tokens
+    let newest = n > 0 && n - 1 < tokens.count ? tokens[n - 1].text : ""
+    let shape =
+      "(\(count(positions, "position")) \(x) \(count(config.layers, "layer")) \(x) "
+      + "\(count(config.kvHeads, "KV head")))"
+    var text = "step \(record.step) (\(record.began.phase.rawValue)): "
+    switch record.began.phase {
+    case .decode where positions == newPositions:
+      text += "computed \(count(computed, "new K/V row")) for "
+        + TextLayout.quoted(newest, unicode: style.unicode) + " \(shape) and reused \(reused) "
+        + "from the cache; without a cache it would compute all \(n * perPosition)."
+    case .decode:
+      let recomputed = (positions - newPositions) * perPosition
+      text += "computed \(count(computed, "K/V row")) \(shape), \(recomputed) of them again "
+        + "although an earlier step had computed them, because nothing was cached; "
+        + "reused \(reused)."
+    default:
+      text += "computed \(count(computed, "K/V row")) \(shape): every prompt token passes "
+        + "through every layer. "
+        + (reused == 0 ? "The cache started empty." : "Reused \(reused) from the cache.")
+    }
+    if let attention = record.attention.last {
+      text += " The newest query read \(count(attention.keys.count, "key"))."
+    }
+    return text
+  }
+
+  private static func count(_ n: Int, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
+  }
+
+  /// "FLOPs 104.6 k; without a cache 528.3 k (5.05× more) · cache holds 5.5 KiB"
+  static func cost(_ c: StepCounters, record: StepRecord, style: RenderStyle) -> String {
+    var text = "work: \(TextLayout.metric(c.flops)) FLOPs"
+    if c.flopsWithoutCache > c.flops, c.flops > 0 {
+      let ratio = Double(c.flopsWithoutCache) / Double(c.flops)
+      text += " (without a cache \(TextLayout.metric(c.flopsWithoutCache)): "
+      text += "\(TextLayout.fixed(ratio, 2))\(style.glyphs.times) more)"
+    } else {
+      text += ", as many as without a cache"
+    }
+    text += "; the cache holds \(TextLayout.bytes(c.cacheBytes))"
+    return text
+  }
+
+  /// "next token 'sit' (p 0.04); runners-up 'game' 0.03, …"
+  static func choice(_ token: TokenEvent, style: RenderStyle) -> String {
+    let chosen = TextLayout.quoted(token.chosen.text, unicode: style.unicode)
+    var text = "next: \(chosen) at position \(token.position) (p "
+    text += TextLayout.fixed(Double(token.chosen.probability), 2) + ")"
+    let others = token.candidates.filter { $0.token != token.chosen.token }.prefix(3)
+    if !others.isEmpty {
+      text += "; runners-up "
+      text += others.map {
+        TextLayout.quoted($0.text, unicode: style.unicode) + " "
+          + TextLayout.fixed(Double($0.probability), 2)
+      }.joined(separator: ", ")
+    }
+    return text
+  }
+}

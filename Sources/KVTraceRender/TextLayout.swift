@@ -1,0 +1,136 @@
+import KVTrace
+
+/// Small text helpers: padding, truncation, numbers, token labels.
+///
+/// Numbers are formatted with integer arithmetic, never the C library, so the
+/// output is the same bytes on every platform.
+enum TextLayout {
+  /// The number of terminal columns `text` occupies (one per Unicode scalar,
+  /// escape sequences excluded).
+  static func width(_ text: String) -> Int {
+    var width = 0
+    var inEscape = false
+    for scalar in text.unicodeScalars {
+      if inEscape {
+        if scalar == "m" { inEscape = false }
+      } else if scalar == "\u{1B}" {
+        inEscape = true
+      } else if scalar.properties.generalCategory != .nonspacingMark {
+        width += 1
+      }
+    }
+    return width
+  }
+
+  /// `text` padded with spaces on the right to `width` columns.
+  static func padRight(_ text: String, _ width: Int) -> String {
+    text + String(repeating: " ", count: max(0, width - Self.width(text)))
+  }
+
+  /// `text` padded with spaces on the left to `width` columns.
+  static func padLeft(_ text: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - Self.width(text))) + text
+  }
+
+  /// `text` cut to at most `width` columns, ending in `…` (or `~`) when cut.
+  static func truncate(_ text: String, _ width: Int, unicode: Bool) -> String {
+    guard self.width(text) > width else { return text }
+    return String(text.unicodeScalars.prefix(max(0, width - 1)).map(Character.init))
+      + (unicode ? "…" : "~")
+  }
+
+  /// `text` broken into lines of at most `width` columns at spaces; lines after
+  /// the first start with `indent`.
+  static func wrap(_ text: String, width: Int, indent: String = "") -> [String] {
+    var lines: [String] = []
+    var line = ""
+    var lineHasWord = false
+    // Empty pieces keep runs of spaces ("cache    full") where no break falls.
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      if word.isEmpty && !lineHasWord && !lines.isEmpty { continue }
+      let candidate = line.isEmpty && lines.isEmpty ? String(word) : line + " " + word
+      if Self.width(candidate) > width, lineHasWord, !word.isEmpty {
+        lines.append(line.trimmingTrailingSpaces())
+        line = indent + word
+      } else {
+        line = !lineHasWord && !lines.isEmpty ? indent + word : candidate
+      }
+      lineHasWord = lineHasWord || !word.isEmpty || line != indent
+      if line == indent { lineHasWord = false }
+    }
+    if !line.trimmingTrailingSpaces().isEmpty { lines.append(line.trimmingTrailingSpaces()) }
+    return lines
+  }
+
+  /// Free text made safe for the style: with `unicode == false`, every non-ASCII
+  /// scalar becomes `<U+XXXX>`.
+  static func display(_ text: String, unicode: Bool) -> String {
+    guard !unicode else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+      if scalar.isASCII { out.unicodeScalars.append(scalar) } else { out += "<U+" + hex(scalar.value, 4) + ">" }
+    }
+    return out
+  }
+
+  /// `value` with `digits` decimals, rounded half away from zero.
+  static func fixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = Int64((abs(value) * scale).rounded())
+    let sign = value < 0 && scaled != 0 ? "-" : ""
+    let whole = scaled / Int64(scale)
+    guard digits > 0 else { return "\(sign)\(whole)" }
+    let fraction = String(scaled % Int64(scale))
+    return "\(sign)\(whole)." + String(repeating: "0", count: digits - fraction.count) + fraction
+  }
+
+  /// A count with a metric suffix: `950`, `484.5 k`, `1.25 M`, `3.10 G`.
+  static func metric(_ value: Int) -> String {
+    let v = Double(value)
+    if v < 1_000 { return "\(value)" }
+    if v < 1_000_000 { return fixed(v / 1_000, 1) + " k" }
+    if v < 1_000_000_000 { return fixed(v / 1_000_000, 2) + " M" }
+    return fixed(v / 1_000_000_000, 2) + " G"
+  }
+
+  /// A byte count in binary units: `512 B`, `5.0 KiB`, `1.50 MiB`.
+  static func bytes(_ value: Int) -> String {
+    let v = Double(value)
+    if v < 1024 { return "\(value) B" }
+    if v < 1024 * 1024 { return fixed(v / 1024, 1) + " KiB" }
+    return fixed(v / (1024 * 1024), 2) + " MiB"
+  }
+
+  /// A short on-screen label for a token's text: no leading space, visible
+  /// whitespace, and with `unicode == false` pure ASCII.
+  static func label(_ text: String, unicode: Bool) -> String {
+    var body = Substring(text)
+    if body.count > 1, body.first == " " { body = body.dropFirst() }
+    var out = ""
+    for scalar in body.unicodeScalars {
+      switch scalar {
+      case " ": out += unicode ? "␣" : "_"
+      case "\n": out += unicode ? "↵" : "\\n"
+      case "\t": out += unicode ? "⇥" : "\\t"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        out += "<0x" + hex(scalar.value, 2) + ">"
+      case _ where !unicode && !scalar.isASCII:
+        out += "<U+" + hex(scalar.value, 4) + ">"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out.isEmpty ? (unicode ? "∅" : "<empty>") : out
+  }
+
+  /// The text quoted for a sentence: `'quick'`.
+  static func quoted(_ text: String, unicode: Bool) -> String {
+    "'" + label(text, unicode: unicode) + "'"
+  }
+
+  private static func hex(_ value: UInt32, _ digits: Int) -> String {
+    let text = String(value, radix: 16, uppercase: true)
+    return String(repeating: "0", count: max(0, digits - text.count)) + text
+  }
+}

@@ -1,0 +1,83 @@
+import KVTrace
+import KVTraceRender
+import TinyTransformer
+
+/// The options of `run` and `compare`, decoded and checked.
+struct RunOptions: Sendable {
+  var config: ModelConfig
+  var seed: UInt64
+  var prompt: String
+  var steps: Int
+  var policy: any CachePolicy
+  var sampling: Sampling
+  var focus: RenderFocus
+  var detail: TraceDetail
+  var style: RenderStyle
+
+  /// Decodes `arguments`; every bad value becomes a `UsageError` naming its fix.
+  init(
+    _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
+  ) throws(UsageError) {
+    let vocabulary = Tokenizer.demo.vocabularySize
+    let layers = try arguments.int("layers", default: 2, range: 1...16)
+    let heads = try arguments.int("heads", default: 4, range: 1...32)
+    let kvHeads = try arguments.int("kv-heads", default: heads, range: 1...32)
+    let dim = try arguments.int("dim", default: heads * 8, range: 2...1024)
+    config = ModelConfig(
+      layers: layers, heads: heads, kvHeads: kvHeads, dim: dim, mlpDim: 2 * dim,
+      contextLength: 64, vocabularySize: vocabulary)
+    do {
+      try config.validate()
+    } catch {
+      throw UsageError(error.description, fix: "see 'kvtrace run --help'")
+    }
+    seed = UInt64(try arguments.int("seed", default: 0, range: 0...Int(Int32.max)))
+    prompt = arguments.last("prompt") ?? CommandSpecs.defaultPrompt
+    steps = try arguments.int("steps", default: 6, range: 0...config.contextLength)
+    let cacheName = arguments.last("cache") ?? "full"
+    guard let policy = CachePolicies.named(cacheName) else {
+      let names = CachePolicies.all.map(\.name)
+      throw UsageError(
+        "--cache expects one of \(names.joined(separator: ", ")), got '\(cacheName)'",
+        fix: "for example --cache full")
+    }
+    self.policy = policy
+    sampling = Sampling(
+      temperature: try Self.float(arguments, "temperature", range: 0...100),
+      topK: try arguments.int("top-k", default: 0, range: 0...vocabulary))
+    focus = RenderFocus(
+      layer: try arguments.int("layer", default: 0, range: 0...(layers - 1)),
+      head: try arguments.int("head", default: 0, range: 0...(heads - 1)))
+    detail = try arguments.choice(
+      "detail", default: .full, from: TraceDetail.allCases.map { ($0.rawValue, $0) })
+    let color = try arguments.choice(
+      "color", default: ColorChoice.auto, from: ColorChoice.allCases.map { ($0.rawValue, $0) })
+    style = RenderStyle(
+      width: 80, color: color.resolve(environment: environment, isTerminal: stdoutIsTerminal),
+      unicode: !arguments.has("ascii"))
+  }
+
+  /// The model these options describe.
+  func model() throws(UsageError) -> TinyTransformer {
+    do {
+      return try TinyTransformer(config: config, seed: seed)
+    } catch {
+      throw UsageError(error.description, fix: "see 'kvtrace run --help'")
+    }
+  }
+
+  private static func float(
+    _ arguments: ParsedArguments, _ name: String, range: ClosedRange<Float>
+  ) throws(UsageError) -> Float {
+    guard let raw = arguments.last(name) else { return 0 }
+    guard let value = Float(raw), value.isFinite else {
+      throw UsageError("--\(name) expects a number, got '\(raw)'", fix: "for example --\(name) 0.8")
+    }
+    guard range.contains(value) else {
+      throw UsageError(
+        "--\(name) must be between \(range.lowerBound) and \(range.upperBound), got \(raw)",
+        fix: "for example --\(name) 0.8")
+    }
+    return value
+  }
+}
