@@ -91,7 +91,10 @@ struct Layout {
       let text = attention.query < tokens.count ? tokens[attention.query].text : ""
       query = "query \(attention.query) \(TextLayout.quoted(text, unicode: style.unicode))"
     }
-    let title = "attention, layer \(focus.layer) head \(focus.head)"
+    var title = "attention, layer \(focus.layer) head \(focus.head)"
+    if config.kvHeads < config.heads {  // grouped-query: name the shared KV head it reads
+      title += " (KV \(config.kvHead(forQueryHead: focus.head)))"
+    }
     let (title1, title2) = showsAttention ? ("   " + title, "   " + query) : ("", "")
     return [
       (pad + titles.joined(separator: "  ") + title1).trimmingTrailingSpaces(),

@@ -32,11 +32,11 @@ public enum RunRenderer {
     let m = h.model
     let g = style.glyphs
     let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
-    var lines = [
-      Paint.bold.apply("kvtrace: a tiny transformer decoding with a KV cache", style.color),
-      "model    decoder-only, \(m.layers) layers \(g.times) \(heads), head size "
-        + "\(m.headSize), dim \(m.dim), MLP \(m.mlpDim), context \(m.contextLength)",
-    ]
+    var lines = [Paint.bold.apply("kvtrace: a tiny transformer decoding with a KV cache", style.color)]
+    lines += TextLayout.wrap(
+      "model    decoder-only, \(m.layers) layers \(g.times) \(heads), head size \(m.headSize), "
+        + "dim \(m.dim), MLP \(m.mlpDim), context \(m.contextLength)",
+      width: style.width, indent: "         ")
     if h.weights.hasPrefix("random") {
       lines += [
         "weights  \(h.weights): the words are arbitrary, but every row below was really",
@@ -54,15 +54,15 @@ public enum RunRenderer {
     lines += TextLayout.wrap(
       "tokens   \(labels.count): " + labels.joined(separator: " | "), width: style.width,
       indent: "         ")
-    lines.append(
+    lines += TextLayout.wrap(
       "steps    a prefill, then \(h.decodeSteps) decode \(h.decodeSteps == 1 ? "step" : "steps"), "
-        + "each feeding the last chosen token back in")
-    lines.append(
-      "legend   " + Paint.fresh.apply(g.fresh, style.color) + " fresh: K and V computed at this step   "
-        + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache")
-    lines.append(
-      "         " + Paint.notCached.apply(g.notCached, style.color)
-        + " not cached   (a column per layer and KV head; a row per position)")
+        + "each feeding the last chosen token back in", width: style.width, indent: "         ")
+    lines += [
+      "legend   " + Paint.fresh.apply(g.fresh, style.color) + " fresh: K and V computed at this step",
+      "         " + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache   "
+        + Paint.notCached.apply(g.notCached, style.color) + " not cached",
+      "         a row per position, a column per layer and KV head",
+    ]
     return lines.map { $0.trimmingTrailingSpaces() }
   }
 

@@ -1,0 +1,93 @@
+import KVTrace
+import KVTraceRender
+import Testing
+import TinyTransformer
+
+/// Golden frames: what a person sees, byte for byte.
+@Suite struct RunRendererGoldenTests {
+  static let pangram = "The quick brown fox jumps over the lazy dog."
+
+  static func trace(
+    config: ModelConfig = .demo(vocabularySize: Tokenizer.demo.vocabularySize),
+    prompt: String = pangram, steps: Int = 6, policy: some CachePolicy = FullCache(),
+    detail: TraceDetail = .full
+  ) throws -> Trace {
+    let model = try TinyTransformer(config: config, seed: 0)
+    var log = TraceLog(detail: detail)
+    _ = try model.generate(prompt: prompt, steps: steps, policy: policy, recorder: &log)
+    return try #require(log.trace)
+  }
+
+  @Test func defaultDemo() throws {
+    let text = RunRenderer.render(try Self.trace(), focus: RenderFocus(), style: .plain)
+    try Golden.check(text, named: "default-demo.txt")
+  }
+
+  @Test func defaultDemoASCII() throws {
+    let style = RenderStyle(unicode: false)
+    let text = RunRenderer.render(try Self.trace(), focus: RenderFocus(), style: style)
+    #expect(text.utf8.allSatisfy { $0 < 0x80 })
+    try Golden.check(text, named: "default-demo-ascii.txt")
+  }
+
+  @Test func noCache() throws {
+    let trace = try Self.trace(steps: 2, policy: NoCache())
+    let text = RunRenderer.render(trace, focus: RenderFocus(layer: 1, head: 2), style: .plain)
+    try Golden.check(text, named: "no-cache.txt")
+  }
+
+  @Test func groupedQuerySummaryDetail() throws {
+    let config = ModelConfig(
+      layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 64, contextLength: 64,
+      vocabularySize: Tokenizer.demo.vocabularySize)
+    let trace = try Self.trace(config: config, steps: 2, detail: .summary)
+    let text = RunRenderer.render(trace, focus: RenderFocus(layer: 2, head: 7), style: .plain)
+    try Golden.check(text, named: "gqa-summary.txt")
+  }
+
+  @Test func wideModelCollapsesToLayersAndLongSequenceElidesRows() throws {
+    let config = ModelConfig(
+      layers: 6, heads: 6, kvHeads: 6, dim: 48, mlpDim: 96, contextLength: 64,
+      vocabularySize: Tokenizer.demo.vocabularySize)
+    let prompt = String(repeating: "Once upon a time there was a fox. ", count: 4)
+    let trace = try Self.trace(config: config, prompt: prompt, steps: 1)
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
+    #expect(text.contains("L5"))
+    #expect(text.contains("rows not shown"))
+    try Golden.check(text, named: "wide-long.txt")
+  }
+
+  @Test func colorOutputDiffersOnlyByEscapes() throws {
+    let trace = try Self.trace()
+    let plain = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
+    let colored = RunRenderer.render(
+      trace, focus: RenderFocus(), style: RenderStyle(color: .ansi16))
+    #expect(colored.contains("\u{1B}[32m"))
+    #expect(Self.stripEscapes(colored) == plain)
+  }
+
+  @Test func everyLineFitsTheWidth() throws {
+    for width in [80, 100] {
+      let style = RenderStyle(width: width)
+      let text = RunRenderer.render(try Self.trace(), focus: RenderFocus(), style: style)
+      for line in text.split(separator: "\n") {
+        #expect(line.unicodeScalars.count <= width, "too wide: \(line)")
+      }
+    }
+  }
+
+  static func stripEscapes(_ text: String) -> String {
+    var out = ""
+    var inEscape = false
+    for scalar in text.unicodeScalars {
+      if inEscape {
+        if scalar == "m" { inEscape = false }
+      } else if scalar == "\u{1B}" {
+        inEscape = true
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,86 @@
+import Testing
+
+@testable import KVTraceRender
+
+@Suite struct TextLayoutTests {
+  @Test func fixedRoundsHalfAwayFromZero() {
+    #expect(TextLayout.fixed(0.125, 2) == "0.13")
+    #expect(TextLayout.fixed(-0.125, 2) == "-0.13")
+    #expect(TextLayout.fixed(3, 0) == "3")
+    #expect(TextLayout.fixed(0.05, 2) == "0.05")
+    #expect(TextLayout.fixed(-0.001, 2) == "0.00")
+    #expect(TextLayout.fixed(12.5, 1) == "12.5")
+  }
+
+  @Test func metricAndBytes() {
+    #expect(TextLayout.metric(950) == "950")
+    #expect(TextLayout.metric(484_480) == "484.5 k")
+    #expect(TextLayout.metric(1_120_000) == "1.12 M")
+    #expect(TextLayout.bytes(512) == "512 B")
+    #expect(TextLayout.bytes(5120) == "5.0 KiB")
+    #expect(TextLayout.bytes(3 * 1024 * 1024 / 2) == "1.50 MiB")
+  }
+
+  @Test func labelsAreReadable() {
+    #expect(TextLayout.label(" quick", unicode: true) == "quick")
+    #expect(TextLayout.label(" ", unicode: true) == "␣")
+    #expect(TextLayout.label(" ", unicode: false) == "_")
+    #expect(TextLayout.label("\n", unicode: false) == "\\n")
+    #expect(TextLayout.label("café", unicode: false) == "caf<U+00E9>")
+    #expect(TextLayout.label("", unicode: false) == "<empty>")
+  }
+
+  @Test func wrapKeepsWordsAndWidth() {
+    let text = "step 1 (decode): computed 8 new K/V rows for 'very' and reused 80 from the cache"
+    let lines = TextLayout.wrap(text, width: 30, indent: "  ")
+    #expect(lines.allSatisfy { TextLayout.width($0) <= 30 })
+    #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  ") })
+    let rejoined = lines.map { $0.trimmingCharacters() }.joined(separator: " ")
+    #expect(rejoined == text)
+  }
+
+  @Test func wrapPreservesSpaceRunsInsideALine() {
+    #expect(TextLayout.wrap("cache    full", width: 80) == ["cache    full"])
+  }
+
+  @Test func widthIgnoresEscapes() {
+    #expect(TextLayout.width("\u{1B}[32m■\u{1B}[0m") == 1)
+    #expect(TextLayout.padRight("\u{1B}[32mab\u{1B}[0m", 4).hasSuffix("  "))
+  }
+
+  @Test func truncateMarksTheCut() {
+    #expect(TextLayout.truncate("wonderful", 5, unicode: true) == "wond…")
+    #expect(TextLayout.truncate("wonderful", 5, unicode: false) == "wond~")
+    #expect(TextLayout.truncate("fox", 5, unicode: true) == "fox")
+  }
+
+  @Test func visibleRowsElideTheMiddle() {
+    #expect(CacheGrid.visibleRows(length: 5, maxRows: 24) == [0, 1, 2, 3, 4])
+    let rows = CacheGrid.visibleRows(length: 100, maxRows: 10)
+    #expect(rows.count == 10)
+    #expect(rows[2] == nil)
+    #expect(rows.last == 99)
+  }
+
+  @Test func barsScaleWithWeight() {
+    let style = RenderStyle()
+    #expect(AttentionBar.bar(1, style: style) == String(repeating: "█", count: 16))
+    #expect(AttentionBar.bar(0, style: style).allSatisfy { $0 == " " })
+    #expect(AttentionBar.bar(0.5, style: RenderStyle(unicode: false)).filter { $0 == "#" }.count == 8)
+  }
+
+  @Test func scientificFormatting() {
+    #expect(ComparisonRenderer.scientific(0) == "0")
+    #expect(ComparisonRenderer.scientific(1e-4) == "1.0e-04")
+    #expect(ComparisonRenderer.scientific(3.14e-6) == "3.1e-06")
+  }
+}
+
+extension String {
+  fileprivate func trimmingCharacters() -> String {
+    var s = Substring(self)
+    while s.first == " " { s = s.dropFirst() }
+    while s.last == " " { s = s.dropLast() }
+    return String(s)
+  }
+}
