@@ -35,7 +35,8 @@ public enum CacheGrid {
       let text = position < tokens.count ? tokens[position].text : ""
       var line = TextLayout.padLeft("\(position)", 4) + "  "
       line += TextLayout.padRight(
-        TextLayout.truncate(TextLayout.label(text, unicode: style.unicode), 10, unicode: style.unicode),
+        TextLayout.truncate(
+          TextLayout.label(text, unicode: style.unicode), 10, unicode: style.unicode),
         Layout.labelWidth)
       line += layout.cells(record, position: position, style: style)
       if showsAttention {

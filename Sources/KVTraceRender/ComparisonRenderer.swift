@@ -57,8 +57,10 @@ public enum ComparisonRenderer {
       }.joined(separator: " ")
     }
     var lines = [
-      row(["step", "phase", "token (\(l))", "token (\(r))", "rows \(l)", "rows \(r)",
-        "FLOPs \(l)", "FLOPs \(r)"])
+      row([
+        "step", "phase", "token (\(l))", "token (\(r))", "rows \(l)", "rows \(r)",
+        "FLOPs \(l)", "FLOPs \(r)",
+      ])
     ]
     let leftSteps = left.steps
     let rightSteps = right.steps
@@ -68,7 +70,8 @@ public enum ComparisonRenderer {
       let same = a.token?.chosen.token == b.token?.chosen.token
       lines.append(
         row([
-          "\(a.step)", a.began.phase.rawValue, TextLayout.truncate(tokenA, 12, unicode: style.unicode),
+          "\(a.step)", a.began.phase.rawValue,
+          TextLayout.truncate(tokenA, 12, unicode: style.unicode),
           TextLayout.truncate(tokenB, 10, unicode: style.unicode)
             + (same ? "" : " " + style.glyphs.cross),
           "\(a.counters?.rowsComputed ?? 0)", "\(b.counters?.rowsComputed ?? 0)",
@@ -89,7 +92,9 @@ public enum ComparisonRenderer {
     let gridB = CacheGrid.lines(b, in: right, focus: focus, style: narrow, showsAttention: false)
     let widthA = gridA.map(TextLayout.width).max() ?? 0
     let titleA = "last step, cache \(left.header.policy.name)"
-    var lines = [TextLayout.padRight(titleA, widthA + 4) + "last step, cache \(right.header.policy.name)"]
+    var lines = [
+      TextLayout.padRight(titleA, widthA + 4) + "last step, cache \(right.header.policy.name)"
+    ]
     for index in 0..<max(gridA.count, gridB.count) {
       let textA = index < gridA.count ? gridA[index] : ""
       let textB = index < gridB.count ? gridB[index] : ""
@@ -114,11 +119,14 @@ public enum ComparisonRenderer {
     let rows = rowsOK ? rowRules(left) + "; " + rowRules(right) : verdict.accountingProblems[0]
     var lines = [
       "tokens   \(mark(tokensOK)) "
-        + (tokensOK ? "identical at all \(total) steps" : "first differ at step \(divergence ?? 0)"),
+        + (tokensOK
+          ? "identical at all \(total) steps" : "first differ at step \(divergence ?? 0)"),
       "logits   \(mark(logitsOK)) max |\(style.unicode ? "Δ" : "d")logit| = "
-        + scientific(verdict.maxLogitDifference) + " (tolerance " + scientific(verdict.tolerance) + ")",
+        + scientific(verdict.maxLogitDifference) + " (tolerance " + scientific(verdict.tolerance)
+        + ")",
     ]
-    lines += TextLayout.wrap("rows     \(mark(rowsOK)) " + rows, width: style.width, indent: "           ")
+    lines += TextLayout.wrap(
+      "rows     \(mark(rowsOK)) " + rows, width: style.width, indent: "           ")
     let saved = work(left) - work(right)
     if saved > 0 {
       lines.append(
@@ -129,7 +137,8 @@ public enum ComparisonRenderer {
     lines.append(
       pass
         ? Paint.ok.apply("PASS", style.color) + ": the cache changed the work, not the result."
-        : Paint.bad.apply("FAIL", style.color) + ": the runs differ; a correct cache changes only the work.")
+        : Paint.bad.apply("FAIL", style.color)
+          + ": the runs differ; a correct cache changes only the work.")
     return lines
   }
 

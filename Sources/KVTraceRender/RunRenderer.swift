@@ -32,16 +32,17 @@ public enum RunRenderer {
     let m = h.model
     let g = style.glyphs
     let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
-    var lines = [Paint.bold.apply("kvtrace: a tiny transformer decoding with a KV cache", style.color)]
+    var lines = [
+      Paint.bold.apply("kvtrace: a tiny transformer decoding with a KV cache", style.color)
+    ]
     lines += TextLayout.wrap(
       "model    decoder-only, \(m.layers) layers \(g.times) \(heads), head size \(m.headSize), "
-        + "dim \(m.dim), MLP \(m.mlpDim), context \(m.contextLength)",
+        + "context \(m.contextLength)",
       width: style.width, indent: "         ")
     if h.weights.hasPrefix("random") {
-      lines += [
-        "weights  \(h.weights): the words are arbitrary, but every row below was really",
-        "         computed, or really read back from the cache",
-      ]
+      lines += TextLayout.wrap(
+        "weights  \(h.weights): the words are arbitrary, but every row below was really "
+          + "computed, or really read back from the cache", width: style.width, indent: "         ")
     } else {
       lines.append("weights  \(h.weights)")
     }
@@ -55,11 +56,13 @@ public enum RunRenderer {
       "tokens   \(labels.count): " + labels.joined(separator: " | "), width: style.width,
       indent: "         ")
     lines += TextLayout.wrap(
-      "steps    a prefill, then \(h.decodeSteps) decode \(h.decodeSteps == 1 ? "step" : "steps"), "
-        + "each feeding the last chosen token back in", width: style.width, indent: "         ")
+      "steps    a prefill, then \(h.decodeSteps) decode \(h.decodeSteps == 1 ? "step" : "steps") "
+        + "that each feed the last token back in", width: style.width, indent: "         ")
     lines += [
-      "legend   " + Paint.fresh.apply(g.fresh, style.color) + " fresh: K and V computed at this step",
-      "         " + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache   "
+      "legend   " + Paint.fresh.apply(g.fresh, style.color)
+        + " fresh: K and V computed at this step",
+      "         " + Paint.reused.apply(g.reused, style.color)
+        + " reused: read back from the cache   "
         + Paint.notCached.apply(g.notCached, style.color) + " not cached",
       "         a row per position, a column per layer and KV head",
     ]
@@ -69,7 +72,8 @@ public enum RunRenderer {
   /// The rule that opens a step: `━━ step 1 · decode · position 10 ━━━━`.
   static func rule(for record: StepRecord, style: RenderStyle) -> String {
     let q = record.began.queries
-    let what = q.count == 1 ? "position \(q.lowerBound)" : "positions \(q.lowerBound)-\(q.upperBound - 1)"
+    let what =
+      q.count == 1 ? "position \(q.lowerBound)" : "positions \(q.lowerBound)-\(q.upperBound - 1)"
     let dot = style.unicode ? "·" : "-"
     let title = " step \(record.step) \(dot) \(record.began.phase.rawValue) \(dot) \(what) "
     let left = String(repeating: style.glyphs.rule, count: 2)
@@ -99,7 +103,8 @@ public enum RunRenderer {
     lines.append("rows     computed \(computed), reused \(reused)")
     var cost = "FLOPs    \(TextLayout.metric(flops))"
     if flopsWithoutCache > flops, flops > 0 {
-      cost += "; without a cache \(TextLayout.metric(flopsWithoutCache)) ("
+      cost +=
+        "; without a cache \(TextLayout.metric(flopsWithoutCache)) ("
         + TextLayout.fixed(Double(flopsWithoutCache) / Double(flops), 2) + "\(style.glyphs.times))"
     }
     lines.append(cost)

@@ -19,7 +19,8 @@ public enum StepSummary {
     var lines = TextLayout.wrap(
       sentence(record, previous: previous, in: trace, style: style), width: style.width)
     if let counters = record.counters {
-      lines += TextLayout.wrap(cost(counters, record: record, style: style), width: style.width, indent: "  ")
+      lines += TextLayout.wrap(
+        cost(counters, record: record, style: style), width: style.width, indent: "  ")
     }
     if let token = record.token {
       lines += TextLayout.wrap(choice(token, style: style), width: style.width, indent: "  ")
@@ -48,16 +49,19 @@ public enum StepSummary {
     var text = "step \(record.step) (\(record.began.phase.rawValue)): "
     switch record.began.phase {
     case .decode where positions == newPositions:
-      text += "computed \(count(computed, "new K/V row")) for "
+      text +=
+        "computed \(count(computed, "new K/V row")) for "
         + TextLayout.quoted(newest, unicode: style.unicode) + " \(shape) and reused \(reused) "
         + "from the cache; without a cache it would compute all \(n * perPosition)."
     case .decode:
       let recomputed = (positions - newPositions) * perPosition
-      text += "computed \(count(computed, "K/V row")) \(shape), \(recomputed) of them again "
+      text +=
+        "computed \(count(computed, "K/V row")) \(shape), \(recomputed) of them again "
         + "although an earlier step had computed them, because nothing was cached; "
         + "reused \(reused)."
     default:
-      text += "computed \(count(computed, "K/V row")) \(shape): every prompt token passes "
+      text +=
+        "computed \(count(computed, "K/V row")) \(shape): every prompt token passes "
         + "through every layer. "
         + (reused == 0 ? "The cache started empty." : "Reused \(reused) from the cache.")
     }
@@ -73,15 +77,15 @@ public enum StepSummary {
 
   /// "FLOPs 104.6 k; without a cache 528.3 k (5.05× more) · cache holds 5.5 KiB"
   static func cost(_ c: StepCounters, record: StepRecord, style: RenderStyle) -> String {
-    var text = "work: \(TextLayout.metric(c.flops)) FLOPs"
+    var text = "work: \(TextLayout.metric(c.flops)) FLOPs, "
     if c.flopsWithoutCache > c.flops, c.flops > 0 {
-      let ratio = Double(c.flopsWithoutCache) / Double(c.flops)
-      text += " (without a cache \(TextLayout.metric(c.flopsWithoutCache)): "
-      text += "\(TextLayout.fixed(ratio, 2))\(style.glyphs.times) more)"
+      let ratio = TextLayout.fixed(Double(c.flopsWithoutCache) / Double(c.flops), 2)
+      text += "\(ratio)\(style.glyphs.times) fewer than without a cache "
+      text += "(\(TextLayout.metric(c.flopsWithoutCache))); "
     } else {
-      text += ", as many as without a cache"
+      text += "as many as without a cache; "
     }
-    text += "; the cache holds \(TextLayout.bytes(c.cacheBytes))"
+    text += "cache \(TextLayout.bytes(c.cacheBytes))"
     return text
   }
 

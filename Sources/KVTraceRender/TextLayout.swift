@@ -46,7 +46,7 @@ enum TextLayout {
     var line = ""
     var lineHasWord = false
     // Empty pieces keep runs of spaces ("cache    full") where no break falls.
-    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+    for word in keepingUnits(text.split(separator: " ", omittingEmptySubsequences: false)) {
       if word.isEmpty && !lineHasWord && !lines.isEmpty { continue }
       let candidate = line.isEmpty && lines.isEmpty ? String(word) : line + " " + word
       if Self.width(candidate) > width, lineHasWord, !word.isEmpty {
@@ -62,13 +62,34 @@ enum TextLayout {
     return lines
   }
 
+  /// Glues a unit to its number ("5.5" "KiB" → "5.5 KiB") so a wrap never splits them.
+  private static func keepingUnits(_ words: [Substring]) -> [Substring] {
+    let units: Set<Substring> = ["k", "M", "G", "B", "KiB", "MiB", "GiB"]
+    var out: [Substring] = []
+    for word in words {
+      let bare = word.prefix { $0.isLetter }
+      if let last = out.last, !last.isEmpty, units.contains(bare), bare.count >= word.count - 2,
+        last.last?.isNumber == true
+      {
+        out[out.count - 1] = Substring(last + " " + word)
+      } else {
+        out.append(word)
+      }
+    }
+    return out
+  }
+
   /// Free text made safe for the style: with `unicode == false`, every non-ASCII
   /// scalar becomes `<U+XXXX>`.
   static func display(_ text: String, unicode: Bool) -> String {
     guard !unicode else { return text }
     var out = ""
     for scalar in text.unicodeScalars {
-      if scalar.isASCII { out.unicodeScalars.append(scalar) } else { out += "<U+" + hex(scalar.value, 4) + ">" }
+      if scalar.isASCII {
+        out.unicodeScalars.append(scalar)
+      } else {
+        out += "<U+" + hex(scalar.value, 4) + ">"
+      }
     }
     return out
   }

@@ -122,9 +122,12 @@ extension TinyTransformer {
       recorder.record(
         .stepBegan(StepBegan(step: step, phase: phase, queries: positions, sequenceLength: length)))
     }
-    var report: AttentionReport? = recording ? AttentionReport(step: step, detail: recorder.detail) : nil
+    var report: AttentionReport? =
+      recording ? AttentionReport(step: step, detail: recorder.detail) : nil
     for position in positions {
-      forward(token: tokens[position], position: position, cache: cache, scratch: scratch, report: &report)
+      forward(
+        token: tokens[position], position: position, cache: cache, scratch: scratch, report: &report
+      )
       if var pending = report {
         for event in pending.events { recorder.record(.attention(event)) }
         pending.events.removeAll(keepingCapacity: true)

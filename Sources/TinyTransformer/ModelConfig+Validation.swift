@@ -25,7 +25,8 @@ extension ModelConfig {
     let limits: [(String, Int, ClosedRange<Int>)] = [
       ("layers", layers, 1...64), ("heads", heads, 1...64), ("kv-heads", kvHeads, 1...64),
       ("dim", dim, 2...8192), ("mlp dim", mlpDim, 1...32768),
-      ("context length", contextLength, 1...32768), ("vocabulary size", vocabularySize, 1...1_000_000),
+      ("context length", contextLength, 1...32768),
+      ("vocabulary size", vocabularySize, 1...1_000_000),
     ]
     for (name, value, range) in limits where !range.contains(value) {
       throw fail("\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
@@ -33,7 +34,8 @@ extension ModelConfig {
     guard heads % kvHeads == 0 else {
       throw fail(
         "kv-heads (\(kvHeads)) must divide heads (\(heads)) so each KV head serves a whole "
-          + "group of query heads; try --kv-heads \(Self.largestDivisor(of: heads, atMost: kvHeads))")
+          + "group of query heads; try --kv-heads \(Self.largestDivisor(of: heads, atMost: kvHeads))"
+      )
     }
     guard dim % heads == 0 else {
       throw fail("dim (\(dim)) must be a multiple of heads (\(heads)); try --dim \(heads * 8)")

@@ -66,7 +66,8 @@ public enum Oracle {
     }
     return OracleReport(
       reference: referenceTrace, cached: cachedTrace,
-      firstDivergence: zip(reference.tokens, cached.tokens).enumerated().first { $1.0 != $1.1 }?.offset,
+      firstDivergence: zip(reference.tokens, cached.tokens).enumerated().first { $1.0 != $1.1 }?
+        .offset,
       maxLogitDifference: maxDifference,
       accountingProblems: accountingProblems(referenceTrace) + accountingProblems(cachedTrace))
   }
@@ -94,7 +95,8 @@ public enum Oracle {
       for layer in 0..<config.layers {
         for kvHead in 0..<config.kvHeads {
           guard let rows = record.rows(layer: layer, kvHead: kvHead) else {
-            problems.append("\(policy) step \(record.step): no rows for layer \(layer) KV head \(kvHead)")
+            problems.append(
+              "\(policy) step \(record.step): no rows for layer \(layer) KV head \(kvHead)")
             continue
           }
           if rows.fresh != PositionSet(expectedFresh) || rows.reused != expectedReused {

@@ -27,7 +27,8 @@ enum Golden {
     if text != expected {
       let got = text.split(separator: "\n", omittingEmptySubsequences: false)
       let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
-      let line = zip(got, want).enumerated().first { $1.0 != $1.1 }?.offset ?? min(got.count, want.count)
+      let line =
+        zip(got, want).enumerated().first { $1.0 != $1.1 }?.offset ?? min(got.count, want.count)
       let gotLine = line < got.count ? String(got[line]) : "<end>"
       let wantLine = line < want.count ? String(want[line]) : "<end>"
       Issue.record(

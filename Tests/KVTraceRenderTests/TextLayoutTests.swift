@@ -39,6 +39,11 @@ import Testing
     #expect(rejoined == text)
   }
 
+  @Test func wrapNeverSplitsANumberFromItsUnit() {
+    let lines = TextLayout.wrap("the cache holds 5.5 KiB now", width: 19)
+    #expect(lines == ["the cache holds", "5.5 KiB now"])
+  }
+
   @Test func wrapPreservesSpaceRunsInsideALine() {
     #expect(TextLayout.wrap("cache    full", width: 80) == ["cache    full"])
   }
@@ -66,7 +71,8 @@ import Testing
     let style = RenderStyle()
     #expect(AttentionBar.bar(1, style: style) == String(repeating: "█", count: 16))
     #expect(AttentionBar.bar(0, style: style).allSatisfy { $0 == " " })
-    #expect(AttentionBar.bar(0.5, style: RenderStyle(unicode: false)).filter { $0 == "#" }.count == 8)
+    #expect(
+      AttentionBar.bar(0.5, style: RenderStyle(unicode: false)).filter { $0 == "#" }.count == 8)
   }
 
   @Test func scientificFormatting() {

@@ -82,6 +82,8 @@ struct ArgumentParser: Sendable {
   static let helpCommand = "help"
 
   var toolName: String
+  /// One paragraph on what the tool is, for the overview.
+  var abstract: String = ""
   var commands: [CommandSpec]
   /// Used when the first argument is not a command name, or there are no arguments.
   var defaultCommand: String
@@ -273,16 +275,17 @@ extension ArgumentParser {
 
   private func overview() -> String {
     let usage = HelpLayout.hanging("USAGE: ", "\(toolName) [<command>] [options]", column: 7)
+    let about = HelpLayout.wrap(abstract)
     let rows = commands.flatMap { spec in
       HelpLayout.row(
         spec.name == defaultCommand ? "\(spec.name) (default)" : spec.name, spec.summary)
     }
-    let help = HelpLayout.row(Self.helpCommand, "Show help for a command.")
+    let help = HelpLayout.row(Self.helpCommand, "show help for a command")
     let flags = HelpLayout.row("-h, --help", "show this help")
     let version = HelpLayout.row(Self.versionFlag, "show the version")
     let more = HelpLayout.wrap("See '\(toolName) help <command>' for more about a command.")
     return HelpLayout.render([
-      usage, ["COMMANDS:"] + rows + help, ["OPTIONS:"] + flags + version, more,
+      usage, about, ["COMMANDS:"] + rows + help, ["OPTIONS:"] + flags + version, more,
     ])
   }
 

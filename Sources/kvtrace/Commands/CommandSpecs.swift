@@ -6,33 +6,61 @@ enum CommandSpecs {
   static let defaultPrompt = "The quick brown fox jumps over the lazy dog."
 
   static let modelOptions: [OptionSpec] = [
-    OptionSpec(name: "prompt", kind: .value(placeholder: "TEXT"), help: "the text to continue (default: \"\(defaultPrompt)\")"),
-    OptionSpec(name: "steps", kind: .value(placeholder: "N"), help: "decode steps after the prefill (default 6)"),
-    OptionSpec(name: "seed", kind: .value(placeholder: "N"), help: "seed of the weights and of sampling (default 0)"),
-    OptionSpec(name: "layers", kind: .value(placeholder: "N"), help: "transformer layers (default 2)"),
-    OptionSpec(name: "heads", kind: .value(placeholder: "N"), help: "query heads per layer (default 4)"),
-    OptionSpec(name: "kv-heads", kind: .value(placeholder: "N"), help: "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"),
-    OptionSpec(name: "dim", kind: .value(placeholder: "N"), help: "model width, a multiple of --heads (default 8 per head)"),
-    OptionSpec(name: "temperature", kind: .value(placeholder: "T"), help: "0 picks the most probable token (default); above 0 samples, seeded"),
-    OptionSpec(name: "top-k", kind: .value(placeholder: "K"), help: "sample only among the K most probable tokens (default: all)"),
+    OptionSpec(
+      name: "prompt", kind: .value(placeholder: "TEXT"),
+      help: "the text to continue (default: \"\(defaultPrompt)\")"),
+    OptionSpec(
+      name: "steps", kind: .value(placeholder: "N"),
+      help: "decode steps after the prefill (default 6)"),
+    OptionSpec(
+      name: "seed", kind: .value(placeholder: "N"),
+      help: "seed of the weights and of sampling (default 0)"),
+    OptionSpec(
+      name: "layers", kind: .value(placeholder: "N"), help: "transformer layers (default 2)"),
+    OptionSpec(
+      name: "heads", kind: .value(placeholder: "N"), help: "query heads per layer (default 4)"),
+    OptionSpec(
+      name: "kv-heads", kind: .value(placeholder: "N"),
+      help:
+        "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"
+    ),
+    OptionSpec(
+      name: "dim", kind: .value(placeholder: "N"),
+      help: "model width, a multiple of --heads (default 8 per head)"),
+    OptionSpec(
+      name: "temperature", kind: .value(placeholder: "T"),
+      help: "0 picks the most probable token (default); above 0 samples, seeded"),
+    OptionSpec(
+      name: "top-k", kind: .value(placeholder: "K"),
+      help: "sample only among the K most probable tokens (default: all)"),
   ]
 
   static let viewOptions: [OptionSpec] = [
-    OptionSpec(name: "layer", kind: .value(placeholder: "L"), help: "the layer whose attention is drawn (default 0)"),
-    OptionSpec(name: "head", kind: .value(placeholder: "H"), help: "the query head whose attention is drawn (default 0)"),
-    OptionSpec(name: "detail", kind: .value(placeholder: "LEVEL"), help: "summary (rows only) or full (also scores and weights; default)"),
-    OptionSpec(name: "color", kind: .value(placeholder: "WHEN"), help: "auto (default), always or never; auto honors NO_COLOR and CLICOLOR_FORCE"),
+    OptionSpec(
+      name: "layer", kind: .value(placeholder: "L"),
+      help: "the layer whose attention is drawn (default 0)"),
+    OptionSpec(
+      name: "head", kind: .value(placeholder: "H"),
+      help: "the query head whose attention is drawn (default 0)"),
+    OptionSpec(
+      name: "detail", kind: .value(placeholder: "LEVEL"),
+      help: "summary (rows only) or full (also scores and weights; default)"),
+    OptionSpec(
+      name: "color", kind: .value(placeholder: "WHEN"),
+      help: "auto (default), always or never; auto honors NO_COLOR and CLICOLOR_FORCE"),
     OptionSpec(name: "ascii", kind: .flag, help: "draw with ASCII characters only"),
   ]
 
   static var cacheOption: OptionSpec {
     let names = CachePolicies.all.map(\.name).joined(separator: ", ")
-    return OptionSpec(name: "cache", kind: .value(placeholder: "POLICY"), help: "the cache policy: \(names) (default full)")
+    return OptionSpec(
+      name: "cache", kind: .value(placeholder: "POLICY"),
+      help: "the cache policy: \(names) (default full)")
   }
 
   static let run = CommandSpec(
     name: "run",
-    summary: "decode a prompt and print the trace, step by step (the default)",
+    summary: "decode a prompt and print the trace, step by step",
     discussion: """
       Decodes the prompt with a tiny Llama-style transformer and prints, for every step, \
       the key/value rows of every layer and KV head: computed fresh at this step, or \
@@ -56,5 +84,11 @@ enum CommandSpecs {
     options: modelOptions + [cacheOption] + viewOptions)
 
   static let parser = ArgumentParser(
-    toolName: "kvtrace", commands: [run, compare], defaultCommand: "run")
+    toolName: "kvtrace",
+    abstract: """
+      Shows how a transformer decodes with a key/value cache: a tiny model decodes your \
+      prompt and every key/value row it computes or reuses is drawn, step by step. \
+      With no command, runs the default demo (the same as 'kvtrace run').
+      """,
+    commands: [run, compare], defaultCommand: "run")
 }
