@@ -22,6 +22,7 @@ public enum CacheGrid {
     showsAttention: Bool = true
   ) -> [String] {
     let layout = Layout(config: trace.header.model, style: style, showsAttention: showsAttention)
+    let showsAttention = layout.showsAttention
     let tokens = trace.tokens
     let attention = record.newestAttention(layer: focus.layer, head: focus.head)
     var lines = layout.headings(attention: attention, focus: focus, tokens: tokens, style: style)
@@ -56,25 +57,34 @@ public enum CacheGrid {
   }
 }
 
-/// Column geometry for a model: one cell per KV head when it fits, else one per layer.
+/// Column geometry for a model.
+///
+/// One cell per KV head when that fits beside the attention column; else one
+/// cell per layer (the policies mark every KV head of a layer alike); and when
+/// even that is too wide, the attention column gives way to the grid.
 struct Layout {
   static let prefixWidth = 16  // "  12  token     " position, label
   static let labelWidth = 10
   let config: ModelConfig
   let perKVHead: Bool
   let showsAttention: Bool
+  let blockWidth: Int
+  let separator: String
 
-  init(config: ModelConfig, style: RenderStyle, showsAttention: Bool = true) {
+  init(config: ModelConfig, style: RenderStyle, showsAttention wantsAttention: Bool = true) {
     self.config = config
-    self.showsAttention = showsAttention
-    let wide = config.layers * (Self.blockWidth(kvHeads: config.kvHeads) + 2)
-    let attention = showsAttention ? 3 + AttentionBar.width : 0
-    perKVHead = Self.prefixWidth + wide + attention <= style.width
+    let attention = 3 + AttentionBar.width
+    let kvBlock = max(7, 2 * config.kvHeads - 1)
+    let layerBlock = "\(max(0, config.layers - 1))".count
+    let wide = Self.prefixWidth + config.layers * (kvBlock + 2) - 2
+    let narrow = Self.prefixWidth + config.layers * (layerBlock + 1) - 1
+    perKVHead = wide + (wantsAttention ? attention : 0) <= style.width
+    blockWidth = perKVHead ? kvBlock : layerBlock
+    separator = perKVHead ? "  " : " "
+    showsAttention = wantsAttention && (perKVHead || narrow + attention <= style.width)
   }
 
-  static func blockWidth(kvHeads: Int) -> Int { max(7, 2 * kvHeads - 1) }
-  var blockWidth: Int { perKVHead ? Self.blockWidth(kvHeads: config.kvHeads) : 2 }
-  var gridWidth: Int { config.layers * (blockWidth + 2) - 2 }
+  var gridWidth: Int { config.layers * (blockWidth + separator.count) - separator.count }
 
   func headings(
     attention: AttentionEvent?, focus: RenderFocus, tokens: [TraceToken], style: RenderStyle
@@ -82,9 +92,12 @@ struct Layout {
     var titles: [String] = []
     var heads: [String] = []
     for layer in 0..<config.layers {
-      titles.append(TextLayout.padRight(perKVHead ? "layer \(layer)" : "L\(layer)", blockWidth))
+      titles.append(TextLayout.padRight(perKVHead ? "layer \(layer)" : "", blockWidth))
       let numbers = (0..<config.kvHeads).map { "\($0 % 10)" }.joined(separator: " ")
-      heads.append(TextLayout.padRight(perKVHead ? numbers : "", blockWidth))  // KV heads
+      heads.append(TextLayout.padRight(perKVHead ? numbers : "\(layer)", blockWidth))  // KV heads
+    }
+    if !perKVHead {  // one cell per layer, numbered below a single title
+      titles = [TextLayout.padRight("layers", gridWidth)]
     }
     let pad = String(repeating: " ", count: Self.prefixWidth)
     var query = "no attention recorded"
@@ -97,9 +110,11 @@ struct Layout {
       title += " (KV \(config.kvHead(forQueryHead: focus.head)))"
     }
     let (title1, title2) = showsAttention ? ("   " + title, "   " + query) : ("", "")
-    return [
-      (pad + titles.joined(separator: "  ") + title1).trimmingTrailingSpaces(),
-      (" pos  token     " + heads.joined(separator: "  ") + title2).trimmingTrailingSpaces(),
+    let hidden = showsAttention ? [] : [pad + "(the attention column does not fit this width)"]
+    return hidden + [
+      (pad + titles.joined(separator: perKVHead ? separator : "") + title1)
+        .trimmingTrailingSpaces(),
+      (" pos  token     " + heads.joined(separator: separator) + title2).trimmingTrailingSpaces(),
     ]
   }
 
@@ -113,7 +128,7 @@ struct Layout {
       }
       blocks.append(TextLayout.padRight(marks.joined(separator: " "), blockWidth))
     }
-    return blocks.joined(separator: "  ")
+    return blocks.joined(separator: separator)
   }
 }
 

@@ -49,7 +49,7 @@ public enum ComparisonRenderer {
   static func table(_ left: Trace, _ right: Trace, style: RenderStyle) -> [String] {
     let l = left.header.policy.name
     let r = right.header.policy.name
-    let columns = [5, 8, 12, 12, 9, 9, 10, 10]
+    let columns = [4, 7, 12, 12, 9, 9, 9, 9]  // 78 columns with the separators
     func row(_ cells: [String]) -> String {
       zip(cells, columns).enumerated().map { index, pair in
         index < 2 || index == 2 || index == 3

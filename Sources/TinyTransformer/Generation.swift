@@ -24,10 +24,13 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .emptyPrompt:
       "the prompt is empty; give some text with --prompt \"...\""
+    case .exceedsContext(let prompt, let steps, let context) where prompt > context:
+      "the prompt has \(prompt) tokens but the context holds \(context) positions; "
+        + "use a prompt of at most \(context) tokens"
     case .exceedsContext(let prompt, let steps, let context):
-      "the prompt (\(prompt) tokens) plus \(steps) decode steps needs \(prompt + steps) "
-        + "positions but the context holds \(context); use a shorter prompt or "
-        + "--steps \(max(0, context - prompt))"
+      "the prompt (\(prompt) tokens) plus \(steps) decode \(steps == 1 ? "step" : "steps") "
+        + "needs \(prompt + steps) positions but the context holds \(context); use "
+        + "--steps \(context - prompt) or a shorter prompt"
     case .tokenOutOfRange(let token, let size):
       "token \(token) is outside the vocabulary (0..<\(size))"
     }
