@@ -67,6 +67,17 @@ extension TinyTransformer {
       sampling: sampling, collectLogits: collectLogits, recorder: &recorder)
   }
 
+  /// Decodes `prompt` without recording anything: the model builds no events at all.
+  public func generate(
+    prompt: String, steps: Int, policy: some CachePolicy = FullCache(),
+    sampling: Sampling = .greedy, collectLogits: Bool = false
+  ) throws(DecodeError) -> Generation {
+    var recorder = NoRecorder()
+    return try generate(
+      prompt: prompt, steps: steps, policy: policy, sampling: sampling,
+      collectLogits: collectLogits, recorder: &recorder)
+  }
+
   /// Decodes already tokenized input; see ``generate(prompt:steps:policy:sampling:collectLogits:recorder:)``.
   public func generate(
     promptTokens: [Int], promptText: String? = nil, steps: Int,
