@@ -30,7 +30,8 @@ let package = Package(
     .executableTarget(
       name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender"]),
 
-    .testTarget(name: "KVTraceTests", dependencies: ["KVTrace"]),
+    .testTarget(
+      name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer"], exclude: ["Snapshots"]),
     .testTarget(name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace"]),
     .testTarget(
       name: "KVTraceRenderTests", dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer"],
