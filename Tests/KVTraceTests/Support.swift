@@ -57,3 +57,16 @@ enum Golden {
       sourceLocation: sourceLocation)
   }
 }
+
+/// The error decoding `bytes` gives, or nil if they decode.
+///
+/// Tests use this rather than `#require(throws:)`: the testing library describes a
+/// thrown value by reflection, and a cut-short error carries a whole trace.
+func decodingError(_ bytes: [UInt8]) -> TraceFileError? {
+  do {
+    _ = try TraceDecoder.decode(bytes)
+    return nil
+  } catch {
+    return error
+  }
+}

@@ -9,13 +9,17 @@ extension JSONParser {
     guard peek == UInt8(ascii: "\"") else { throw unexpected("'\"'") }
     index += 1
     let start = index
+    var ascii = true
     // The common case: no escapes, so the string is a slice of the file.
     while index < end {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
         index += 1
-        return try validated(bytes[start..<(index - 1)], at: open)
+        let slice = bytes[start..<(index - 1)]
+        // ASCII is valid UTF-8 as it stands: only other text needs the check.
+        return ascii ? String(decoding: slice, as: UTF8.self) : try validated(slice, at: open)
       }
+      ascii = ascii && byte < 0x80
       if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw controlCharacter(byte) }
       index += 1

@@ -163,8 +163,7 @@ struct JSONParser {
     let start = index
     if peek == UInt8(ascii: "-") { index += 1 }
     guard let first = peek, Self.isDigit(first) else {
-      index = start
-      throw unexpected("a value")
+      throw unexpected(index == start ? "a value" : "a digit after '-'")
     }
     if first == UInt8(ascii: "0") {
       index += 1

@@ -16,16 +16,18 @@ struct ObjectReader {
       throw TraceProblem(
         .wrongType, at: value.offset, path, "expected an object, found \(value.typeName)")
     }
-    for (index, member) in members.enumerated() {
-      guard allowed.contains(member.key) else {
+    var seen = [Bool](repeating: false, count: allowed.count)
+    for member in members {
+      guard let slot = allowed.firstIndex(of: member.key) else {
         throw TraceProblem(
           .unknownField, at: member.value.offset, path,
           "unknown field '\(member.key)'; this object has \(allowed.joined(separator: ", "))")
       }
-      if members[..<index].contains(where: { $0.key == member.key }) {
+      guard !seen[slot] else {
         throw TraceProblem(
           .syntax, at: member.value.offset, path, "the field '\(member.key)' appears twice")
       }
+      seen[slot] = true
     }
     self.members = members
     self.offset = value.offset

@@ -59,8 +59,8 @@ extension TraceAssembler {
     let expectedKV = model.kvHead(forQueryHead: head)
     let kvHead = try o.int(
       "kvHead", in: expectedKV...expectedKV,
-      "query head \(head) reads KV head \(expectedKV) (\(model.queriesPerKVHead) query heads "
-        + "share each KV head)")
+      "query head \(head) reads KV head \(expectedKV) (\(model.heads) heads share "
+        + "\(model.kvHeads) KV heads in groups of \(model.queriesPerKVHead))")
     let n = s.sequenceLength
     let query = try o.int("query", in: 0...(n - 1), "step \(s.step)'s sequence has \(n) positions")
     let keys = try o.positions("keys", below: n, "step \(s.step)'s sequence has \(n) positions")
@@ -136,7 +136,8 @@ extension TraceAssembler {
       guard numbers.count == keys.count else {
         throw TraceProblem(
           .outOfRange, at: value.offset, o.path + "." + key,
-          "\(numbers.count) \(key) for \(keys.count) keys; there is one per key")
+          "\(numbers.count) \(key) for \(keys.count) \(keys.count == 1 ? "key" : "keys"); there "
+            + "is one per key")
       }
       return numbers
     }

@@ -73,7 +73,7 @@ public enum TraceDecoder {
         throw TraceProblem(
           .syntax, at: parser.index, "", "more text after the trace's closing '}'")
       }
-      return try assembler.finish(at: parser.index, path: "$.events")
+      return try assembler.finish(at: lastContent(bytes), path: "$.events")
     }
     return try readLines(bytes, from: parser.index, into: &assembler)
   }
@@ -169,7 +169,10 @@ public enum TraceDecoder {
         value = try parser.value()
       } catch {
         guard newline == nil else {
-          throw TraceProblem(.syntax, at: error.offset, "$", error.message)
+          let problem =
+            error.atEnd
+            ? "the line stops in the middle of an event (\(error.message))" : error.message
+          throw TraceProblem(.syntax, at: error.offset, "$", problem)
         }
         throw cut(error, assembler, document: false)
       }
@@ -181,7 +184,12 @@ public enum TraceDecoder {
       try assembler.add(value, path: "$")
       index = (newline ?? bytes.count - 1) + 1
     }
-    return try assembler.finish(at: bytes.count, path: "")
+    return try assembler.finish(at: lastContent(bytes), path: "")
+  }
+
+  /// The offset of the file's last byte that is not white space: where an early end is reported.
+  private static func lastContent(_ bytes: [UInt8]) -> Int {
+    bytes.lastIndex { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } ?? 0
   }
 
   /// The error for a syntax error; when the text ran out, a cut with what was whole.
