@@ -4,7 +4,8 @@
 let result = KVTraceCLI.run(
   arguments: Array(CommandLine.arguments.dropFirst()),
   environment: ProcessEnvironment.current,
-  stdoutIsTerminal: Platform.stdoutIsTerminal)
+  stdoutIsTerminal: Platform.stdoutIsTerminal,
+  warn: { Platform.write($0, toStandardError: true) })
 Platform.write(result.output)
 Platform.write(result.error, toStandardError: true)
 Platform.exit(result.code.rawValue)

@@ -201,7 +201,7 @@ public enum TraceDecoder {
     return TraceProblem(
       .cutShort, at: error.offset, "",
       "the file ends in the middle of \(document ? "the events" : "a line"): it was cut short "
-        + "after \(whole) whole \(whole == 1 ? "step" : "steps") (\(error.message))",
+        + "after \(whole) whole \(whole == 1 ? "step" : "steps")",
       wholePrefix: assembler.wholePrefix)
   }
 }

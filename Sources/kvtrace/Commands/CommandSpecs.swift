@@ -28,6 +28,9 @@ enum CommandSpecs {
       name: "dim", kind: .value(placeholder: "N"),
       help: "model width, a multiple of --heads (default 8 per head)"),
     OptionSpec(
+      name: "context", kind: .value(placeholder: "N"),
+      help: "positions the model holds: the prompt plus the decode steps (default 64)"),
+    OptionSpec(
       name: "temperature", kind: .value(placeholder: "T"),
       help: "0 picks the most probable token (default); above 0 samples, seeded"),
     OptionSpec(
@@ -51,6 +54,15 @@ enum CommandSpecs {
     OptionSpec(name: "ascii", kind: .flag, help: "draw with ASCII characters only"),
   ]
 
+  static let exportOptions: [OptionSpec] = [
+    OptionSpec(
+      name: "export", kind: .value(placeholder: "FILE"),
+      help: "also write the trace to FILE: .json, .jsonl (streamed) or .chrome.json (Perfetto)"),
+    OptionSpec(
+      name: "format", kind: .value(placeholder: "FORMAT"),
+      help: "json, jsonl or chrome (default: from the name of FILE)"),
+  ]
+
   static var cacheOption: OptionSpec {
     let names = CachePolicies.all.map(\.name).joined(separator: ", ")
     return OptionSpec(
@@ -69,8 +81,11 @@ enum CommandSpecs {
 
       Cache policies:
       \(CachePolicies.all.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+
+      With --export FILE the trace is also written to FILE, and 'kvtrace replay FILE' \
+      prints this same output again. See 'kvtrace schema' for the file format.
       """,
-    options: modelOptions + [cacheOption] + viewOptions)
+    options: modelOptions + [cacheOption] + viewOptions + exportOptions)
 
   static let compare = CommandSpec(
     name: "compare",
@@ -80,8 +95,32 @@ enum CommandSpecs {
       (default full), and checks what a correct cache must give: identical tokens, logits \
       equal within 1e-4 (the maximum difference is printed), and the row accounting of \
       each policy. Exits 0 when the check passes and 1 when it fails.
+
+      With --export t.json it writes both traces: t.reference.json (no cache) and \
+      t.full.json (the policy under test, named after it).
       """,
-    options: modelOptions + [cacheOption] + viewOptions)
+    options: modelOptions + [cacheOption] + viewOptions + exportOptions)
+
+  static let replay = CommandSpec(
+    name: "replay",
+    summary: "render a saved trace (no model needed)",
+    discussion: """
+      Reads a trace written by 'kvtrace run --export' (JSON or JSON Lines, told apart \
+      by their content) and prints it as 'kvtrace run' did, byte for byte. A file cut \
+      short is drawn up to its last whole step, then the cut is reported. A malformed \
+      file gets one line naming the place and the problem, and exit status 65.
+      """,
+    options: viewOptions.filter { $0.name != "detail" },
+    positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
+
+  static let schema = CommandSpec(
+    name: "schema",
+    summary: "print the JSON Schema of the trace format",
+    discussion: """
+      Prints the JSON Schema (draft 2020-12) of the files 'kvtrace run --export' \
+      writes. It validates a .json trace; for JSON Lines, the first line matches \
+      #/$defs/headerLine and every other line #/$defs/event.
+      """)
 
   static let parser = ArgumentParser(
     toolName: "kvtrace",
@@ -90,5 +129,5 @@ enum CommandSpecs {
       prompt and every key/value row it computes or reuses is drawn, step by step. \
       With no command, runs the default demo (the same as 'kvtrace run').
       """,
-    commands: [run, compare], defaultCommand: "run")
+    commands: [run, compare, replay, schema], defaultCommand: "run")
 }

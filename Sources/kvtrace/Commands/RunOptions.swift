@@ -13,6 +13,8 @@ struct RunOptions: Sendable {
   var focus: RenderFocus
   var detail: TraceDetail
   var style: RenderStyle
+  /// Where to write the trace, if `--export` was given.
+  var export: ExportRequest?
 
   /// Decodes `arguments`; every bad value becomes a `UsageError` naming its fix.
   init(
@@ -23,9 +25,11 @@ struct RunOptions: Sendable {
     let heads = try arguments.int("heads", default: 4, range: 1...32)
     let kvHeads = try arguments.int("kv-heads", default: heads, range: 1...32)
     let dim = try arguments.int("dim", default: heads * 8, range: 2...1024)
+    let context = try arguments.int(
+      "context", default: 64, range: ModelConfig.Limits.contextLength)
     config = ModelConfig(
       layers: layers, heads: heads, kvHeads: kvHeads, dim: dim, mlpDim: 2 * dim,
-      contextLength: 64, vocabularySize: vocabulary)
+      contextLength: context, vocabularySize: vocabulary)
     do {
       try config.validate()
     } catch {
@@ -45,16 +49,11 @@ struct RunOptions: Sendable {
     sampling = Sampling(
       temperature: try Self.float(arguments, "temperature", range: 0...100),
       topK: try arguments.int("top-k", default: 0, range: 0...vocabulary))
-    focus = RenderFocus(
-      layer: try arguments.int("layer", default: 0, range: 0...(layers - 1)),
-      head: try arguments.int("head", default: 0, range: 0...(heads - 1)))
+    focus = try Self.focus(arguments, config: config)
     detail = try arguments.choice(
       "detail", default: .full, from: TraceDetail.allCases.map { ($0.rawValue, $0) })
-    let color = try arguments.choice(
-      "color", default: ColorChoice.auto, from: ColorChoice.allCases.map { ($0.rawValue, $0) })
-    style = RenderStyle(
-      width: 80, color: color.resolve(environment: environment, isTerminal: stdoutIsTerminal),
-      unicode: !arguments.has("ascii"))
+    style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
+    export = try ExportRequest(arguments)
   }
 
   /// The model these options describe.
@@ -64,6 +63,38 @@ struct RunOptions: Sendable {
     } catch {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }
+  }
+
+  /// The layer and head `--layer` and `--head` pick, checked against the model's shape.
+  static func focus(_ arguments: ParsedArguments, config: ModelConfig) throws(UsageError)
+    -> RenderFocus
+  {
+    RenderFocus(
+      layer: try arguments.int("layer", default: 0, range: 0...(config.layers - 1)),
+      head: try arguments.int("head", default: 0, range: 0...(config.heads - 1)))
+  }
+
+  /// The style `--color` and `--ascii` ask for, in this environment.
+  static func style(
+    _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
+  ) throws(UsageError) -> RenderStyle {
+    let color = try arguments.choice(
+      "color", default: ColorChoice.auto, from: ColorChoice.allCases.map { ($0.rawValue, $0) })
+    return RenderStyle(
+      width: 80, color: color.resolve(environment: environment, isTerminal: stdoutIsTerminal),
+      unicode: !arguments.has("ascii"))
+  }
+
+  /// The usage error for a prompt the model cannot decode, with a fix that names an option.
+  static func usageError(_ error: DecodeError, command: String) -> UsageError {
+    guard case .exceedsContext(let prompt, let steps, _) = error else {
+      return UsageError(error.description, fix: "see 'kvtrace \(command) --help'")
+    }
+    let needed = prompt + steps
+    let limit = ModelConfig.Limits.contextLength.upperBound
+    let fix =
+      needed <= limit ? "or raise --context to \(needed)" : "see 'kvtrace \(command) --help'"
+    return UsageError(error.description, fix: fix)
   }
 
   private static func float(
