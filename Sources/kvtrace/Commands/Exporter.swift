@@ -107,7 +107,7 @@ enum Exporter {
   /// `4.6 GB`, `230 MB`.
   static func megabytes(_ bytes: Int) -> String {
     let tenths = (bytes + 50_000_000) / 100_000_000
-    return bytes >= 1_000_000_000
+    return bytes >= 999_500_000
       ? "\(tenths / 10).\(tenths % 10) GB" : "\((bytes + 500_000) / 1_000_000) MB"
   }
 
