@@ -25,7 +25,7 @@ public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
   /// The number of distinct tokens the model reads and predicts.
   public var vocabularySize: Int
 
-  /// Creates a configuration; ``TinyTransformer`` validates it before use.
+  /// Creates a configuration; the model (`TinyTransformer`) validates it before use.
   public init(
     layers: Int, heads: Int, kvHeads: Int, dim: Int, mlpDim: Int, contextLength: Int,
     vocabularySize: Int
