@@ -31,8 +31,7 @@ public enum ChromeTraceRenderer {
       ("generator", "kvtrace"), ("clock", "1 us = one attention score (a query against a key)"),
       ("prompt", header.prompt), ("cache", header.policy.name), ("detail", header.detail.rawValue),
     ] {
-      file.writer.key(key)
-      file.writer.string(value)
+      file.writer.field(key, value)
     }
     file.writer.endObject()
     file.writer.key("traceEvents")
@@ -83,8 +82,7 @@ public enum ChromeTraceRenderer {
           ("queries", queries[layer].count), ("scores", work[layer]), ("fresh rows", fresh),
           ("reused rows", reused),
         ] {
-          w.key(key)
-          w.int(value)
+          w.field(key, value)
         }
       }
       file.counter("K/V rows, layer \(layer)", at: start, [("fresh", fresh), ("reused", reused)])
@@ -105,24 +103,19 @@ public enum ChromeTraceRenderer {
 
   private static func stepArguments(_ record: StepRecord, into w: inout JSONWriter) {
     let q = record.began.queries
-    w.key("queries")
-    w.string("\(q.lowerBound)..<\(q.upperBound)")
-    w.key("sequenceLength")
-    w.int(record.began.sequenceLength)
+    w.field("queries", "\(q.lowerBound)..<\(q.upperBound)")
+    w.field("sequenceLength", record.began.sequenceLength)
     if let c = record.counters {
       for (key, value) in [
         ("rowsComputed", c.rowsComputed), ("rowsReused", c.rowsReused), ("flops", c.flops),
         ("flopsWithoutCache", c.flopsWithoutCache), ("cacheBytes", c.cacheBytes),
       ] {
-        w.key(key)
-        w.int(value)
+        w.field(key, value)
       }
     }
     if let token = record.token {
-      w.key("token")
-      w.string(token.chosen.text)
-      w.key("probability")
-      w.float(token.chosen.probability)
+      w.field("token", token.chosen.text)
+      w.field("probability", token.chosen.probability)
     }
   }
 }
@@ -138,19 +131,14 @@ private struct EventList {
   private mutating func begin(_ name: String, phase: String, tid: Int?, at time: Int?) {
     writer.lineBreak()
     writer.beginObject()
-    writer.key("name")
-    writer.string(name)
-    writer.key("ph")
-    writer.string(phase)
+    writer.field("name", name)
+    writer.field("ph", phase)
     if let time {
-      writer.key("ts")
-      writer.int(time)
+      writer.field("ts", time)
     }
-    writer.key("pid")
-    writer.int(pid)
+    writer.field("pid", pid)
     if let tid {
-      writer.key("tid")
-      writer.int(tid)
+      writer.field("tid", tid)
     }
   }
 
@@ -159,8 +147,7 @@ private struct EventList {
     begin(name, phase: "M", tid: tid, at: nil)
     writer.key("args")
     writer.beginObject()
-    writer.key("name")
-    writer.string(value)
+    writer.field("name", value)
     writer.endObject()
     writer.endObject()
   }
@@ -171,10 +158,8 @@ private struct EventList {
     arguments: (inout JSONWriter) -> Void
   ) {
     begin(name, phase: "X", tid: tid, at: start)
-    writer.key("dur")
-    writer.int(duration)
-    writer.key("cat")
-    writer.string(category)
+    writer.field("dur", duration)
+    writer.field("cat", category)
     writer.key("args")
     writer.beginObject()
     arguments(&writer)
@@ -188,8 +173,7 @@ private struct EventList {
     writer.key("args")
     writer.beginObject()
     for (key, value) in values {
-      writer.key(key)
-      writer.int(value)
+      writer.field(key, value)
     }
     writer.endObject()
     writer.endObject()

@@ -124,6 +124,30 @@ public struct JSONWriter: Sendable {
     needsComma = true
   }
 
+  /// Writes a key and its string value.
+  public mutating func field(_ name: String, _ value: String) {
+    key(name)
+    string(value)
+  }
+
+  /// Writes a key and its integer value.
+  public mutating func field(_ name: String, _ value: Int) {
+    key(name)
+    int(value)
+  }
+
+  /// Writes a key and its `Float` value.
+  public mutating func field(_ name: String, _ value: Float) {
+    key(name)
+    float(value)
+  }
+
+  /// Writes a key and its `true` or `false`.
+  public mutating func field(_ name: String, _ value: Bool) {
+    key(name)
+    bool(value)
+  }
+
   /// Starts a new line before the next element: `,` (if an element came before) and a newline.
   ///
   /// Use it between the elements of a long array to put one element per line.

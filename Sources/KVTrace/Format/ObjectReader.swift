@@ -81,11 +81,7 @@ struct ObjectReader {
 
   /// The string at `key`.
   func string(_ key: String) throws(TraceProblem) -> String {
-    let value = try required(key)
-    guard case .string(let text) = value.kind else {
-      throw JSONDecoding.wrongType(value, "a string", path + "." + key)
-    }
-    return text
+    try typed(key, "a string") { if case .string(let text) = $0 { text } else { nil } }
   }
 
   /// The name at `key`, one of `T`'s raw values.
@@ -105,11 +101,18 @@ struct ObjectReader {
 
   /// The `true` or `false` at `key`.
   func bool(_ key: String) throws(TraceProblem) -> Bool {
+    try typed(key, "true or false") { if case .bool(let flag) = $0 { flag } else { nil } }
+  }
+
+  /// The value at `key` as `extract` reads it, or a wrong-type error naming `expected`.
+  private func typed<T>(_ key: String, _ expected: String, _ extract: (JSONValue.Kind) -> T?)
+    throws(TraceProblem) -> T
+  {
     let value = try required(key)
-    guard case .bool(let flag) = value.kind else {
-      throw JSONDecoding.wrongType(value, "true or false", path + "." + key)
+    guard let result = extract(value.kind) else {
+      throw JSONDecoding.wrongType(value, expected, path + "." + key)
     }
-    return flag
+    return result
   }
 
   /// The number at `key` as a `Float`.

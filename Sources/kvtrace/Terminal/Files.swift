@@ -148,11 +148,3 @@ final class OutputFile {
     buffer.removeAll(keepingCapacity: true)
   }
 }
-
-#if canImport(Glibc)
-  private let systemRead = Glibc.read
-  private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-  private let systemRead = Darwin.read
-  private let systemWrite = Darwin.write
-#endif

@@ -3,11 +3,13 @@ import Foundation
 
 #if canImport(Glibc)
   import Glibc
-  private let systemWrite = Glibc.write
+  let systemRead = Glibc.read
+  let systemWrite = Glibc.write
   private let systemExit = Glibc.exit
 #elseif canImport(Darwin)
   import Darwin
-  private let systemWrite = Darwin.write
+  let systemRead = Darwin.read
+  let systemWrite = Darwin.write
   private let systemExit = Darwin.exit
 #endif
 
