@@ -77,3 +77,36 @@ func replayOfTheExportPrintsTheSameBytes(_ arguments: [String], _ name: String) 
   #expect(replay.output.contains("step 0 (prefill)"))
   #expect(replay.error.contains("it was cut short after"))
 }
+
+/// A large export warns before it starts, and Ctrl-C midway leaves no file behind.
+@Test func anInterruptedExportLeavesNothingBehind() throws {
+  let scratch = try Scratch()
+  let process = Process()
+  process.executableURL = kvtraceURL
+  process.arguments = [
+    "--cache", "none", "--steps", "500", "--context", "512", "--export", scratch.path("big.jsonl"),
+  ]
+  process.environment = testEnvironment()
+  let stderr = Pipe()
+  process.standardError = stderr
+  process.standardOutput = FileHandle.nullDevice
+  try process.run()
+  // Wait (a bounded number of polls) until the streamed file has started.
+  var started = false
+  for _ in 0..<600 where !started {
+    started =
+      (try? FileManager.default.contentsOfDirectory(atPath: scratch.url.path))?
+      .contains { $0.hasSuffix(".tmp") } ?? false
+    if !started { usleep(50_000) }
+  }
+  process.interrupt()
+  // If the interrupt is ignored, do not wait for the whole run: kill it after a while.
+  for _ in 0..<200 where process.isRunning { usleep(50_000) }
+  if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+  process.waitUntilExit()
+  #expect(started, "the export never started writing")
+  #expect(process.terminationReason == .uncaughtSignal)
+  #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == [])
+  let warning = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  #expect(warning.hasPrefix("kvtrace: warning: '\(scratch.path("big.jsonl"))' will be about "))
+}

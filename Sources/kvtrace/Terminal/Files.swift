@@ -89,6 +89,7 @@ final class OutputFile {
       throw .system(
         "create", path, .cannotCreate, fix: "check that the folder exists and is writable")
     }
+    Platform.removeOnInterrupt(temporaryPath)
     buffer.reserveCapacity(1 << 16)
   }
 
@@ -110,6 +111,7 @@ final class OutputFile {
     }
     close(descriptor)
     isOpen = false
+    defer { Platform.removeOnInterrupt(nil) }
     if let failure {
       unlink(temporaryPath)
       throw failure
@@ -128,6 +130,7 @@ final class OutputFile {
     close(descriptor)
     unlink(temporaryPath)
     isOpen = false
+    Platform.removeOnInterrupt(nil)
   }
 
   private func flush() {

@@ -34,7 +34,35 @@ enum Platform {
 
   /// Ends the process with `code`.
   static func exit(_ code: Int32) -> Never { systemExit(code) }
+
+  /// Makes an interrupt (Ctrl-C, `kill`) delete the file at `path` before the process
+  /// ends, or stops doing so when `path` is nil. One file at a time: the one being written.
+  ///
+  /// An export that is stopped midway then leaves nothing behind: its target is
+  /// untouched (see `OutputFile`) and its half-written temporary file is gone.
+  static func removeOnInterrupt(_ path: String?) {
+    let previous = fileToRemoveOnInterrupt
+    fileToRemoveOnInterrupt = path.flatMap { strdup($0) }
+    free(previous)
+    // A parent may have started kvtrace with these signals blocked (threads of a
+    // dispatch queue block them, and a child inherits the mask): unblock them here.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+      sigaddset(&signals, signalNumber)
+      signal(signalNumber) { caught in
+        // Only async-signal-safe calls here: unlink, signal, raise.
+        if let path = fileToRemoveOnInterrupt { unlink(path) }
+        signal(caught, SIG_DFL)
+        raise(caught)
+      }
+    }
+    sigprocmask(SIG_UNBLOCK, &signals, nil)
+  }
 }
+
+/// The file `Platform.removeOnInterrupt(_:)` deletes, as a C string a signal handler can read.
+nonisolated(unsafe) private var fileToRemoveOnInterrupt: UnsafeMutablePointer<CChar>?
 
 /// The process environment, read once at the edge.
 enum ProcessEnvironment {
