@@ -16,7 +16,8 @@ extension TinyTransformer {
   /// from the cache, project the result and add it to the residual stream; then
   /// the SwiGLU MLP. Leaves the final hidden state in `scratch.x`.
   func forward(
-    token: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
+    token: Int, position: Int, step: Int, cache: KVCache, scratch s: Scratch,
+    report: inout AttentionReport?
   ) {
     let c = config
     let w = weights
@@ -34,7 +35,7 @@ extension TinyTransformer {
       Kernels.matmul(value, s.xb, w.wv + layer * kvDim * c.dim, n: c.dim, d: kvDim)  // [kvDim]
       Kernels.rope(s.q, count: c.dim, position: position, table: rotary)  // [dim]
       Kernels.rope(key, count: kvDim, position: position, table: rotary)  // rotate, then store
-      cache.markWritten(layer: layer, position: position, step: report?.step ?? 0)
+      cache.markWritten(layer: layer, position: position, step: step)
 
       attend(layer: layer, position: position, cache: cache, scratch: s, report: &report)
 

@@ -24,7 +24,7 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .emptyPrompt:
       "the prompt is empty; give some text with --prompt \"...\""
-    case .exceedsContext(let prompt, let steps, let context) where prompt > context:
+    case .exceedsContext(let prompt, _, let context) where prompt > context:
       "the prompt has \(prompt) tokens but the context holds \(context) positions; "
         + "use a prompt of at most \(context) tokens"
     case .exceedsContext(let prompt, let steps, let context):
@@ -140,8 +140,8 @@ extension TinyTransformer {
       recording ? AttentionReport(step: step, detail: recorder.detail) : nil
     for position in positions {
       forward(
-        token: tokens[position], position: position, cache: cache, scratch: scratch, report: &report
-      )
+        token: tokens[position], position: position, step: step, cache: cache, scratch: scratch,
+        report: &report)
       if var pending = report {
         for event in pending.events { recorder.record(.attention(event)) }
         pending.events.removeAll(keepingCapacity: true)

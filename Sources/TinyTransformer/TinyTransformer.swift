@@ -37,7 +37,8 @@ public struct TinyTransformer: Sendable {
     self.config = config
     self.tokenizer = tokenizer
     self.seed = seed
-    weights = Weights(config: config, seed: seed, rareTokens: 0..<Tokenizer.firstWordToken)
+    let rare = (0..<tokenizer.vocabularySize).filter { !tokenizer.piece(of: $0).hasPrefix(" ") }
+    weights = Weights(config: config, seed: seed, rareTokens: Set(rare))
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }
 
