@@ -37,10 +37,13 @@ public struct TinyTransformer: Sendable {
     self.config = config
     self.tokenizer = tokenizer
     self.seed = seed
-    let rare = (0..<tokenizer.vocabularySize).filter { !tokenizer.piece(of: $0).hasPrefix(" ") }
+    let rare = (0..<tokenizer.vocabularySize).filter { !Self.beginsAWord(tokenizer.piece(of: $0)) }
     weights = Weights(config: config, seed: seed, rareTokens: Set(rare))
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }
+
+  /// Whether a piece starts a new word: a space, then something more (" quick").
+  static func beginsAWord(_ piece: String) -> Bool { piece.count > 1 && piece.hasPrefix(" ") }
 
   /// The demo model: ``ModelConfig/demo(vocabularySize:)`` with the demo tokenizer.
   public static func demo(seed: UInt64 = 0) -> TinyTransformer {

@@ -56,14 +56,19 @@ private func trace(
   #expect(TinyTransformer.demo().config == .demo(vocabularySize: vocabulary))
 }
 
-@Test func rareTokensGetATenthOfTheClassifierScale() throws {
+@Test func piecesThatDoNotBeginAWordGetATenthOfTheClassifierScale() throws {
   let model = try TinyTransformer(config: config(), seed: 9)
   let scale = 2 / Float(32).squareRoot()
   let dim = 32
-  let rare = (0..<(Tokenizer.firstWordToken * dim)).map { abs(model.weights.classifier[$0]) }
-  let words = ((Tokenizer.firstWordToken * dim)..<(vocabulary * dim)).map {
-    abs(model.weights.classifier[$0])
+  let tokenizer = Tokenizer.demo
+  var rare: [Float] = []
+  var words: [Float] = []
+  for token in 0..<vocabulary {
+    let row = (0..<dim).map { abs(model.weights.classifier[token * dim + $0]) }
+    let piece = tokenizer.piece(of: token)
+    if piece.count > 1 && piece.hasPrefix(" ") { words += row } else { rare += row }
   }
+  #expect(rare.count >= (Tokenizer.firstWordToken + 1) * dim)  // specials, bytes, " " at least
   #expect(rare.allSatisfy { $0 <= scale / 10 + 1e-7 })
   #expect(words.contains { $0 > scale / 10 })
 }
