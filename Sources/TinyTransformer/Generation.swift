@@ -90,6 +90,8 @@ extension TinyTransformer {
     var sampler = Sampler(sampling: sampling, seed: seed)
     var tokens = promptTokens
     var result = Generation(promptTokens: promptTokens, tokens: [], logits: [])
+    result.tokens.reserveCapacity(steps + 1)
+    tokens.reserveCapacity(promptTokens.count + steps + 1)
     if recorder.isRecording {
       recorder.begin(
         header(
@@ -97,16 +99,19 @@ extension TinyTransformer {
           steps: steps, policy: policy.info, sampling: sampling, detail: recorder.detail))
     }
     for step in 0...steps {
-      let logits = run(
+      run(
         step: step, tokens: tokens, policy: policy, cache: cache, scratch: scratch,
         recorder: &recorder)
-      let probabilities = sampler.probabilities(logits)
-      let next = sampler.choose(from: probabilities)
+      let logits = UnsafeBufferPointer(start: scratch.logits, count: config.vocabularySize)
+      if sampler.needsProbabilities || recorder.isRecording {
+        sampler.probabilities(logits, into: scratch.probabilities)
+      }
+      let next = sampler.choose(logits: logits, probabilities: scratch.probabilities)
       if recorder.isRecording {
-        recorder.record(.token(tokenEvent(step, tokens.count, next, probabilities)))
+        recorder.record(.token(tokenEvent(step, tokens.count, next, scratch.probabilities)))
       }
       result.tokens.append(next)
-      if collectLogits { result.logits.append(logits) }
+      if collectLogits { result.logits.append(Array(logits)) }
       tokens.append(next)
     }
     return result
@@ -123,11 +128,12 @@ extension TinyTransformer {
     }
   }
 
-  /// Runs one step: the positions the policy asks for, then the logits of the newest.
+  /// Runs one step: the positions the policy asks for, then the logits of the newest
+  /// (left in `scratch.logits`).
   private func run(
     step: Int, tokens: [Int], policy: some CachePolicy, cache: KVCache, scratch: Scratch,
     recorder: inout some TraceRecorder
-  ) -> [Float] {
+  ) {
     let length = tokens.count
     let positions = policy.positionsToCompute(sequenceLength: length, cache: cache)
     let recording = recorder.isRecording
@@ -148,7 +154,7 @@ extension TinyTransformer {
         report = pending
       }
     }
-    let logits = logits(scratch: scratch)
+    computeLogits(scratch: scratch)
     // Read the truth from the cache before the policy trims it.
     let rows = recording ? rowsEvents(step: step, length: length, cache: cache) : []
     let evicted = policy.retain(in: cache, sequenceLength: length)
@@ -169,6 +175,5 @@ extension TinyTransformer {
             flopsWithoutCache: FLOPCount.step(positions: 0..<length, config: config),
             cacheBytes: cache.bytesHeld)))
     }
-    return logits
   }
 }

@@ -15,6 +15,8 @@ public struct TinyTransformer: Sendable {
   public let tokenizer: Tokenizer
   /// The seed the weights were drawn from.
   public let seed: UInt64
+  /// How many threads the large matrix products use; results are identical for any count.
+  public var threads: Int = 1
   let weights: Weights
   let rotary: RotaryTable
 
@@ -67,10 +69,14 @@ final class Scratch {
   let up: UnsafeMutablePointer<Float>  // [mlpDim]
   let scores: UnsafeMutablePointer<Float>  // [contextLength] one head's scores
   let logits: UnsafeMutablePointer<Float>  // [vocab]
+  let probabilities: UnsafeMutablePointer<Float>  // [vocab]
   private let buffers: [UnsafeMutablePointer<Float>]
 
   init(config c: ModelConfig) {
-    let sizes = [c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.contextLength, c.vocabularySize]
+    let sizes = [
+      c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.contextLength, c.vocabularySize,
+      c.vocabularySize,
+    ]
     buffers = sizes.map { size in
       let buffer = UnsafeMutablePointer<Float>.allocate(capacity: size)
       buffer.initialize(repeating: 0, count: size)
@@ -78,6 +84,7 @@ final class Scratch {
     }
     (x, xb, xb2, q) = (buffers[0], buffers[1], buffers[2], buffers[3])
     (gate, up, scores, logits) = (buffers[4], buffers[5], buffers[6], buffers[7])
+    probabilities = buffers[8]
   }
 
   deinit { buffers.forEach { $0.deallocate() } }
