@@ -44,6 +44,28 @@ public struct TinyTransformer: Sendable {
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }
 
+  /// Builds a model of any shape with random weights, for measuring speed.
+  ///
+  /// Unlike ``init(config:seed:tokenizer:)`` the vocabulary need not match a
+  /// tokenizer: `kvtrace bench` builds the 32000-token shape of llama2.c's
+  /// stories15M this way. Token ids beyond the demo vocabulary have no text.
+  ///
+  /// - Throws: ``ModelConfigError`` if the shape cannot run.
+  public init(randomWeightsFor config: ModelConfig, seed: UInt64) throws(ModelConfigError) {
+    try config.validate()
+    self.config = config
+    tokenizer = .demo
+    self.seed = seed
+    weights = Weights(config: config, seed: seed)
+    rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
+  }
+
+  /// The bytes of weights one decode step reads: every layer's matrices and norms,
+  /// the final norm and the classifier (one embedding row is negligible).
+  public var weightBytesPerToken: Int {
+    (parameterCount - config.vocabularySize * config.dim) * MemoryLayout<Float>.size
+  }
+
   /// Whether a piece starts a new word: a space, then something more (" quick").
   static func beginsAWord(_ piece: String) -> Bool { piece.count > 1 && piece.hasPrefix(" ") }
 

@@ -12,6 +12,8 @@ enum KVTraceCLI {
       switch try CommandSpecs.parser.parse(arguments) {
       case .help(let text): return CommandResult(output: text.hasSuffix("\n") ? text : text + "\n")
       case .version: return CommandResult(output: CommandSpecs.version + "\n")
+      case .run(let parsed) where parsed.command == "bench":
+        return try bench(parsed)
       case .run(let parsed):
         let options = try RunOptions(
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
@@ -22,6 +24,23 @@ enum KVTraceCLI {
       }
     } catch {
       return .failure(error.description, .usage)
+    }
+  }
+
+  /// `kvtrace bench`: measured speed.
+  static func bench(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
+    var options = BenchCommand.Options()
+    options.runs = try arguments.int("runs", default: 5, range: 1...100)
+    options.tokens = try arguments.int("tokens", default: 256, range: 2...256)
+    options.threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
+    options.shapes = try arguments.choice(
+      "shape", default: BenchShape.all,
+      from: [("all", BenchShape.all), ("demo", [.demo]), ("15M", [.stories15M])])
+    options.json = arguments.has("json")
+    do {
+      return try BenchCommand.run(options)
+    } catch {
+      return .failure("the benchmark could not run: \(error)", .ioError)
     }
   }
 

@@ -28,6 +28,10 @@ enum CommandSpecs {
       name: "dim", kind: .value(placeholder: "N"),
       help: "model width, a multiple of --heads (default 8 per head)"),
     OptionSpec(
+      name: "threads", kind: .value(placeholder: "N"),
+      help: "threads for the large matrix products; results are identical for any N "
+        + "(default: the number of cores)"),
+    OptionSpec(
       name: "temperature", kind: .value(placeholder: "T"),
       help: "0 picks the most probable token (default); above 0 samples, seeded"),
     OptionSpec(
@@ -83,6 +87,32 @@ enum CommandSpecs {
       """,
     options: modelOptions + [cacheOption] + viewOptions)
 
+  static let bench = CommandSpec(
+    name: "bench",
+    summary: "measure decoding speed: cache none vs full, tracing cost, threads",
+    discussion: """
+      Builds the demo model and the shape of llama2.c's stories15M (random weights, in \
+      memory) and measures, in one run: tokens per second with and without the cache next \
+      to the saving the FLOP counts predict; the cost of tracing at summary and full \
+      detail; the speed-up from threads; one core's memory read bandwidth and how close \
+      decoding gets to the bound it sets. Run it in a release build: \
+      swift run -c release kvtrace bench
+      """,
+    options: [
+      OptionSpec(
+        name: "runs", kind: .value(placeholder: "N"),
+        help: "runs per measurement; medians are reported (default 5)"),
+      OptionSpec(
+        name: "tokens", kind: .value(placeholder: "N"),
+        help: "tokens to decode per run (default 256)"),
+      OptionSpec(
+        name: "threads", kind: .value(placeholder: "N"),
+        help: "threads for the threaded measurement (default: the number of cores)"),
+      OptionSpec(
+        name: "shape", kind: .value(placeholder: "NAME"), help: "demo, 15M or all (default all)"),
+      OptionSpec(name: "json", kind: .flag, help: "print the measurements as JSON"),
+    ])
+
   static let parser = ArgumentParser(
     toolName: "kvtrace",
     abstract: """
@@ -90,5 +120,5 @@ enum CommandSpecs {
       prompt and every key/value row it computes or reuses is drawn, step by step. \
       With no command, runs the default demo (the same as 'kvtrace run').
       """,
-    commands: [run, compare], defaultCommand: "run")
+    commands: [run, compare, bench], defaultCommand: "run")
 }

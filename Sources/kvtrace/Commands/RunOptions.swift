@@ -13,6 +13,7 @@ struct RunOptions: Sendable {
   var focus: RenderFocus
   var detail: TraceDetail
   var style: RenderStyle
+  var threads: Int
 
   /// Decodes `arguments`; every bad value becomes a `UsageError` naming its fix.
   init(
@@ -48,6 +49,7 @@ struct RunOptions: Sendable {
     focus = RenderFocus(
       layer: try arguments.int("layer", default: 0, range: 0...(layers - 1)),
       head: try arguments.int("head", default: 0, range: 0...(heads - 1)))
+    threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
     detail = try arguments.choice(
       "detail", default: .full, from: TraceDetail.allCases.map { ($0.rawValue, $0) })
     let color = try arguments.choice(
@@ -60,7 +62,9 @@ struct RunOptions: Sendable {
   /// The model these options describe.
   func model() throws(UsageError) -> TinyTransformer {
     do {
-      return try TinyTransformer(config: config, seed: seed)
+      var model = try TinyTransformer(config: config, seed: seed)
+      model.threads = threads
+      return model
     } catch {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }

@@ -34,6 +34,27 @@ enum Platform {
   static func exit(_ code: Int32) -> Never { systemExit(code) }
 }
 
+extension Platform {
+  /// The most memory this process has held so far, in bytes (`getrusage`).
+  static var peakMemoryBytes: Int {
+    var usage = rusage()
+    #if canImport(Glibc)
+      let who = RUSAGE_SELF.rawValue
+    #else
+      let who = RUSAGE_SELF
+    #endif
+    guard getrusage(who, &usage) == 0 else { return 0 }
+    #if canImport(Darwin)
+      return Int(usage.ru_maxrss)  // bytes on Darwin
+    #else
+      return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
+    #endif
+  }
+
+  /// The number of processors the system reports online.
+  static var processorCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
 /// The process environment, read once at the edge.
 enum ProcessEnvironment {
   static var current: [String: String] { ProcessInfo.processInfo.environment }
