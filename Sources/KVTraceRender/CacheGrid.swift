@@ -74,11 +74,13 @@ struct Layout {
     separator = perKVHead ? "  " : " "
   }
 
-  /// The columns the grid of `config` occupies, without the position and label.
+  /// The columns the grid of `config` occupies, without the position and label;
+  /// a grid of a cell per layer is at least as wide as its title, `layers`.
   static func width(config: ModelConfig, perKVHead: Bool) -> Int {
     let separator = perKVHead ? 2 : 1
-    return config.layers * (blockWidth(config: config, perKVHead: perKVHead) + separator)
-      - separator
+    let cells =
+      config.layers * (blockWidth(config: config, perKVHead: perKVHead) + separator) - separator
+    return perKVHead ? cells : max(cells, "layers".count)
   }
 
   private static func blockWidth(config: ModelConfig, perKVHead: Bool) -> Int {
