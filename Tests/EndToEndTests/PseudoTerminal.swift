@@ -40,9 +40,10 @@ final class PseudoTerminalRun {
   ///
   /// - Parameters:
   ///   - standardOutput: Where kvtrace's standard output goes instead of the terminal, if anywhere.
+  ///   - environment: Variables to set on top of ``testEnvironment(_:)``.
   init(
     _ arguments: [String], columns: UInt16 = 80, rows: UInt16 = 24,
-    standardOutput: Pipe? = nil
+    standardOutput: Pipe? = nil, environment overrides: [String: String] = [:]
   ) throws {
     var master: Int32 = -1
     var slave: Int32 = -1
@@ -56,7 +57,7 @@ final class PseudoTerminalRun {
     tcgetattr(slave, &modes)
     modesBefore = modes
     let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
-    var environment = testEnvironment()
+    var environment = testEnvironment(overrides)
     environment["COLUMNS"] = nil
     environment["LINES"] = nil
     process.executableURL = kvtraceURL
@@ -111,7 +112,9 @@ final class PseudoTerminalRun {
   }
 
   /// Reads until kvtrace exits; returns its exit status, or `nil` if it never does.
-  func waitForExit(sourceLocation: SourceLocation = #_sourceLocation) -> Int32? {
+  func waitForExit(
+    reason: Process.TerminationReason = .exit, sourceLocation: SourceLocation = #_sourceLocation
+  ) -> Int32? {
     let deadline = Date().addingTimeInterval(patience)
     while process.isRunning && Date() < deadline { _ = readAvailable(waitMilliseconds: 50) }
     guard !process.isRunning else {
@@ -120,7 +123,7 @@ final class PseudoTerminalRun {
     }
     while readAvailable(waitMilliseconds: 0) {}
     process.waitUntilExit()
-    #expect(process.terminationReason == .exit, sourceLocation: sourceLocation)
+    #expect(process.terminationReason == reason, sourceLocation: sourceLocation)
     return process.terminationStatus
   }
 

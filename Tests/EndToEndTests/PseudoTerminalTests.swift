@@ -85,6 +85,19 @@ let leaveSequence = "\u{1B}[?1049l\u{1B}[?25h"
     #expect(sameModes(run.modes, run.modesBefore))
   }
 
+  /// A crash (here a SIGSEGV sent from outside, which the process cannot tell
+  /// from a real one) still puts the terminal back before the process dies of it.
+  /// Swift's backtracer, which runs next, is told not to wait for a key.
+  @Test func aCrashStillRestoresTheTerminal() throws {
+    let run = try PseudoTerminalRun(["step"], environment: ["SWIFT_BACKTRACE": "interactive=no"])
+    run.waitFor("the first frame") { $0.contains("step 0 of 6") }
+    kill(run.process.processIdentifier, SIGSEGV)
+    _ = run.waitForExit(reason: .uncaughtSignal)
+    let text = String(decoding: run.output, as: UTF8.self)
+    #expect(text.contains(leaveSequence))
+    #expect(sameModes(run.modes, run.modesBefore))
+  }
+
   /// Keys on a terminal but output to a pipe: `step` prints what `run` prints and
   /// returns without waiting for a key.
   @Test func outputToAPipeFallsBackToRun() throws {

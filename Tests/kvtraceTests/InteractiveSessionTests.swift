@@ -139,6 +139,10 @@ func stripEscapes(_ text: String) -> String {
     #expect(painter.paint(["a", "B", "c"]) == "")
   }
 
+  @Test func theCrashGuardLeavesTheScreenLikeARegularExit() {
+    #expect("\(CrashGuard.leaveScreen)" == ScreenPainter.leave)
+  }
+
   @Test func everyDocumentedKeyDoesWhatTheHelpSays() {
     let expected: [(Key, InteractiveCommand)] = [
       (.right, .nextStep), (.character(" "), .nextStep), (.character("l"), .nextStep),

@@ -44,6 +44,7 @@ final class RawTerminal: InteractiveTerminal {
       throw TerminalError(message: "cannot switch the terminal to raw mode (\(Self.reason()))")
     }
     isRaw = true
+    CrashGuard.arm(input: input, output: output, modes: saved)
     try write(ScreenPainter.enter)
   }
 
@@ -53,6 +54,7 @@ final class RawTerminal: InteractiveTerminal {
     isRaw = false
     try? write(ScreenPainter.leave)
     _ = tcsetattr(input, TCSAFLUSH, &saved)
+    CrashGuard.disarm()
     signals.stop()
   }
 
