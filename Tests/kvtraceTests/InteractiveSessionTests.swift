@@ -28,26 +28,6 @@ final class ScriptedTerminal: InteractiveTerminal {
     if event == .resized, !sizes.isEmpty { size = sizes.removeFirst() }
     return event
   }
-
-  /// Everything written, escape sequences removed.
-  var text: String { stripEscapes(writes.joined()) }
-}
-
-/// `text` without ANSI escape sequences (CSI: ESC [ parameters final).
-func stripEscapes(_ text: String) -> String {
-  var out = ""
-  var state = 0  // 0 text, 1 after ESC, 2 inside CSI
-  for scalar in text.unicodeScalars {
-    switch (state, scalar) {
-    case (0, "\u{1B}"): state = 1
-    case (0, _): out.unicodeScalars.append(scalar)
-    case (1, "["): state = 2
-    case (1, _): state = 0
-    case (2, _) where (0x40...0x7E).contains(scalar.value): state = 0
-    default: break
-    }
-  }
-  return out
 }
 
 @Suite struct InteractiveSessionTests {
@@ -76,9 +56,9 @@ func stripEscapes(_ text: String) -> String {
     ])
     #expect(session.run(on: terminal) == .quit)
     #expect(terminal.writes.count == 3)
-    #expect(stripEscapes(terminal.writes[0]).contains("step 0 of 6"))
-    #expect(stripEscapes(terminal.writes[1]).contains("step 1 of 6 · decode"))
-    #expect(stripEscapes(terminal.writes[2]).contains("layer 1"))
+    #expect(terminal.writes[0].contains("step 0 of 6"))
+    #expect(terminal.writes[1].contains("step 1 of 6 · decode"))
+    #expect(terminal.writes[2].contains("layer 1"))
     #expect(session.state.step == 1)
     #expect(session.state.focus.layer == 1)
   }
@@ -96,7 +76,7 @@ func stripEscapes(_ text: String) -> String {
       Self.input("?"), Self.input("\u{1B}"), .timeout, Self.input("\u{1B}"), .timeout,
     ])
     #expect(session.run(on: terminal) == .quit)
-    #expect(stripEscapes(terminal.writes[1]).contains("next step"))
+    #expect(terminal.writes[1].contains("next step"))
     #expect(terminal.writes.count == 3, "help shown, then hidden, then quit without drawing")
   }
 
@@ -119,7 +99,7 @@ func stripEscapes(_ text: String) -> String {
     #expect(terminal.writes[1].hasPrefix("\u{1B}[0m\u{1B}[2J"))
     #expect(terminal.writes[1].contains("\u{1B}[16;1H"))
     #expect(!terminal.writes[1].contains("\u{1B}[17;1H"))
-    #expect(stripEscapes(terminal.writes[2]).contains("30×8"))
+    #expect(terminal.writes[2].contains("30×8"))
   }
 
   @Test func keysThatChangeNothingDrawNothing() {
