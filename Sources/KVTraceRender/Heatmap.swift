@@ -38,16 +38,15 @@ struct Heatmap {
   func column(
     width: Int, sequenceLength: Int, config: ModelConfig, tokens: [TraceToken], style: RenderStyle
   ) -> GridTable.Column {
-    let recorded = queries.last.map { values == .weights ? $0.weights : $0.scores } != nil
+    let recorded = queries.last.flatMap(numbers) != nil
     let kind =
       !recorded ? "keys read" : values == .weights ? "weights" : "scores \(style.glyphs.score)"
     let title = AttentionBar.title(focus: focus, config: config, kind: kind)
     guard isTriangle else {
       let newest = queries.last
       let subtitle =
-        recorded
-        ? AttentionBar.query(newest, tokens: tokens, style: style)
-        : "not recorded at --detail summary"
+        AttentionBar.query(newest, tokens: tokens, style: style)
+        + (recorded ? "" : " (--detail summary keeps no weights)")
       return GridTable.Column(
         width: width, title: title, subtitle: subtitle,
         cell: { columnCell(newest, position: $0, width: width, style: style) })
@@ -58,7 +57,7 @@ struct Heatmap {
       TextLayout.padRight(key.map { "\($0 % 10)" } ?? style.glyphs.cut, cellWidth)
     }
     return GridTable.Column(
-      width: width, title: title + " (query \(style.glyphs.times) key)",
+      width: width, title: title + ": query \(style.glyphs.times) key",
       subtitle: digits.joined(),
       cell: { triangleRow($0, keys: keys, cellWidth: cellWidth, style: style) })
   }

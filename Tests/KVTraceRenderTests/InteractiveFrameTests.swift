@@ -100,6 +100,20 @@ import TinyTransformer
     }
   }
 
+  @Test func summaryDetailShowsWhichKeysWereReadWithoutNumbers() throws {
+    let trace = try RunRendererGoldenTests.trace(steps: 1, detail: .summary)
+    let frame = InteractiveFrame(trace: trace)
+    for step in 0..<2 {
+      let lines = frame.lines(InteractiveState(step: step), size: .standard, style: RenderStyle())
+      let text = lines.joined(separator: "\n")
+      #expect(text.contains("keys read, layer 0 head 0"), "\(text)")
+      #expect(!text.contains("weights,"))
+      let rows = lines.filter { $0.wholeMatch(of: #/ +[0-9]+  \S.*/#) != nil }
+      #expect(rows.count == 10 + step)
+      #expect(rows.allSatisfy { !$0.contains("0.") }, "no weight is made up: \(text)")
+    }
+  }
+
   @Test func tooSmallScreenSaysSoOnOneLine() throws {
     let frame = try Self.demo()
     for size in [
