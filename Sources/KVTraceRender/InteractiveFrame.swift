@@ -67,7 +67,9 @@ public struct InteractiveFrame: Sendable {
     let hint = panels.hint()
     guard !state.showsHelp else {
       let help = Panels.cut(panels.help(), rows: size.rows - 2, style: style)
-      return [status] + help + Array(repeating: "", count: size.rows - 2 - help.count) + [hint]
+      return [status] + help + Array(repeating: "", count: max(0, size.rows - 2 - help.count)) + [
+        hint
+      ]
     }
     let grid = gridTable(state, record: record, size: size, style: style)
     let withoutCache = state.view == .withoutCache
