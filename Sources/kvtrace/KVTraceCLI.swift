@@ -6,7 +6,8 @@ import TinyTransformer
 /// exit code out. `main.swift` is the only place that touches the process.
 enum KVTraceCLI {
   static func run(
-    arguments: [String], environment: [String: String], stdoutIsTerminal: Bool
+    arguments: [String], environment: [String: String], stdoutIsTerminal: Bool,
+    stdinIsTerminal: Bool = false
   ) -> CommandResult {
     do throws(UsageError) {
       switch try CommandSpecs.parser.parse(arguments) {
@@ -19,6 +20,10 @@ enum KVTraceCLI {
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
         switch parsed.command {
         case "compare": return try compare(options)
+        case "step":
+          return walkThrough(
+            try decode(options), focus: options.focus, style: options.style,
+            environment: environment, isTerminal: stdinIsTerminal && stdoutIsTerminal)
         default: return try run(options)
         }
       }
@@ -46,6 +51,12 @@ enum KVTraceCLI {
 
   /// `kvtrace run`: decode once and draw every step.
   static func run(_ options: RunOptions) throws(UsageError) -> CommandResult {
+    CommandResult(
+      output: RunRenderer.render(try decode(options), focus: options.focus, style: options.style))
+  }
+
+  /// Decodes the prompt as the options say and returns the trace.
+  static func decode(_ options: RunOptions) throws(UsageError) -> Trace {
     let model = try options.model()
     var log = TraceLog(detail: options.detail)
     do {
@@ -55,9 +66,34 @@ enum KVTraceCLI {
     } catch {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }
-    guard let trace = log.trace else { return .failure("nothing was decoded", .usage) }
+    guard let trace = log.trace else {
+      throw UsageError("nothing was decoded", fix: "give a non-empty --prompt")
+    }
+    return trace
+  }
+
+  /// The note `kvtrace step` leaves on standard error when there is no terminal.
+  static let noTerminalNote =
+    "kvtrace: note: 'kvtrace step' is interactive and needs a terminal on standard input "
+    + "and output; printed what 'kvtrace run' prints instead\n"
+
+  /// The interactive walk-through of `trace`, or, without a terminal, what
+  /// `kvtrace run` prints for it and a note on standard error; never waits for keys.
+  ///
+  /// `kvtrace step` calls this with the trace it decoded; a replay of a trace
+  /// file calls it with the trace it read.
+  static func walkThrough(
+    _ trace: Trace, focus: RenderFocus, style: RenderStyle, environment: [String: String],
+    isTerminal: Bool
+  ) -> CommandResult {
+    guard isTerminal else {
+      return CommandResult(
+        output: RunRenderer.render(trace, focus: focus, style: style), error: noTerminalNote)
+    }
     return CommandResult(
-      output: RunRenderer.render(trace, focus: options.focus, style: options.style))
+      walkThrough: WalkThrough(
+        trace: trace, state: InteractiveState(focus: focus), style: style,
+        fallbackSize: WindowSize.fallback(environment: environment)))
   }
 
   /// `kvtrace compare`: decode without a cache and with one, and check they agree.

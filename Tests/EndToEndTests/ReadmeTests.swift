@@ -4,8 +4,10 @@ import Testing
 /// The README shows real output: each captured frame must be what kvtrace prints now.
 ///
 /// A ```text block whose first line is `$ swift run kvtrace ARGS` is compared with
-/// the output of `kvtrace ARGS` (a `…` line stands for omitted lines); any other
-/// ```text block must appear, whole, in the default demo's output.
+/// the output of `kvtrace ARGS` (a `…` line stands for omitted lines); one whose
+/// first line is `$ swift run kvtrace step` is a screen of the walk-through and is
+/// compared with its golden frame; any other ```text block must appear, whole, in
+/// the default demo's output.
 @Suite struct ReadmeTests {
   static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
@@ -17,6 +19,17 @@ import Testing
     }
   }
 
+  /// The walk-through's first decode step at 80×24, as its golden test keeps it
+  /// (KVTraceRenderTests/Snapshots), trailing spaces trimmed.
+  static func stepFrame() throws -> String {
+    let golden = readme.deletingLastPathComponent()
+      .appendingPathComponent("Tests/KVTraceRenderTests/Snapshots/frame-80x24-step1.txt")
+    let text = try String(contentsOf: golden, encoding: .utf8)
+    return text.components(separatedBy: "\n").map {
+      String($0.reversed().drop { $0 == " " }.reversed())
+    }.joined(separator: "\n")
+  }
+
   @Test func everyCapturedFrameIsCurrentOutput() throws {
     let blocks = try Self.textBlocks()
     #expect(blocks.count >= 3)
@@ -24,7 +37,10 @@ import Testing
     for block in blocks {
       var lines = block.components(separatedBy: "\n")
       var output = demo
-      if let first = lines.first, first.hasPrefix("$ swift run kvtrace") {
+      if lines.first == "$ swift run kvtrace step" {
+        output = try Self.stepFrame()
+        lines.removeFirst()
+      } else if let first = lines.first, first.hasPrefix("$ swift run kvtrace") {
         let arguments = first.dropFirst("$ swift run kvtrace".count)
           .split(separator: " ").map(String.init)
         output = String(decoding: try runKVTrace(arguments).stdout, as: UTF8.self)

@@ -113,6 +113,25 @@ enum CommandSpecs {
       OptionSpec(name: "json", kind: .flag, help: "print the measurements as JSON"),
     ])
 
+  static let step = CommandSpec(
+    name: "step",
+    summary: "walk through the decoding interactively, a key press per step",
+    discussion: """
+      Decodes the prompt like 'kvtrace run', then shows one step at a time, full screen: \
+      the cache grid of every layer and KV head (fresh and reused rows), the attention of \
+      the newest query as a heatmap (at the prefill, the whole causal triangle), and what \
+      the step did in a sentence. Needs a terminal; without one it prints what \
+      'kvtrace run' prints, with a note on standard error.
+
+      Keys:
+        right, space, l   next step          left, h   previous step
+        up, down          layer              tab, ], [ head
+        c   the cache, the same step without a cache, or both side by side
+        w   attention weights or raw scores   g, G   first or last step
+        ?   help                              q, Esc, Ctrl-C   quit
+      """,
+    options: modelOptions + [cacheOption] + viewOptions)
+
   static let parser = ArgumentParser(
     toolName: "kvtrace",
     abstract: """
@@ -120,5 +139,5 @@ enum CommandSpecs {
       prompt and every key/value row it computes or reuses is drawn, step by step. \
       With no command, runs the default demo (the same as 'kvtrace run').
       """,
-    commands: [run, compare, bench], defaultCommand: "run")
+    commands: [run, step, compare, bench], defaultCommand: "run")
 }

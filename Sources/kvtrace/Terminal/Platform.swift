@@ -16,18 +16,30 @@ enum Platform {
   /// Whether standard output is a terminal.
   static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
+  /// Whether standard input is a terminal.
+  static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
   /// Writes `text` to standard output or standard error, unbuffered.
   static func write(_ text: String, toStandardError: Bool = false) {
-    var bytes = Array(text.utf8)
-    let descriptor = toStandardError ? STDERR_FILENO : STDOUT_FILENO
+    // A closed pipe: nothing more to say.
+    _ = write(Array(text.utf8), to: toStandardError ? STDERR_FILENO : STDOUT_FILENO)
+  }
+
+  /// Writes all of `bytes` to `descriptor`, resuming after interruptions.
+  ///
+  /// - Returns: `false` when the descriptor refused them (a closed pipe, a
+  ///   terminal gone); `errno` says why.
+  static func write(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
     var offset = 0
     while offset < bytes.count {
-      let written = bytes.withUnsafeMutableBytes {
-        systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset)
+      let written = bytes.withUnsafeBytes { buffer in
+        systemWrite(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
       }
-      if written <= 0 { return }  // a closed pipe: nothing more to say
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else { return false }
       offset += written
     }
+    return true
   }
 
   /// Ends the process with `code`.
