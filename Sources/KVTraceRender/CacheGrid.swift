@@ -21,74 +21,82 @@ public enum CacheGrid {
     _ record: StepRecord, in trace: Trace, focus: RenderFocus, style: RenderStyle,
     showsAttention: Bool = true
   ) -> [String] {
-    let layout = Layout(config: trace.header.model, style: style, showsAttention: showsAttention)
-    let showsAttention = layout.showsAttention
+    let config = trace.header.model
+    let layout = Layout(config: config, style: style, showsAttention: showsAttention)
     let tokens = trace.tokens
-    let attention = record.newestAttention(layer: focus.layer, head: focus.head)
-    var lines = layout.headings(attention: attention, focus: focus, tokens: tokens, style: style)
-    for entry in visibleRows(length: record.began.sequenceLength, maxRows: style.maxRows) {
-      guard let position = entry else {
-        lines.append(
-          TextLayout.padLeft(style.glyphs.ellipsis, 4)
-            + Paint.dim.apply("  rows not shown", style.color))
-        continue
-      }
-      let text = position < tokens.count ? tokens[position].text : ""
-      var line = TextLayout.padLeft("\(position)", 4) + "  "
-      line += TextLayout.padRight(
-        TextLayout.truncate(
-          TextLayout.label(text, unicode: style.unicode), 10, unicode: style.unicode),
-        Layout.labelWidth)
-      line += layout.cells(record, position: position, style: style)
-      if showsAttention {
-        line += "   " + AttentionBar.cell(attention, position: position, style: style)
-      }
-      lines.append(line.trimmingTrailingSpaces())
+    var table = GridTable(columns: [layout.column(record, style: style)])
+    var lines: [String] = []
+    if layout.showsAttention {
+      let attention = record.newestAttention(layer: focus.layer, head: focus.head)
+      table.columns.append(
+        AttentionBar.column(
+          attention, focus: focus, config: config, tokens: tokens, style: style))
+    } else if showsAttention {
+      lines.append(
+        String(repeating: " ", count: GridTable.prefixWidth)
+          + "(the attention column does not fit this width)")
     }
-    return lines
-  }
-
-  /// The positions to draw, with `nil` where rows are elided: all of them when
-  /// they fit, else the first two and the newest ones.
-  static func visibleRows(length: Int, maxRows: Int) -> [Int?] {
-    guard length > maxRows, maxRows >= 4 else { return Array(0..<length) }
-    let tail = maxRows - 3
-    return [0, 1, nil] + Array((length - tail)..<length)
+    let positions = GridTable.visibleRows(
+      length: record.began.sequenceLength, maxRows: style.maxRows)
+    return lines + table.lines(positions: positions, tokens: tokens, style: style)
   }
 }
 
-/// Column geometry for a model.
+/// Column geometry of the cache grid for a model.
 ///
 /// One cell per KV head when that fits beside the attention column; else one
 /// cell per layer (the policies mark every KV head of a layer alike); and when
 /// even that is too wide, the attention column gives way to the grid.
 struct Layout {
-  static let prefixWidth = 16  // "  12  token     " position, label
-  static let labelWidth = 10
   let config: ModelConfig
   let perKVHead: Bool
   let showsAttention: Bool
   let blockWidth: Int
   let separator: String
 
+  /// The layout that fits `style.width`, with room for the attention column if wanted.
   init(config: ModelConfig, style: RenderStyle, showsAttention wantsAttention: Bool = true) {
-    self.config = config
-    let attention = 3 + AttentionBar.width
-    let kvBlock = max(7, 2 * config.kvHeads - 1)
-    let layerBlock = "\(max(0, config.layers - 1))".count
-    let wide = Self.prefixWidth + config.layers * (kvBlock + 2) - 2
-    let narrow = Self.prefixWidth + config.layers * (layerBlock + 1) - 1
-    perKVHead = wide + (wantsAttention ? attention : 0) <= style.width
-    blockWidth = perKVHead ? kvBlock : layerBlock
-    separator = perKVHead ? "  " : " "
-    showsAttention = wantsAttention && (perKVHead || narrow + attention <= style.width)
+    let attention = GridTable.gap.count + AttentionBar.width
+    let wide = GridTable.prefixWidth + Self.width(config: config, perKVHead: true)
+    let narrow = GridTable.prefixWidth + Self.width(config: config, perKVHead: false)
+    let perKVHead = wide + (wantsAttention ? attention : 0) <= style.width
+    self.init(
+      config: config, perKVHead: perKVHead,
+      showsAttention: wantsAttention && (perKVHead || narrow + attention <= style.width))
   }
 
-  var gridWidth: Int { config.layers * (blockWidth + separator.count) - separator.count }
+  /// A layout with a cell per KV head (`perKVHead`) or one per layer.
+  init(config: ModelConfig, perKVHead: Bool, showsAttention: Bool = false) {
+    self.config = config
+    self.perKVHead = perKVHead
+    self.showsAttention = showsAttention
+    blockWidth = Self.blockWidth(config: config, perKVHead: perKVHead)
+    separator = perKVHead ? "  " : " "
+  }
 
-  func headings(
-    attention: AttentionEvent?, focus: RenderFocus, tokens: [TraceToken], style: RenderStyle
-  ) -> [String] {
+  /// The columns the grid of `config` occupies, without the position and label;
+  /// a grid of a cell per layer is at least as wide as its title, `layers`.
+  static func width(config: ModelConfig, perKVHead: Bool) -> Int {
+    let separator = perKVHead ? 2 : 1
+    let cells =
+      config.layers * (blockWidth(config: config, perKVHead: perKVHead) + separator) - separator
+    return perKVHead ? cells : max(cells, "layers".count)
+  }
+
+  private static func blockWidth(config: ModelConfig, perKVHead: Bool) -> Int {
+    perKVHead ? max(7, 2 * config.kvHeads - 1) : "\(max(0, config.layers - 1))".count
+  }
+
+  var gridWidth: Int { Self.width(config: config, perKVHead: perKVHead) }
+
+  /// The grid of `record` as a table column: `layer 0  layer 1` over `0 1 2 3  0 1 2 3`.
+  func column(_ record: StepRecord, style: RenderStyle) -> GridTable.Column {
+    GridTable.Column(
+      width: gridWidth, title: titles.0, subtitle: titles.1,
+      cell: { cells(record, position: $0, style: style) })
+  }
+
+  private var titles: (String, String) {
     var titles: [String] = []
     var heads: [String] = []
     for layer in 0..<config.layers {
@@ -99,23 +107,9 @@ struct Layout {
     if !perKVHead {  // one cell per layer, numbered below a single title
       titles = [TextLayout.padRight("layers", gridWidth)]
     }
-    let pad = String(repeating: " ", count: Self.prefixWidth)
-    var query = "no attention recorded"
-    if let attention {
-      let text = attention.query < tokens.count ? tokens[attention.query].text : ""
-      query = "query \(attention.query) \(TextLayout.quoted(text, unicode: style.unicode))"
-    }
-    var title = "attention, layer \(focus.layer) head \(focus.head)"
-    if config.kvHeads < config.heads {  // grouped-query: name the shared KV head it reads
-      title += " (KV \(config.kvHead(forQueryHead: focus.head)))"
-    }
-    let (title1, title2) = showsAttention ? ("   " + title, "   " + query) : ("", "")
-    let hidden = showsAttention ? [] : [pad + "(the attention column does not fit this width)"]
-    return hidden + [
-      (pad + titles.joined(separator: perKVHead ? separator : "") + title1)
-        .trimmingTrailingSpaces(),
-      (" pos  token     " + heads.joined(separator: separator) + title2).trimmingTrailingSpaces(),
-    ]
+    return (
+      titles.joined(separator: perKVHead ? separator : ""), heads.joined(separator: separator)
+    )
   }
 
   func cells(_ record: StepRecord, position: Int, style: RenderStyle) -> String {
@@ -129,36 +123,6 @@ struct Layout {
       blocks.append(TextLayout.padRight(marks.joined(separator: " "), blockWidth))
     }
     return blocks.joined(separator: separator)
-  }
-}
-
-/// One row of the attention column: a bar as long as the weight, and the weight.
-enum AttentionBar {
-  static let barWidth = 16
-  static let width = barWidth + 5
-
-  static func cell(_ attention: AttentionEvent?, position: Int, style: RenderStyle) -> String {
-    guard let attention, attention.keys.contains(position) else { return "" }
-    guard let weights = attention.weights else {
-      return Paint.dim.apply("read", style.color)  // summary detail: attended, weight not kept
-    }
-    let index = attention.keys.prefix { $0 < position }.count
-    let weight = index < weights.count ? Double(weights[index]) : 0
-    return Paint.bar.apply(bar(weight, style: style), style.color)
-      + " " + TextLayout.fixed(weight, 2)
-  }
-
-  /// A horizontal bar of `barWidth` cells filled in eighths (whole cells in ASCII).
-  static func bar(_ weight: Double, style: RenderStyle) -> String {
-    let clamped = min(1, max(0, weight))
-    if !style.unicode {
-      let cells = Int((clamped * Double(barWidth)).rounded())
-      return TextLayout.padRight(String(repeating: "#", count: cells), barWidth)
-    }
-    let eighths = Int((clamped * Double(barWidth * 8)).rounded())
-    var text = String(repeating: style.glyphs.eighths[7], count: eighths / 8)
-    if eighths % 8 > 0 { text += style.glyphs.eighths[eighths % 8 - 1] }
-    return TextLayout.padRight(text, barWidth)
   }
 }
 

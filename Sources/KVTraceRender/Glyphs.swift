@@ -15,14 +15,24 @@ struct Glyphs: Sendable {
   var eighths: [String]  // partial bar blocks, 1/8 to 8/8
   var check: String
   var cross: String
+  var shades: [String]  // heat, faint to full: a level shows without color
+  var cut: String  // marks text or columns cut off on the right
+  var keys: KeyGlyphs
+  var score: String  // the raw attention score's formula
 
   static let unicode = Glyphs(
     fresh: "■", reused: "□", notCached: "·", rule: "━", ellipsis: "⋮", arrow: "→", times: "×",
-    eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"], check: "✓", cross: "✗")
+    eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"], check: "✓", cross: "✗",
+    shades: ["░", "▒", "▓", "█"], cut: "…",
+    keys: KeyGlyphs(right: "→", left: "←", upDown: "↑↓", up: "↑", down: "↓"),
+    score: "q·k/√d")
 
   static let ascii = Glyphs(
     fresh: "#", reused: "o", notCached: ".", rule: "=", ellipsis: ":", arrow: "->", times: "x",
-    eighths: ["", "", "", "#", "#", "#", "#", "#"], check: "ok", cross: "FAIL")
+    eighths: ["", "", "", "#", "#", "#", "#", "#"], check: "ok", cross: "FAIL",
+    shades: [":", "=", "%", "@"], cut: "~",
+    keys: KeyGlyphs(right: "right", left: "left", upDown: "up/down", up: "up", down: "down"),
+    score: "q.k/sqrt(d)")
 
   func mark(_ source: RowSource) -> String {
     switch source {
@@ -33,9 +43,18 @@ struct Glyphs: Sendable {
   }
 }
 
+/// How the arrow keys are named on screen.
+struct KeyGlyphs: Sendable {
+  var right: String
+  var left: String
+  var upDown: String
+  var up: String
+  var down: String
+}
+
 /// ANSI SGR colors, applied only when the style allows color.
 enum Paint {
-  case fresh, reused, notCached, bar, dim, bold, ok, bad
+  case fresh, reused, notCached, bar, dim, bold, ok, bad, inverse
 
   private var code: String {
     switch self {
@@ -47,6 +66,7 @@ enum Paint {
     case .bold: "1"
     case .ok: "32;1"
     case .bad: "31;1"
+    case .inverse: "7"
     }
   }
 

@@ -39,6 +39,33 @@ enum TextLayout {
       + (unicode ? "…" : "~")
   }
 
+  /// `text` cut to at most `width` terminal columns, escape sequences kept.
+  ///
+  /// Unlike ``truncate(_:_:unicode:)`` this is safe on colored text: it counts
+  /// only what the terminal shows, and when it cuts a colored line it resets the
+  /// color before the `…` (or `~`) that marks the cut.
+  static func clip(_ text: String, _ width: Int, unicode: Bool) -> String {
+    guard self.width(text) > width else { return text }
+    guard width > 0 else { return "" }
+    var out = ""
+    var used = 0
+    var inEscape = false
+    var colored = false
+    for scalar in text.unicodeScalars {
+      if inEscape || scalar == "\u{1B}" {
+        inEscape = scalar != "m"
+        colored = true
+        out.unicodeScalars.append(scalar)
+        continue
+      }
+      let cost = scalar.properties.generalCategory == .nonspacingMark ? 0 : 1
+      if used + cost > width - 1 { break }
+      used += cost
+      out.unicodeScalars.append(scalar)
+    }
+    return out + (colored ? "\u{1B}[0m" : "") + (unicode ? "…" : "~")
+  }
+
   /// `text` broken into lines of at most `width` columns at spaces; lines after
   /// the first start with `indent`.
   static func wrap(_ text: String, width: Int, indent: String = "") -> [String] {

@@ -45,6 +45,34 @@ enum DeterministicMath {
     return result * Double(sign: .plus, exponent: remaining, significand: 1)
   }
 
+  /// e^x in `Float`, for softmax and SiLU in the hot loops.
+  ///
+  /// Cephes' `expf`: `x = n·ln2 + r`, a degree-5 polynomial for e^r, and an
+  /// exact scaling by 2^n. Only `Float` additions and multiplications, written
+  /// out so the order is fixed: within about one unit in the last place, and the
+  /// same bits everywhere.
+  @inline(__always)
+  static func expf(_ x: Float) -> Float {
+    if x.isNaN { return x }
+    if x > 88.72 { return .infinity }
+    if x < -103.97 { return 0 }
+    let n = (x * 1.442_695_041).rounded()
+    let r = (x - n * 0.693_359_375) - n * -2.121_944_4e-4
+    var p: Float = 1.987_569_15e-4
+    p = p * r + 1.398_199_950_7e-3
+    p = p * r + 8.333_451_907_3e-3
+    p = p * r + 4.166_579_589_4e-2
+    p = p * r + 1.666_666_545_9e-1
+    p = p * r + 5.000_000_120_1e-1
+    let e = (p * (r * r) + r) + 1
+    let exponent = Int(n)
+    if exponent < -126 {  // subnormal result: scale in two steps
+      return e * Float(sign: .plus, exponent: exponent + 64, significand: 1)
+        * Float(sign: .plus, exponent: -64, significand: 1)
+    }
+    return e * Float(sign: .plus, exponent: exponent, significand: 1)
+  }
+
   /// (sin x, cos x), for the rotary position tables.
   static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
     // x = k·π/2 + r with |r| ≤ π/4 (three-part π/2 keeps r exact for large x).

@@ -16,7 +16,8 @@ extension TinyTransformer {
   /// from the cache, project the result and add it to the residual stream; then
   /// the SwiGLU MLP. Leaves the final hidden state in `scratch.x`.
   func forward(
-    token: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
+    token: Int, position: Int, step: Int, cache: KVCache, scratch s: Scratch,
+    report: inout AttentionReport?
   ) {
     let c = config
     let w = weights
@@ -24,28 +25,35 @@ extension TinyTransformer {
     (w.tokenEmbedding + token * c.dim).withMemoryRebound(to: Float.self, capacity: c.dim) {
       s.x.update(from: $0, count: c.dim)  // [vocab, dim][token] -> x [dim]
     }
+    let t = threads
     for layer in 0..<c.layers {
+      let wq = w.wq + layer * c.dim * c.dim  // [dim, dim]
+      let wk = w.wk + layer * kvDim * c.dim  // [kvDim, dim]
+      let wv = w.wv + layer * kvDim * c.dim  // [kvDim, dim]
+      let wo = w.wo + layer * c.dim * c.dim  // [dim, dim]
+      let w1 = w.w1 + layer * c.mlpDim * c.dim  // [mlpDim, dim]
+      let w2 = w.w2 + layer * c.dim * c.mlpDim  // [dim, mlpDim]
+      let w3 = w.w3 + layer * c.mlpDim * c.dim  // [mlpDim, dim]
       Kernels.rmsnorm(s.xb, s.x, w.attentionNorm + layer * c.dim, n: c.dim)  // [dim] -> [dim]
       let row = cache.rowOffset(layer: layer, position: position)
       let key = cache.keys.baseAddress! + row  // [kvDim] slot in the cache
       let value = cache.values.baseAddress! + row  // [kvDim] slot in the cache
-      Kernels.matmul(s.q, s.xb, w.wq + layer * c.dim * c.dim, n: c.dim, d: c.dim)  // [dim]
-      Kernels.matmul(key, s.xb, w.wk + layer * kvDim * c.dim, n: c.dim, d: kvDim)  // [kvDim]
-      Kernels.matmul(value, s.xb, w.wv + layer * kvDim * c.dim, n: c.dim, d: kvDim)  // [kvDim]
+      Kernels.matmul(s.q, s.xb, wq, n: c.dim, d: c.dim, threads: t)  // [dim] -> [dim]
+      Kernels.matmul(key, s.xb, wk, n: c.dim, d: kvDim, threads: t)  // [dim] -> [kvDim]
+      Kernels.matmul(value, s.xb, wv, n: c.dim, d: kvDim, threads: t)  // [dim] -> [kvDim]
       Kernels.rope(s.q, count: c.dim, position: position, table: rotary)  // [dim]
       Kernels.rope(key, count: kvDim, position: position, table: rotary)  // rotate, then store
-      cache.markWritten(layer: layer, position: position, step: report?.step ?? 0)
+      cache.markWritten(layer: layer, position: position, step: step)
 
       attend(layer: layer, position: position, cache: cache, scratch: s, report: &report)
 
-      Kernels.matmul(s.xb2, s.xb, w.wo + layer * c.dim * c.dim, n: c.dim, d: c.dim)  // [dim]
+      Kernels.matmul(s.xb2, s.xb, wo, n: c.dim, d: c.dim, threads: t)  // [dim] -> [dim]
       Kernels.add(s.x, s.xb2, n: c.dim)  // residual
       Kernels.rmsnorm(s.xb, s.x, w.mlpNorm + layer * c.dim, n: c.dim)  // [dim]
-      let mlp = layer * c.mlpDim * c.dim
-      Kernels.matmul(s.gate, s.xb, w.w1 + mlp, n: c.dim, d: c.mlpDim)  // [dim] -> [mlpDim]
-      Kernels.matmul(s.up, s.xb, w.w3 + mlp, n: c.dim, d: c.mlpDim)  // [dim] -> [mlpDim]
+      Kernels.matmul(s.gate, s.xb, w1, n: c.dim, d: c.mlpDim, threads: t)  // [dim] -> [mlpDim]
+      Kernels.matmul(s.up, s.xb, w3, n: c.dim, d: c.mlpDim, threads: t)  // [dim] -> [mlpDim]
       Kernels.swiglu(s.gate, s.up, n: c.mlpDim)  // [mlpDim]
-      Kernels.matmul(s.xb2, s.gate, w.w2 + mlp, n: c.mlpDim, d: c.dim)  // [mlpDim] -> [dim]
+      Kernels.matmul(s.xb2, s.gate, w2, n: c.mlpDim, d: c.dim, threads: t)  // [mlpDim] -> [dim]
       Kernels.add(s.x, s.xb2, n: c.dim)  // residual
     }
   }
@@ -68,9 +76,7 @@ extension TinyTransformer {
       let q = s.q + head * headSize  // [headSize]
       for t in 0...position {  // scores [position + 1]
         let k = keys + t * c.kvDim + kvHead * headSize  // [headSize], rotated when stored
-        var dot: Float = 0
-        for i in 0..<headSize { dot += q[i] * k[i] }
-        s.scores[t] = dot * scale
+        s.scores[t] = Kernels.dot(q, k, n: headSize) * scale
       }
       let full = report?.detail == .full
       let scores = full ? Array(UnsafeBufferPointer(start: s.scores, count: position + 1)) : nil
@@ -91,11 +97,12 @@ extension TinyTransformer {
     }
   }
 
-  /// `logits = classifier · rmsnorm(x)` for the hidden state in `scratch.x`.
-  func logits(scratch s: Scratch) -> [Float] {
+  /// `logits = classifier · rmsnorm(x)` for the hidden state in `scratch.x`,
+  /// written into `scratch.logits`.
+  func computeLogits(scratch s: Scratch) {
     let c = config
     Kernels.rmsnorm(s.xb, s.x, weights.finalNorm, n: c.dim)  // [dim]
-    Kernels.matmul(s.logits, s.xb, weights.classifier, n: c.dim, d: c.vocabularySize)  // [vocab]
-    return Array(UnsafeBufferPointer(start: s.logits, count: c.vocabularySize))
+    let classifier = weights.classifier  // [vocab, dim]
+    Kernels.matmul(s.logits, s.xb, classifier, n: c.dim, d: c.vocabularySize, threads: threads)
   }
 }

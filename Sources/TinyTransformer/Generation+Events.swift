@@ -33,15 +33,16 @@ extension TinyTransformer {
   }
 
   /// The token event: the choice and the five most probable candidates.
-  func tokenEvent(_ step: Int, _ position: Int, _ chosen: Int, _ probabilities: [Float])
-    -> TokenEvent
-  {
+  func tokenEvent(
+    _ step: Int, _ position: Int, _ chosen: Int, _ probabilities: UnsafeMutablePointer<Float>
+  ) -> TokenEvent {
+    let all = UnsafeBufferPointer(start: probabilities, count: config.vocabularySize)
     func candidate(_ token: Int) -> TokenCandidate {
       TokenCandidate(
-        token: token, text: tokenizer.piece(of: token), probability: probabilities[token])
+        token: token, text: tokenizer.piece(of: token), probability: all[token])
     }
     return TokenEvent(
       step: step, position: position, chosen: candidate(chosen),
-      candidates: Sampler.ranked(probabilities).prefix(5).map(candidate))
+      candidates: Sampler.top(5, of: all).map(candidate))
   }
 }

@@ -24,7 +24,7 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .emptyPrompt:
       "the prompt is empty; give some text with --prompt \"...\""
-    case .exceedsContext(let prompt, let steps, let context) where prompt > context:
+    case .exceedsContext(let prompt, _, let context) where prompt > context:
       "the prompt has \(prompt) tokens but the context holds \(context) positions; "
         + "use a prompt of at most \(context) tokens"
     case .exceedsContext(let prompt, let steps, let context):
@@ -90,6 +90,8 @@ extension TinyTransformer {
     var sampler = Sampler(sampling: sampling, seed: seed)
     var tokens = promptTokens
     var result = Generation(promptTokens: promptTokens, tokens: [], logits: [])
+    result.tokens.reserveCapacity(steps + 1)
+    tokens.reserveCapacity(promptTokens.count + steps + 1)
     if recorder.isRecording {
       recorder.begin(
         header(
@@ -97,16 +99,19 @@ extension TinyTransformer {
           steps: steps, policy: policy.info, sampling: sampling, detail: recorder.detail))
     }
     for step in 0...steps {
-      let logits = run(
+      run(
         step: step, tokens: tokens, policy: policy, cache: cache, scratch: scratch,
         recorder: &recorder)
-      let probabilities = sampler.probabilities(logits)
-      let next = sampler.choose(from: probabilities)
+      let logits = UnsafeBufferPointer(start: scratch.logits, count: config.vocabularySize)
+      if sampler.needsProbabilities || recorder.isRecording {
+        sampler.probabilities(logits, into: scratch.probabilities)
+      }
+      let next = sampler.choose(logits: logits, probabilities: scratch.probabilities)
       if recorder.isRecording {
-        recorder.record(.token(tokenEvent(step, tokens.count, next, probabilities)))
+        recorder.record(.token(tokenEvent(step, tokens.count, next, scratch.probabilities)))
       }
       result.tokens.append(next)
-      if collectLogits { result.logits.append(logits) }
+      if collectLogits { result.logits.append(Array(logits)) }
       tokens.append(next)
     }
     return result
@@ -123,11 +128,12 @@ extension TinyTransformer {
     }
   }
 
-  /// Runs one step: the positions the policy asks for, then the logits of the newest.
+  /// Runs one step: the positions the policy asks for, then the logits of the newest
+  /// (left in `scratch.logits`).
   private func run(
     step: Int, tokens: [Int], policy: some CachePolicy, cache: KVCache, scratch: Scratch,
     recorder: inout some TraceRecorder
-  ) -> [Float] {
+  ) {
     let length = tokens.count
     let positions = policy.positionsToCompute(sequenceLength: length, cache: cache)
     let recording = recorder.isRecording
@@ -140,15 +146,15 @@ extension TinyTransformer {
       recording ? AttentionReport(step: step, detail: recorder.detail) : nil
     for position in positions {
       forward(
-        token: tokens[position], position: position, cache: cache, scratch: scratch, report: &report
-      )
+        token: tokens[position], position: position, step: step, cache: cache, scratch: scratch,
+        report: &report)
       if var pending = report {
         for event in pending.events { recorder.record(.attention(event)) }
         pending.events.removeAll(keepingCapacity: true)
         report = pending
       }
     }
-    let logits = logits(scratch: scratch)
+    computeLogits(scratch: scratch)
     // Read the truth from the cache before the policy trims it.
     let rows = recording ? rowsEvents(step: step, length: length, cache: cache) : []
     let evicted = policy.retain(in: cache, sequenceLength: length)
@@ -169,6 +175,5 @@ extension TinyTransformer {
             flopsWithoutCache: FLOPCount.step(positions: 0..<length, config: config),
             cacheBytes: cache.bytesHeld)))
     }
-    return logits
   }
 }

@@ -1,22 +1,93 @@
-/// The handful of numeric kernels a Llama-style transformer needs.
+/// The numeric kernels the model runs, written for speed.
 ///
-/// Each works on contiguous `Float` buffers, one concept per function, as in
-/// llama2.c's `run.c`. Shapes are written `[rows, columns]`, row-major.
+/// A dot product summed one element at a time runs at a tenth of what the
+/// machine can do: Swift will not reorder a floating-point sum by itself, so the
+/// loop waits on every addition. These kernels keep four independent 8-wide
+/// accumulators and combine them in a fixed order at the end, so the result is
+/// the same on every machine and for any number of threads (each output element
+/// is always computed by one thread, the same way). No CPU flags are needed:
+/// `SIMD8<Float>` becomes two SSE registers on any x86-64 and two NEON registers
+/// on Apple silicon. ``ReferenceKernels`` holds the plain loops they are tested
+/// against.
 enum Kernels {
-  /// `out = W · x`: a matrix-vector product.
+  /// The dot product of `a` and `b`, both `[n]`.
+  @inline(__always)
+  static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, n: Int) -> Float {
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
+    let stride = MemoryLayout<Float>.stride
+    var s0 = SIMD8<Float>()
+    var s1 = SIMD8<Float>()
+    var s2 = SIMD8<Float>()
+    var s3 = SIMD8<Float>()
+    var j = 0
+    while j + 32 <= n {
+      s0 +=
+        ra.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<Float>.self)
+      s1 +=
+        ra.loadUnaligned(fromByteOffset: (j + 8) * stride, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: (j + 8) * stride, as: SIMD8<Float>.self)
+      s2 +=
+        ra.loadUnaligned(fromByteOffset: (j + 16) * stride, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: (j + 16) * stride, as: SIMD8<Float>.self)
+      s3 +=
+        ra.loadUnaligned(fromByteOffset: (j + 24) * stride, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: (j + 24) * stride, as: SIMD8<Float>.self)
+      j += 32
+    }
+    while j + 8 <= n {
+      s0 +=
+        ra.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<Float>.self)
+      j += 8
+    }
+    var sum = horizontalSum((s0 + s1) + (s2 + s3))
+    while j < n {
+      sum += a[j] * b[j]
+      j += 1
+    }
+    return sum
+  }
+
+  /// The sum of a vector's lanes in a fixed order (pairwise halves).
+  @inline(__always)
+  static func horizontalSum(_ v: SIMD8<Float>) -> Float {
+    let four = v.lowHalf + v.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
+  }
+
+  /// `out = W · x`: `W` is `[d, n]` row-major, `x` is `[n]`, `out` is `[d]`.
   ///
-  /// `W` is `[d, n]` row-major, `x` is `[n]`, `out` is `[d]`. Every output
-  /// element is one row of `W` dotted with `x`, summed in a fixed order so the
-  /// result does not depend on anything but the inputs.
+  /// Rows are read in order, each exactly once: the product streams the matrix
+  /// from memory, which is what limits decoding speed. With `threads > 1` the
+  /// rows are split into contiguous bands, one per thread.
   static func matmul(
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
-    n: Int, d: Int
+    n: Int, d: Int, threads: Int = 1
   ) {
-    for i in 0..<d {  // [d, n] · [n] -> [d]
-      let row = w + i * n
-      var sum: Float = 0
-      for j in 0..<n { sum += row[j] * x[j] }
-      out[i] = sum
+    Parallel.forEachBand(rows: d, work: d * n, threads: threads) { rows in
+      for i in rows { out[i] = dot(w + i * n, x, n: n) }  // [d, n] · [n] -> [d]
+    }
+  }
+
+  /// `out[p] = W · x[p]` for `count` vectors: a matrix-matrix product.
+  ///
+  /// `x` is `[count, n]`, `out` is `[count, d]`. Each row of `W` is read once
+  /// and applied to every vector while it is in cache, so a block of positions
+  /// (a prefill, or a step without a cache) reads the weights once, not once per
+  /// position. Every element is the same ``dot(_:_:n:)`` as in ``matmul``, so
+  /// results are bit-identical to `count` separate matrix-vector products.
+  static func matmulBatch(
+    _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+    n: Int, d: Int, count: Int, threads: Int = 1
+  ) {
+    Parallel.forEachBand(rows: d, work: d * n * count, threads: threads) { rows in
+      for i in rows {
+        let row = w + i * n
+        for p in 0..<count { out[p * d + i] = dot(row, x + p * n, n: n) }
+      }
     }
   }
 
@@ -28,8 +99,7 @@ enum Kernels {
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
     n: Int, epsilon: Float = 1e-5
   ) {
-    var sumOfSquares: Float = 0
-    for j in 0..<n { sumOfSquares += x[j] * x[j] }  // [n] -> scalar
+    let sumOfSquares = dot(x, x, n: n)  // [n] -> scalar
     let scale = 1 / (sumOfSquares / Float(n) + epsilon).squareRoot()
     for j in 0..<n { out[j] = weight[j] * (scale * x[j]) }  // [n] -> [n]
   }
@@ -44,10 +114,11 @@ enum Kernels {
     for i in 1..<n where x[i] > maximum { maximum = x[i] }
     var sum: Float = 0
     for i in 0..<n {
-      x[i] = Float(DeterministicMath.exp(Double(x[i] - maximum)))
+      x[i] = DeterministicMath.expf(x[i] - maximum)
       sum += x[i]
     }
-    for i in 0..<n { x[i] /= sum }
+    let inverse = 1 / sum
+    for i in 0..<n { x[i] *= inverse }
   }
 
   /// Rotates consecutive pairs of `v` by position-dependent angles (RoPE).
@@ -59,58 +130,19 @@ enum Kernels {
   static func rope(
     _ v: UnsafeMutablePointer<Float>, count: Int, position: Int, table: RotaryTable
   ) {
-    for i in stride(from: 0, to: count, by: 2) {  // [count] -> [count]
-      let (sin, cos) = table.sinCos(position: position, pair: (i % table.headSize) / 2)
-      let a = v[i]
-      let b = v[i + 1]
-      v[i] = a * cos - b * sin
-      v[i + 1] = a * sin + b * cos
-    }
+    ReferenceKernels.rope(v, count: count, position: position, table: table)  // O(dim): cheap
   }
 
   /// `gate = silu(gate) * up`, the SwiGLU activation of Llama's MLP.
   static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int) {
     for i in 0..<n {  // [n], [n] -> [n]
       let g = gate[i]
-      let silu = g / (1 + Float(DeterministicMath.exp(Double(-g))))
-      gate[i] = silu * up[i]
+      gate[i] = g / (1 + DeterministicMath.expf(-g)) * up[i]
     }
   }
 
   /// `x += y`, the residual connection.
   static func add(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, n: Int) {
     for i in 0..<n { x[i] += y[i] }
-  }
-}
-
-/// Precomputed sines and cosines for rotary position embeddings.
-///
-/// `θ_i = 10000^(-2i / headSize)` for pair `i` of a head, as in Llama.
-struct RotaryTable: Sendable {
-  let headSize: Int
-  private let sines: [Float]  // [contextLength, headSize / 2]
-  private let cosines: [Float]  // [contextLength, headSize / 2]
-
-  init(headSize: Int, contextLength: Int) {
-    self.headSize = headSize
-    let pairs = headSize / 2
-    var sines = [Float](repeating: 0, count: contextLength * pairs)
-    var cosines = sines
-    for position in 0..<contextLength {
-      for pair in 0..<pairs {
-        let exponent = -Double(2 * pair) / Double(headSize) * 9.210_340_371_976_184  // ln 10000
-        let angle = Double(position) * DeterministicMath.exp(exponent)
-        let (sin, cos) = DeterministicMath.sinCos(angle)
-        sines[position * pairs + pair] = Float(sin)
-        cosines[position * pairs + pair] = Float(cos)
-      }
-    }
-    self.sines = sines
-    self.cosines = cosines
-  }
-
-  func sinCos(position: Int, pair: Int) -> (Float, Float) {
-    let index = position * (headSize / 2) + pair
-    return (sines[index], cosines[index])
   }
 }

@@ -1,6 +1,10 @@
 import KVTrace
 
 /// Picks the next token from the logits, greedily or by seeded sampling.
+///
+/// Works in place on buffers the decoder allocated once, so a decode step
+/// allocates nothing. Greedy decoding needs no softmax at all: the most probable
+/// token is the one with the largest logit.
 struct Sampler {
   var sampling: Sampling
   var generator: SplitMix64
@@ -11,34 +15,52 @@ struct Sampler {
     generator = SplitMix64(seed: seed ^ 0x5A4D_504C_4552_5321)
   }
 
-  /// The probabilities the sampler draws from: softmax(logits / T), T = 1 when greedy.
-  func probabilities(_ logits: [Float]) -> [Float] {
-    let temperature = sampling.temperature > 0 ? sampling.temperature : 1
-    var probabilities = logits.map { $0 / temperature }
-    probabilities.withUnsafeMutableBufferPointer {
-      Kernels.softmax($0.baseAddress!, n: $0.count)
-    }
-    return probabilities
+  /// Whether choosing needs the probabilities (greedy does not).
+  var needsProbabilities: Bool { sampling.temperature > 0 }
+
+  /// Writes softmax(logits / T) into `probabilities`; T = 1 when greedy.
+  func probabilities(
+    _ logits: UnsafeBufferPointer<Float>, into probabilities: UnsafeMutablePointer<Float>
+  ) {
+    let inverse = 1 / (sampling.temperature > 0 ? sampling.temperature : 1)
+    for i in logits.indices { probabilities[i] = logits[i] * inverse }
+    Kernels.softmax(probabilities, n: logits.count)
   }
 
-  /// Token ids ordered by probability, most probable first (ties: lower id first).
-  static func ranked(_ probabilities: [Float]) -> [Int] {
-    probabilities.indices.sorted {
-      probabilities[$0] != probabilities[$1] ? probabilities[$0] > probabilities[$1] : $0 < $1
-    }
-  }
-
-  /// Chooses a token: the most probable when greedy, else a seeded draw.
-  mutating func choose(from probabilities: [Float]) -> Int {
-    let ranked = Self.ranked(probabilities)
-    guard sampling.temperature > 0 else { return ranked[0] }
-    let pool = sampling.topK > 0 ? Array(ranked.prefix(sampling.topK)) : ranked
-    let total = pool.reduce(Float(0)) { $0 + probabilities[$1] }
+  /// Chooses a token: the largest logit when greedy, else a seeded draw from
+  /// `probabilities` (which ``probabilities(_:into:)`` must have filled).
+  mutating func choose(
+    logits: UnsafeBufferPointer<Float>, probabilities: UnsafeMutablePointer<Float>
+  ) -> Int {
+    guard sampling.temperature > 0 else { return Self.top(1, of: logits)[0] }
+    let all = UnsafeBufferPointer(start: probabilities, count: logits.count)
+    let pool = sampling.topK > 0 ? Self.top(sampling.topK, of: all) : Array(all.indices)
+    var total: Float = 0
+    for token in pool { total += all[token] }
     var threshold = generator.nextUnitFloat() * total
     for token in pool {
-      threshold -= probabilities[token]
+      threshold -= all[token]
       if threshold < 0 { return token }
     }
     return pool[pool.count - 1]
+  }
+
+  /// The indices of the `k` largest values, largest first (ties: lower index first).
+  ///
+  /// One pass with a small sorted list: O(n·k), without sorting all n values.
+  static func top(_ k: Int, of values: UnsafeBufferPointer<Float>) -> [Int] {
+    let k = min(k, values.count)
+    guard k > 0 else { return [] }
+    var best: [Int] = []
+    best.reserveCapacity(k + 1)
+    for index in values.indices {
+      let value = values[index]
+      if best.count == k, let last = best.last, !(value > values[last]) { continue }
+      var slot = best.count
+      while slot > 0, value > values[best[slot - 1]] { slot -= 1 }
+      best.insert(index, at: slot)
+      if best.count > k { best.removeLast() }
+    }
+    return best
   }
 }

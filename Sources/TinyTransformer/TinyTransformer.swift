@@ -15,6 +15,8 @@ public struct TinyTransformer: Sendable {
   public let tokenizer: Tokenizer
   /// The seed the weights were drawn from.
   public let seed: UInt64
+  /// How many threads the large matrix products use; results are identical for any count.
+  public var threads: Int = 1
   let weights: Weights
   let rotary: RotaryTable
 
@@ -37,9 +39,35 @@ public struct TinyTransformer: Sendable {
     self.config = config
     self.tokenizer = tokenizer
     self.seed = seed
-    weights = Weights(config: config, seed: seed, rareTokens: 0..<Tokenizer.firstWordToken)
+    let rare = (0..<tokenizer.vocabularySize).filter { !Self.beginsAWord(tokenizer.piece(of: $0)) }
+    weights = Weights(config: config, seed: seed, rareTokens: Set(rare))
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }
+
+  /// Builds a model of any shape with random weights, for measuring speed.
+  ///
+  /// Unlike ``init(config:seed:tokenizer:)`` the vocabulary need not match a
+  /// tokenizer: `kvtrace bench` builds the 32000-token shape of llama2.c's
+  /// stories15M this way. Token ids beyond the demo vocabulary have no text.
+  ///
+  /// - Throws: ``ModelConfigError`` if the shape cannot run.
+  public init(randomWeightsFor config: ModelConfig, seed: UInt64) throws(ModelConfigError) {
+    try config.validate()
+    self.config = config
+    tokenizer = .demo
+    self.seed = seed
+    weights = Weights(config: config, seed: seed)
+    rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
+  }
+
+  /// The bytes of weights one decode step reads: every layer's matrices and norms,
+  /// the final norm and the classifier (one embedding row is negligible).
+  public var weightBytesPerToken: Int {
+    (parameterCount - config.vocabularySize * config.dim) * MemoryLayout<Float>.size
+  }
+
+  /// Whether a piece starts a new word: a space, then something more (" quick").
+  static func beginsAWord(_ piece: String) -> Bool { piece.count > 1 && piece.hasPrefix(" ") }
 
   /// The demo model: ``ModelConfig/demo(vocabularySize:)`` with the demo tokenizer.
   public static func demo(seed: UInt64 = 0) -> TinyTransformer {
@@ -63,10 +91,14 @@ final class Scratch {
   let up: UnsafeMutablePointer<Float>  // [mlpDim]
   let scores: UnsafeMutablePointer<Float>  // [contextLength] one head's scores
   let logits: UnsafeMutablePointer<Float>  // [vocab]
+  let probabilities: UnsafeMutablePointer<Float>  // [vocab]
   private let buffers: [UnsafeMutablePointer<Float>]
 
   init(config c: ModelConfig) {
-    let sizes = [c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.contextLength, c.vocabularySize]
+    let sizes = [
+      c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.contextLength, c.vocabularySize,
+      c.vocabularySize,
+    ]
     buffers = sizes.map { size in
       let buffer = UnsafeMutablePointer<Float>.allocate(capacity: size)
       buffer.initialize(repeating: 0, count: size)
@@ -74,6 +106,7 @@ final class Scratch {
     }
     (x, xb, xb2, q) = (buffers[0], buffers[1], buffers[2], buffers[3])
     (gate, up, scores, logits) = (buffers[4], buffers[5], buffers[6], buffers[7])
+    probabilities = buffers[8]
   }
 
   deinit { buffers.forEach { $0.deallocate() } }

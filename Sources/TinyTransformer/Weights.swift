@@ -51,10 +51,12 @@ final class Weights: @unchecked Sendable {
   ///
   /// Matrices are uniform in `±scale` with `scale ∝ 1/√fan-in`; norm weights are 1.
   ///
-  /// The classifier rows of `rareTokens` (specials and raw bytes) are drawn at a
-  /// tenth of the scale: a trained model learns that those are rarely the next
-  /// token of English text, and without it a random model spells mostly bytes.
-  init(config: ModelConfig, seed: UInt64, rareTokens: Range<Int> = 0..<0) {
+  /// The classifier rows of `rareTokens` are drawn at a tenth of the scale. The
+  /// demo marks every piece that does not begin a new word (specials, raw bytes,
+  /// word pieces without a leading space): a trained model learns that English
+  /// words follow spaces, and without this prior a random model spells bytes and
+  /// glued fragments. It shapes which words appear, not how the cache works.
+  init(config: ModelConfig, seed: UInt64, rareTokens: Set<Int> = []) {
     self.config = config
     let layout = Self.layout(config)
     storage = .allocate(capacity: layout.reduce(0) { $0 + $1.count })
@@ -67,7 +69,7 @@ final class Weights: @unchecked Sendable {
         base[i] = scale == 0 ? 1 : generator.nextSignedFloat() * scale
       }
       if index == layout.count - 1 {  // the classifier [vocab, dim]
-        for token in rareTokens.clamped(to: 0..<config.vocabularySize) {
+        for token in rareTokens.sorted() where token < config.vocabularySize {
           for j in 0..<config.dim { base[token * config.dim + j] *= 0.1 }
         }
       }

@@ -1,4 +1,5 @@
-/// The process exit codes kvtrace uses, from BSD's sysexits.h.
+/// The process exit codes kvtrace uses, from BSD's sysexits.h, and the shell's
+/// 128 + signal number when a signal (or Ctrl-C) ends the walk-through.
 enum ExitCode: Int32, Sendable {
   /// Success.
   case ok = 0
@@ -14,13 +15,22 @@ enum ExitCode: Int32, Sendable {
   case cannotCreate = 73
   /// Reading or writing failed midway.
   case ioError = 74
+  /// The terminal hung up (SIGHUP).
+  case hungUp = 129
+  /// Ctrl-C or SIGINT.
+  case interrupted = 130
+  /// SIGTERM.
+  case terminated = 143
 }
 
-/// What a command produced: its output, an error line, and its exit code.
+/// What a command produced: its output, an error line, and its exit code, or a
+/// walk-through to run on the terminal.
 struct CommandResult: Sendable, Equatable {
   var output: String = ""
   var error: String = ""
   var code: ExitCode = .ok
+  /// The interactive walk-through to run; `main.swift` runs it on the terminal.
+  var walkThrough: WalkThrough?
 
   /// A failure: one line on standard error and a code.
   static func failure(_ message: String, _ code: ExitCode) -> CommandResult {

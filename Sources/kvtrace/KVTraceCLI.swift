@@ -11,44 +11,100 @@ import TinyTransformer
 enum KVTraceCLI {
   static func run(
     arguments: [String], environment: [String: String], stdoutIsTerminal: Bool,
-    warn: (String) -> Void = { _ in }
+    stdinIsTerminal: Bool = false, warn: (String) -> Void = { _ in }
   ) -> CommandResult {
     do throws(UsageError) {
       switch try CommandSpecs.parser.parse(arguments) {
       case .help(let text): return CommandResult(output: text.hasSuffix("\n") ? text : text + "\n")
       case .version: return CommandResult(output: CommandSpecs.version + "\n")
+      case .run(let parsed) where parsed.command == "bench":
+        return try bench(parsed)
       case .run(let parsed) where parsed.command == "replay":
-        return try Replay.run(parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
+        return try Replay.run(
+          parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal,
+          stdinIsTerminal: stdinIsTerminal)
       case .run(let parsed) where parsed.command == "schema":
         return CommandResult(output: TraceSchema.text)
       case .run(let parsed):
         let options = try RunOptions(
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
-        switch parsed.command {
-        case "compare": return try compare(options, warn: warn)
-        default: return try run(options, warn: warn)
+        if parsed.command == "compare" { return try compare(options, warn: warn) }
+        let trace: Trace
+        switch try decode(options, command: parsed.command, warn: warn) {
+        case .success(let decoded): trace = decoded
+        case .failure(let error): return .failure(error.description, error.code)
         }
+        guard parsed.command == "step" else {
+          return CommandResult(
+            output: RunRenderer.render(trace, focus: options.focus, style: options.style))
+        }
+        return walkThrough(
+          trace, focus: options.focus, style: options.style, environment: environment,
+          isTerminal: stdinIsTerminal && stdoutIsTerminal)
       }
     } catch {
       return .failure(error.description, .usage)
     }
   }
 
-  /// `kvtrace run`: decode once and draw every step (and export the trace if asked).
-  static func run(_ options: RunOptions, warn: (String) -> Void) throws(UsageError)
-    -> CommandResult
+  /// `kvtrace bench`: measured speed.
+  static func bench(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
+    var options = BenchCommand.Options()
+    options.runs = try arguments.int("runs", default: 5, range: 1...100)
+    options.tokens = try arguments.int("tokens", default: 256, range: 2...256)
+    options.threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
+    options.shapes = try arguments.choice(
+      "shape", default: BenchShape.all,
+      from: [("all", BenchShape.all), ("demo", [.demo]), ("15M", [.stories15M])])
+    options.json = arguments.has("json")
+    do {
+      return try BenchCommand.run(options)
+    } catch {
+      return .failure("the benchmark could not run: \(error)", .ioError)
+    }
+  }
+
+  /// Decodes the prompt as the options say and returns the trace, exporting it when
+  /// `--export` asks (`run` and `step`); a file that cannot be written is the failure.
+  static func decode(_ options: RunOptions, command: String, warn: (String) -> Void)
+    throws(UsageError) -> Result<Trace, FileError>
   {
     let model = try options.model()
     do {
-      let trace = try Exporter.run(options, model: model, command: "run", warn: warn)
-      return CommandResult(
-        output: RunRenderer.render(trace, focus: options.focus, style: options.style))
+      return .success(try Exporter.run(options, model: model, command: command, warn: warn))
     } catch {
       switch error {
       case .usage(let usage): throw usage
-      case .file(let file): return .failure(file.description, file.code)
+      case .file(let file): return .failure(file)
       }
     }
+  }
+
+  /// The note `kvtrace step` (or `kvtrace replay --step`) leaves on standard error
+  /// when there is no terminal.
+  static func noTerminalNote(_ command: String) -> String {
+    "kvtrace: note: '\(command)' is interactive and needs a terminal on standard input "
+      + "and output; printed what 'kvtrace run' prints instead\n"
+  }
+
+  /// The interactive walk-through of `trace`, or, without a terminal, what
+  /// `kvtrace run` prints for it and a note on standard error; never waits for keys.
+  ///
+  /// `kvtrace step` calls this with the trace it decoded; `kvtrace replay --step`
+  /// with the trace it read.
+  static func walkThrough(
+    _ trace: Trace, focus: RenderFocus, style: RenderStyle, environment: [String: String],
+    isTerminal: Bool, command: String = "kvtrace step"
+  ) -> CommandResult {
+    guard isTerminal else {
+      return CommandResult(
+        output: RunRenderer.render(trace, focus: focus, style: style),
+        error: noTerminalNote(command))
+    }
+    return CommandResult(
+      walkThrough: WalkThrough(
+        trace: trace, state: InteractiveState(focus: focus), style: style,
+        fallbackSize: WindowSize.fallback(environment: environment)))
   }
 
   /// `kvtrace compare`: decode without a cache and with one, and check they agree.

@@ -60,19 +60,39 @@ import Testing
   }
 
   @Test func visibleRowsElideTheMiddle() {
-    #expect(CacheGrid.visibleRows(length: 5, maxRows: 24) == [0, 1, 2, 3, 4])
-    let rows = CacheGrid.visibleRows(length: 100, maxRows: 10)
+    #expect(GridTable.visibleRows(length: 5, maxRows: 24) == [0, 1, 2, 3, 4])
+    let rows = GridTable.visibleRows(length: 100, maxRows: 10)
     #expect(rows.count == 10)
     #expect(rows[2] == nil)
     #expect(rows.last == 99)
   }
 
+  @Test func visibleRowsNeverExceedTheirBudget() {
+    for maxRows in 0...8 {
+      let rows = GridTable.visibleRows(length: 20, maxRows: maxRows)
+      #expect(rows.count <= maxRows, "maxRows \(maxRows): \(rows)")
+      if maxRows > 0 { #expect(rows.last == 19, "the newest row stays in view") }
+      if maxRows >= 2 { #expect(rows.contains(nil), "a marker says rows are missing") }
+    }
+  }
+
+  @Test func clipKeepsColorAndMarksTheCut() {
+    let red = "\u{1B}[31mabcdef\u{1B}[0m"
+    #expect(TextLayout.clip(red, 6, unicode: true) == red)
+    let clipped = TextLayout.clip(red, 4, unicode: true)
+    #expect(clipped == "\u{1B}[31mabc\u{1B}[0m…")
+    #expect(TextLayout.width(clipped) == 4)
+    #expect(TextLayout.clip("abcdef", 3, unicode: false) == "ab~")
+    #expect(TextLayout.clip("abcdef", 0, unicode: false) == "")
+  }
+
   @Test func barsScaleWithWeight() {
     let style = RenderStyle()
-    #expect(AttentionBar.bar(1, style: style) == String(repeating: "█", count: 16))
-    #expect(AttentionBar.bar(0, style: style).allSatisfy { $0 == " " })
+    #expect(AttentionBar.bar(1, width: 16, style: style) == String(repeating: "█", count: 16))
+    #expect(AttentionBar.bar(0, width: 16, style: style).allSatisfy { $0 == " " })
     #expect(
-      AttentionBar.bar(0.5, style: RenderStyle(unicode: false)).filter { $0 == "#" }.count == 8)
+      AttentionBar.bar(0.5, width: 16, style: RenderStyle(unicode: false)).filter { $0 == "#" }
+        .count == 8)
   }
 
   @Test func scientificFormatting() {

@@ -25,6 +25,16 @@ extension String {
     return lines.joined(separator: "\n")
   }
 
+  /// The text with the number that follows the first `prefix` on line `line` replaced by `new`.
+  func editing(line: Int, numberAfter prefix: String, _ new: String) -> String {
+    let lines = split(separator: "\n", omittingEmptySubsequences: false)
+    guard let start = lines[line - 1].range(of: prefix)?.upperBound else {
+      return "NOT FOUND: \(prefix)"
+    }
+    let number = lines[line - 1][start...].prefix { "0123456789.-e".contains($0) }
+    return editing(line: line, prefix + number, prefix + new)
+  }
+
   /// The text without line `line` (counted from 1).
   func removing(line: Int) -> String {
     var lines = split(separator: "\n", omittingEmptySubsequences: false)
@@ -112,7 +122,7 @@ let malformedCases: [Malformed] = [
     problem: "runs must be sorted"),
   Malformed(
     name: "a token outside the vocabulary",
-    damage: { $0.editing(line: 92, "\"token\":380", "\"token\":950") },
+    damage: { $0.editing(line: 92, numberAfter: "\"chosen\":{\"token\":", "950") },
     kind: .outOfRange, line: 92, path: "$.events[90].chosen.token",
     problem: "the vocabulary has 950 tokens"),
   Malformed(
@@ -131,7 +141,8 @@ let malformedCases: [Malformed] = [
     kind: .outOfRange, line: 3, path: "$.events[1].weights",
     problem: "2 weights for 1 key; there is one per key"),
   Malformed(
-    name: "a probability below 0", damage: { $0.editing(line: 92, "0.015799124", "-0.1") },
+    name: "a probability below 0",
+    damage: { $0.editing(line: 92, numberAfter: "\"probability\":", "-0.1") },
     kind: .notProbabilities, line: 92, path: "$.events[90].chosen.probability",
     problem: "probability -0.1 is not between 0 and 1"),
   Malformed(

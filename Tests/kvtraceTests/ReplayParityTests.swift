@@ -3,6 +3,7 @@
 
 import Foundation
 import KVTrace
+import KVTraceRender
 import Testing
 
 @testable import kvtrace
@@ -103,5 +104,30 @@ func viewArguments(_ arguments: [String]) -> [String] {
     let replay = runCLI(["replay", directory.path("t.chrome.json")])
     #expect(replay.code == .dataError)
     #expect(replay.error.contains("this is a Chrome trace"))
+  }
+}
+
+/// `step --export` writes the trace it walks through; `replay --step` walks through a file.
+@Suite struct StepExportTests {
+  @Test func stepExportsAndReplayStepsThroughTheFile() throws {
+    let directory = try TemporaryDirectory()
+    let file = directory.path("t.jsonl")
+    let arguments = ["--steps", "3", "--layer", "1", "--head", "2"]
+    let step = runCLI(["step"] + arguments + ["--export", file])
+    #expect(step.code == .ok)
+    #expect(step.output == runCLI(arguments).output)
+    let trace = try TraceDecoder.decode(try #require(directory.contents("t.jsonl")))
+    #expect(trace.steps.count == 4)
+
+    let printed = runCLI(["replay", file, "--step", "--layer", "1", "--head", "2"])
+    #expect(printed.output == step.output)
+    #expect(printed.error == KVTraceCLI.noTerminalNote("kvtrace replay --step"))
+    let walk = try #require(
+      KVTraceCLI.run(
+        arguments: ["replay", file, "--step", "--layer", "1", "--head", "2"], environment: [:],
+        stdoutIsTerminal: true, stdinIsTerminal: true
+      ).walkThrough)
+    #expect(walk.trace == trace)
+    #expect(walk.state.focus == RenderFocus(layer: 1, head: 2))
   }
 }

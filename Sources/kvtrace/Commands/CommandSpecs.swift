@@ -31,6 +31,10 @@ enum CommandSpecs {
       name: "context", kind: .value(placeholder: "N"),
       help: "positions the model holds: the prompt plus the decode steps (default 64)"),
     OptionSpec(
+      name: "threads", kind: .value(placeholder: "N"),
+      help: "threads for the large matrix products; results are identical for any N "
+        + "(default: the number of cores)"),
+    OptionSpec(
       name: "temperature", kind: .value(placeholder: "T"),
       help: "0 picks the most probable token (default); above 0 samples, seeded"),
     OptionSpec(
@@ -108,9 +112,14 @@ enum CommandSpecs {
       Reads a trace written by 'kvtrace run --export' (JSON or JSON Lines, told apart \
       by their content) and prints it as 'kvtrace run' did, byte for byte. A file cut \
       short is drawn up to its last whole step, then the cut is reported. A malformed \
-      file gets one line naming the place and the problem, and exit status 65.
+      file gets one line naming the place and the problem, and exit status 65. With \
+      --step, walks through the trace on the terminal as 'kvtrace step' does.
       """,
-    options: viewOptions.filter { $0.name != "detail" },
+    options: viewOptions.filter { $0.name != "detail" } + [
+      OptionSpec(
+        name: "step", kind: .flag,
+        help: "walk through the trace interactively, as 'kvtrace step' does")
+    ],
     positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
 
   static let schema = CommandSpec(
@@ -122,6 +131,54 @@ enum CommandSpecs {
       #/$defs/headerLine and every other line #/$defs/event.
       """)
 
+  static let bench = CommandSpec(
+    name: "bench",
+    summary: "measure decoding speed: cache none vs full, tracing cost, threads",
+    discussion: """
+      Builds the demo model and the shape of llama2.c's stories15M (random weights, in \
+      memory) and measures, in one run: tokens per second with and without the cache next \
+      to the saving the FLOP counts predict; the cost of tracing at summary and full \
+      detail; the speed-up from threads; one core's memory read bandwidth and how close \
+      decoding gets to the bound it sets. Run it in a release build: \
+      swift run -c release kvtrace bench
+      """,
+    options: [
+      OptionSpec(
+        name: "runs", kind: .value(placeholder: "N"),
+        help: "runs per measurement; medians are reported (default 5)"),
+      OptionSpec(
+        name: "tokens", kind: .value(placeholder: "N"),
+        help: "tokens to decode per run (default 256)"),
+      OptionSpec(
+        name: "threads", kind: .value(placeholder: "N"),
+        help: "threads for the threaded measurement (default: the number of cores)"),
+      OptionSpec(
+        name: "shape", kind: .value(placeholder: "NAME"), help: "demo, 15M or all (default all)"),
+      OptionSpec(name: "json", kind: .flag, help: "print the measurements as JSON"),
+    ])
+
+  static let step = CommandSpec(
+    name: "step",
+    summary: "walk through the decoding interactively, a key press per step",
+    discussion: """
+      Decodes the prompt like 'kvtrace run', then shows one step at a time, full screen: \
+      the cache grid of every layer and KV head (fresh and reused rows), the attention of \
+      the newest query as a heatmap (at the prefill, the whole causal triangle), and what \
+      the step did in a sentence. Needs a terminal; without one it prints what \
+      'kvtrace run' prints, with a note on standard error.
+
+      Keys:
+        right, space, l   next step          left, h   previous step
+        up, down          layer              tab, ], [ head
+        c   the cache, the same step without a cache, or both side by side
+        w   attention weights or raw scores   g, G   first or last step
+        ?   help                              q, Esc, Ctrl-C   quit
+
+      With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --step' \
+      walks through it again without the model.
+      """,
+    options: modelOptions + [cacheOption] + viewOptions + exportOptions)
+
   static let parser = ArgumentParser(
     toolName: "kvtrace",
     abstract: """
@@ -129,5 +186,5 @@ enum CommandSpecs {
       prompt and every key/value row it computes or reuses is drawn, step by step. \
       With no command, runs the default demo (the same as 'kvtrace run').
       """,
-    commands: [run, compare, replay, schema], defaultCommand: "run")
+    commands: [run, step, compare, replay, schema, bench], defaultCommand: "run")
 }

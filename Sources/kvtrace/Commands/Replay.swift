@@ -6,10 +6,12 @@ import KVTraceRender
 /// The trace holds everything the renderers read (header and events), so the
 /// output is byte for byte what `kvtrace run` printed for the run that exported
 /// it, with the same `--layer`, `--head`, `--color` and `--ascii`. No model is
-/// built and nothing is decoded again.
+/// built and nothing is decoded again. With `--step` the trace is walked through
+/// on the terminal as `kvtrace step` walks through a fresh run.
 enum Replay {
   static func run(
-    _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
+    _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool,
+    stdinIsTerminal: Bool
   ) throws(UsageError) -> CommandResult {
     let style = try RunOptions.style(
       arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
@@ -37,6 +39,11 @@ enum Replay {
       return result
     }
     let focus = try RunOptions.focus(arguments, config: trace.header.model)
-    return CommandResult(output: RunRenderer.render(trace, focus: focus, style: style))
+    guard arguments.has("step") else {
+      return CommandResult(output: RunRenderer.render(trace, focus: focus, style: style))
+    }
+    return KVTraceCLI.walkThrough(
+      trace, focus: focus, style: style, environment: environment,
+      isTerminal: stdinIsTerminal && stdoutIsTerminal, command: "kvtrace replay --step")
   }
 }

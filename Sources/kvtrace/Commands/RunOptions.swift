@@ -15,6 +15,7 @@ struct RunOptions: Sendable {
   var style: RenderStyle
   /// Where to write the trace, if `--export` was given.
   var export: ExportRequest?
+  var threads: Int
 
   /// Decodes `arguments`; every bad value becomes a `UsageError` naming its fix.
   init(
@@ -50,6 +51,7 @@ struct RunOptions: Sendable {
       temperature: try Self.float(arguments, "temperature", range: 0...100),
       topK: try arguments.int("top-k", default: 0, range: 0...vocabulary))
     focus = try Self.focus(arguments, config: config)
+    threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
     detail = try arguments.choice(
       "detail", default: .full, from: TraceDetail.allCases.map { ($0.rawValue, $0) })
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
@@ -59,7 +61,9 @@ struct RunOptions: Sendable {
   /// The model these options describe.
   func model() throws(UsageError) -> TinyTransformer {
     do {
-      return try TinyTransformer(config: config, seed: seed)
+      var model = try TinyTransformer(config: config, seed: seed)
+      model.threads = threads
+      return model
     } catch {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }

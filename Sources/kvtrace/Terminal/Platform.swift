@@ -18,22 +18,41 @@ enum Platform {
   /// Whether standard output is a terminal.
   static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
+  /// Whether standard input is a terminal.
+  static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
   /// Writes `text` to standard output or standard error, unbuffered.
   static func write(_ text: String, toStandardError: Bool = false) {
-    var bytes = Array(text.utf8)
-    let descriptor = toStandardError ? STDERR_FILENO : STDOUT_FILENO
+    // A closed pipe: nothing more to say.
+    _ = write(Array(text.utf8), to: toStandardError ? STDERR_FILENO : STDOUT_FILENO)
+  }
+
+  /// Writes all of `bytes` to `descriptor`, resuming after interruptions.
+  ///
+  /// - Returns: `false` when the descriptor refused them (a closed pipe, a
+  ///   terminal gone); `errno` says why.
+  static func write(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
     var offset = 0
     while offset < bytes.count {
-      let written = bytes.withUnsafeMutableBytes {
-        systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset)
+      let written = bytes.withUnsafeBytes { buffer in
+        systemWrite(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
       }
-      if written <= 0 { return }  // a closed pipe: nothing more to say
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else { return false }
       offset += written
     }
+    return true
   }
 
   /// Ends the process with `code`.
   static func exit(_ code: Int32) -> Never { systemExit(code) }
+
+  /// Whether ``removeOnInterrupt(_:)`` may change how the process handles signals.
+  ///
+  /// `main.swift` turns it on. Tests that run the command line in their own process
+  /// leave it off, so they never change the test runner's signal handling (which the
+  /// processes it starts would inherit).
+  nonisolated(unsafe) static var handlesInterrupts = false
 
   /// Makes an interrupt (Ctrl-C, `kill`) delete the file at `path` before the process
   /// ends, or stops doing so when `path` is nil. One file at a time: the one being written.
@@ -44,12 +63,17 @@ enum Platform {
     let previous = fileToRemoveOnInterrupt
     fileToRemoveOnInterrupt = path.flatMap { strdup($0) }
     free(previous)
+    guard handlesInterrupts else { return }
     // A parent may have started kvtrace with these signals blocked (threads of a
     // dispatch queue block them, and a child inherits the mask): unblock them here.
     var signals = sigset_t()
     sigemptyset(&signals)
     for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
       sigaddset(&signals, signalNumber)
+      guard path != nil else {
+        signal(signalNumber, SIG_DFL)
+        continue
+      }
       signal(signalNumber) { caught in
         // Only async-signal-safe calls here: unlink, signal, raise.
         if let path = fileToRemoveOnInterrupt { unlink(path) }
@@ -63,6 +87,27 @@ enum Platform {
 
 /// The file `Platform.removeOnInterrupt(_:)` deletes, as a C string a signal handler can read.
 nonisolated(unsafe) private var fileToRemoveOnInterrupt: UnsafeMutablePointer<CChar>?
+
+extension Platform {
+  /// The most memory this process has held so far, in bytes (`getrusage`).
+  static var peakMemoryBytes: Int {
+    var usage = rusage()
+    #if canImport(Glibc)
+      let who = RUSAGE_SELF.rawValue
+    #else
+      let who = RUSAGE_SELF
+    #endif
+    guard getrusage(who, &usage) == 0 else { return 0 }
+    #if canImport(Darwin)
+      return Int(usage.ru_maxrss)  // bytes on Darwin
+    #else
+      return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
+    #endif
+  }
+
+  /// The number of processors the system reports online.
+  static var processorCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+}
 
 /// The process environment, read once at the edge.
 enum ProcessEnvironment {

@@ -1,0 +1,90 @@
+import KVTrace
+
+/// A table with a row per sequence position: the position and its token, then
+/// blocks of columns beside it (a cache grid, a second grid, the attention).
+///
+/// Every view that draws cache rows lines them up the same way, so the eye can
+/// follow one position across the grid of the cache, the grid of a run without
+/// one, and the attention the newest query paid to that position's key.
+struct GridTable {
+  /// One block of columns: two heading lines, then a cell per position.
+  struct Column {
+    /// The columns the block occupies; cells and headings are padded to it.
+    var width: Int
+    /// The first heading line, e.g. `layer 0  layer 1`.
+    var title: String
+    /// The second heading line, e.g. `0 1 2 3  0 1 2 3`.
+    var subtitle: String
+    /// The cell of one position, at most `width` columns.
+    var cell: (Int) -> String
+  }
+
+  /// `"  12  token     "`: the position, two spaces, the token label.
+  static let prefixWidth = 16
+  /// The columns a token label may take.
+  static let labelWidth = 10
+  /// The space between two blocks.
+  static let gap = "   "
+
+  /// The blocks, left to right.
+  var columns: [Column]
+
+  /// The width of a full row: the prefix, the blocks and the gaps between them.
+  var width: Int {
+    Self.prefixWidth + columns.reduce(0) { $0 + $1.width }
+      + max(0, columns.count - 1) * Self.gap.count
+  }
+
+  /// Two heading lines, then a line per entry of `positions` (`nil` draws the
+  /// marker of elided rows), trailing spaces trimmed.
+  func lines(positions: [Int?], tokens: [TraceToken], style: RenderStyle) -> [String] {
+    var lines = [
+      row(String(repeating: " ", count: Self.prefixWidth), columns.map(\.title)),
+      row(" pos  token     ", columns.map(\.subtitle)),
+    ]
+    for entry in positions {
+      guard let position = entry else {
+        lines.append(Self.elisionMarker(style: style))
+        continue
+      }
+      let cells = columns.map { $0.cell(position) }
+      lines.append(row(Self.prefix(position, tokens: tokens, style: style), cells))
+    }
+    return lines
+  }
+
+  /// `"   3  fox       "`: a position and its token label, `prefixWidth` wide.
+  static func prefix(_ position: Int, tokens: [TraceToken], style: RenderStyle) -> String {
+    let text = position < tokens.count ? tokens[position].text : ""
+    let label = TextLayout.truncate(
+      TextLayout.label(text, unicode: style.unicode), labelWidth, unicode: style.unicode)
+    return TextLayout.padLeft("\(position)", 4) + "  " + TextLayout.padRight(label, labelWidth)
+  }
+
+  /// The line that stands for rows left out: `   ⋮  rows not shown`.
+  static func elisionMarker(style: RenderStyle) -> String {
+    TextLayout.padLeft(style.glyphs.ellipsis, 4) + Paint.dim.apply("  rows not shown", style.color)
+  }
+
+  /// The positions to draw, with `nil` where rows are elided, never more than
+  /// `maxRows` entries: all of them when they fit, else the first two, the marker
+  /// and the newest ones (the newest rows are where a step's news is).
+  static func visibleRows(length: Int, maxRows: Int) -> [Int?] {
+    guard length > maxRows else { return Array(0..<length) }
+    guard maxRows >= 4 else {
+      guard maxRows >= 2 else { return maxRows == 1 ? [length - 1] : [] }
+      return [nil] + Array((length - maxRows + 1)..<length)
+    }
+    let tail = maxRows - 3
+    return [0, 1, nil] + Array((length - tail)..<length)
+  }
+
+  private func row(_ prefix: String, _ cells: [String]) -> String {
+    var line = prefix
+    for (index, cell) in cells.enumerated() {
+      if index > 0 { line += Self.gap }
+      line += index < cells.count - 1 ? TextLayout.padRight(cell, columns[index].width) : cell
+    }
+    return line.trimmingTrailingSpaces()
+  }
+}

@@ -1,0 +1,159 @@
+import KVTrace
+
+extension InteractiveFrame {
+  /// The text around the grid: status, counters, key hints, help.
+  struct Panels {
+    var trace: Trace
+    var stepCount: Int
+    var state: InteractiveState
+    var style: RenderStyle
+
+    /// `step 1 of 6 · decode · cache full · layer 0 · head 0`, as a
+    /// full-width bar; the third part names the view.
+    func status(_ record: StepRecord) -> String {
+      let config = trace.header.model
+      var head = "head \(state.focus.head)"
+      if config.kvHeads < config.heads {
+        head += " (KV \(config.kvHead(forQueryHead: state.focus.head)))"
+      }
+      let policy = trace.header.policy
+      let approximate = policy.exact ? "" : " (approximate)"  // the exception is worth a word
+      let view =
+        switch state.view {
+        case .cache: "cache \(policy.name)\(approximate)"
+        case .withoutCache: "no cache (the run: \(policy.name))"
+        case .split: "\(policy.name) | no cache"
+        }
+      let text = Self.pack(
+        [
+          "step \(record.step) of \(max(0, stepCount - 1))", record.began.phase.rawValue, view,
+          "layer \(state.focus.layer)", head,
+        ], width: style.width - 2, separator: " \(dot) ", unicode: style.unicode)
+      return Paint.inverse.apply(TextLayout.padRight(" " + text, style.width), style.color)
+    }
+
+    /// `rows 8 fresh, 80 reused · 104.6 k FLOPs (no cache 528.3 k) · cache holds 5.5 KiB`.
+    func counters(_ record: StepRecord) -> String {
+      guard let cached = record.counters else { return " no counters recorded for this step" }
+      let without = record.withoutCache().counters ?? cached
+      let flops = TextLayout.metric(cached.flops)
+      let noCacheFlops = TextLayout.metric(cached.flopsWithoutCache)
+      let segments: [String] =
+        switch state.view {
+        case .cache:
+          [
+            "rows: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused",
+            "FLOPs: \(flops) (no cache: \(noCacheFlops))",
+            "cache: \(TextLayout.bytes(cached.cacheBytes))",
+          ]
+        case .withoutCache:
+          [
+            "rows: \(without.rowsComputed) fresh, 0 reused", "FLOPs: \(noCacheFlops)",
+            "cache: nothing kept",
+          ]
+        case .split:
+          [
+            "full: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused, \(flops) FLOPs",
+            "none: \(without.rowsComputed) fresh, \(noCacheFlops) FLOPs",
+          ]
+        }
+      return " "
+        + Self.pack(segments, width: style.width - 1, separator: " \(dot) ", unicode: style.unicode)
+    }
+
+    /// The keys that matter most, as many as fit; help and quit always.
+    func hint() -> String {
+      let k = style.glyphs.keys
+      let values = state.values == .weights ? "w scores" : "w weights"
+      let optional = [
+        "\(k.right) next", "\(k.left) back", "\(k.upDown) layer", "tab head", "c view", values,
+        "g G first/last",
+      ]
+      let always = ["? help", "q quit"]
+      var chosen: [String] = []
+      for segment in optional {
+        let candidate = chosen + [segment] + always
+        if TextLayout.width(" " + candidate.joined(separator: "  ")) <= style.width {
+          chosen.append(segment)
+        }
+      }
+      return Paint.dim.apply(" " + (chosen + always).joined(separator: "  "), style.color)
+    }
+
+    /// The list of keys and the legend.
+    func help() -> [String] {
+      let k = style.glyphs.keys
+      let g = style.glyphs
+      let keys: [(String, String)] = [
+        ("\(k.right) space l", "next step"),
+        ("\(k.left) h", "previous step (free: every step is in the trace)"),
+        ("\(k.up) \(k.down)", "previous / next layer"),
+        ("tab ] [", "next / previous head"),
+        ("c", "view: the cache, the same step without one, both side by side"),
+        ("w", "attention weights, or raw scores \(g.score) before the softmax"),
+        ("g G", "first / last step"),
+        ("?", "show or hide this help (Esc hides it too)"),
+        ("q Esc Ctrl-C", "quit"),
+      ]
+      let width = keys.map { TextLayout.width($0.0) }.max() ?? 0
+      var lines = ["", Paint.bold.apply(" keys", style.color)]
+      lines += keys.map { "   " + TextLayout.padRight($0.0, width) + "   " + $0.1 }
+      lines += [
+        "", Paint.bold.apply(" marks", style.color),
+        "   " + Paint.fresh.apply(g.fresh, style.color) + " fresh: K and V computed at this step",
+        "   " + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache",
+        "   " + Paint.notCached.apply(g.notCached, style.color) + " not cached",
+        "   " + g.shades.joined(separator: " ")
+          + " attention: a key's share of the largest value in its query's row",
+      ]
+      return lines
+    }
+
+    private var dot: String { style.unicode ? "·" : "-" }
+
+    /// `segments` joined with `separator`, as many as fit in `width` (at least the first).
+    static func pack(_ segments: [String], width: Int, separator: String, unicode: Bool) -> String {
+      var text = ""
+      for segment in segments {
+        let candidate = text.isEmpty ? segment : text + separator + segment
+        if !text.isEmpty && TextLayout.width(candidate) > width { break }
+        text = candidate
+      }
+      return TextLayout.clip(text, max(0, width), unicode: unicode)
+    }
+
+    /// At most `rows` of `lines`; when some are cut, the last shown line says so.
+    static func cut(_ lines: [String], rows: Int, style: RenderStyle, marker: Bool = true)
+      -> [String]
+    {
+      guard lines.count > rows else { return lines }
+      guard rows > 0 else { return [] }
+      var shown = Array(lines.prefix(rows))
+      let cut = style.glyphs.cut
+      if marker {
+        shown[rows - 1] = " \(cut) (\(lines.count - rows + 1) more lines: make the window taller)"
+      } else {
+        let last = shown[rows - 1]
+        shown[rows - 1] = TextLayout.clip(last, max(0, style.width - 2), unicode: style.unicode)
+        if !shown[rows - 1].hasSuffix(cut) { shown[rows - 1] += " " + cut }
+      }
+      return shown
+    }
+
+    /// The one line a screen too small for the walk-through gets: the longest
+    /// wording that fits.
+    static func tooSmall(_ size: FrameSize, style: RenderStyle) -> String {
+      let x = style.glyphs.times
+      let minimum = InteractiveFrame.minimumSize
+      let needed = "\(minimum.columns)\(x)\(minimum.rows)"
+      let actual = "\(size.columns)\(x)\(size.rows)"
+      let wordings = [
+        "kvtrace step needs \(needed) or more; this is \(actual). Enlarge the window, or press q.",
+        "kvtrace needs \(needed); this is \(actual). Enlarge it, or press q.",
+        "needs \(needed), is \(actual); q quits",
+        "too small: \(actual)", "too small",
+      ]
+      return wordings.first { TextLayout.width($0) <= size.columns } ?? "!"
+    }
+  }
+}

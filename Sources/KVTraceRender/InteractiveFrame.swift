@@ -1,0 +1,116 @@
+import KVTrace
+
+/// One full screen of the interactive walk-through, drawn from a trace and an
+/// ``InteractiveState``.
+///
+/// A frame is a pure function of the trace, the state, the screen size and the
+/// style: no clock, no terminal. It is exactly `size.rows` lines, none wider than
+/// `size.columns` cells (color escapes do not count), so the caller can paint it
+/// line by line. At the top: a status line (step, phase, view, layer, head) and
+/// the step's counters, then the cache grid with the focused head's attention
+/// heatmap beside it. At the foot: the step told in a sentence, the next token,
+/// and a line of key hints.
+///
+/// When the screen is short, the grid keeps its first rows and its newest ones
+/// and marks the rows left out; the sentence gives way before the grid's newest
+/// rows do. A screen below ``minimumSize`` shows one line saying so.
+public struct InteractiveFrame: Sendable {
+  /// The trace walked through.
+  public let trace: Trace
+  /// The trace's steps, grouped once.
+  let steps: [StepRecord]
+
+  /// The smallest screen the walk-through draws on.
+  public static let minimumSize = FrameSize(columns: 40, rows: 10)
+
+  /// Prepares the frames of `trace`.
+  public init(trace: Trace) {
+    self.trace = trace
+    steps = trace.steps
+  }
+
+  /// How many steps the trace holds: the prefill and the decode steps.
+  public var stepCount: Int { steps.count }
+
+  /// The shape of the model that made the trace.
+  public var model: ModelConfig { trace.header.model }
+
+  /// The lines of the screen for `state`.
+  ///
+  /// - Parameters:
+  ///   - state: The step, focus and view; values out of range are clamped.
+  ///   - size: The screen; the result has `size.rows` lines of at most `size.columns` cells.
+  ///   - style: Colors and glyphs; its width is replaced by `size.columns`.
+  /// - Returns: The lines, without newlines.
+  public func lines(_ state: InteractiveState, size: FrameSize, style: RenderStyle) -> [String] {
+    var style = style
+    style.width = max(1, size.columns)
+    let minimum = Self.minimumSize
+    var lines: [String]
+    if size.columns < minimum.columns || size.rows < minimum.rows {
+      lines = [Panels.tooSmall(size, style: style)]
+    } else if steps.isEmpty {
+      lines = ["This trace has no steps to walk through. Press q to leave."]
+    } else {
+      lines = screen(state.clamped(stepCount: stepCount, model: model), size: size, style: style)
+    }
+    lines += Array(repeating: "", count: max(0, size.rows - lines.count))
+    return lines.prefix(max(0, size.rows)).map {
+      TextLayout.clip($0, max(0, size.columns), unicode: style.unicode)
+    }
+  }
+
+  private func screen(_ state: InteractiveState, size: FrameSize, style: RenderStyle) -> [String] {
+    let record = steps[state.step]
+    let panels = Panels(trace: trace, stepCount: stepCount, state: state, style: style)
+    let status = panels.status(record)
+    let hint = panels.hint()
+    guard !state.showsHelp else {
+      let help = Panels.cut(panels.help(), rows: size.rows - 2, style: style)
+      return [status] + help + Array(repeating: "", count: max(0, size.rows - 2 - help.count)) + [
+        hint
+      ]
+    }
+    let grid = gridTable(state, record: record, size: size, style: style)
+    let withoutCache = state.view == .withoutCache
+    let previous = state.step > 0 ? steps[state.step - 1] : nil
+    let summary = TextLayout.wrap(
+      StepSummary.sentence(
+        withoutCache ? record.withoutCache() : record,
+        previous: withoutCache ? previous?.withoutCache() : previous, in: trace, style: style),
+      width: size.columns)
+    let next = record.token.map {
+      TextLayout.wrap(StepSummary.choice($0, style: style), width: size.columns, indent: "  ")
+    }
+
+    // Share out the rows: the grid's ends first, then the sentence, the counters,
+    // the rest of the grid, the rest of the sentence, and spacing last.
+    let length = record.began.sequenceLength
+    let firstRows = min(length, 4)
+    var budget = size.rows - 2 - grid.headings - firstRows
+    let summaryFirst = take(min(summary.count, 3), from: &budget)
+    let counters = take(1, from: &budget)
+    let moreRows = take(length - firstRows, from: &budget)
+    let summaryMore = take(summary.count - summaryFirst, from: &budget)
+    let spaceAbove = take(1, from: &budget)
+    let spaceBelow = take(1, from: &budget)
+    let nextLines = take(next?.count ?? 0, from: &budget)
+
+    var top = [status] + (counters > 0 ? [panels.counters(record)] : [])
+    top += Array(repeating: "", count: spaceAbove)
+    top += grid.lines(GridTable.visibleRows(length: length, maxRows: firstRows + moreRows))
+    var bottom = Array(repeating: "", count: spaceBelow)
+    bottom += Panels.cut(summary, rows: summaryFirst + summaryMore, style: style, marker: false)
+    bottom += (next ?? []).prefix(nextLines)
+    bottom.append(hint)
+    // The words stay at the foot of the screen, so they do not jump as the grid grows.
+    return top + Array(repeating: "", count: max(0, size.rows - top.count - bottom.count)) + bottom
+  }
+
+  /// Takes up to `wanted` rows from `budget`; returns how many it took.
+  private func take(_ wanted: Int, from budget: inout Int) -> Int {
+    let taken = max(0, min(wanted, budget))
+    budget -= taken
+    return taken
+  }
+}

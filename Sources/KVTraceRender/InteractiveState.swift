@@ -1,0 +1,76 @@
+import KVTrace
+
+/// Where a person is in the interactive walk-through: the step, the layer and
+/// head under the cursor, and how the step is shown.
+///
+/// The state is all the walk-through remembers; a frame is drawn from the trace
+/// and this value alone. That is why stepping back costs nothing: the trace
+/// already holds every step, and nothing is recomputed.
+public struct InteractiveState: Sendable, Equatable {
+  /// The step shown: 0 is the prefill.
+  public var step: Int
+  /// The layer and query head whose attention is shown.
+  public var focus: RenderFocus
+  /// The cache as used, without a cache, or both.
+  public var view: CacheView
+  /// Weights or raw scores.
+  public var values: AttentionValues
+  /// Whether the list of keys covers the grid.
+  public var showsHelp: Bool
+
+  /// Creates a state; the defaults show the prefill's weights with the cache.
+  public init(
+    step: Int = 0, focus: RenderFocus = RenderFocus(), view: CacheView = .cache,
+    values: AttentionValues = .weights, showsHelp: Bool = false
+  ) {
+    self.step = step
+    self.focus = focus
+    self.view = view
+    self.values = values
+    self.showsHelp = showsHelp
+  }
+
+  /// Carries out `command` for a trace of `stepCount` steps of `model`.
+  ///
+  /// Steps stop at the first and the last; layers and heads wrap around, so a
+  /// single key visits all of them. Any command but the help toggle closes the
+  /// help. ``InteractiveCommand/quit`` changes nothing: leaving is the caller's job.
+  ///
+  /// - Returns: Whether the state changed (and the frame needs drawing again).
+  @discardableResult
+  public mutating func apply(
+    _ command: InteractiveCommand, stepCount: Int, model: ModelConfig
+  ) -> Bool {
+    let before = self
+    let lastStep = max(0, stepCount - 1)
+    if command != .toggleHelp { showsHelp = false }
+    switch command {
+    case .nextStep: step = min(lastStep, step + 1)
+    case .previousStep: step = max(0, step - 1)
+    case .firstStep: step = 0
+    case .lastStep: step = lastStep
+    case .nextLayer: focus.layer = Self.wrap(focus.layer + 1, model.layers)
+    case .previousLayer: focus.layer = Self.wrap(focus.layer - 1, model.layers)
+    case .nextHead: focus.head = Self.wrap(focus.head + 1, model.heads)
+    case .previousHead: focus.head = Self.wrap(focus.head - 1, model.heads)
+    case .cycleView: view = view.next
+    case .toggleValues: values = values == .weights ? .scores : .weights
+    case .toggleHelp: showsHelp.toggle()
+    case .back, .quit: break
+    }
+    return self != before
+  }
+
+  /// This state with the step, layer and head moved into the trace's range.
+  public func clamped(stepCount: Int, model: ModelConfig) -> InteractiveState {
+    var copy = self
+    copy.step = min(max(0, step), max(0, stepCount - 1))
+    copy.focus.layer = min(max(0, focus.layer), max(0, model.layers - 1))
+    copy.focus.head = min(max(0, focus.head), max(0, model.heads - 1))
+    return copy
+  }
+
+  private static func wrap(_ value: Int, _ count: Int) -> Int {
+    count > 0 ? ((value % count) + count) % count : 0
+  }
+}

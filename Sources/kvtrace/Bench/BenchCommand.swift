@@ -1,0 +1,67 @@
+import Foundation
+import KVTrace
+import TinyTransformer
+
+/// `kvtrace bench`: what the cache saves, measured, and how close decoding gets to
+/// the machine's limit.
+///
+/// Everything is timed in one run of the program (these machines are noisy, so
+/// only ratios measured together mean much), as medians of several runs.
+enum BenchCommand {
+  struct Options {
+    var runs = 5
+    var tokens = 256
+    var noCacheTokens = 64
+    var threads = Platform.processorCount
+    var shapes = BenchShape.all
+    var json = false
+  }
+
+  static func run(_ options: Options) throws -> CommandResult {
+    var report = BenchReport(
+      runs: options.runs, noCacheRuns: min(options.runs, 3), threads: options.threads)
+    for shape in options.shapes {
+      report.shapes.append(try measure(shape, options: options))
+    }
+    report.peakMemoryBytes = Platform.peakMemoryBytes  // before the bandwidth buffer
+    report.bandwidth = MemoryBandwidth.measure(runs: options.runs)
+    var result = CommandResult(output: options.json ? report.json() : report.text())
+    #if DEBUG
+      result.error =
+        "kvtrace: this is a debug build, so the speeds are far below what the code can do; "
+        + "use 'swift run -c release kvtrace bench'\n"
+    #endif
+    return result
+  }
+
+  static func measure(_ shape: BenchShape, options: Options) throws -> BenchReport.Shape {
+    var model = try TinyTransformer(randomWeightsFor: shape.config, seed: 0)
+    let run = DecodeRun(model: model, tokens: options.tokens)
+    func rate(
+      _ run: DecodeRun, runs: Int, policy: some CachePolicy = FullCache(),
+      recorder: some TraceRecorder = NoRecorder()
+    ) throws -> Double {
+      var recorder = recorder
+      let seconds = try (0..<runs).map { _ in try run.seconds(policy: policy, recorder: &recorder) }
+      return Double(run.tokens) / Stopwatch.median(seconds)
+    }
+    var result = BenchReport.Shape(
+      name: shape.name, config: shape.config, tokens: options.tokens,
+      weightBytesPerToken: model.weightBytesPerToken)
+    result.tracingOff = try rate(run, runs: options.runs)
+    result.tracingSummary = try rate(run, runs: options.runs, recorder: TraceLog(detail: .summary))
+    result.tracingFull = try rate(run, runs: options.runs, recorder: TraceLog(detail: .full))
+    if options.threads > 1 {
+      model.threads = options.threads
+      result.threaded = try rate(
+        DecodeRun(model: model, tokens: options.tokens), runs: options.runs)
+      model.threads = 1
+    }
+    let short = DecodeRun(model: model, tokens: min(options.noCacheTokens, options.tokens))
+    result.noCacheTokens = short.tokens
+    result.shortFull = try rate(short, runs: options.runs)
+    result.shortNone = try rate(short, runs: min(options.runs, 3), policy: NoCache())
+    result.predictedSaving = Double(short.flops(cached: false)) / Double(short.flops(cached: true))
+    return result
+  }
+}

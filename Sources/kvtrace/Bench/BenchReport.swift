@@ -1,0 +1,107 @@
+import Foundation
+import KVTrace
+
+/// What `kvtrace bench` measured, as a table or as JSON.
+struct BenchReport: Encodable {
+  struct Shape: Encodable {
+    var name: String
+    var config: ModelConfig
+    var tokens: Int
+    var weightBytesPerToken: Int
+    var tracingOff = 0.0
+    var tracingSummary = 0.0
+    var tracingFull = 0.0
+    var threaded: Double?
+    var noCacheTokens = 0
+    var shortFull = 0.0
+    var shortNone = 0.0
+    var predictedSaving = 0.0
+  }
+
+  var runs: Int
+  var noCacheRuns: Int
+  var threads: Int
+  var bandwidth = 0.0
+  var shapes: [Shape] = []
+  var peakMemoryBytes = 0
+
+  func text() -> String {
+    var lines = [
+      "kvtrace bench: medians of \(runs) runs (\(noCacheRuns) for runs without a cache), "
+        + "tokens per second",
+      "memory read bandwidth, one core: \(gigabytes(bandwidth))/s",
+    ]
+    for shape in shapes { lines += ["", ""] + describe(shape) }
+    lines += ["", "peak memory while decoding: \(megabytes(Double(peakMemoryBytes)))"]
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func describe(_ s: Shape) -> [String] {
+    let c = s.config
+    let bound = bandwidth / Double(s.weightBytesPerToken)
+    var lines = [
+      "== \(s.name): \(c.layers) layers, \(c.heads) heads (\(c.kvHeads) KV), dim \(c.dim), "
+        + "MLP \(c.mlpDim), vocabulary \(c.vocabularySize)",
+      "weights read per token \(megabytes(Double(s.weightBytesPerToken))); the bandwidth "
+        + "allows at most \(fixed(bound, 1)) tokens/s",
+      row("\(s.tokens) tokens, cache full, tracing off, 1 thread", s.tracingOff)
+        + "  \(fixed(100 * s.tracingOff / bound, 1))% of the bandwidth bound",
+    ]
+    if let threaded = s.threaded {
+      lines.append(
+        row("  the same with \(threads) threads", threaded)
+          + "  \(fixed(threaded / s.tracingOff, 2))× one thread")
+    }
+    lines.append(
+      row("  tracing summary", s.tracingSummary) + "  " + cost(s.tracingSummary, s.tracingOff))
+    lines.append(row("  tracing full", s.tracingFull) + "  " + cost(s.tracingFull, s.tracingOff))
+    let measured = s.shortFull / s.shortNone
+    lines += [
+      row("\(s.noCacheTokens) tokens, cache none", s.shortNone),
+      row("\(s.noCacheTokens) tokens, cache full", s.shortFull)
+        + "  \(fixed(measured, 2))× faster; FLOPs predict \(fixed(s.predictedSaving, 2))×",
+      "  " + why(measured: measured, predicted: s.predictedSaving),
+    ]
+    return lines
+  }
+
+  private func why(measured: Double, predicted: Double) -> String {
+    if measured < predicted * 0.9 {
+      return "The cache saves less time than FLOPs: a cached step still pays costs the count "
+        + "leaves out or underweights (the classifier over the whole vocabulary, sampling, "
+        + "norms), and reads every weight from memory whatever it computes."
+    }
+    if measured > predicted * 1.1 {
+      return "The cache saves more time than FLOPs: without it, every step streams the "
+        + "weights from memory once per position, and memory, not arithmetic, is the limit."
+    }
+    return "Measured and counted savings agree: each position costs about the same to run, "
+      + "and the cache runs one per step instead of all of them."
+  }
+
+  private func row(_ label: String, _ rate: Double) -> String {
+    label.padding(toLength: 46, withPad: " ", startingAt: 0) + leftPad(fixed(rate, 1), 10)
+  }
+
+  private func cost(_ traced: Double, _ off: Double) -> String {
+    let slower = 100 * (off / traced - 1)
+    return slower >= 0
+      ? "\(fixed(slower, 1))% slower than off" : "\(fixed(-slower, 1))% faster than off (noise)"
+  }
+
+  func json() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    guard let data = try? encoder.encode(self) else { return "{}\n" }
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  private func fixed(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
+  }
+  private func leftPad(_ text: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - text.count)) + text
+  }
+  private func gigabytes(_ bytes: Double) -> String { fixed(bytes / 1e9, 2) + " GB" }
+  private func megabytes(_ bytes: Double) -> String { fixed(bytes / 1e6, 1) + " MB" }
+}

@@ -1,0 +1,62 @@
+/// Wall-clock measurements for `kvtrace bench`: the only code that reads the clock.
+enum Stopwatch {
+  /// Seconds `body` takes to run.
+  static func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    let elapsed = clock.now - start
+    let parts = elapsed.components
+    return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+  }
+
+  /// The median of `values` (the mean of the middle two for an even count).
+  static func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  }
+}
+
+/// Measures how fast one core can read memory: the ceiling of decoding speed.
+///
+/// Decoding one token reads every weight once, and a model this size does not fit
+/// in any cache, so tokens per second can be at most bandwidth ÷ weight bytes.
+enum MemoryBandwidth {
+  /// Bytes per second read from a buffer far larger than the caches (median of `runs`).
+  static func measure(megabytes: Int = 256, runs: Int = 5) -> Double {
+    let count = megabytes * 1024 * 1024 / MemoryLayout<Float>.size
+    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+    defer { buffer.deallocate() }
+    for i in 0..<count { buffer[i] = Float(i & 7) }  // touch every page
+    var sink: Float = 0
+    var rates: [Double] = []
+    for _ in 0..<runs {
+      let seconds = Stopwatch.seconds { sink += sum(buffer) }
+      rates.append(Double(count * MemoryLayout<Float>.size) / seconds)
+    }
+    if sink == -1 { print("") }  // keep the sums alive
+    return Stopwatch.median(rates)
+  }
+
+  /// The sum of every element, with independent vector accumulators so the loop is
+  /// limited by memory, not by the latency of one addition chain.
+  private static func sum(_ buffer: UnsafeMutableBufferPointer<Float>) -> Float {
+    let raw = UnsafeRawPointer(buffer.baseAddress!)
+    var a = SIMD8<Float>()
+    var b = SIMD8<Float>()
+    var c = SIMD8<Float>()
+    var d = SIMD8<Float>()
+    var offset = 0
+    let end = buffer.count * 4 - 128
+    while offset <= end {
+      a += raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+      b += raw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
+      c += raw.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Float>.self)
+      d += raw.loadUnaligned(fromByteOffset: offset + 96, as: SIMD8<Float>.self)
+      offset += 128
+    }
+    return ((a + b) + (c + d)).sum()
+  }
+}

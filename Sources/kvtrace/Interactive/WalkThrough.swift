@@ -1,0 +1,45 @@
+import KVTrace
+import KVTraceRender
+
+/// An interactive walk-through of a trace, ready to run on the terminal.
+///
+/// The pure command line (``KVTraceCLI``) decides *that* a walk-through runs and
+/// of which trace; this value carries that decision to `main.swift`, which calls
+/// ``run()``. Any trace will do: one decoded just now (`kvtrace step`) or one
+/// read from a file (`kvtrace replay FILE --interactive`).
+struct WalkThrough: Sendable, Equatable {
+  /// The trace to walk through.
+  var trace: Trace
+  /// The first step, focus and view.
+  var state: InteractiveState
+  /// Colors and glyphs.
+  var style: RenderStyle
+  /// The screen size to assume when the terminal does not report one (from
+  /// `COLUMNS` and `LINES`, else 80×24).
+  var fallbackSize: FrameSize
+
+  /// Runs the walk-through on the process's terminal and restores the terminal
+  /// on every way out: a quit key, Ctrl-C, a signal, an error.
+  ///
+  /// - Returns: The exit code (0 after `q`; 130 after Ctrl-C; 128 + the signal
+  ///   number after a signal) and, after a failure, the error line.
+  func run() -> CommandResult {
+    let terminal: RawTerminal
+    do {
+      terminal = try RawTerminal(fallbackSize: fallbackSize)
+      try terminal.enter()
+    } catch {
+      return .failure(error.description, .ioError)
+    }
+    var session = InteractiveSession(
+      frame: InteractiveFrame(trace: trace), state: state, style: style)
+    let ending = session.run(on: terminal)
+    terminal.restore()
+    switch ending {
+    case .quit, .endOfInput: return CommandResult()
+    case .interrupted: return CommandResult(code: .interrupted)
+    case .signal(let signal): return CommandResult(code: signal.exitCode)
+    case .failed(let error): return .failure(error.description, .ioError)
+    }
+  }
+}

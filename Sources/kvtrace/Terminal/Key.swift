@@ -1,0 +1,18 @@
+/// A key press, as the walk-through understands it.
+///
+/// A terminal in raw mode sends bytes, not keys: `q` is one byte, ← is the three
+/// bytes `ESC [ D`, and Ctrl-C is the byte 3 (raw mode turns off the signal it
+/// would otherwise send). ``KeyDecoder`` turns the bytes back into keys.
+enum Key: Equatable, Sendable {
+  case up, down, left, right
+  case home, end
+  /// Tab; Shift-Tab is `backTab`.
+  case tab, backTab
+  case enter
+  /// Esc on its own, not the start of a sequence.
+  case escape
+  /// Ctrl-C (byte 3).
+  case interrupt
+  /// A printable character.
+  case character(Character)
+}

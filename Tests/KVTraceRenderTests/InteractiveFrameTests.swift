@@ -1,0 +1,215 @@
+import KVTrace
+import Testing
+import TinyTransformer
+
+@testable import KVTraceRender
+
+/// Frames of the interactive walk-through: golden files, and the promise that a
+/// frame fills its screen exactly and never spills over.
+@Suite struct InteractiveFrameTests {
+  /// The default demo's frames: the pangram, a prefill and 6 decode steps.
+  static func demo() throws -> InteractiveFrame {
+    InteractiveFrame(trace: try RunRendererGoldenTests.trace())
+  }
+
+  static func text(_ lines: [String]) -> String { lines.joined(separator: "\n") + "\n" }
+
+  static func check(
+    _ frame: InteractiveFrame, _ state: InteractiveState, _ size: FrameSize, named name: String,
+    style: RenderStyle = RenderStyle(), sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let lines = frame.lines(state, size: size, style: style)
+    #expect(lines.count == size.rows, sourceLocation: sourceLocation)
+    try Golden.check(Self.text(lines), named: name, sourceLocation: sourceLocation)
+  }
+
+  // MARK: - Golden frames
+
+  @Test func decodeStepAt80x24() throws {
+    try Self.check(
+      try Self.demo(), InteractiveState(step: 1), FrameSize(columns: 80, rows: 24),
+      named: "frame-80x24-step1.txt")
+  }
+
+  @Test func prefillTriangleAt120x40() throws {
+    try Self.check(
+      try Self.demo(), InteractiveState(step: 0, focus: RenderFocus(layer: 1, head: 2)),
+      FrameSize(columns: 120, rows: 40), named: "frame-120x40-prefill.txt")
+  }
+
+  @Test func splitViewAt120x40() throws {
+    try Self.check(
+      try Self.demo(), InteractiveState(step: 3, view: .split), FrameSize(columns: 120, rows: 40),
+      named: "frame-120x40-split.txt")
+  }
+
+  @Test func smallScreenElidesRowsWithAMarker() throws {
+    let frame = try Self.demo()
+    let lines = frame.lines(
+      InteractiveState(step: 6), size: FrameSize(columns: 60, rows: 16), style: RenderStyle())
+    #expect(lines.contains { $0.contains("rows not shown") })
+    #expect(lines.contains { $0.hasPrefix("  15  ") }, "the newest row stays in view")
+    try Self.check(
+      frame, InteractiveState(step: 6), FrameSize(columns: 60, rows: 16),
+      named: "frame-60x16-elided.txt")
+  }
+
+  @Test func withoutCacheScoresInASCII() throws {
+    let style = RenderStyle(unicode: false)
+    let frame = try Self.demo()
+    let state = InteractiveState(step: 4, view: .withoutCache, values: .scores)
+    let text = Self.text(frame.lines(state, size: FrameSize(columns: 80, rows: 24), style: style))
+    #expect(text.utf8.allSatisfy { $0 < 0x80 })
+    try Self.check(
+      frame, state, FrameSize(columns: 80, rows: 24), named: "frame-80x24-no-cache-ascii.txt",
+      style: style)
+  }
+
+  @Test func helpOverlay() throws {
+    try Self.check(
+      try Self.demo(), InteractiveState(step: 2, showsHelp: true),
+      FrameSize(columns: 80, rows: 24), named: "frame-80x24-help.txt")
+  }
+
+  // MARK: - What the frames show
+
+  @Test func withoutCacheEveryRowLightsUp() throws {
+    let frame = try Self.demo()
+    let size = FrameSize(columns: 80, rows: 30)
+    let cached = frame.lines(InteractiveState(step: 3), size: size, style: RenderStyle())
+    let uncached = frame.lines(
+      InteractiveState(step: 3, view: .withoutCache), size: size, style: RenderStyle())
+    let rows = { (lines: [String]) in lines.filter { $0.wholeMatch(of: #/ +[0-9]+  \S.*/#) != nil }
+    }
+    #expect(rows(cached).count == 13)
+    #expect(rows(cached).filter { $0.contains("□") }.count == 12)
+    #expect(rows(uncached).count == 13)
+    #expect(rows(uncached).allSatisfy { !$0.contains("□") && $0.contains("■ ■ ■ ■  ■ ■ ■ ■") })
+    #expect(uncached.joined(separator: " ").contains("96 of them again"))
+  }
+
+  @Test func prefillTriangleIsCausal() throws {
+    let frame = try Self.demo()
+    let lines = frame.lines(
+      InteractiveState(step: 0), size: FrameSize(columns: 120, rows: 40), style: RenderStyle())
+    let shades: Set<Character> = ["░", "▒", "▓", "█"]
+    for query in 0..<10 {
+      let row = try #require(lines.first { $0.hasPrefix(TextLayout.padLeft("\(query)", 4) + "  ") })
+      let cells = row.dropFirst(GridTable.prefixWidth + 16 + 3)
+      #expect(cells.filter { shades.contains($0) }.count == 2 * (query + 1), "\(row)")
+    }
+  }
+
+  @Test func summaryDetailShowsWhichKeysWereReadWithoutNumbers() throws {
+    let trace = try RunRendererGoldenTests.trace(steps: 1, detail: .summary)
+    let frame = InteractiveFrame(trace: trace)
+    for step in 0..<2 {
+      let lines = frame.lines(InteractiveState(step: step), size: .standard, style: RenderStyle())
+      let text = lines.joined(separator: "\n")
+      #expect(text.contains("keys read, layer 0 head 0"), "\(text)")
+      #expect(!text.contains("weights,"))
+      let rows = lines.filter { $0.wholeMatch(of: #/ +[0-9]+  \S.*/#) != nil }
+      #expect(rows.count == 10 + step)
+      #expect(rows.allSatisfy { !$0.contains("0.") }, "no weight is made up: \(text)")
+    }
+  }
+
+  @Test func tooSmallScreenSaysSoOnOneLine() throws {
+    let frame = try Self.demo()
+    for size in [
+      FrameSize(columns: 39, rows: 24), FrameSize(columns: 80, rows: 9),
+      FrameSize(columns: 16, rows: 3),
+    ] {
+      let lines = frame.lines(InteractiveState(), size: size, style: RenderStyle())
+      #expect(lines.count == size.rows)
+      #expect(lines.filter { !$0.isEmpty }.count == 1, "\(lines)")
+      #expect(lines[0].contains("\(size.columns)×\(size.rows)"), "\(lines)")
+    }
+  }
+
+  @Test func colorChangesNothingButEscapes() throws {
+    let frame = try Self.demo()
+    let size = FrameSize(columns: 100, rows: 30)
+    for state in [
+      InteractiveState(step: 0), InteractiveState(step: 2, view: .split),
+      InteractiveState(step: 5, values: .scores, showsHelp: true),
+    ] {
+      let plain = frame.lines(state, size: size, style: RenderStyle())
+      for (mode, marker) in [
+        (ColorMode.ansi16, "\u{1B}[36m"), (.ansi256, "38;5;"), (.truecolor, "38;2;"),
+      ] {
+        let colored = frame.lines(state, size: size, style: RenderStyle(color: mode))
+        #expect(colored.map(RunRendererGoldenTests.stripEscapes) == plain.map { $0 }, "\(mode)")
+        if !state.showsHelp { #expect(colored.joined().contains(marker), "\(mode)") }
+      }
+    }
+  }
+
+  // MARK: - Frames fit their screen
+
+  static let sizes = [
+    FrameSize(columns: 40, rows: 10), FrameSize(columns: 60, rows: 16),
+    FrameSize(columns: 80, rows: 24),
+    FrameSize(columns: 120, rows: 40), FrameSize(columns: 200, rows: 12),
+    FrameSize(columns: 41, rows: 60),
+    FrameSize(columns: 20, rows: 5), FrameSize(columns: 1, rows: 1), FrameSize(columns: 0, rows: 0),
+  ]
+
+  static func traces() throws -> [Trace] {
+    let gqa = ModelConfig(
+      layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 64, contextLength: 64,
+      vocabularySize: Tokenizer.demo.vocabularySize)
+    let wide = ModelConfig(
+      layers: 6, heads: 6, kvHeads: 6, dim: 48, mlpDim: 96, contextLength: 64,
+      vocabularySize: Tokenizer.demo.vocabularySize)
+    let long = String(repeating: "Once upon a time there was a fox. ", count: 4)
+    return [
+      try RunRendererGoldenTests.trace(),
+      try RunRendererGoldenTests.trace(config: gqa, steps: 2, detail: .summary),
+      try RunRendererGoldenTests.trace(steps: 2, policy: NoCache()),
+      try RunRendererGoldenTests.trace(config: wide, prompt: long, steps: 1),
+    ]
+  }
+
+  @Test func everyFrameFillsItsScreenExactly() throws {
+    for trace in try Self.traces() {
+      let frame = InteractiveFrame(trace: trace)
+      for step in 0..<frame.stepCount {
+        for view in CacheView.allCases {
+          for values in AttentionValues.allCases {
+            for unicode in [true, false] {
+              let state = InteractiveState(step: step, view: view, values: values)
+              Self.expectFits(frame, state, style: RenderStyle(color: .ansi256, unicode: unicode))
+            }
+          }
+        }
+      }
+      Self.expectFits(
+        frame, InteractiveState(showsHelp: true), style: RenderStyle(color: .truecolor))
+    }
+  }
+
+  static func expectFits(
+    _ frame: InteractiveFrame, _ state: InteractiveState, style: RenderStyle,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    for size in sizes {
+      let lines = frame.lines(state, size: size, style: style)
+      #expect(lines.count == size.rows, "\(size) \(state)", sourceLocation: sourceLocation)
+      for line in lines where TextLayout.width(line) > size.columns {
+        Issue.record("\(size) \(state): too wide: \(line)", sourceLocation: sourceLocation)
+      }
+    }
+  }
+
+  @Test func aTraceWithoutStepsStillDraws() {
+    let header = TraceHeader(
+      model: .demo(vocabularySize: 10), weights: "none",
+      policy: CachePolicyInfo(name: "full", exact: true, summary: ""), seed: 0,
+      sampling: .greedy, prompt: "", promptTokens: [], decodeSteps: 0, detail: .full)
+    let frame = InteractiveFrame(trace: Trace(header: header, events: []))
+    let lines = frame.lines(InteractiveState(step: 3), size: .standard, style: RenderStyle())
+    #expect(lines.count == 24)
+    #expect(lines[0].contains("no steps"))
+  }
+}

@@ -1,0 +1,119 @@
+import KVTrace
+import Testing
+
+@testable import TinyTransformer
+
+/// The fast kernels must equal the straightforward ones: within 1e-5 relative on
+/// random inputs of awkward sizes (sums in another order round differently).
+@Suite struct FastKernelTests {
+  static let sizes = [1, 7, 33, 288, 769]
+
+  static func random(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {
+    var generator = SplitMix64(seed: seed)
+    return (0..<count).map { _ in generator.nextSignedFloat() * scale }
+  }
+
+  static func close(_ a: [Float], _ b: [Float], relative: Float = 1e-5) -> Bool {
+    let norm = max(1e-6, b.map(abs).max() ?? 0)
+    return a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= relative * norm }
+  }
+
+  @Test(arguments: sizes)
+  func matmulMatchesTheReference(n: Int) {
+    let d = 37
+    let w = Self.random(d * n, seed: UInt64(n))
+    let x = Self.random(n, seed: UInt64(n) + 1)
+    var fast = [Float](repeating: 0, count: d)
+    var slow = fast
+    fast.withUnsafeMutableBufferPointer { Kernels.matmul($0.baseAddress!, x, w, n: n, d: d) }
+    slow.withUnsafeMutableBufferPointer {
+      ReferenceKernels.matmul($0.baseAddress!, x, w, n: n, d: d)
+    }
+    #expect(Self.close(fast, slow))
+  }
+
+  @Test(arguments: sizes)
+  func threadedAndBatchedProductsAreBitIdentical(n: Int) {
+    let d = 769
+    let count = 3
+    let w = Self.random(d * n, seed: 90 + UInt64(n))
+    let x = Self.random(n * count, seed: 91 + UInt64(n))
+    var single = [Float](repeating: 0, count: d * count)
+    single.withUnsafeMutableBufferPointer { out in
+      for p in 0..<count {
+        x.withUnsafeBufferPointer {
+          Kernels.matmul(out.baseAddress! + p * d, $0.baseAddress! + p * n, w, n: n, d: d)
+        }
+      }
+    }
+    for threads in [2, 3] {
+      var batched = [Float](repeating: 0, count: d * count)
+      batched.withUnsafeMutableBufferPointer {
+        Kernels.matmulBatch($0.baseAddress!, x, w, n: n, d: d, count: count, threads: threads)
+      }
+      #expect(batched == single)
+    }
+  }
+
+  @Test(arguments: sizes)
+  func rmsnormSoftmaxAndSwigluMatchTheReference(n: Int) {
+    let x = Self.random(n, seed: 7 * UInt64(n), scale: 4)
+    let weight = Self.random(n, seed: 8 * UInt64(n))
+    var fast = [Float](repeating: 0, count: n)
+    var slow = fast
+    fast.withUnsafeMutableBufferPointer { Kernels.rmsnorm($0.baseAddress!, x, weight, n: n) }
+    slow.withUnsafeMutableBufferPointer {
+      ReferenceKernels.rmsnorm($0.baseAddress!, x, weight, n: n)
+    }
+    #expect(Self.close(fast, slow))
+
+    fast = x
+    slow = x
+    fast.withUnsafeMutableBufferPointer { Kernels.softmax($0.baseAddress!, n: n) }
+    slow.withUnsafeMutableBufferPointer { ReferenceKernels.softmax($0.baseAddress!, n: n) }
+    #expect(Self.close(fast, slow))
+
+    fast = x
+    slow = x
+    fast.withUnsafeMutableBufferPointer { Kernels.swiglu($0.baseAddress!, weight, n: n) }
+    slow.withUnsafeMutableBufferPointer { ReferenceKernels.swiglu($0.baseAddress!, weight, n: n) }
+    #expect(Self.close(fast, slow))
+  }
+
+  @Test func floatExpIsWithinAFewUnitsInTheLastPlace() {
+    var worst: Float = 0
+    for i in 0...40_000 {
+      let x = Float(-100 + Double(i) * 0.0047)
+      let expected = Float(DeterministicMath.exp(Double(x)))
+      guard expected > Float.leastNormalMagnitude else { continue }
+      worst = max(worst, abs(DeterministicMath.expf(x) - expected) / expected.ulp)
+    }
+    #expect(worst <= 2)
+    #expect(DeterministicMath.expf(0) == 1)
+    #expect(DeterministicMath.expf(100) == .infinity)
+    #expect(DeterministicMath.expf(-200) == 0)
+  }
+
+  @Test func topPicksTheLargestInOrderWithTiesByIndex() {
+    let values: [Float] = [0.1, 0.5, 0.3, 0.5, -1, 0.9]
+    values.withUnsafeBufferPointer {
+      #expect(Sampler.top(3, of: $0) == [5, 1, 3])
+      #expect(Sampler.top(1, of: $0) == [5])
+      #expect(Sampler.top(10, of: $0) == [5, 1, 3, 2, 0, 4])
+    }
+  }
+
+  @Test func oneAndTwoThreadsDecodeTheSameTokensAndLogits() throws {
+    let config = ModelConfig(
+      layers: 2, heads: 4, kvHeads: 2, dim: 256, mlpDim: 512, contextLength: 64,
+      vocabularySize: Tokenizer.demo.vocabularySize)
+    var one = try TinyTransformer(config: config, seed: 5)
+    one.threads = 1
+    var two = one
+    two.threads = 2
+    let prompt = "The quick brown fox jumps over the lazy dog."
+    let a = try one.generate(prompt: prompt, steps: 12, collectLogits: true)
+    let b = try two.generate(prompt: prompt, steps: 12, collectLogits: true)
+    #expect(a == b)
+  }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import kvtrace
+
+/// `kvtrace bench` reports every figure the issue names. Only the structure is
+/// checked: tests never assert on how fast anything ran.
+@Suite struct BenchTests {
+  static let quick = ["bench", "--shape", "demo", "--runs", "1", "--tokens", "8", "--threads", "2"]
+
+  static func run(_ arguments: [String]) -> CommandResult {
+    KVTraceCLI.run(arguments: arguments, environment: [:], stdoutIsTerminal: false)
+  }
+
+  @Test func theTableNamesEveryMeasurement() {
+    let result = Self.run(Self.quick)
+    #expect(result.code == .ok)
+    for phrase in [
+      "medians of 1 runs", "memory read bandwidth, one core", "of the bandwidth bound",
+      "the same with 2 threads", "tracing summary", "tracing full", "cache none",
+      "FLOPs predict", "peak memory while decoding",
+    ] {
+      #expect(result.output.contains(phrase), "missing: \(phrase)")
+    }
+  }
+
+  @Test func jsonHasTheNumbers() throws {
+    let result = Self.run(Self.quick + ["--json"])
+    #expect(result.code == .ok)
+    let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8))
+    let root = try #require(object as? [String: Any])
+    let shapes = try #require(root["shapes"] as? [[String: Any]])
+    #expect(shapes.count == 1)
+    for key in ["tracingOff", "tracingSummary", "tracingFull", "shortNone", "shortFull"] {
+      let value = try #require(shapes[0][key] as? Double, "missing \(key)")
+      #expect(value > 0)
+    }
+    #expect((root["bandwidth"] as? Double ?? 0) > 0)
+    #expect((shapes[0]["predictedSaving"] as? Double ?? 0) > 1)
+  }
+
+  @Test func badValuesAreUsageErrors() {
+    for arguments in [
+      ["bench", "--shape", "70B"], ["bench", "--runs", "0"], ["bench", "--tokens", "999"],
+    ] {
+      let result = Self.run(arguments)
+      #expect(result.code == .usage)
+      #expect(result.error.split(separator: "\n").count == 1)
+    }
+  }
+}
