@@ -24,11 +24,14 @@ public struct Checkpoint: Sendable {
   /// The first four bytes of llama2.c's *versioned* export (`"ak42"`), which kvtrace does not read.
   static let versionedMagic: UInt32 = 0x616B_3432
 
+  /// The longest context (`seq_len`) kvtrace accepts.
+  public static let maximumContextLength = 1_048_576
+
   /// The largest value of each header field kvtrace accepts; beyond these a file is not a
   /// model but noise, and its sizes could overflow.
   public static let limits: [(field: String, limit: Int)] = [
     ("dim", 65_536), ("hidden_dim", 262_144), ("n_layers", 1_024), ("n_heads", 65_536),
-    ("n_kv_heads", 65_536), ("vocab_size", 1_000_000), ("seq_len", 1_048_576),
+    ("n_kv_heads", 65_536), ("vocab_size", 1_000_000), ("seq_len", maximumContextLength),
   ]
 
   /// The model's shape, from the header.
