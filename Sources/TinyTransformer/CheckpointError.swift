@@ -29,7 +29,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .truncatedHeader(let count):
-      "the checkpoint has \(count) bytes, fewer than its 28-byte header; \(Self.fix)"
+      "the checkpoint has \(count) bytes, fewer than its 28-byte header: it is truncated or "
+        + "not a llama2.c checkpoint; \(Self.fix)"
     case .versionedExport(let version):
       "the checkpoint is llama2.c's versioned export (magic 'ak42', version \(version)), but "
         + "kvtrace reads the original format; export it again with export.py --version 0"

@@ -40,7 +40,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
         + "download it again, or \(Self.fix)"
     case .invalidPieceLength(let token, let length, let max):
       "token \(token) of the tokenizer claims \(length) bytes, outside 0...\(max) (the header's "
-        + "maximum): the file is damaged; \(Self.fix)"
+        + "maximum): the file is damaged or not a tokenizer.bin; \(Self.fix)"
     case .vocabularyMismatch(let tokenizer, let checkpoint):
       "the tokenizer has \(tokenizer) tokens but the checkpoint's vocabulary has \(checkpoint); "
         + Self.fix
