@@ -63,13 +63,16 @@ struct TinyLlamaFiles {
   }
 }
 
-@Test func runTracesACheckpointWithItsTokens() throws {
+/// Runs `command` on the tiny model with `arguments` after the model options.
+func runTinyModel(_ command: String, _ arguments: [String]) throws -> CommandResult {
   let files = try TinyLlamaFiles()
   defer { files.remove() }
-  let result = runCLI([
-    "run", "--checkpoint", files.path("tiny.bin"), "--tokenizer", files.path("tokenizer.bin"),
-    "--prompt", "hi", "--steps", "3",
-  ])
+  let model = ["--checkpoint", files.path("tiny.bin"), "--tokenizer", files.path("tokenizer.bin")]
+  return runCLI([command] + model + arguments)
+}
+
+@Test func runTracesACheckpointWithItsTokens() throws {
+  let result = try runTinyModel("run", ["--prompt", "hi", "--steps", "3"])
   #expect(result.code == .ok, "\(result.error)")
   #expect(result.output.contains("weights  checkpoint tiny.bin\n"))
   #expect(!result.output.contains("random"))
@@ -79,12 +82,7 @@ struct TinyLlamaFiles {
 }
 
 @Test func compareChecksTheCacheOnACheckpoint() throws {
-  let files = try TinyLlamaFiles()
-  defer { files.remove() }
-  let result = runCLI([
-    "compare", "--checkpoint", files.path("tiny.bin"), "--tokenizer", files.path("tokenizer.bin"),
-    "--steps", "10", "--prompt", "a",
-  ])
+  let result = try runTinyModel("compare", ["--steps", "10", "--prompt", "a"])
   #expect(result.code == .ok, "\(result.output)")
   #expect(result.output.contains("PASS"))
 }
