@@ -112,7 +112,8 @@ public struct Tokenizer: Sendable, Equatable {
     }
   }
 
-  /// Joins tokens back into text. `decode(encode(s)) == s` for every String s.
+  /// Joins tokens back into text. `decode(encode(s)) == s` for every String s (with a
+  /// llama2.c vocabulary, one that has the piece `" "`, as every published one does).
   ///
   /// Special tokens decode to `""` and ids outside `0..<vocabularySize` are skipped. A byte
   /// token decodes to its byte; an arbitrary sequence of them (say, a model sampling `<0xE2>`
