@@ -30,9 +30,10 @@ enum KVTraceCLI {
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
         if parsed.command == "compare" { return try compare(options, warn: warn) }
         let trace: Trace
-        switch try decode(options, command: parsed.command, warn: warn) {
-        case .success(let decoded): trace = decoded
-        case .failure(let error): return .failure(error.description, error.code)
+        do {
+          trace = try decode(options, command: parsed.command, warn: warn)
+        } catch {
+          return error.result
         }
         guard parsed.command == "step" else {
           return CommandResult(
@@ -65,19 +66,14 @@ enum KVTraceCLI {
   }
 
   /// Decodes the prompt as the options say and returns the trace, exporting it when
-  /// `--export` asks (`run` and `step`); a file that cannot be written is the failure.
+  /// `--export` asks (`run` and `step`).
+  ///
+  /// - Throws: ``CommandFailure``: a usage error, model files that are missing or bad,
+  ///   or an export file that cannot be written.
   static func decode(_ options: RunOptions, command: String, warn: (String) -> Void)
-    throws(UsageError) -> Result<Trace, FileError>
+    throws(CommandFailure) -> Trace
   {
-    let model = try options.model()
-    do {
-      return .success(try Exporter.run(options, model: model, command: command, warn: warn))
-    } catch {
-      switch error {
-      case .usage(let usage): throw usage
-      case .file(let file): return .failure(file)
-      }
-    }
+    try Exporter.run(options, model: options.model(), command: command, warn: warn)
   }
 
   /// The note `kvtrace step` (or `kvtrace replay --step`) leaves on standard error
@@ -111,7 +107,8 @@ enum KVTraceCLI {
   static func compare(_ options: RunOptions, warn: (String) -> Void) throws(UsageError)
     -> CommandResult
   {
-    let model = try options.model()
+    let model: TinyTransformer
+    do { model = try options.model() } catch { return error.result }
     let reference = options.export?.path(for: "reference")
     let cached = options.export?.path(for: options.policy.info.name)
     if let export = options.export, let reference, let cached {
@@ -128,14 +125,14 @@ enum KVTraceCLI {
         promptText: options.prompt, steps: options.steps, policy: options.policy,
         sampling: options.sampling, detail: options.detail)
     } catch {
-      throw RunOptions.usageError(error, command: "compare")
+      throw options.usageError(error, command: "compare")
     }
     if let format = options.export?.format, let reference, let cached {
       do {
         try Exporter.write(report.reference, as: format, to: reference)
         try Exporter.write(report.cached, as: format, to: cached)
       } catch {
-        return .failure(error.description, error.code)
+        return error.result
       }
     }
     let verdict = ComparisonRenderer.Verdict(

@@ -85,6 +85,10 @@ func expectFailure(
     (["--export", "t.json", "--format", "yaml"], "--format expects one of json, jsonl, chrome"),
     (["--export", ""], "--export needs a file name"),
     (["--context", "0"], "--context must be between 1 and 32768, got 0"),
+    (
+      ["--checkpoint", "m.bin", "--tokenizer", "t.bin", "--context", "128"],
+      "--context cannot be used with --checkpoint"
+    ),
     (["--steps", "60"], "use --steps 54 or a shorter prompt; or raise --context to 70"),
     (["replay"], "missing FILE for 'kvtrace replay'"),
     (["replay", "a.json", "--steps", "3"], "unknown option '--steps' for 'kvtrace replay'"),

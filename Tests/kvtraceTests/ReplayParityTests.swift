@@ -131,3 +131,21 @@ func viewArguments(_ arguments: [String]) -> [String] {
     #expect(walk.state.focus == RenderFocus(layer: 1, head: 2))
   }
 }
+
+/// A trace of a llama2.c checkpoint replays without the checkpoint: its header carries the
+/// shape and the token texts the renderers need.
+@Test(arguments: ["t.json", "t.jsonl"])
+func aCheckpointTraceReplaysWithoutTheModel(_ name: String) throws {
+  let files = try TinyLlamaFiles()
+  defer { files.remove() }
+  let directory = try TemporaryDirectory()
+  let model = ["--checkpoint", files.path("tiny.bin"), "--tokenizer", files.path("tokenizer.bin")]
+  let arguments = ["--prompt", "ab", "--steps", "4", "--head", "1"]
+  let run = runCLI(model + arguments + ["--export", directory.path(name)])
+  #expect(run.code == .ok, "\(run.error)")
+  #expect(run == runCLI(model + arguments))
+  files.remove()  // the model is gone; the trace is all that replay needs
+  let replay = runCLI(["replay", directory.path(name), "--head", "1"])
+  #expect(replay.code == .ok, "\(replay.error)")
+  #expect(replay.output == run.output)
+}

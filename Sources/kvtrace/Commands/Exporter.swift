@@ -13,18 +13,12 @@ enum Exporter {
   /// A full-detail export estimated above this many bytes warns before it starts.
   static let largeExportBytes = 100_000_000
 
-  /// Why a run with an export failed.
-  enum Failure: Error {
-    case usage(UsageError)
-    case file(FileError)
-  }
-
   /// Decodes the prompt as `options` say and, when they ask, exports the trace.
   ///
   /// - Parameter warn: Receives a line for standard error before a large export starts.
   static func run(
     _ options: RunOptions, model: TinyTransformer, command: String, warn: (String) -> Void
-  ) throws(Failure) -> Trace {
+  ) throws(CommandFailure) -> Trace {
     guard let export = options.export else {
       var log = TraceLog(detail: options.detail)
       try generate(options, model, command, &log)
@@ -33,8 +27,7 @@ enum Exporter {
     warnIfLarge(
       export, path: export.path, options, model: model,
       recomputesEveryPosition: options.policy.info.name == "none", warn: warn)
-    let file: OutputFile
-    do { file = try OutputFile(replacing: export.path) } catch { throw .file(error) }
+    let file = try OutputFile(replacing: export.path)
     var log = TraceLog(detail: options.detail)
     if export.format == .jsonl {
       var tee = TeeRecorder(log, JSONLinesRecorder(detail: options.detail) { file.write($0) })
@@ -45,13 +38,13 @@ enum Exporter {
     }
     let trace = try finished(log)
     if export.format != .jsonl { file.write(bytes(of: trace, as: export.format)) }
-    do { try file.commit() } catch { throw .file(error) }
+    try file.commit()
     return trace
   }
 
   /// Writes `trace` to `path` in `format`.
   static func write(_ trace: Trace, as format: ExportRequest.Format, to path: String)
-    throws(FileError)
+    throws(CommandFailure)
   {
     let file = try OutputFile(replacing: path)
     file.write(bytes(of: trace, as: format))
@@ -96,7 +89,7 @@ enum Exporter {
   ) {
     guard options.detail == .full, export.format != .chrome else { return }
     let size = estimatedBytes(
-      config: options.config, promptTokens: model.tokenizer.encode(options.prompt).count,
+      config: model.config, promptTokens: model.tokenizer.encode(options.prompt).count,
       steps: options.steps, recomputesEveryPosition: recomputesEveryPosition)
     guard size > largeExportBytes else { return }
     warn(
@@ -114,19 +107,19 @@ enum Exporter {
   private static func generate(
     _ options: RunOptions, _ model: TinyTransformer, _ command: String,
     _ recorder: inout some TraceRecorder
-  ) throws(Failure) {
+  ) throws(CommandFailure) {
     do {
       _ = try model.generate(
         prompt: options.prompt, steps: options.steps, policy: options.policy,
         sampling: options.sampling, recorder: &recorder)
     } catch {
-      throw .usage(RunOptions.usageError(error, command: command))
+      throw CommandFailure(options.usageError(error, command: command))
     }
   }
 
-  private static func finished(_ log: TraceLog) throws(Failure) -> Trace {
+  private static func finished(_ log: TraceLog) throws(CommandFailure) -> Trace {
     guard let trace = log.trace else {
-      throw .usage(UsageError("nothing was decoded", fix: "give a prompt with --prompt"))
+      throw CommandFailure(UsageError("nothing was decoded", fix: "give a non-empty --prompt"))
     }
     return trace
   }

@@ -20,7 +20,7 @@ enum Replay {
     do {
       bytes = try Files.read(path)
     } catch {
-      return .failure(error.description, error.code)
+      return error.result
     }
     let trace: Trace
     do {

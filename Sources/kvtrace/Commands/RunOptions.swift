@@ -4,7 +4,10 @@ import TinyTransformer
 
 /// The options of `run` and `compare`, decoded and checked.
 struct RunOptions: Sendable {
+  /// The random model's shape (unused with `--checkpoint`, whose file fixes the shape).
   var config: ModelConfig
+  /// `--checkpoint` and `--tokenizer`, when given: a trained model instead of a random one.
+  var files: ModelFiles?
   var seed: UInt64
   var prompt: String
   var steps: Int
@@ -21,6 +24,7 @@ struct RunOptions: Sendable {
   init(
     _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
   ) throws(UsageError) {
+    files = try ModelFiles.parse(arguments)
     let vocabulary = Tokenizer.demo.vocabularySize
     let layers = try arguments.int("layers", default: 2, range: 1...16)
     let heads = try arguments.int("heads", default: 4, range: 1...32)
@@ -38,7 +42,9 @@ struct RunOptions: Sendable {
     }
     seed = UInt64(try arguments.int("seed", default: 0, range: 0...Int(Int32.max)))
     prompt = arguments.last("prompt") ?? CommandSpecs.defaultPrompt
-    steps = try arguments.int("steps", default: 6, range: 0...config.contextLength)
+    // A checkpoint's context is known once it is loaded; generation checks the steps then.
+    let stepLimit = files == nil ? config.contextLength : Checkpoint.maximumContextLength
+    steps = try arguments.int("steps", default: 6, range: 0...stepLimit)
     let cacheName = arguments.last("cache") ?? "full"
     guard let policy = CachePolicies.named(cacheName) else {
       let names = CachePolicies.all.map(\.name)
@@ -49,8 +55,9 @@ struct RunOptions: Sendable {
     self.policy = policy
     sampling = Sampling(
       temperature: try Self.float(arguments, "temperature", range: 0...100),
-      topK: try arguments.int("top-k", default: 0, range: 0...vocabulary))
-    focus = try Self.focus(arguments, config: config)
+      topK: try arguments.int("top-k", default: 0, range: 0...(files == nil ? vocabulary : .max)))
+    // With a checkpoint, `model()` checks the focus against the loaded shape.
+    focus = try Self.focus(arguments, config: files == nil ? config : nil)
     threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
     detail = try arguments.choice(
       "detail", default: .full, from: TraceDetail.allCases.map { ($0.rawValue, $0) })
@@ -58,24 +65,43 @@ struct RunOptions: Sendable {
     export = try ExportRequest(arguments)
   }
 
-  /// The model these options describe.
-  func model() throws(UsageError) -> TinyTransformer {
-    do {
-      var model = try TinyTransformer(config: config, seed: seed)
-      model.threads = threads
-      return model
-    } catch {
-      throw UsageError(error.description, fix: "see 'kvtrace run --help'")
+  /// The model these options describe: random weights, or the checkpoint's.
+  ///
+  /// - Throws: ``CommandFailure``: a usage error (64), or a checkpoint or tokenizer that is
+  ///   missing (66) or malformed (65).
+  func model() throws(CommandFailure) -> TinyTransformer {
+    guard let files else {
+      do {
+        var model = try TinyTransformer(config: config, seed: seed)
+        model.threads = threads
+        return model
+      } catch {
+        throw CommandFailure(UsageError(error.description, fix: "see 'kvtrace run --help'"))
+      }
     }
+    var model = try files.load(seed: seed)
+    model.threads = threads
+    let shape = model.config
+    for (name, value, count) in [
+      ("layer", focus.layer, shape.layers), ("head", focus.head, shape.heads),
+    ]
+    where value >= count {
+      throw CommandFailure(
+        UsageError(
+          "--\(name) must be between 0 and \(count - 1), got \(value)",
+          fix: "pick a value in 0...\(count - 1)"))
+    }
+    return model
   }
 
-  /// The layer and head `--layer` and `--head` pick, checked against the model's shape.
-  static func focus(_ arguments: ParsedArguments, config: ModelConfig) throws(UsageError)
+  /// The layer and head `--layer` and `--head` pick, checked against the model's shape
+  /// when it is known (`nil`: a checkpoint not loaded yet).
+  static func focus(_ arguments: ParsedArguments, config: ModelConfig?) throws(UsageError)
     -> RenderFocus
   {
     RenderFocus(
-      layer: try arguments.int("layer", default: 0, range: 0...(config.layers - 1)),
-      head: try arguments.int("head", default: 0, range: 0...(config.heads - 1)))
+      layer: try arguments.int("layer", default: 0, range: 0...((config?.layers ?? .max) - 1)),
+      head: try arguments.int("head", default: 0, range: 0...((config?.heads ?? .max) - 1)))
   }
 
   /// The style `--color` and `--ascii` ask for, in this environment.
@@ -89,15 +115,17 @@ struct RunOptions: Sendable {
       unicode: !arguments.has("ascii"))
   }
 
-  /// The usage error for a prompt the model cannot decode, with a fix that names an option.
-  static func usageError(_ error: DecodeError, command: String) -> UsageError {
-    guard case .exceedsContext(let prompt, let steps, _) = error else {
-      return UsageError(error.description, fix: "see 'kvtrace \(command) --help'")
+  /// The usage error for a prompt the model cannot decode, with a fix that names an option
+  /// (`--context` sizes only a random model: a checkpoint fixes its own).
+  func usageError(_ error: DecodeError, command: String) -> UsageError {
+    let help = "see 'kvtrace \(command) --help'"
+    guard case .exceedsContext(let prompt, let steps, _) = error, files == nil else {
+      return UsageError(error.description, fix: help)
     }
     let needed = prompt + steps
-    let limit = ModelConfig.Limits.contextLength.upperBound
     let fix =
-      needed <= limit ? "or raise --context to \(needed)" : "see 'kvtrace \(command) --help'"
+      needed <= ModelConfig.Limits.contextLength.upperBound
+      ? "or raise --context to \(needed)" : help
     return UsageError(error.description, fix: fix)
   }
 

@@ -5,18 +5,14 @@
   import Darwin
 #endif
 
-/// A file that could not be read or written, with the exit code that says which.
-struct FileError: Error, Equatable, CustomStringConvertible {
-  /// One line: the file, what went wrong, and what to do.
-  var description: String
-  /// 66 for an input that cannot be read, 73 for an output that cannot be created,
-  /// 74 for reading or writing that failed midway.
-  var code: ExitCode
-
-  /// The error for the failed system call `action` on `path`, from `errno`.
-  static func system(_ action: String, _ path: String, _ code: ExitCode, fix: String) -> FileError {
-    let reason = String(cString: strerror(errno))
-    return FileError(description: "cannot \(action) '\(path)': \(reason); \(fix)", code: code)
+extension CommandFailure {
+  /// The failure of the system call `action` on `path`, from `errno`: 66 for an input
+  /// that cannot be read, 73 for an output that cannot be created, 74 for reading or
+  /// writing that failed midway.
+  static func system(_ action: String, _ path: String, _ code: ExitCode, fix: String)
+    -> CommandFailure
+  {
+    CommandFailure("cannot \(action) '\(path)': \(String(cString: strerror(errno))); \(fix)", code)
   }
 }
 
@@ -24,9 +20,9 @@ struct FileError: Error, Equatable, CustomStringConvertible {
 enum Files {
   /// The bytes of the file at `path`.
   ///
-  /// - Throws: ``FileError`` with code 66 when the file is missing, unreadable
+  /// - Throws: ``CommandFailure`` with code 66 when the file is missing, unreadable
   ///   or a directory, 74 when reading fails midway.
-  static func read(_ path: String) throws(FileError) -> [UInt8] {
+  static func read(_ path: String) throws(CommandFailure) -> [UInt8] {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       throw .system("read", path, .noInput, fix: "check the path")
@@ -34,9 +30,8 @@ enum Files {
     defer { close(descriptor) }
     var status = stat()
     if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-      throw FileError(
-        description: "cannot read '\(path)': it is a directory; give the trace file's path",
-        code: .noInput)
+      throw CommandFailure(
+        "cannot read '\(path)': it is a directory; give the trace file's path", .noInput)
     }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -65,19 +60,18 @@ final class OutputFile {
   private let temporaryPath: String
   private var descriptor: Int32
   private var buffer: [UInt8] = []
-  private var failure: FileError?
+  private var failure: CommandFailure?
   private var isOpen = true
 
   /// Creates the temporary file beside `path`.
   ///
-  /// - Throws: ``FileError`` with code 73 when the folder is missing or not
+  /// - Throws: ``CommandFailure`` with code 73 when the folder is missing or not
   ///   writable, or `path` is a directory.
-  init(replacing path: String) throws(FileError) {
+  init(replacing path: String) throws(CommandFailure) {
     var status = stat()
     if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-      throw FileError(
-        description: "cannot create '\(path)': it is a directory; give a file name",
-        code: .cannotCreate)
+      throw CommandFailure(
+        "cannot create '\(path)': it is a directory; give a file name", .cannotCreate)
     }
     let slash = path.lastIndex(of: "/")
     let folder = slash.map { String(path[...$0]) } ?? ""
@@ -103,8 +97,8 @@ final class OutputFile {
 
   /// Writes what is buffered, syncs it, and renames the file into place.
   ///
-  /// - Throws: ``FileError`` with code 74 when writing failed, 73 when the rename did.
-  func commit() throws(FileError) {
+  /// - Throws: ``CommandFailure`` with code 74 when writing failed, 73 when the rename did.
+  func commit() throws(CommandFailure) {
     flush()
     if failure == nil, fsync(descriptor) != 0 {
       failure = .system("write", path, .ioError, fix: "check the disk and try again")
@@ -117,7 +111,7 @@ final class OutputFile {
       throw failure
     }
     guard rename(temporaryPath, path) == 0 else {
-      let error = FileError.system(
+      let error = CommandFailure.system(
         "create", path, .cannotCreate, fix: "check that the folder is writable")
       unlink(temporaryPath)
       throw error
