@@ -43,7 +43,7 @@ public enum ChromeTraceRenderer {
     }
     var clock = 0
     for record in trace.steps {
-      clock += steps(record, in: trace, at: clock, into: &file)
+      clock += writeStep(record, in: trace, at: clock, into: &file)
     }
     file.writer.newline()
     file.writer.endArray()
@@ -53,7 +53,7 @@ public enum ChromeTraceRenderer {
   }
 
   /// Writes one step's slices and counters starting at `start`; returns its duration.
-  private static func steps(
+  private static func writeStep(
     _ record: StepRecord, in trace: Trace, at start: Int, into file: inout EventList
   ) -> Int {
     let layers = trace.header.model.layers

@@ -112,10 +112,10 @@ enum KVTraceCLI {
     let reference = options.export?.path(for: "reference")
     let cached = options.export?.path(for: options.policy.info.name)
     if let export = options.export, let reference, let cached {
-      for (path, recomputes) in [(reference, true), (cached, options.policy.info.name == "none")] {
-        Exporter.warnIfLarge(
-          export, path: path, options, model: model, recomputesEveryPosition: recomputes,
-          warn: warn)
+      for (path, policy) in [(reference, NoCache()), (cached, options.policy)]
+        as [(String, any CachePolicy)]
+      {
+        Exporter.warnIfLarge(export, path: path, options, model: model, policy: policy, warn: warn)
       }
     }
     let report: OracleReport

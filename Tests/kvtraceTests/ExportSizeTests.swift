@@ -40,7 +40,7 @@ import TinyTransformer
       let export = try #require(options.export)
       Exporter.warnIfLarge(
         export, path: export.path, options, model: try options.model(),
-        recomputesEveryPosition: options.policy.info.name == "none"
+        policy: options.policy
       ) { lines.append($0) }
       return lines
     }

@@ -25,8 +25,7 @@ enum Exporter {
       return try finished(log)
     }
     warnIfLarge(
-      export, path: export.path, options, model: model,
-      recomputesEveryPosition: options.policy.info.name == "none", warn: warn)
+      export, path: export.path, options, model: model, policy: options.policy, warn: warn)
     let file = try OutputFile(replacing: export.path)
     var log = TraceLog(detail: options.detail)
     if export.format == .jsonl {
@@ -82,15 +81,15 @@ enum Exporter {
     return 1_000 + 124 * queries * perQuery + 23 * keys * perQuery + 105 * rows + 600 * (steps + 1)
   }
 
-  /// Warns (through `warn`) when the file at `path` will be large.
+  /// Warns (through `warn`) when the file at `path`, a run with `policy`, will be large.
   static func warnIfLarge(
     _ export: ExportRequest, path: String, _ options: RunOptions, model: TinyTransformer,
-    recomputesEveryPosition: Bool, warn: (String) -> Void
+    policy: any CachePolicy, warn: (String) -> Void
   ) {
     guard options.detail == .full, export.format != .chrome else { return }
     let size = estimatedBytes(
       config: model.config, promptTokens: model.tokenizer.encode(options.prompt).count,
-      steps: options.steps, recomputesEveryPosition: recomputesEveryPosition)
+      steps: options.steps, recomputesEveryPosition: policy.info.name == NoCache().info.name)
     guard size > largeExportBytes else { return }
     warn(
       "kvtrace: warning: '\(path)' will be about \(megabytes(size)) at full detail; "
