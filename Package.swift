@@ -30,6 +30,20 @@ let package = Package(
     .executableTarget(
       name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender"]),
 
+    // Examples/: small programs that use the libraries, shown by the tutorials.
+    .executableTarget(
+      name: "quick-brown-fox", dependencies: ["KVTrace", "TinyTransformer"],
+      path: "Examples/quick-brown-fox"),
+    .executableTarget(
+      name: "export-trace", dependencies: ["KVTrace", "TinyTransformer"],
+      path: "Examples/export-trace"),
+    .executableTarget(
+      name: "custom-recorder", dependencies: ["KVTrace", "TinyTransformer"],
+      path: "Examples/custom-recorder"),
+    .executableTarget(
+      name: "cache-policies", dependencies: ["KVTrace", "TinyTransformer"],
+      path: "Examples/cache-policies"),
+
     .testTarget(
       name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer"], exclude: ["Snapshots"]),
     .testTarget(name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace"]),
@@ -38,7 +52,11 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "kvtraceTests", dependencies: ["kvtrace"]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["kvtrace"], exclude: ["Snapshots"]),
+      name: "EndToEndTests",
+      dependencies: [
+        "kvtrace", "quick-brown-fox", "export-trace", "custom-recorder", "cache-policies",
+      ],
+      exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

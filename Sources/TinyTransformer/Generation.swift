@@ -51,7 +51,6 @@ extension TinyTransformer {
   ///   - steps: How many decode steps follow the prefill.
   ///   - policy: What the cache keeps.
   ///   - sampling: Greedy (the default) or seeded sampling.
-  ///   - detail: What the trace records, if `recorder` records.
   ///   - collectLogits: Whether to return every step's logits (the oracle needs them).
   ///   - recorder: Receives the header and every event.
   /// - Returns: The prompt's tokens, the chosen tokens and (optionally) logits.

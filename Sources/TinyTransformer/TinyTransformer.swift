@@ -76,7 +76,7 @@ public struct TinyTransformer: Sendable {
   /// Whether a piece starts a new word: a space, then something more (" quick").
   static func beginsAWord(_ piece: String) -> Bool { piece.count > 1 && piece.hasPrefix(" ") }
 
-  /// The demo model: ``ModelConfig/demo(vocabularySize:)`` with the demo tokenizer.
+  /// The demo model: `ModelConfig.demo(vocabularySize:)` with the demo tokenizer.
   public static func demo(seed: UInt64 = 0) -> TinyTransformer {
     // The demo shape is valid by construction, so this cannot throw.
     (try? TinyTransformer(
