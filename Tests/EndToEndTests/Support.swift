@@ -70,11 +70,11 @@ func testEnvironment(_ overrides: [String: String] = [:]) -> [String: String] {
 func runKVTrace(_ arguments: [String], environment: [String: String] = testEnvironment())
   throws -> ProcessResult
 {
-  try runExecutable(kvtraceURL, arguments, environment: environment)
+  try runProduct(kvtraceURL, arguments, environment: environment)
 }
 
-/// Runs the built executable at `url` (kvtrace or an example) and waits for it to exit.
-func runExecutable(
+/// Runs the built executable at `url` (kvtrace, or an example) and waits for it to exit.
+func runProduct(
   _ url: URL, _ arguments: [String], environment: [String: String] = testEnvironment()
 ) throws -> ProcessResult {
   let process = Process()

@@ -66,7 +66,7 @@ import Testing
 
   static func runProgram(_ program: String, _ arguments: [String]) throws -> ProcessResult {
     if program == "kvtrace" { return try runKVTrace(arguments) }
-    return try runExecutable(productsDirectory.appendingPathComponent(program), arguments)
+    return try runProduct(productsDirectory.appendingPathComponent(program), arguments)
   }
 
   @Test func everyCodeFileIsItsExamplesFile() throws {
@@ -190,7 +190,7 @@ import Testing
   }
 
   @Test(arguments: examples) func exampleRunsAndPrintsItsGolden(_ example: String) throws {
-    let result = try runExecutable(productsDirectory.appendingPathComponent(example), [])
+    let result = try runProduct(productsDirectory.appendingPathComponent(example), [])
     #expect(result.status == 0, "\(example) exited \(result.status): \(result.error)")
     try checkGolden(result.output, named: "example-\(example).txt")
   }
@@ -199,7 +199,7 @@ import Testing
     let file = FileManager.default.temporaryDirectory
       .appendingPathComponent("kvtrace-export-\(getpid()).json")
     defer { try? FileManager.default.removeItem(at: file) }
-    let result = try runExecutable(
+    let result = try runProduct(
       productsDirectory.appendingPathComponent("export-trace"), [file.path])
     #expect(result.status == 0)
     #expect(result.output.contains("identical: true"))
@@ -211,7 +211,7 @@ import Testing
   }
 
   @Test func cachePoliciesSaysEveryExactPolicyMatches() throws {
-    let result = try runExecutable(productsDirectory.appendingPathComponent("cache-policies"), [])
+    let result = try runProduct(productsDirectory.appendingPathComponent("cache-policies"), [])
     let lines = result.output.components(separatedBy: "\n").filter { $0.contains("(exact)") }
     #expect(lines.count >= 2)
     for line in lines { #expect(line.contains("same tokens as no cache: yes"), "\(line)") }
