@@ -107,9 +107,12 @@ import Testing
     for entry in images {
       let parts = entry.split(separator: " ").map(String.init)
       try #require(parts.count == 2, "images.txt: 'NAME SOURCE.txt' expected, got '\(entry)'")
+      // Drawn from what the source file's command prints now (the file is checked to hold
+      // exactly that), so recording outputs and figures in one run cannot race.
       let source = try String(
         contentsOf: Self.resources.appendingPathComponent(parts[1]), encoding: .utf8)
-      let svg = TerminalSVG.render(source)
+      let command = source.components(separatedBy: "\n")[0]
+      let svg = TerminalSVG.render(try Self.currentText(ofCommand: command))
       let file = Self.tutorials.appendingPathComponent("Images/\(parts[0]).svg")
       let shown = try? String(contentsOf: file, encoding: .utf8)
       if Self.recording && shown != svg {
