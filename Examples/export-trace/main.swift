@@ -19,9 +19,10 @@ _ = try model.generate(
   prompt: "The quick brown fox jumps over the lazy dog.", steps: 2, recorder: &log)
 guard let trace = log.trace else { fatalError("the model recorded nothing") }
 
-// Write: stable bytes (keys in a fixed order, shortest round-trip floats).
+// Write: stable bytes (keys in a fixed order, shortest round-trip floats), atomically, so
+// a reader never sees half a file.
 let bytes = TraceEncoder.encode(trace, as: .json)
-try Data(bytes).write(to: URL(fileURLWithPath: path))
+try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
 print("wrote \(bytes.count) bytes, \(trace.events.count) events")
 
 // Read back: strict decoding throws a TraceFileError naming line, column and JSON path.
