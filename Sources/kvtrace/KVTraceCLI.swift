@@ -57,6 +57,9 @@ enum KVTraceCLI {
 
   /// Decodes the prompt as the options say and returns the trace.
   static func decode(_ options: RunOptions) throws(UsageError) -> Trace {
+    if options.architecture.architecture == .encoderDecoder {
+      return try decodeEncoderDecoder(options)
+    }
     let model = try options.model()
     var log = TraceLog(detail: options.detail)
     do {
@@ -98,6 +101,9 @@ enum KVTraceCLI {
 
   /// `kvtrace compare`: decode without a cache and with one, and check they agree.
   static func compare(_ options: RunOptions) throws(UsageError) -> CommandResult {
+    if options.architecture.architecture == .encoderDecoder {
+      return try compareEncoderDecoder(options)
+    }
     let model = try options.model()
     let report: OracleReport
     do {
@@ -108,6 +114,11 @@ enum KVTraceCLI {
     } catch {
       throw UsageError(error.description, fix: "see 'kvtrace compare --help'")
     }
+    return comparison(report, options)
+  }
+
+  /// The comparison text of an oracle report, and exit code 0 when it passed, 1 when not.
+  static func comparison(_ report: OracleReport, _ options: RunOptions) -> CommandResult {
     let verdict = ComparisonRenderer.Verdict(
       maxLogitDifference: report.maxLogitDifference, tolerance: OracleReport.tolerance,
       accountingProblems: report.accountingProblems)

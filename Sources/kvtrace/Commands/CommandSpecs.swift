@@ -5,39 +5,40 @@ enum CommandSpecs {
   static let version = "kvtrace 0.1.0"
   static let defaultPrompt = "The quick brown fox jumps over the lazy dog."
 
-  static let modelOptions: [OptionSpec] = [
-    OptionSpec(
-      name: "prompt", kind: .value(placeholder: "TEXT"),
-      help: "the text to continue (default: \"\(defaultPrompt)\")"),
-    OptionSpec(
-      name: "steps", kind: .value(placeholder: "N"),
-      help: "decode steps after the prefill (default 6)"),
-    OptionSpec(
-      name: "seed", kind: .value(placeholder: "N"),
-      help: "seed of the weights and of sampling (default 0)"),
-    OptionSpec(
-      name: "layers", kind: .value(placeholder: "N"), help: "transformer layers (default 2)"),
-    OptionSpec(
-      name: "heads", kind: .value(placeholder: "N"), help: "query heads per layer (default 4)"),
-    OptionSpec(
-      name: "kv-heads", kind: .value(placeholder: "N"),
-      help:
-        "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"
-    ),
-    OptionSpec(
-      name: "dim", kind: .value(placeholder: "N"),
-      help: "model width, a multiple of --heads (default 8 per head)"),
-    OptionSpec(
-      name: "threads", kind: .value(placeholder: "N"),
-      help: "threads for the large matrix products; results are identical for any N "
-        + "(default: the number of cores)"),
-    OptionSpec(
-      name: "temperature", kind: .value(placeholder: "T"),
-      help: "0 picks the most probable token (default); above 0 samples, seeded"),
-    OptionSpec(
-      name: "top-k", kind: .value(placeholder: "K"),
-      help: "sample only among the K most probable tokens (default: all)"),
-  ]
+  static let modelOptions: [OptionSpec] =
+    [
+      OptionSpec(
+        name: "prompt", kind: .value(placeholder: "TEXT"),
+        help: "the text to continue (default: \"\(defaultPrompt)\")"),
+      OptionSpec(
+        name: "steps", kind: .value(placeholder: "N"),
+        help: "decode steps after the prefill (default 6)"),
+      OptionSpec(
+        name: "seed", kind: .value(placeholder: "N"),
+        help: "seed of the weights and of sampling (default 0)"),
+      OptionSpec(
+        name: "layers", kind: .value(placeholder: "N"), help: "transformer layers (default 2)"),
+      OptionSpec(
+        name: "heads", kind: .value(placeholder: "N"), help: "query heads per layer (default 4)"),
+      OptionSpec(
+        name: "kv-heads", kind: .value(placeholder: "N"),
+        help:
+          "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"
+      ),
+      OptionSpec(
+        name: "dim", kind: .value(placeholder: "N"),
+        help: "model width, a multiple of --heads (default 8 per head)"),
+      OptionSpec(
+        name: "threads", kind: .value(placeholder: "N"),
+        help: "threads for the large matrix products; results are identical for any N "
+          + "(default: the number of cores)"),
+      OptionSpec(
+        name: "temperature", kind: .value(placeholder: "T"),
+        help: "0 picks the most probable token (default); above 0 samples, seeded"),
+      OptionSpec(
+        name: "top-k", kind: .value(placeholder: "K"),
+        help: "sample only among the K most probable tokens (default: all)"),
+    ] + ArchitectureOptions.specs
 
   static let viewOptions: [OptionSpec] = [
     OptionSpec(
@@ -73,6 +74,11 @@ enum CommandSpecs {
 
       Cache policies:
       \(CachePolicies.all.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+
+      With --arch encoder-decoder the model is T5-style: the encoder reads the prompt once, \
+      then the decoder writes from its start token, and every decoder step draws two grids: \
+      the self-attention cache, which grows by a row per step, and the cross-attention rows \
+      projected from the encoder output, one per source token, which never grow.
       """,
     options: modelOptions + [cacheOption] + viewOptions)
 
@@ -83,7 +89,9 @@ enum CommandSpecs {
       Decodes the same prompt twice, with --cache none and with the policy under test \
       (default full), and checks what a correct cache must give: identical tokens, logits \
       equal within 1e-4 (the maximum difference is printed), and the row accounting of \
-      each policy. Exits 0 when the check passes and 1 when it fails.
+      each policy. Exits 0 when the check passes and 1 when it fails. With --arch \
+      encoder-decoder it checks the cross-attention rows too: computed once (--cross once) \
+      or at every step (--cross recompute), and never more than the source has tokens.
       """,
     options: modelOptions + [cacheOption] + viewOptions)
 

@@ -14,6 +14,8 @@ struct RunOptions: Sendable {
   var detail: TraceDetail
   var style: RenderStyle
   var threads: Int
+  /// `--arch` and `--cross`.
+  var architecture: ArchitectureOptions
 
   /// Decodes `arguments`; every bad value becomes a `UsageError` naming its fix.
   init(
@@ -33,7 +35,8 @@ struct RunOptions: Sendable {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }
     seed = UInt64(try arguments.int("seed", default: 0, range: 0...Int(Int32.max)))
-    prompt = arguments.last("prompt") ?? CommandSpecs.defaultPrompt
+    architecture = try ArchitectureOptions(arguments)
+    prompt = arguments.last("prompt") ?? architecture.defaultPrompt
     steps = try arguments.int("steps", default: 6, range: 0...config.contextLength)
     let cacheName = arguments.last("cache") ?? "full"
     guard let policy = CachePolicies.named(cacheName) else {
