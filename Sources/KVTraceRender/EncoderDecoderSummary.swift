@@ -41,7 +41,8 @@ enum EncoderDecoderSummary {
       + "runs again."
   }
 
-  /// "step 2 (decode): computed 8 new self-attention K/V rows for 'x' …; cross-attention: …"
+  /// "step 2 (decode): computed 8 new self-attention K/V rows for 'x' (…) and
+  /// reused 8; reused all 104 cross-attention rows, projected once at step 1. …"
   static func decode(_ record: StepRecord, in trace: Trace, style: RenderStyle) -> String {
     let c = trace.header.model
     let x = style.glyphs.times
@@ -62,7 +63,7 @@ enum EncoderDecoderSummary {
     var text = "step \(record.step) (decode): "
     if n == 1 {
       text +=
-        "the decoder starts from \(newest), the decoder start token, at position 0: computed "
+        "the decoder starts from \(newest) at position 0: computed "
         + "\(count(selfComputed, "self-attention K/V row")) \(shape(1, "position", c, x))"
     } else if positions == 1 {
       text +=
@@ -72,60 +73,57 @@ enum EncoderDecoderSummary {
       text +=
         "computed \(count(selfComputed, "self-attention K/V row")) "
         + "\(shape(positions, "position", c, x)), \((positions - 1) * perPosition) of them again "
-        + "although an earlier step had computed them, because nothing was cached"
+        + "because nothing was cached"
     }
-    text += "; cross-attention: "
     text += cross(
       record, in: trace, computed: crossComputed, reused: total(.cross, \.reused),
       keepsNothing: keepsNothing, shape: shape(sourceLength, "source position", c, x))
     if keepsNothing {
       text +=
-        " The encoder did not run again: its output is the decoder's input, not a cache, so "
-        + "even without a cache it is kept."
+        " The encoder did not run again: its output is the decoder's input, not a cache, and "
+        + "is kept even without one."
     } else {
       text += " The encoder did not run again."
       if selfComputed < n * perPosition || crossComputed < sourceLength * perPosition {
         text +=
-          " Without a cache this step would compute \(n * perPosition) self and "
-          + "\(sourceLength * perPosition) cross rows."
+          " Without a cache: \(n * perPosition) self and \(sourceLength * perPosition) cross "
+          + "rows."
       }
     }
     let own = record.attention.last { $0.kind == .self }
-    if let own, let other = record.attention.last(where: { $0.kind == .cross }) {
+    if n > 1, let own, let other = record.attention.last(where: { $0.kind == .cross }) {
       text +=
-        " The newest query read \(count(own.keys.count, "self-attention key")) and "
-        + "\(count(other.keys.count, "cross-attention key"))."
+        " The newest query read \(own.keys.count) self and \(count(other.keys.count, "cross key"))."
     }
     return text
   }
 
-  /// The cross-attention half of a decoder step's sentence.
+  /// The cross-attention part of a decoder step's sentence, from its joining word
+  /// to its full stop.
   private static func cross(
     _ record: StepRecord, in trace: Trace, computed: Int, reused: Int, keepsNothing: Bool,
     shape: String
   ) -> String {
     let earlier = firstCrossProjection(before: record.step, in: trace)
     if computed > 0, reused == 0 {
-      var text = "projected \(count(computed, "K/V row")) from the encoder output \(shape)"
-      if let earlier {
-        text =
-          "projected all \(computed) K/V rows again from the stored encoder output \(shape), "
-          + "the same numbers as at step \(earlier)"
+      guard let earlier else {
+        let kept =
+          keepsNothing
+          ? "; nothing is kept"
+          : trace.header.source?.crossAttention == .recompute
+            ? ", which --cross recompute drops after each step"
+            : ", which --cross once keeps for every later step"
+        return ", and projected \(count(computed, "cross-attention K/V row")) from the encoder "
+          + "output \(shape)\(kept)."
       }
-      if keepsNothing {
-        text += "; nothing is kept."
-      } else if trace.header.source?.crossAttention == .recompute {
-        text += "; --cross recompute drops them after each step."
-      } else {
-        text += "; --cross once keeps them for every later step."
-      }
-      return text
+      return "; projected all \(computed) cross-attention rows again from the stored encoder "
+        + "output, the same numbers as at step \(earlier)."
     }
     if computed == 0, reused > 0 {
-      let when = earlier.map { "once, at step \($0)" } ?? "at an earlier step"
-      return "reused \(count(reused, "row")) projected \(when) \(shape)."
+      let when = earlier.map { "once at step \($0)" } ?? "at an earlier step"
+      return "; reused all \(reused) cross-attention rows, projected \(when)."
     }
-    return "computed \(computed), reused \(reused)."
+    return "; computed \(computed) cross-attention rows and reused \(reused)."
   }
 
   /// The first step before `step` that projected cross-attention rows.
