@@ -15,7 +15,7 @@ extension RunRenderer {
     let layers = m.layers == 1 ? "layer" : "layers"
     var lines = [
       Paint.bold.apply(
-        "kvtrace: a tiny encoder-decoder transformer decoding with two KV caches", style.color)
+        "kvtrace: an encoder-decoder decoding with two KV caches", style.color)
     ]
     lines += wrap(
       "model    encoder-decoder (T5-style), \(m.layers) encoder + \(m.layers) decoder \(layers) "
@@ -46,7 +46,10 @@ extension RunRenderer {
       indent + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache   "
         + Paint.notCached.apply(g.notCached, style.color) + " not cached",
     ]
-    lines.append(indent + "self rows: one per decoder position; cross rows: one per source token")
+    lines += TextLayout.wrap(
+      "self rows: one per decoder position; cross rows: one per source token",
+      width: style.width - indent.count
+    ).map { indent + $0 }
     return lines.map { $0.trimmingTrailingSpaces() }
   }
 
