@@ -19,12 +19,20 @@ extension TinyTransformer {
     token: Int, position: Int, step: Int, cache: KVCache, scratch s: Scratch,
     report: inout AttentionReport?
   ) {
-    let c = config
-    let w = weights
-    let kvDim = c.kvDim
-    (w.tokenEmbedding + token * c.dim).withMemoryRebound(to: Float.self, capacity: c.dim) {
-      s.x.update(from: $0, count: c.dim)  // [vocab, dim][token] -> x [dim]
+    weights.withTensors { w in
+      forward(
+        token: token, position: position, step: step, cache: cache, scratch: s, weights: w,
+        report: &report)
     }
+  }
+
+  private func forward(
+    token: Int, position: Int, step: Int, cache: KVCache, scratch s: Scratch,
+    weights w: Weights.Tensors, report: inout AttentionReport?
+  ) {
+    let c = config
+    let kvDim = c.kvDim
+    s.x.update(from: w.tokenEmbedding + token * c.dim, count: c.dim)  // embedding row -> [dim]
     let t = threads
     for layer in 0..<c.layers {
       let wq = w.wq + layer * c.dim * c.dim  // [dim, dim]
@@ -81,8 +89,10 @@ extension TinyTransformer {
   /// written into `scratch.logits`.
   func computeLogits(scratch s: Scratch) {
     let c = config
-    Kernels.rmsnorm(s.xb, s.x, weights.finalNorm, n: c.dim)  // [dim]
-    let classifier = weights.classifier  // [vocab, dim]
-    Kernels.matmul(s.logits, s.xb, classifier, n: c.dim, d: c.vocabularySize, threads: threads)
+    weights.withTensors { w in
+      Kernels.rmsnorm(s.xb, s.x, w.finalNorm, n: c.dim)  // [dim]
+      let classifier = w.classifier  // [vocab, dim], the token embedding when shared
+      Kernels.matmul(s.logits, s.xb, classifier, n: c.dim, d: c.vocabularySize, threads: threads)
+    }
   }
 }

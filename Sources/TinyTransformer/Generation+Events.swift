@@ -7,7 +7,7 @@ extension TinyTransformer {
     sampling: Sampling, detail: TraceDetail
   ) -> TraceHeader {
     TraceHeader(
-      model: config, weights: "random, seed \(seed)", policy: policy, seed: seed,
+      model: config, weights: weightsSource, policy: policy, seed: seed,
       sampling: sampling, prompt: promptText,
       promptTokens: promptTokens.map { TraceToken(id: $0, text: tokenizer.piece(of: $0)) },
       decodeSteps: steps, detail: detail)

@@ -103,7 +103,11 @@ extension TinyTransformer {
     collectLogits: Bool = false, recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
     try check(promptTokens: promptTokens, steps: steps)
-    let cache = KVCache(config: config)
+    // The cache holds this run's positions, not the whole context: llama2.c preallocates
+    // seq_len rows, but a checkpoint's context can be far longer than a trace.
+    var runShape = config
+    runShape.contextLength = promptTokens.count + steps
+    let cache = KVCache(config: runShape)
     let scratch = Scratch(config: config)
     var sampler = Sampler(sampling: sampling, seed: seed)
     var tokens = promptTokens

@@ -13,10 +13,13 @@ public struct TinyTransformer: Sendable {
   public let config: ModelConfig
   /// The tokenizer that turns text into the model's tokens and back.
   public let tokenizer: Tokenizer
-  /// The seed the weights were drawn from.
+  /// The seed the weights were drawn from (for a random model) and of sampling.
   public let seed: UInt64
   /// How many threads the large matrix products use; results are identical for any count.
   public var threads: Int = 1
+  /// Where the weights came from, as the trace header records it: `random, seed 0`, or
+  /// `checkpoint stories15M.bin`.
+  public let weightsSource: String
   let weights: Weights
   let rotary: RotaryTable
 
@@ -39,6 +42,7 @@ public struct TinyTransformer: Sendable {
     self.config = config
     self.tokenizer = tokenizer
     self.seed = seed
+    weightsSource = "random, seed \(seed)"
     let rare = (0..<tokenizer.vocabularySize).filter { !Self.beginsAWord(tokenizer.piece(of: $0)) }
     weights = Weights(config: config, seed: seed, rareTokens: Set(rare))
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
@@ -56,14 +60,17 @@ public struct TinyTransformer: Sendable {
     self.config = config
     tokenizer = .demo
     self.seed = seed
+    weightsSource = "random, seed \(seed)"
     weights = Weights(config: config, seed: seed)
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }
 
   /// The bytes of weights one decode step reads: every layer's matrices and norms,
-  /// the final norm and the classifier (one embedding row is negligible).
+  /// the final norm and the classifier (one embedding row is negligible). When the token
+  /// embedding doubles as the classifier it is read whole, once.
   public var weightBytesPerToken: Int {
-    (parameterCount - config.vocabularySize * config.dim) * MemoryLayout<Float>.size
+    let embedding = weights.layout.sharesClassifier ? 0 : config.vocabularySize * config.dim
+    return (parameterCount - embedding) * MemoryLayout<Float>.size
   }
 
   /// Whether a piece starts a new word: a space, then something more (" quick").

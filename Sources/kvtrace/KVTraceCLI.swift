@@ -21,10 +21,12 @@ enum KVTraceCLI {
         switch parsed.command {
         case "compare": return try compare(options)
         case "step":
+          let trace: Trace
+          do { trace = try decode(options) } catch { return error.result }
           return walkThrough(
-            try decode(options), focus: options.focus, style: options.style,
+            trace, focus: options.focus, style: options.style,
             environment: environment, isTerminal: stdinIsTerminal && stdoutIsTerminal)
-        default: return try run(options)
+        default: return run(options)
         }
       }
     } catch {
@@ -50,15 +52,22 @@ enum KVTraceCLI {
   }
 
   /// `kvtrace run`: decode once and draw every step.
-  static func run(_ options: RunOptions) throws(UsageError) -> CommandResult {
-    CommandResult(
-      output: RunRenderer.render(try decode(options), focus: options.focus, style: options.style))
+  static func run(_ options: RunOptions) -> CommandResult {
+    do {
+      let trace = try decode(options)
+      return CommandResult(
+        output: RunRenderer.render(trace, focus: options.focus, style: options.style))
+    } catch {
+      return error.result
+    }
   }
 
   /// Decodes the prompt as the options say and returns the trace.
-  static func decode(_ options: RunOptions) throws(UsageError) -> Trace {
+  ///
+  /// - Throws: ``CommandFailure``: a usage error, or model files that are missing or bad.
+  static func decode(_ options: RunOptions) throws(CommandFailure) -> Trace {
     if options.architecture.architecture == .encoderDecoder {
-      return try decodeEncoderDecoder(options)
+      do { return try decodeEncoderDecoder(options) } catch { throw CommandFailure(error) }
     }
     let model = try options.model()
     var log = TraceLog(detail: options.detail)
@@ -67,10 +76,10 @@ enum KVTraceCLI {
         prompt: options.prompt, steps: options.steps, policy: options.policy,
         sampling: options.sampling, recorder: &log)
     } catch {
-      throw UsageError(error.description, fix: "see 'kvtrace run --help'")
+      throw CommandFailure(UsageError(error.description, fix: "see 'kvtrace run --help'"))
     }
     guard let trace = log.trace else {
-      throw UsageError("nothing was decoded", fix: "give a non-empty --prompt")
+      throw CommandFailure(UsageError("nothing was decoded", fix: "give a non-empty --prompt"))
     }
     return trace
   }
@@ -104,7 +113,8 @@ enum KVTraceCLI {
     if options.architecture.architecture == .encoderDecoder {
       return try compareEncoderDecoder(options)
     }
-    let model = try options.model()
+    let model: TinyTransformer
+    do { model = try options.model() } catch { return error.result }
     let report: OracleReport
     do {
       report = try Oracle.check(

@@ -18,11 +18,11 @@ private func shape(
 /// reading the model's weights: no kernels, no cache, no scratch buffers.
 private struct ReferenceModel {
   let c: ModelConfig
-  let w: Weights
+  let weights: Weights
 
   init(_ model: TinyTransformer) {
     c = model.config
-    w = model.weights
+    weights = model.weights
   }
 
   /// `W · x` for the `[rows, x.count]` matrix starting at `base`.
@@ -52,42 +52,44 @@ private struct ReferenceModel {
 
   /// The logits after the last token, and every (layer, head, query) score row.
   func run(_ tokens: [Int]) -> (logits: [Double], scores: [[Int]: [Double]]) {
-    let (d, hs, kv) = (c.dim, c.headSize, c.kvDim)
-    var x = tokens.map { t in (0..<d).map { Double(w.tokenEmbedding[t * d + $0]) } }
-    var allScores: [[Int]: [Double]] = [:]
-    for l in 0..<c.layers {
-      let n = x.map { rmsnorm($0, w.attentionNorm + l * d) }
-      let q = n.indices.map { rope(project(w.wq + l * d * d, rows: d, n[$0]), position: $0) }
-      let k = n.indices.map { rope(project(w.wk + l * kv * d, rows: kv, n[$0]), position: $0) }
-      let v = n.map { project(w.wv + l * kv * d, rows: kv, $0) }
-      for p in x.indices {
-        var attended = [Double](repeating: 0, count: d)
-        for h in 0..<c.heads {
-          let g = h / (c.heads / c.kvHeads)
-          let scores = (0...p).map { t in
-            (0..<hs).reduce(0.0) { $0 + q[p][h * hs + $1] * k[t][g * hs + $1] }
-              / Double(hs).squareRoot()
+    weights.withTensors { w in
+      let (d, hs, kv) = (c.dim, c.headSize, c.kvDim)
+      var x = tokens.map { t in (0..<d).map { Double(w.tokenEmbedding[t * d + $0]) } }
+      var allScores: [[Int]: [Double]] = [:]
+      for l in 0..<c.layers {
+        let n = x.map { rmsnorm($0, w.attentionNorm + l * d) }
+        let q = n.indices.map { rope(project(w.wq + l * d * d, rows: d, n[$0]), position: $0) }
+        let k = n.indices.map { rope(project(w.wk + l * kv * d, rows: kv, n[$0]), position: $0) }
+        let v = n.map { project(w.wv + l * kv * d, rows: kv, $0) }
+        for p in x.indices {
+          var attended = [Double](repeating: 0, count: d)
+          for h in 0..<c.heads {
+            let g = h / (c.heads / c.kvHeads)
+            let scores = (0...p).map { t in
+              (0..<hs).reduce(0.0) { $0 + q[p][h * hs + $1] * k[t][g * hs + $1] }
+                / Double(hs).squareRoot()
+            }
+            allScores[[l, h, p]] = scores
+            let top = scores.max()!
+            let e = scores.map { exp($0 - top) }
+            let total = e.reduce(0, +)
+            for t in 0...p {
+              for i in 0..<hs { attended[h * hs + i] += e[t] / total * v[t][g * hs + i] }
+            }
           }
-          allScores[[l, h, p]] = scores
-          let top = scores.max()!
-          let e = scores.map { exp($0 - top) }
-          let total = e.reduce(0, +)
-          for t in 0...p {
-            for i in 0..<hs { attended[h * hs + i] += e[t] / total * v[t][g * hs + i] }
-          }
+          let o = project(w.wo + l * d * d, rows: d, attended)
+          for i in 0..<d { x[p][i] += o[i] }
+          let m = rmsnorm(x[p], w.mlpNorm + l * d)
+          let gate = project(w.w1 + l * c.mlpDim * d, rows: c.mlpDim, m)
+          let up = project(w.w3 + l * c.mlpDim * d, rows: c.mlpDim, m)
+          let hidden = gate.indices.map { gate[$0] / (1 + exp(-gate[$0])) * up[$0] }
+          let down = project(w.w2 + l * d * c.mlpDim, rows: d, hidden)
+          for i in 0..<d { x[p][i] += down[i] }
         }
-        let o = project(w.wo + l * d * d, rows: d, attended)
-        for i in 0..<d { x[p][i] += o[i] }
-        let m = rmsnorm(x[p], w.mlpNorm + l * d)
-        let gate = project(w.w1 + l * c.mlpDim * d, rows: c.mlpDim, m)
-        let up = project(w.w3 + l * c.mlpDim * d, rows: c.mlpDim, m)
-        let hidden = gate.indices.map { gate[$0] / (1 + exp(-gate[$0])) * up[$0] }
-        let down = project(w.w2 + l * d * c.mlpDim, rows: d, hidden)
-        for i in 0..<d { x[p][i] += down[i] }
       }
+      let final = rmsnorm(x[x.count - 1], w.finalNorm)
+      return (project(w.classifier, rows: c.vocabularySize, final), allScores)
     }
-    let final = rmsnorm(x[x.count - 1], w.finalNorm)
-    return (project(w.classifier, rows: c.vocabularySize, final), allScores)
   }
 }
 

@@ -17,11 +17,10 @@ private func config(
 
 /// A few weights from every tensor, as bit patterns.
 private func sample(_ weights: Weights) -> [UInt32] {
-  let tensors = [
-    weights.tokenEmbedding, weights.wq, weights.wk, weights.wv, weights.wo, weights.w1,
-    weights.w2, weights.w3, weights.classifier,
-  ]
-  return tensors.flatMap { tensor in [0, 1, 7, 31].map { tensor[$0].bitPattern } }
+  weights.withTensors { w in
+    let tensors = [w.tokenEmbedding, w.wq, w.wk, w.wv, w.wo, w.w1, w.w2, w.w3, w.classifier]
+    return tensors.flatMap { tensor in [0, 1, 7, 31].map { tensor[$0].bitPattern } }
+  }
 }
 
 private func trace(
@@ -39,13 +38,17 @@ private func trace(
   #expect(a.parameterCount == b.parameterCount)
   #expect(sample(a.weights) == sample(b.weights))
   #expect(sample(a.weights) != sample(c.weights))
-  let values = (0..<a.parameterCount).map { a.weights.tokenEmbedding[$0] }  // the whole buffer
-  #expect(values == (0..<b.parameterCount).map { b.weights.tokenEmbedding[$0] })
+  func all(_ model: TinyTransformer) -> [Float] {  // the whole buffer
+    model.weights.withTensors { w in (0..<model.parameterCount).map { w.tokenEmbedding[$0] } }
+  }
+  #expect(all(a) == all(b))
   // Norm weights start at one; matrices stay within their ±scale.
-  #expect((0..<(2 * 32)).allSatisfy { a.weights.attentionNorm[$0] == 1 })
-  #expect((0..<32).allSatisfy { a.weights.finalNorm[$0] == 1 })
-  let wqScale = 2.5 / Float(32).squareRoot()
-  #expect((0..<(2 * 32 * 32)).allSatisfy { abs(a.weights.wq[$0]) <= wqScale })
+  a.weights.withTensors { w in
+    #expect((0..<(2 * 32)).allSatisfy { w.attentionNorm[$0] == 1 })
+    #expect((0..<32).allSatisfy { w.finalNorm[$0] == 1 })
+    let wqScale = 2.5 / Float(32).squareRoot()
+    #expect((0..<(2 * 32 * 32)).allSatisfy { abs(w.wq[$0]) <= wqScale })
+  }
 }
 
 @Test func parameterCountFollowsTheShape() throws {
@@ -64,7 +67,9 @@ private func trace(
   var rare: [Float] = []
   var words: [Float] = []
   for token in 0..<vocabulary {
-    let row = (0..<dim).map { abs(model.weights.classifier[token * dim + $0]) }
+    let row = model.weights.withTensors { w in
+      (0..<dim).map { abs(w.classifier[token * dim + $0]) }
+    }
     let piece = tokenizer.piece(of: token)
     if piece.count > 1 && piece.hasPrefix(" ") { words += row } else { rare += row }
   }

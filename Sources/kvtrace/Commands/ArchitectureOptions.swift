@@ -27,12 +27,19 @@ struct ArchitectureOptions: Sendable, Equatable {
   ///
   /// `--cross` without `--arch encoder-decoder` is an error rather than ignored:
   /// a decoder-only model has no cross-attention, and a learner who asked for a
-  /// mode should not be left believing it changed something.
+  /// mode should not be left believing it changed something. So is
+  /// `--arch encoder-decoder` with a llama2.c `--checkpoint`, a decoder-only model.
   init(_ arguments: ParsedArguments) throws(UsageError) {
     architecture = try arguments.choice(
       "arch", default: .decoder, from: Architecture.allCases.map { ($0.rawValue, $0) })
     crossAttention = try arguments.choice(
       "cross", default: .once, from: CrossAttentionMode.allCases.map { ($0.rawValue, $0) })
+    if architecture == .encoderDecoder, arguments.has("checkpoint") || arguments.has("tokenizer") {
+      throw UsageError(
+        "--checkpoint and --tokenizer load a llama2.c model, which is decoder-only; "
+          + "--arch encoder-decoder builds a T5-style model with random weights",
+        fix: "leave out --arch encoder-decoder, or the model files")
+    }
     if arguments.has("cross"), architecture == .decoder {
       throw UsageError(
         "--cross applies to the cross-attention of an encoder-decoder model, and this model is "

@@ -33,6 +33,12 @@ enum CommandSpecs {
         help: "threads for the large matrix products; results are identical for any N "
           + "(default: the number of cores)"),
       OptionSpec(
+        name: "checkpoint", kind: .value(placeholder: "FILE"),
+        help: "a trained llama2.c model such as stories15M.bin, instead of random weights"),
+      OptionSpec(
+        name: "tokenizer", kind: .value(placeholder: "FILE"),
+        help: "the llama2.c tokenizer.bin that goes with --checkpoint"),
+      OptionSpec(
         name: "temperature", kind: .value(placeholder: "T"),
         help: "0 picks the most probable token (default); above 0 samples, seeded"),
       OptionSpec(

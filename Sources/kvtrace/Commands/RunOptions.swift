@@ -4,7 +4,10 @@ import TinyTransformer
 
 /// The options of `run` and `compare`, decoded and checked.
 struct RunOptions: Sendable {
+  /// The random model's shape (unused with `--checkpoint`, whose file fixes the shape).
   var config: ModelConfig
+  /// `--checkpoint` and `--tokenizer`, when given: a trained model instead of a random one.
+  var files: ModelFiles?
   var seed: UInt64
   var prompt: String
   var steps: Int
@@ -21,6 +24,7 @@ struct RunOptions: Sendable {
   init(
     _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
   ) throws(UsageError) {
+    files = try ModelFiles.parse(arguments)
     let vocabulary = Tokenizer.demo.vocabularySize
     let layers = try arguments.int("layers", default: 2, range: 1...16)
     let heads = try arguments.int("heads", default: 4, range: 1...32)
@@ -37,7 +41,9 @@ struct RunOptions: Sendable {
     seed = UInt64(try arguments.int("seed", default: 0, range: 0...Int(Int32.max)))
     architecture = try ArchitectureOptions(arguments)
     prompt = arguments.last("prompt") ?? architecture.defaultPrompt
-    steps = try arguments.int("steps", default: 6, range: 0...config.contextLength)
+    // A checkpoint's context is known once it is loaded; generation checks the steps then.
+    let context = files == nil ? config.contextLength : Checkpoint.maximumContextLength
+    steps = try arguments.int("steps", default: 6, range: 0...context)
     let cacheName = arguments.last("cache") ?? "full"
     guard let policy = CachePolicies.named(cacheName) else {
       let names = CachePolicies.all.map(\.name)
@@ -48,10 +54,11 @@ struct RunOptions: Sendable {
     self.policy = policy
     sampling = Sampling(
       temperature: try Self.float(arguments, "temperature", range: 0...100),
-      topK: try arguments.int("top-k", default: 0, range: 0...vocabulary))
+      topK: try arguments.int("top-k", default: 0, range: 0...(files == nil ? vocabulary : .max)))
+    // With a checkpoint, `model()` checks the focus against the loaded shape.
     focus = RenderFocus(
-      layer: try arguments.int("layer", default: 0, range: 0...(layers - 1)),
-      head: try arguments.int("head", default: 0, range: 0...(heads - 1)))
+      layer: try arguments.int("layer", default: 0, range: 0...(files == nil ? layers - 1 : .max)),
+      head: try arguments.int("head", default: 0, range: 0...(files == nil ? heads - 1 : .max)))
     threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
     detail = try arguments.choice(
       "detail", default: .full, from: TraceDetail.allCases.map { ($0.rawValue, $0) })
@@ -62,15 +69,33 @@ struct RunOptions: Sendable {
       unicode: !arguments.has("ascii"))
   }
 
-  /// The model these options describe.
-  func model() throws(UsageError) -> TinyTransformer {
-    do {
-      var model = try TinyTransformer(config: config, seed: seed)
-      model.threads = threads
-      return model
-    } catch {
-      throw UsageError(error.description, fix: "see 'kvtrace run --help'")
+  /// The model these options describe: random weights, or the checkpoint's.
+  ///
+  /// - Throws: ``CommandFailure``: a usage error (64), or a checkpoint or tokenizer that is
+  ///   missing (66) or malformed (65).
+  func model() throws(CommandFailure) -> TinyTransformer {
+    guard let files else {
+      do {
+        var model = try TinyTransformer(config: config, seed: seed)
+        model.threads = threads
+        return model
+      } catch {
+        throw CommandFailure(UsageError(error.description, fix: "see 'kvtrace run --help'"))
+      }
     }
+    var model = try files.load(seed: seed)
+    model.threads = threads
+    let shape = model.config
+    for (name, value, count) in [
+      ("layer", focus.layer, shape.layers), ("head", focus.head, shape.heads),
+    ]
+    where value >= count {
+      throw CommandFailure(
+        UsageError(
+          "--\(name) must be between 0 and \(count - 1), got \(value)",
+          fix: "pick a value in 0...\(count - 1)"))
+    }
+    return model
   }
 
   private static func float(

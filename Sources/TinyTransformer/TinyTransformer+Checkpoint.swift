@@ -1,0 +1,43 @@
+import KVTrace
+
+extension TinyTransformer {
+  /// A model with trained weights: a llama2.c checkpoint and its tokenizer.
+  ///
+  /// The decoder is the same code that runs kvtrace's random models, and it computes what
+  /// llama2.c's `run.c` computes for the same file: RMSNorm (ε = 1e-5), RoPE on q and k
+  /// before k is cached, grouped-query attention through `n_kv_heads`, a SwiGLU MLP, and the
+  /// shared or separate classifier. The weights are read in place from the checkpoint's
+  /// bytes, never copied. Traces name the file, so renderers show real token strings and no
+  /// "random weights" disclaimer.
+  ///
+  /// ```swift
+  /// let checkpoint = try Checkpoint(Data(contentsOf: modelURL, options: .alwaysMapped))
+  /// let tokenizer = try Tokenizer(
+  ///   llama2cTokenizer: Data(contentsOf: tokenizerURL),
+  ///   vocabularySize: checkpoint.config.vocabularySize)
+  /// let model = try TinyTransformer(
+  ///   checkpoint: checkpoint, tokenizer: tokenizer, name: "stories15M.bin")
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - checkpoint: The checked checkpoint.
+  ///   - tokenizer: Its tokenizer; the vocabulary sizes must agree.
+  ///   - name: What the trace header calls the weights, usually the file name.
+  ///   - seed: The seed of sampling (greedy decoding ignores it).
+  /// - Throws: ``CheckpointError/vocabularyMismatch(checkpoint:tokenizer:)`` when the
+  ///   tokenizer belongs to another model.
+  public init(checkpoint: Checkpoint, tokenizer: Tokenizer, name: String, seed: UInt64 = 0)
+    throws(CheckpointError)
+  {
+    guard tokenizer.vocabularySize == checkpoint.config.vocabularySize else {
+      throw .vocabularyMismatch(
+        checkpoint: checkpoint.config.vocabularySize, tokenizer: tokenizer.vocabularySize)
+    }
+    config = checkpoint.config
+    self.tokenizer = tokenizer
+    self.seed = seed
+    weightsSource = "checkpoint \(name)"
+    weights = Weights(checkpoint: checkpoint)
+    rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
+  }
+}

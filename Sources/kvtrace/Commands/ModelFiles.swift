@@ -1,0 +1,96 @@
+import Foundation
+import TinyTransformer
+
+/// `--checkpoint FILE --tokenizer FILE`: a trained llama2.c model instead of random weights.
+///
+/// Any command that runs a model can take these two options: add them to its options in
+/// ``CommandSpecs`` and build its model through ``RunOptions/model()``. The files are read
+/// only when the model is built, with the checkpoint mapped into memory rather than copied.
+struct ModelFiles: Sendable, Equatable {
+  /// The path of the llama2.c checkpoint, e.g. `stories15M.bin`.
+  var checkpoint: String
+  /// The path of its `tokenizer.bin`.
+  var tokenizer: String
+
+  /// The options that set a random model's shape; a checkpoint fixes the shape itself.
+  static let shapeOptions = ["layers", "heads", "kv-heads", "dim"]
+
+  /// The two paths, `nil` when neither option is given.
+  ///
+  /// - Throws: ``UsageError`` when only one of the two is given, or a shape option is given
+  ///   with them.
+  static func parse(_ arguments: ParsedArguments) throws(UsageError) -> ModelFiles? {
+    switch (arguments.last("checkpoint"), arguments.last("tokenizer")) {
+    case (nil, nil):
+      return nil
+    case (let checkpoint?, nil):
+      throw UsageError(
+        "--checkpoint needs --tokenizer",
+        fix: "give the model's tokenizer too, e.g. --checkpoint \(checkpoint) "
+          + "--tokenizer tokenizer.bin")
+    case (nil, let tokenizer?):
+      throw UsageError(
+        "--tokenizer needs --checkpoint",
+        fix: "give the model too, e.g. --checkpoint stories15M.bin --tokenizer \(tokenizer)")
+    case (let checkpoint?, let tokenizer?):
+      if let shape = shapeOptions.first(where: arguments.has) {
+        throw UsageError(
+          "--\(shape) cannot be used with --checkpoint: the checkpoint fixes the model's shape",
+          fix: "drop --\(shape)")
+      }
+      return ModelFiles(checkpoint: checkpoint, tokenizer: tokenizer)
+    }
+  }
+
+  /// Reads and checks both files and builds the model.
+  ///
+  /// - Parameter seed: The seed of sampling.
+  /// - Throws: ``CommandFailure`` with exit 66 when a file cannot be read, 65 when it is not
+  ///   what it should be.
+  func load(seed: UInt64) throws(CommandFailure) -> TinyTransformer {
+    let name = URL(fileURLWithPath: checkpoint).lastPathComponent
+    do {
+      let checkpoint = try Checkpoint(
+        try Self.read(self.checkpoint, kind: "checkpoint", home: Self.checkpointHome))
+      let tokenizer = try Tokenizer(
+        llama2cTokenizer: try Self.read(
+          self.tokenizer, kind: "tokenizer", home: Self.tokenizerHome),
+        vocabularySize: checkpoint.config.vocabularySize)
+      return try TinyTransformer(
+        checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed)
+    } catch let error as CommandFailure {
+      throw error
+    } catch let error as CheckpointError {
+      throw CommandFailure("checkpoint '\(checkpoint)': \(error)", .dataError)
+    } catch let error as TokenizerError {
+      throw CommandFailure("tokenizer '\(tokenizer)': \(error)", .dataError)
+    } catch {
+      throw CommandFailure("cannot load '\(checkpoint)': \(error)", .dataError)
+    }
+  }
+
+  /// Where the published checkpoints are.
+  static let checkpointHome = "the stories models are at https://huggingface.co/karpathy/tinyllamas"
+  /// Where the stories models' tokenizer is.
+  static let tokenizerHome = "tokenizer.bin is in https://github.com/karpathy/llama2.c"
+
+  /// The file's bytes, mapped into memory rather than read into a copy.
+  private static func read(_ path: String, kind: String, home: String) throws(CommandFailure)
+    -> Data
+  {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw CommandFailure("no \(kind) file at '\(path)'; check the path (\(home))", .noInput)
+    }
+    guard !isDirectory.boolValue else {
+      throw CommandFailure(
+        "'\(path)' is a directory, not a \(kind) file; give the path of the .bin file", .noInput)
+    }
+    do {
+      return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    } catch {
+      throw CommandFailure(
+        "cannot read the \(kind) file '\(path)'; check that it is readable", .noInput)
+    }
+  }
+}
