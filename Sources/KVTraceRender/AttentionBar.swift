@@ -24,6 +24,17 @@ enum AttentionBar {
       cell: { cell(attention, position: $0, barWidth: barWidth, style: style) })
   }
 
+  /// The column for `attention` as the last of `table`'s, its headings cut to
+  /// the width the table leaves.
+  static func column(
+    _ attention: AttentionEvent?, beside table: GridTable, focus: RenderFocus,
+    config: ModelConfig, tokens: [TraceToken], style: RenderStyle
+  ) -> GridTable.Column {
+    fitting(
+      column(attention, focus: focus, config: config, tokens: tokens, style: style),
+      room: style.width - table.width - GridTable.gap.count, focus: focus, config: config)
+  }
+
   /// `attention, layer 0 head 5 (KV 1)`: the KV head is named under grouped-query attention.
   static func title(focus: RenderFocus, config: ModelConfig, kind: String) -> String {
     "\(kind), " + focusName(focus, config: config)

@@ -32,12 +32,9 @@ public enum CacheGrid {
     var lines: [String] = []
     if layout.showsAttention {
       let attention = record.newestAttention(layer: focus.layer, head: focus.head)
-      let column = AttentionBar.column(
-        attention, focus: focus, config: config, tokens: tokens, style: style)
       table.columns.append(
-        AttentionBar.fitting(
-          column, room: style.width - table.width - GridTable.gap.count, focus: focus,
-          config: config))
+        AttentionBar.column(
+          attention, beside: table, focus: focus, config: config, tokens: tokens, style: style))
     } else if showsAttention {
       lines.append(
         String(repeating: " ", count: GridTable.prefixWidth)

@@ -61,12 +61,9 @@ public enum EncoderDecoderGrid {
       let first = record.attention.first {
         $0.layer == focus.layer && $0.head == focus.head && $0.kind == .self
       }
-      let column = AttentionBar.column(
-        first, focus: focus, config: config, tokens: source, style: style)
       table.columns.append(
-        AttentionBar.fitting(
-          column, room: style.width - table.width - GridTable.gap.count, focus: focus,
-          config: config))
+        AttentionBar.column(
+          first, beside: table, focus: focus, config: config, tokens: source, style: style))
     }
     let rows = GridTable.visibleRows(length: source.count, maxRows: style.maxRows)
     let title = TextLayout.truncate(

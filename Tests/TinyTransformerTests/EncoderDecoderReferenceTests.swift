@@ -17,27 +17,27 @@ private struct ReferenceEncoderDecoder {
     w = model.weights
   }
 
-  /// `W · x` for the `[rows, x.count]` matrix starting at `base`.
   func project(_ base: UnsafePointer<Float>, rows: Int, _ x: [Double]) -> [Double] {
-    (0..<rows).map { i in
-      (0..<x.count).reduce(0.0) { $0 + Double(base[i * x.count + $1]) * x[$1] }
-    }
+    ReferenceMath.project(base, rows: rows, x)
   }
 
   func rmsnorm(_ x: [Double], _ weight: UnsafePointer<Float>) -> [Double] {
-    let scale = 1 / (x.reduce(0) { $0 + $1 * $1 } / Double(x.count) + 1e-5).squareRoot()
-    return x.indices.map { Double(weight[$0]) * x[$0] * scale }
+    ReferenceMath.rmsnorm(x, weight)
   }
 
-  func rope(_ v: [Double], position: Int) -> [Double] {
-    var out = v
-    for start in stride(from: 0, to: v.count, by: 2) {
-      let pair = (start % c.headSize) / 2
-      let angle = Double(position) * pow(10_000, -Double(2 * pair) / Double(c.headSize))
-      out[start] = v[start] * cos(angle) - v[start + 1] * sin(angle)
-      out[start + 1] = v[start] * sin(angle) + v[start + 1] * cos(angle)
+  /// Queries, keys and values of every position of `x`, the queries and keys rotated.
+  func selfAttentionInputs(_ x: [[Double]], _ a: EncoderDecoderWeights.AttentionBlock) -> (
+    q: [[Double]], k: [[Double]], v: [[Double]]
+  ) {
+    let n = x.map { rmsnorm($0, a.norm) }
+    func rope(_ v: [Double], _ p: Int) -> [Double] {
+      ReferenceMath.rope(v, position: p, headSize: c.headSize)
     }
-    return out
+    return (
+      n.indices.map { rope(project(a.wq, rows: c.dim, n[$0]), $0) },
+      n.indices.map { rope(project(a.wk, rows: c.kvDim, n[$0]), $0) },
+      n.map { project(a.wv, rows: c.kvDim, $0) }
+    )
   }
 
   /// Softmax attention of `q` (all heads) over `k`/`v` rows, heads side by side.
@@ -77,10 +77,7 @@ private struct ReferenceEncoderDecoder {
     var x = embed(source)
     for l in 0..<c.layers {
       let a = w.encoderAttention.layer(l, c)
-      let n = x.map { rmsnorm($0, a.norm) }
-      let q = n.indices.map { rope(project(a.wq, rows: c.dim, n[$0]), position: $0) }
-      let k = n.indices.map { rope(project(a.wk, rows: c.kvDim, n[$0]), position: $0) }
-      let v = n.map { project(a.wv, rows: c.kvDim, $0) }
+      let (q, k, v) = selfAttentionInputs(x, a)
       for p in x.indices {
         let o = project(a.wo, rows: c.dim, attention(q[p], k, v))  // every key, later ones too
         x[p] = mlp(x[p].indices.map { x[p][$0] + o[$0] }, w.encoderMLP.layer(l, c))
@@ -95,10 +92,7 @@ private struct ReferenceEncoderDecoder {
     var x = embed(tokens)
     for l in 0..<c.layers {
       let a = w.selfAttention.layer(l, c)
-      let n = x.map { rmsnorm($0, a.norm) }
-      let q = n.indices.map { rope(project(a.wq, rows: c.dim, n[$0]), position: $0) }
-      let k = n.indices.map { rope(project(a.wk, rows: c.kvDim, n[$0]), position: $0) }
-      let v = n.map { project(a.wv, rows: c.kvDim, $0) }
+      let (q, k, v) = selfAttentionInputs(x, a)
       let x2 = w.crossAttention.layer(l, c)
       let ck = e.map { project(x2.wk, rows: c.kvDim, $0) }  // no positions
       let cv = e.map { project(x2.wv, rows: c.kvDim, $0) }

@@ -43,6 +43,10 @@ func helpListsArchAndCross(_ command: String) {
   (encoderDecoder + ["--cross", "never"], "--cross expects one of once, recompute, got 'never'"),
   (encoderDecoder + ["--steps", "0"], "an encoder-decoder run needs at least one decoder step"),
   (
+    encoderDecoder + ["--checkpoint", "a.bin", "--tokenizer", "b.bin"],
+    "--checkpoint and --tokenizer load a llama2.c model, which is decoder-only"
+  ),
+  (
     encoderDecoder + ["--prompt", Array(repeating: "the", count: 70).joined(separator: " ")],
     "the prompt has 70 tokens but the context holds 64 positions"
   ),

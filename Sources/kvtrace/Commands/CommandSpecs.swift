@@ -5,46 +5,45 @@ enum CommandSpecs {
   static let version = "kvtrace 0.1.0"
   static let defaultPrompt = "The quick brown fox jumps over the lazy dog."
 
-  static let modelOptions: [OptionSpec] =
-    [
-      OptionSpec(
-        name: "prompt", kind: .value(placeholder: "TEXT"),
-        help: "the text to continue (default: \"\(defaultPrompt)\")"),
-      OptionSpec(
-        name: "steps", kind: .value(placeholder: "N"),
-        help: "decode steps after the prefill (default 6)"),
-      OptionSpec(
-        name: "seed", kind: .value(placeholder: "N"),
-        help: "seed of the weights and of sampling (default 0)"),
-      OptionSpec(
-        name: "layers", kind: .value(placeholder: "N"), help: "transformer layers (default 2)"),
-      OptionSpec(
-        name: "heads", kind: .value(placeholder: "N"), help: "query heads per layer (default 4)"),
-      OptionSpec(
-        name: "kv-heads", kind: .value(placeholder: "N"),
-        help:
-          "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"
-      ),
-      OptionSpec(
-        name: "dim", kind: .value(placeholder: "N"),
-        help: "model width, a multiple of --heads (default 8 per head)"),
-      OptionSpec(
-        name: "threads", kind: .value(placeholder: "N"),
-        help: "threads for the large matrix products; results are identical for any N "
-          + "(default: the number of cores)"),
-      OptionSpec(
-        name: "checkpoint", kind: .value(placeholder: "FILE"),
-        help: "a trained llama2.c model such as stories15M.bin, instead of random weights"),
-      OptionSpec(
-        name: "tokenizer", kind: .value(placeholder: "FILE"),
-        help: "the llama2.c tokenizer.bin that goes with --checkpoint"),
-      OptionSpec(
-        name: "temperature", kind: .value(placeholder: "T"),
-        help: "0 picks the most probable token (default); above 0 samples, seeded"),
-      OptionSpec(
-        name: "top-k", kind: .value(placeholder: "K"),
-        help: "sample only among the K most probable tokens (default: all)"),
-    ] + ArchitectureOptions.specs
+  static let modelOptions: [OptionSpec] = [
+    OptionSpec(
+      name: "prompt", kind: .value(placeholder: "TEXT"),
+      help: "the text to continue (default: \"\(defaultPrompt)\")"),
+    OptionSpec(
+      name: "steps", kind: .value(placeholder: "N"),
+      help: "decode steps after the prefill (default 6)"),
+    OptionSpec(
+      name: "seed", kind: .value(placeholder: "N"),
+      help: "seed of the weights and of sampling (default 0)"),
+    OptionSpec(
+      name: "layers", kind: .value(placeholder: "N"), help: "transformer layers (default 2)"),
+    OptionSpec(
+      name: "heads", kind: .value(placeholder: "N"), help: "query heads per layer (default 4)"),
+    OptionSpec(
+      name: "kv-heads", kind: .value(placeholder: "N"),
+      help:
+        "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"
+    ),
+    OptionSpec(
+      name: "dim", kind: .value(placeholder: "N"),
+      help: "model width, a multiple of --heads (default 8 per head)"),
+    OptionSpec(
+      name: "threads", kind: .value(placeholder: "N"),
+      help: "threads for the large matrix products; results are identical for any N "
+        + "(default: the number of cores)"),
+    OptionSpec(
+      name: "checkpoint", kind: .value(placeholder: "FILE"),
+      help: "a trained llama2.c model such as stories15M.bin, instead of random weights"),
+    OptionSpec(
+      name: "tokenizer", kind: .value(placeholder: "FILE"),
+      help: "the llama2.c tokenizer.bin that goes with --checkpoint"),
+    OptionSpec(
+      name: "temperature", kind: .value(placeholder: "T"),
+      help: "0 picks the most probable token (default); above 0 samples, seeded"),
+    OptionSpec(
+      name: "top-k", kind: .value(placeholder: "K"),
+      help: "sample only among the K most probable tokens (default: all)"),
+  ]
 
   static let viewOptions: [OptionSpec] = [
     OptionSpec(
@@ -86,7 +85,7 @@ enum CommandSpecs {
       the self-attention cache, which grows by a row per step, and the cross-attention rows \
       projected from the encoder output, one per source token, which never grow.
       """,
-    options: modelOptions + [cacheOption] + viewOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions)
 
   static let compare = CommandSpec(
     name: "compare",
@@ -99,7 +98,7 @@ enum CommandSpecs {
       encoder-decoder it checks the cross-attention rows too: computed once (--cross once) \
       or at every step (--cross recompute), and never more than the source has tokens.
       """,
-    options: modelOptions + [cacheOption] + viewOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions)
 
   static let bench = CommandSpec(
     name: "bench",
@@ -144,7 +143,7 @@ enum CommandSpecs {
         w   attention weights or raw scores   g, G   first or last step
         ?   help                              q, Esc, Ctrl-C   quit
       """,
-    options: modelOptions + [cacheOption] + viewOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions)
 
   static let parser = ArgumentParser(
     toolName: "kvtrace",
