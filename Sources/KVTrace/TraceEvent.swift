@@ -30,7 +30,8 @@ public enum TraceEvent: Sendable, Equatable {
 
 /// The start of a step.
 public struct StepBegan: Sendable, Equatable, Hashable, Codable {
-  /// The step index: 0 is the prefill, then one per decode step.
+  /// The step index: 0 is the prefill (or an encoder-decoder's encode step),
+  /// then one per decode step.
   public var step: Int
   /// Prefill, decode or encode.
   public var phase: Phase

@@ -71,7 +71,7 @@ public struct TraceHeader: Sendable, Equatable, Hashable, Codable {
   public var prompt: String
   /// The prompt's tokens.
   public var promptTokens: [TraceToken]
-  /// How many decode steps follow the prefill.
+  /// How many decode steps follow the prefill (or the encoder's step).
   public var decodeSteps: Int
   /// What the trace records.
   public var detail: TraceDetail

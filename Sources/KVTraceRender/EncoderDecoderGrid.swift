@@ -19,7 +19,7 @@ public enum EncoderDecoderGrid {
   /// The heading over the self-attention grid.
   static let selfTitle = "decoder self-attention K/V"
   /// The heading over the cross-attention grid.
-  static let crossTitle = "cross-attention K/V over the source"
+  static let crossTitle = "cross-attention K/V from the encoder output"
 
   /// How the two grids share the width.
   struct Geometry: Equatable {

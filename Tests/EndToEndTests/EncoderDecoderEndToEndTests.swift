@@ -29,7 +29,7 @@ private let summarizeURL = productsDirectory.appendingPathComponent("summarize")
     )
     .count == 6)
   #expect(sentences.components(separatedBy: "The encoder did not run again.").count == 7)
-  #expect(output.components(separatedBy: "cross-attention K/V over the source").count == 7)
+  #expect(output.components(separatedBy: "cross-attention K/V from the encoder output").count == 7)
   #expect(output.split(separator: "\n").allSatisfy { $0.count <= 80 })
   try expectGolden(result.stdout, at: snapshots.appendingPathComponent("encoder-decoder.txt"))
 }

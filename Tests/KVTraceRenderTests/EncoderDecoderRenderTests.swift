@@ -88,7 +88,7 @@ import TinyTransformer
     for record in trace.steps.dropFirst() {
       let lines = CacheGrid.lines(record, in: trace, focus: RenderFocus(), style: .plain)
       #expect(lines[0].hasPrefix("decoder self-attention K/V "))
-      #expect(lines[0].hasSuffix(" cross-attention K/V over the source"))
+      #expect(lines[0].hasSuffix(" cross-attention K/V from the encoder output"))
       let rows = lines.dropFirst(3).map(Array.init)  // the titles and the two headings
       let left = rows.filter { !String($0.prefix(32)).allSatisfy { $0 == " " } }
       let right = rows.filter { $0.count > 35 && $0[35...].contains("■") || $0.contains("□") }
