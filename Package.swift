@@ -33,7 +33,8 @@ let package = Package(
     .executableTarget(
       name: "summarize", dependencies: ["KVTrace", "TinyTransformer"], path: "Examples/summarize"),
 
-    .testTarget(name: "KVTraceTests", dependencies: ["KVTrace"]),
+    .testTarget(
+      name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer"], exclude: ["Snapshots"]),
     .testTarget(name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace"]),
     .testTarget(
       name: "KVTraceRenderTests", dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer"],

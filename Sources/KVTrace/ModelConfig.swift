@@ -25,7 +25,7 @@ public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
   /// The number of distinct tokens the model reads and predicts.
   public var vocabularySize: Int
 
-  /// Creates a configuration; ``TinyTransformer`` validates it before use.
+  /// Creates a configuration; the model (`TinyTransformer`) validates it before use.
   public init(
     layers: Int, heads: Int, kvHeads: Int, dim: Int, mlpDim: Int, contextLength: Int,
     vocabularySize: Int
@@ -51,4 +51,25 @@ public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
   }
   /// Bytes one cached position costs across all layers: K and V, `Float32` each.
   public var cacheBytesPerPosition: Int { 2 * layers * kvDim * MemoryLayout<Float>.size }
+
+  /// The largest shapes kvtrace builds and reads.
+  ///
+  /// The model refuses to build beyond them and a trace file that claims more is
+  /// rejected, so a damaged file cannot ask a renderer to draw a billion layers.
+  public enum Limits {
+    /// Transformer layers.
+    public static let layers = 1...64
+    /// Query heads per layer.
+    public static let heads = 1...64
+    /// Key/value heads per layer.
+    public static let kvHeads = 1...64
+    /// Width of the residual stream.
+    public static let dim = 2...8192
+    /// Hidden width of the feed-forward block.
+    public static let mlpDim = 1...32768
+    /// Positions a sequence may have.
+    public static let contextLength = 1...32768
+    /// Distinct tokens.
+    public static let vocabularySize = 1...1_000_000
+  }
 }

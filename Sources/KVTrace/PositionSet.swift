@@ -2,8 +2,9 @@
 ///
 /// Cache rows come in runs: a full cache reuses positions `0..<t` and computes
 /// `t`; a window keeps the last N. Storing runs keeps a trace small however long
-/// the sequence, and keeps the common cases readable in a JSON file
-/// (`[[0, 12]]` rather than thirteen numbers).
+/// the sequence, and keeps the common cases readable in a JSON file: positions
+/// 0 through 12 are `[[0, 13]]` (start included, end excluded, like Swift's
+/// `0..<13` and Python's `range(0, 13)`) rather than thirteen numbers.
 public struct PositionSet: Sendable, Equatable, Hashable, Codable, Sequence {
   /// The runs, sorted, disjoint and never touching.
   public private(set) var ranges: [Range<Int>]
@@ -19,6 +20,10 @@ public struct PositionSet: Sendable, Equatable, Hashable, Codable, Sequence {
     ranges = []
     for position in positions.sorted() { insert(position) }
   }
+
+  /// Runs that are already sorted, non-empty, disjoint and never touching, as a
+  /// trace file stores them; the decoder checks that before it calls this.
+  init(canonicalRanges: [Range<Int>]) { ranges = canonicalRanges }
 
   /// The union of the given ranges, in any order.
   public init(ranges: [Range<Int>]) {

@@ -23,10 +23,10 @@ extension ModelConfig {
   public func validate() throws(ModelConfigError) {
     func fail(_ message: String) -> ModelConfigError { ModelConfigError(description: message) }
     let limits: [(String, Int, ClosedRange<Int>)] = [
-      ("layers", layers, 1...64), ("heads", heads, 1...64), ("kv-heads", kvHeads, 1...64),
-      ("dim", dim, 2...8192), ("mlp dim", mlpDim, 1...32768),
-      ("context length", contextLength, 1...32768),
-      ("vocabulary size", vocabularySize, 1...1_000_000),
+      ("layers", layers, Limits.layers), ("heads", heads, Limits.heads),
+      ("kv-heads", kvHeads, Limits.kvHeads), ("dim", dim, Limits.dim),
+      ("mlp dim", mlpDim, Limits.mlpDim), ("context length", contextLength, Limits.contextLength),
+      ("vocabulary size", vocabularySize, Limits.vocabularySize),
     ]
     for (name, value, range) in limits where !range.contains(value) {
       throw fail("\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")

@@ -4,10 +4,14 @@ import TinyTransformer
 
 /// The command line as a pure function: arguments and environment in, text and an
 /// exit code out. `main.swift` is the only place that touches the process.
+///
+/// Files are the exception: `--export` writes them and `replay` reads them, through
+/// `Files` and `OutputFile` in Terminal/. `warn` receives the lines that must reach
+/// standard error before a long export starts, rather than after it.
 enum KVTraceCLI {
   static func run(
     arguments: [String], environment: [String: String], stdoutIsTerminal: Bool,
-    stdinIsTerminal: Bool = false
+    stdinIsTerminal: Bool = false, warn: (String) -> Void = { _ in }
   ) -> CommandResult {
     do throws(UsageError) {
       switch try CommandSpecs.parser.parse(arguments) {
@@ -15,19 +19,29 @@ enum KVTraceCLI {
       case .version: return CommandResult(output: CommandSpecs.version + "\n")
       case .run(let parsed) where parsed.command == "bench":
         return try bench(parsed)
+      case .run(let parsed) where parsed.command == "replay":
+        return try Replay.run(
+          parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal,
+          stdinIsTerminal: stdinIsTerminal)
+      case .run(let parsed) where parsed.command == "schema":
+        return CommandResult(output: TraceSchema.text)
       case .run(let parsed):
         let options = try RunOptions(
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
-        switch parsed.command {
-        case "compare": return try compare(options)
-        case "step":
-          let trace: Trace
-          do { trace = try decode(options) } catch { return error.result }
-          return walkThrough(
-            trace, focus: options.focus, style: options.style,
-            environment: environment, isTerminal: stdinIsTerminal && stdoutIsTerminal)
-        default: return run(options)
+        if parsed.command == "compare" { return try compare(options, warn: warn) }
+        let trace: Trace
+        do {
+          trace = try decode(options, command: parsed.command, warn: warn)
+        } catch {
+          return error.result
         }
+        guard parsed.command == "step" else {
+          return CommandResult(
+            output: RunRenderer.render(trace, focus: options.focus, style: options.style))
+        }
+        return walkThrough(
+          trace, focus: options.focus, style: options.style, environment: environment,
+          isTerminal: stdinIsTerminal && stdoutIsTerminal)
       }
     } catch {
       return .failure(error.description, .usage)
@@ -51,56 +65,37 @@ enum KVTraceCLI {
     }
   }
 
-  /// `kvtrace run`: decode once and draw every step.
-  static func run(_ options: RunOptions) -> CommandResult {
-    do {
-      let trace = try decode(options)
-      return CommandResult(
-        output: RunRenderer.render(trace, focus: options.focus, style: options.style))
-    } catch {
-      return error.result
-    }
-  }
-
-  /// Decodes the prompt as the options say and returns the trace.
+  /// Decodes the prompt as the options say and returns the trace, exporting it when
+  /// `--export` asks (`run` and `step`).
   ///
-  /// - Throws: ``CommandFailure``: a usage error, or model files that are missing or bad.
-  static func decode(_ options: RunOptions) throws(CommandFailure) -> Trace {
-    if options.architecture.architecture == .encoderDecoder {
-      do { return try decodeEncoderDecoder(options) } catch { throw CommandFailure(error) }
-    }
-    let model = try options.model()
-    var log = TraceLog(detail: options.detail)
-    do {
-      _ = try model.generate(
-        prompt: options.prompt, steps: options.steps, policy: options.policy,
-        sampling: options.sampling, recorder: &log)
-    } catch {
-      throw CommandFailure(UsageError(error.description, fix: "see 'kvtrace run --help'"))
-    }
-    guard let trace = log.trace else {
-      throw CommandFailure(UsageError("nothing was decoded", fix: "give a non-empty --prompt"))
-    }
-    return trace
+  /// - Throws: ``CommandFailure``: a usage error, model files that are missing or bad,
+  ///   or an export file that cannot be written.
+  static func decode(_ options: RunOptions, command: String, warn: (String) -> Void)
+    throws(CommandFailure) -> Trace
+  {
+    try Exporter.run(options, model: options.commandModel(), command: command, warn: warn)
   }
 
-  /// The note `kvtrace step` leaves on standard error when there is no terminal.
-  static let noTerminalNote =
-    "kvtrace: note: 'kvtrace step' is interactive and needs a terminal on standard input "
-    + "and output; printed what 'kvtrace run' prints instead\n"
+  /// The note `kvtrace step` (or `kvtrace replay --step`) leaves on standard error
+  /// when there is no terminal.
+  static func noTerminalNote(_ command: String) -> String {
+    "kvtrace: note: '\(command)' is interactive and needs a terminal on standard input "
+      + "and output; printed what 'kvtrace run' prints instead\n"
+  }
 
   /// The interactive walk-through of `trace`, or, without a terminal, what
   /// `kvtrace run` prints for it and a note on standard error; never waits for keys.
   ///
-  /// `kvtrace step` calls this with the trace it decoded; a replay of a trace
-  /// file calls it with the trace it read.
+  /// `kvtrace step` calls this with the trace it decoded; `kvtrace replay --step`
+  /// with the trace it read.
   static func walkThrough(
     _ trace: Trace, focus: RenderFocus, style: RenderStyle, environment: [String: String],
-    isTerminal: Bool
+    isTerminal: Bool, command: String = "kvtrace step"
   ) -> CommandResult {
     guard isTerminal else {
       return CommandResult(
-        output: RunRenderer.render(trace, focus: focus, style: style), error: noTerminalNote)
+        output: RunRenderer.render(trace, focus: focus, style: style),
+        error: noTerminalNote(command))
     }
     return CommandResult(
       walkThrough: WalkThrough(
@@ -108,27 +103,36 @@ enum KVTraceCLI {
         fallbackSize: WindowSize.fallback(environment: environment)))
   }
 
-  /// `kvtrace compare`: decode without a cache and with one, and check they agree.
-  static func compare(_ options: RunOptions) throws(UsageError) -> CommandResult {
-    if options.architecture.architecture == .encoderDecoder {
-      return try compareEncoderDecoder(options)
+  /// `kvtrace compare`: decode without a cache and with one, and check they agree
+  /// (for an encoder-decoder, in the `--cross` mode asked for).
+  static func compare(_ options: RunOptions, warn: (String) -> Void) throws(UsageError)
+    -> CommandResult
+  {
+    let model: any CommandModel
+    do { model = try options.commandModel() } catch { return error.result }
+    let reference = options.export?.path(for: "reference")
+    let cached = options.export?.path(for: options.policy.info.name)
+    if let export = options.export, let reference, let cached {
+      for (path, policy) in [(reference, NoCache()), (cached, options.policy)]
+        as [(String, any CachePolicy)]
+      {
+        Exporter.warnIfLarge(export, path: path, options, model: model, policy: policy, warn: warn)
+      }
     }
-    let model: TinyTransformer
-    do { model = try options.model() } catch { return error.result }
     let report: OracleReport
     do {
-      report = try Oracle.check(
-        model: model, promptTokens: model.tokenizer.encode(options.prompt),
-        promptText: options.prompt, steps: options.steps, policy: options.policy,
-        sampling: options.sampling, detail: options.detail)
+      report = try model.check(options)
     } catch {
-      throw UsageError(error.description, fix: "see 'kvtrace compare --help'")
+      throw options.usageError(error, command: "compare")
     }
-    return comparison(report, options)
-  }
-
-  /// The comparison text of an oracle report, and exit code 0 when it passed, 1 when not.
-  static func comparison(_ report: OracleReport, _ options: RunOptions) -> CommandResult {
+    if let format = options.export?.format, let reference, let cached {
+      do {
+        try Exporter.write(report.reference, as: format, to: reference)
+        try Exporter.write(report.cached, as: format, to: cached)
+      } catch {
+        return error.result
+      }
+    }
     let verdict = ComparisonRenderer.Verdict(
       maxLogitDifference: report.maxLogitDifference, tolerance: OracleReport.tolerance,
       accountingProblems: report.accountingProblems)

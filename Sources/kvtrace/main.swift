@@ -1,11 +1,13 @@
 // kvtrace's entry point: read the world, run the command, write the results.
 // Everything between lives in `KVTraceCLI`, which is pure and tested directly.
 
+Platform.handlesInterrupts = true  // an export stopped midway removes its temporary file
 var result = KVTraceCLI.run(
   arguments: Array(CommandLine.arguments.dropFirst()),
   environment: ProcessEnvironment.current,
   stdoutIsTerminal: Platform.stdoutIsTerminal,
-  stdinIsTerminal: Platform.stdinIsTerminal)
+  stdinIsTerminal: Platform.stdinIsTerminal,
+  warn: { Platform.write($0, toStandardError: true) })
 if let walkThrough = result.walkThrough {
   result = walkThrough.run()  // `kvtrace step` on a terminal: raw mode until the person quits
 }

@@ -108,6 +108,21 @@ import TinyTransformer
     #expect(RunRendererGoldenTests.stripEscapes(colored) == plain)
   }
 
+  @Test func theChromeTraceHasTracksForTheCrossRows() throws {
+    let bytes = ChromeTraceRenderer.render(try Self.trace(steps: 2))
+    let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+    let events = try #require(object?["traceEvents"] as? [[String: Any]])
+    let names = Set(events.compactMap { $0["name"] as? String })
+    #expect(names.contains("step 0 encode"))
+    #expect(names.contains("cross K/V rows, layer 1"))
+    let cross = events.filter { $0["name"] as? String == "cross K/V rows, layer 0" }
+    let counts = cross.compactMap { $0["args"] as? [String: Int] }
+    #expect(counts == [["fresh": 52, "reused": 0], ["fresh": 0, "reused": 52]])  // 13 × 4 KV heads
+    let plain = String(
+      decoding: ChromeTraceRenderer.render(try RunRendererGoldenTests.trace()), as: UTF8.self)
+    #expect(!plain.contains("cross"))
+  }
+
   // MARK: - Frames of kvtrace step
 
   @Test func goldenFrames() throws {

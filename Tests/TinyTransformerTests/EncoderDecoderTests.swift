@@ -157,7 +157,7 @@ func withoutACacheEverythingButTheEncoderIsRecomputed(mode: CrossAttentionMode) 
     #expect(step.selfRowsComputed == 8 && step.selfRowsReused == 8 * index)
     #expect(step.crossRowsComputed == (index == 0 ? 8 * source.count : 0))
     #expect(step.crossRowsReused == (index == 0 ? 0 : 8 * source.count))
-    token = Sampler.top(1, of: step.logits.withUnsafeBufferPointer { $0 })[0]
+    token = step.logits.withUnsafeBufferPointer { Sampler.top(1, of: $0)[0] }
     #expect(token == generated.tokens[index])
   }
   #expect(cache.tokens.count == 5)

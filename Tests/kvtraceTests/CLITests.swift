@@ -35,7 +35,7 @@ let barGlyphs: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "
 /// The options of ARCHITECTURE.md's command-line contract that `run` and `compare` have today.
 let contractOptions = [
   "--prompt", "--steps", "--seed", "--cache", "--layers", "--heads", "--kv-heads", "--dim",
-  "--layer", "--head", "--detail", "--color", "--ascii", "--arch",
+  "--layer", "--head", "--detail", "--export", "--format", "--color", "--ascii", "--arch",
 ]
 
 // MARK: - The default demo
@@ -129,6 +129,8 @@ func helpFitsEightyColumns(_ arguments: [String]) {
   #expect(result.output.hasPrefix("USAGE: kvtrace [<command>] [options]"))
   #expect(result.output.contains("  run (default) "))
   #expect(result.output.contains("  compare "))
+  #expect(result.output.contains("  replay "))
+  #expect(result.output.contains("  schema "))
   #expect(result.output.contains("--version"))
   #expect(result.output.contains("kvtrace help <command>"))
   #expect(runCLI(["help"]) == result)

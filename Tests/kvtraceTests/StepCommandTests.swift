@@ -18,7 +18,7 @@ import Testing
     #expect(step.code == .ok)
     #expect(step.walkThrough == nil)
     #expect(step.output == run.output)
-    #expect(step.error == KVTraceCLI.noTerminalNote)
+    #expect(step.error == KVTraceCLI.noTerminalNote("kvtrace step"))
     #expect(step.error.filter { $0 == "\n" }.count == 1)
   }
 

@@ -28,6 +28,9 @@ enum CommandSpecs {
       name: "dim", kind: .value(placeholder: "N"),
       help: "model width, a multiple of --heads (default 8 per head)"),
     OptionSpec(
+      name: "context", kind: .value(placeholder: "N"),
+      help: "positions the model holds: the prompt plus the decode steps (default 64)"),
+    OptionSpec(
       name: "threads", kind: .value(placeholder: "N"),
       help: "threads for the large matrix products; results are identical for any N "
         + "(default: the number of cores)"),
@@ -61,6 +64,15 @@ enum CommandSpecs {
     OptionSpec(name: "ascii", kind: .flag, help: "draw with ASCII characters only"),
   ]
 
+  static let exportOptions: [OptionSpec] = [
+    OptionSpec(
+      name: "export", kind: .value(placeholder: "FILE"),
+      help: "also write the trace to FILE: .json, .jsonl (streamed) or .chrome.json (Perfetto)"),
+    OptionSpec(
+      name: "format", kind: .value(placeholder: "FORMAT"),
+      help: "json, jsonl or chrome (default: from the name of FILE)"),
+  ]
+
   static var cacheOption: OptionSpec {
     let names = CachePolicies.all.map(\.name).joined(separator: ", ")
     return OptionSpec(
@@ -84,8 +96,11 @@ enum CommandSpecs {
       then the decoder writes from its start token, and every decoder step draws two grids: \
       the self-attention cache, which grows by a row per step, and the cross-attention rows \
       projected from the encoder output, one per source token, which never grow.
+
+      With --export FILE the trace is also written to FILE, and 'kvtrace replay FILE' \
+      prints this same output again. See 'kvtrace schema' for the file format.
       """,
-    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
 
   static let compare = CommandSpec(
     name: "compare",
@@ -97,8 +112,37 @@ enum CommandSpecs {
       each policy. Exits 0 when the check passes and 1 when it fails. With --arch \
       encoder-decoder it checks the cross-attention rows too: computed once (--cross once) \
       or at every step (--cross recompute), and never more than the source has tokens.
+
+      With --export t.json it writes both traces: t.reference.json (no cache) and \
+      t.full.json (the policy under test, named after it).
       """,
-    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
+
+  static let replay = CommandSpec(
+    name: "replay",
+    summary: "render a saved trace (no model needed)",
+    discussion: """
+      Reads a trace written by 'kvtrace run --export' (JSON or JSON Lines, told apart \
+      by their content) and prints it as 'kvtrace run' did, byte for byte. A file cut \
+      short is drawn up to its last whole step, then the cut is reported. A malformed \
+      file gets one line naming the place and the problem, and exit status 65. With \
+      --step, walks through the trace on the terminal as 'kvtrace step' does.
+      """,
+    options: viewOptions.filter { $0.name != "detail" } + [
+      OptionSpec(
+        name: "step", kind: .flag,
+        help: "walk through the trace interactively, as 'kvtrace step' does")
+    ],
+    positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
+
+  static let schema = CommandSpec(
+    name: "schema",
+    summary: "print the JSON Schema of the trace format",
+    discussion: """
+      Prints the JSON Schema (draft 2020-12) of the files 'kvtrace run --export' \
+      writes. It validates a .json trace; for JSON Lines, the first line matches \
+      #/$defs/headerLine and every other line #/$defs/event.
+      """)
 
   static let bench = CommandSpec(
     name: "bench",
@@ -142,8 +186,11 @@ enum CommandSpecs {
         c   the cache, the same step without a cache, or both side by side
         w   attention weights or raw scores   g, G   first or last step
         ?   help                              q, Esc, Ctrl-C   quit
+
+      With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --step' \
+      walks through it again without the model.
       """,
-    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
 
   static let parser = ArgumentParser(
     toolName: "kvtrace",
@@ -152,5 +199,5 @@ enum CommandSpecs {
       prompt and every key/value row it computes or reuses is drawn, step by step. \
       With no command, runs the default demo (the same as 'kvtrace run').
       """,
-    commands: [run, step, compare, bench], defaultCommand: "run")
+    commands: [run, step, compare, replay, schema, bench], defaultCommand: "run")
 }

@@ -13,7 +13,7 @@ struct ModelFiles: Sendable, Equatable {
   var tokenizer: String
 
   /// The options that set a random model's shape; a checkpoint fixes the shape itself.
-  static let shapeOptions = ["layers", "heads", "kv-heads", "dim"]
+  static let shapeOptions = ["layers", "heads", "kv-heads", "dim", "context"]
 
   /// The two paths, `nil` when neither option is given.
   ///

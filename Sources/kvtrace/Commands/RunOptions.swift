@@ -16,6 +16,8 @@ struct RunOptions: Sendable {
   var focus: RenderFocus
   var detail: TraceDetail
   var style: RenderStyle
+  /// Where to write the trace, if `--export` was given.
+  var export: ExportRequest?
   var threads: Int
   /// `--arch` and `--cross`.
   var architecture: ArchitectureOptions
@@ -30,9 +32,11 @@ struct RunOptions: Sendable {
     let heads = try arguments.int("heads", default: 4, range: 1...32)
     let kvHeads = try arguments.int("kv-heads", default: heads, range: 1...32)
     let dim = try arguments.int("dim", default: heads * 8, range: 2...1024)
+    let context = try arguments.int(
+      "context", default: 64, range: ModelConfig.Limits.contextLength)
     config = ModelConfig(
       layers: layers, heads: heads, kvHeads: kvHeads, dim: dim, mlpDim: 2 * dim,
-      contextLength: 64, vocabularySize: vocabulary)
+      contextLength: context, vocabularySize: vocabulary)
     do {
       try config.validate()
     } catch {
@@ -42,8 +46,8 @@ struct RunOptions: Sendable {
     architecture = try ArchitectureOptions(arguments)
     prompt = arguments.last("prompt") ?? architecture.defaultPrompt
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
-    let context = files == nil ? config.contextLength : Checkpoint.maximumContextLength
-    steps = try arguments.int("steps", default: 6, range: 0...context)
+    let stepLimit = files == nil ? config.contextLength : Checkpoint.maximumContextLength
+    steps = try arguments.int("steps", default: 6, range: 0...stepLimit)
     let cacheName = arguments.last("cache") ?? "full"
     guard let policy = CachePolicies.named(cacheName) else {
       let names = CachePolicies.all.map(\.name)
@@ -56,17 +60,12 @@ struct RunOptions: Sendable {
       temperature: try Self.float(arguments, "temperature", range: 0...100),
       topK: try arguments.int("top-k", default: 0, range: 0...(files == nil ? vocabulary : .max)))
     // With a checkpoint, `model()` checks the focus against the loaded shape.
-    focus = RenderFocus(
-      layer: try arguments.int("layer", default: 0, range: 0...(files == nil ? layers - 1 : .max)),
-      head: try arguments.int("head", default: 0, range: 0...(files == nil ? heads - 1 : .max)))
+    focus = try Self.focus(arguments, config: files == nil ? config : nil)
     threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
     detail = try arguments.choice(
       "detail", default: .full, from: TraceDetail.allCases.map { ($0.rawValue, $0) })
-    let color = try arguments.choice(
-      "color", default: ColorChoice.auto, from: ColorChoice.allCases.map { ($0.rawValue, $0) })
-    style = RenderStyle(
-      width: 80, color: color.resolve(environment: environment, isTerminal: stdoutIsTerminal),
-      unicode: !arguments.has("ascii"))
+    style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
+    export = try ExportRequest(arguments)
   }
 
   /// The model these options describe: random weights, or the checkpoint's.
@@ -96,6 +95,41 @@ struct RunOptions: Sendable {
           fix: "pick a value in 0...\(count - 1)"))
     }
     return model
+  }
+
+  /// The layer and head `--layer` and `--head` pick, checked against the model's shape
+  /// when it is known (`nil`: a checkpoint not loaded yet).
+  static func focus(_ arguments: ParsedArguments, config: ModelConfig?) throws(UsageError)
+    -> RenderFocus
+  {
+    RenderFocus(
+      layer: try arguments.int("layer", default: 0, range: 0...((config?.layers ?? .max) - 1)),
+      head: try arguments.int("head", default: 0, range: 0...((config?.heads ?? .max) - 1)))
+  }
+
+  /// The style `--color` and `--ascii` ask for, in this environment.
+  static func style(
+    _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
+  ) throws(UsageError) -> RenderStyle {
+    let color = try arguments.choice(
+      "color", default: ColorChoice.auto, from: ColorChoice.allCases.map { ($0.rawValue, $0) })
+    return RenderStyle(
+      width: 80, color: color.resolve(environment: environment, isTerminal: stdoutIsTerminal),
+      unicode: !arguments.has("ascii"))
+  }
+
+  /// The usage error for a prompt the model cannot decode, with a fix that names an option
+  /// (`--context` sizes only a random model: a checkpoint fixes its own).
+  func usageError(_ error: DecodeError, command: String) -> UsageError {
+    let help = "see 'kvtrace \(command) --help'"
+    guard case .exceedsContext(let prompt, let steps, _) = error, files == nil else {
+      return UsageError(error.description, fix: help)
+    }
+    let needed = prompt + steps
+    let fix =
+      needed <= ModelConfig.Limits.contextLength.upperBound
+      ? "or raise --context to \(needed)" : help
+    return UsageError(error.description, fix: fix)
   }
 
   private static func float(

@@ -3,11 +3,13 @@ import Foundation
 
 #if canImport(Glibc)
   import Glibc
-  private let systemWrite = Glibc.write
+  let systemRead = Glibc.read
+  let systemWrite = Glibc.write
   private let systemExit = Glibc.exit
 #elseif canImport(Darwin)
   import Darwin
-  private let systemWrite = Darwin.write
+  let systemRead = Darwin.read
+  let systemWrite = Darwin.write
   private let systemExit = Darwin.exit
 #endif
 
@@ -44,7 +46,47 @@ enum Platform {
 
   /// Ends the process with `code`.
   static func exit(_ code: Int32) -> Never { systemExit(code) }
+
+  /// Whether ``removeOnInterrupt(_:)`` may change how the process handles signals.
+  ///
+  /// `main.swift` turns it on. Tests that run the command line in their own process
+  /// leave it off, so they never change the test runner's signal handling (which the
+  /// processes it starts would inherit).
+  nonisolated(unsafe) static var handlesInterrupts = false
+
+  /// Makes an interrupt (Ctrl-C, `kill`) delete the file at `path` before the process
+  /// ends, or stops doing so when `path` is nil. One file at a time: the one being written.
+  ///
+  /// An export that is stopped midway then leaves nothing behind: its target is
+  /// untouched (see `OutputFile`) and its half-written temporary file is gone.
+  static func removeOnInterrupt(_ path: String?) {
+    let previous = fileToRemoveOnInterrupt
+    fileToRemoveOnInterrupt = path.flatMap { strdup($0) }
+    free(previous)
+    guard handlesInterrupts else { return }
+    // A parent may have started kvtrace with these signals blocked (threads of a
+    // dispatch queue block them, and a child inherits the mask): unblock them here.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+      sigaddset(&signals, signalNumber)
+      guard path != nil else {
+        signal(signalNumber, SIG_DFL)
+        continue
+      }
+      signal(signalNumber) { caught in
+        // Only async-signal-safe calls here: unlink, signal, raise.
+        if let path = fileToRemoveOnInterrupt { unlink(path) }
+        signal(caught, SIG_DFL)
+        raise(caught)
+      }
+    }
+    sigprocmask(SIG_UNBLOCK, &signals, nil)
+  }
 }
+
+/// The file `Platform.removeOnInterrupt(_:)` deletes, as a C string a signal handler can read.
+nonisolated(unsafe) private var fileToRemoveOnInterrupt: UnsafeMutablePointer<CChar>?
 
 extension Platform {
   /// The most memory this process has held so far, in bytes (`getrusage`).

@@ -1,0 +1,221 @@
+// Decoding each event type, with the range checks that tie it to the header and its step.
+
+extension TraceAssembler {
+  var model: ModelConfig { header.model }
+
+  func stepBegan(_ o: ObjectReader) throws(TraceProblem) -> StepBegan {
+    let step = try o.int(
+      "step", in: 0...header.decodeSteps,
+      "the header promises a prefill (step 0) and \(header.decodeSteps) decode steps")
+    let phase = try o.name("phase", as: Phase.self)
+    let encodes = header.source != nil && step == 0
+    guard (phase == .encode) == encodes else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("phase").offset, o.path + ".phase",
+        header.source == nil
+          ? "a decoder-only trace has no encode step"
+          : "an encoder-decoder trace encodes at step 0, once, and decodes at every later step")
+    }
+    let known =
+      encodes
+      ? sourceLength : header.promptTokens.count + step - (header.source == nil ? 0 : 1)
+    let length = try o.int(
+      "sequenceLength", in: 1...max(1, known),
+      encodes
+        ? "the encoder reads the source's \(known) tokens"
+        : "at step \(step) the sequence has at most \(known) tokens (the prompt's "
+          + "\(header.promptTokens.count) and one chosen per earlier step)")
+    let pair = try o.array("queries")
+    guard pair.count == 2 else {
+      throw TraceProblem(
+        .wrongType, at: try o.required("queries").offset, o.path + ".queries",
+        "queries is [start, end] (end excluded), found \(pair.count) numbers")
+    }
+    let start = try JSONDecoding.int(pair[0], o.path + ".queries[0]", o.bytes)
+    let end = try JSONDecoding.int(pair[1], o.path + ".queries[1]", o.bytes)
+    guard 0 <= start, start <= end, end <= length else {
+      throw TraceProblem(
+        .outOfRange, at: pair[0].offset, o.path + ".queries",
+        "queries [\(start), \(end)] must satisfy 0 <= start <= end <= sequenceLength (\(length))")
+    }
+    return StepBegan(step: step, phase: phase, queries: start..<end, sequenceLength: length)
+  }
+
+  func rows(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> RowsEvent {
+    let step = try sameStep(o, s)
+    let layer = try layer(o)
+    let kind = try o.name("kind", as: AttentionKind.self)
+    let (n, note) = bound(kind, s)
+    let event = RowsEvent(
+      step: step, layer: layer, kind: kind,
+      kvHead: try o.int(
+        "kvHead", in: 0...(model.kvHeads - 1), "the model has \(model.kvHeads) KV heads"),
+      fresh: try o.positions("fresh", below: n, note),
+      reused: try o.positions("reused", below: n, note),
+      evicted: try o.positions("evicted", below: n, note))
+    let overlap = event.fresh.ranges.contains { run in
+      event.reused.ranges.contains { $0.overlaps(run) }
+    }
+    guard !overlap else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("reused").offset, o.path + ".reused",
+        "a position is both fresh and reused; a row is either computed at this step or read "
+          + "from the cache")
+    }
+    return event
+  }
+
+  func attention(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> AttentionEvent {
+    let step = try sameStep(o, s)
+    let layer = try layer(o)
+    let kind = try o.name("kind", as: AttentionKind.self)
+    let head = try o.int("head", in: 0...(model.heads - 1), "the model has \(model.heads) heads")
+    let expectedKV = model.kvHead(forQueryHead: head)
+    let kvHead = try o.int(
+      "kvHead", in: expectedKV...expectedKV,
+      "query head \(head) reads KV head \(expectedKV) (\(model.heads) heads share "
+        + "\(model.kvHeads) KV heads in groups of \(model.queriesPerKVHead))")
+    let n = s.sequenceLength
+    let query = try o.int("query", in: 0...(n - 1), "step \(s.step)'s sequence has \(n) positions")
+    let (keyBound, note) = bound(kind, s)
+    let keys = try o.positions("keys", below: keyBound, note)
+    // Causal, except the encoder's self-attention: every source token reads every other.
+    if kind == .self, s.phase != .encode, let last = keys.ranges.last, last.upperBound - 1 > query {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("keys").offset, o.path + ".keys",
+        "key \(last.upperBound - 1) comes after query \(query); causal self-attention sees only "
+          + "the query's own and earlier positions")
+    }
+    let scores = try perKey("scores", o, keys: keys)
+    let weights = try perKey("weights", o, keys: keys)
+    if let weights { try checkWeights(weights, o) }
+    return AttentionEvent(
+      step: step, layer: layer, kind: kind, head: head, kvHead: kvHead, query: query, keys: keys,
+      scores: scores, weights: weights)
+  }
+
+  func token(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> TokenEvent {
+    let step = try sameStep(o, s)
+    guard s.phase != .encode else {
+      throw TraceProblem(
+        .outOfOrder, at: try o.required("step").offset, o.path,
+        "the encode step chooses no token; the decoder's first step does")
+    }
+    let n = s.sequenceLength
+    let position = try o.int(
+      "position", in: n...n, "the chosen token goes right after step \(s.step)'s \(n) positions")
+    let chosen = try candidate(o.required("chosen"), o.path + ".chosen", o)
+    var candidates: [TokenCandidate] = []
+    for (index, element) in try o.array("candidates").enumerated() {
+      candidates.append(try candidate(element, "\(o.path).candidates[\(index)]", o))
+    }
+    return TokenEvent(step: step, position: position, chosen: chosen, candidates: candidates)
+  }
+
+  func counters(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> StepCounters {
+    /// A cross-attention count: absent (0) except at an encoder-decoder's decoder steps.
+    func cross(_ key: String) throws(TraceProblem) -> Int {
+      o.optional(key) == nil ? 0 : try o.int(key)
+    }
+    return StepCounters(
+      step: try sameStep(o, s), rowsComputed: try o.int("rowsComputed"),
+      rowsReused: try o.int("rowsReused"), flops: try o.int("flops"),
+      flopsWithoutCache: try o.int("flopsWithoutCache"), cacheBytes: try o.int("cacheBytes"),
+      crossRowsComputed: try cross("crossRowsComputed"),
+      crossRowsReused: try cross("crossRowsReused"))
+  }
+
+  /// How many source tokens the encoder read (0 for a decoder-only trace).
+  var sourceLength: Int { header.source?.tokens.count ?? 0 }
+
+  /// The positions a row or key of `kind` may have at step `s`, and why: the
+  /// step's sequence, or the source for cross-attention and the encoder.
+  private func bound(_ kind: AttentionKind, _ s: StepBegan) -> (Int, String) {
+    guard kind == .cross || s.phase == .encode else {
+      return (s.sequenceLength, "step \(s.step)'s sequence has \(s.sequenceLength) positions")
+    }
+    return (sourceLength, "the source has \(sourceLength) tokens")
+  }
+
+  // MARK: - Shared checks
+
+  /// The event's `step`, which must be the step being read.
+  private func sameStep(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> Int {
+    let value = try o.required("step")
+    let step = try JSONDecoding.int(value, o.path + ".step", o.bytes)
+    guard step == s.step else {
+      throw TraceProblem(
+        .outOfOrder, at: value.offset, o.path + ".step",
+        "an event of step \(step) comes during step \(s.step); a step's events follow its "
+          + "stepBegan")
+    }
+    return step
+  }
+
+  private func layer(_ o: ObjectReader) throws(TraceProblem) -> Int {
+    try o.int("layer", in: 0...(model.layers - 1), "the model has \(model.layers) layers")
+  }
+
+  /// Scores or weights: one number per key, present exactly at full detail.
+  private func perKey(_ key: String, _ o: ObjectReader, keys: PositionSet) throws(TraceProblem)
+    -> [Float]?
+  {
+    switch (header.detail, o.optional(key)) {
+    case (.summary, nil): return nil
+    case (.summary, let value?):
+      throw TraceProblem(
+        .unknownField, at: value.offset, o.path + "." + key,
+        "\(key) in a summary trace; the header says detail \"summary\", which leaves them out")
+    case (.full, nil):
+      throw TraceProblem(
+        .missingField, at: o.offset, o.path,
+        "missing field '\(key)'; the header says detail \"full\", which keeps them")
+    case (.full, let value?):
+      let numbers = try o.floats(key)
+      guard numbers.count == keys.count else {
+        throw TraceProblem(
+          .outOfRange, at: value.offset, o.path + "." + key,
+          "\(numbers.count) \(key) for \(keys.count) \(keys.count == 1 ? "key" : "keys"); there "
+            + "is one per key")
+      }
+      return numbers
+    }
+  }
+
+  /// Softmax weights: each in 0...1, together 1 (within 1e-3).
+  private func checkWeights(_ weights: [Float], _ o: ObjectReader) throws(TraceProblem) {
+    let elements = try o.array("weights")
+    var sum = 0.0
+    for (index, weight) in weights.enumerated() {
+      guard weight >= 0, weight <= 1 else {
+        throw TraceProblem(
+          .notProbabilities, at: elements[index].offset, "\(o.path).weights[\(index)]",
+          "weight \(weight) is not a probability; attention weights lie between 0 and 1")
+      }
+      sum += Double(weight)
+    }
+    guard abs(sum - 1) <= 1e-3 else {
+      throw TraceProblem(
+        .notProbabilities, at: try o.required("weights").offset, o.path + ".weights",
+        "the weights sum to \(Float(sum)), not 1; softmax weights sum to 1 (within 1e-3)")
+    }
+  }
+
+  private func candidate(_ value: JSONValue, _ path: String, _ o: ObjectReader)
+    throws(TraceProblem) -> TokenCandidate
+  {
+    let c = try ObjectReader(
+      value, path: path, bytes: o.bytes, allowed: ["token", "text", "probability"])
+    let token = try c.int(
+      "token", in: 0...(model.vocabularySize - 1),
+      "the vocabulary has \(model.vocabularySize) tokens")
+    let text = try c.string("text")
+    let probability = try c.float("probability")
+    guard probability >= 0, probability <= 1 else {
+      throw TraceProblem(
+        .notProbabilities, at: try c.required("probability").offset, path + ".probability",
+        "probability \(probability) is not between 0 and 1")
+    }
+    return TokenCandidate(token: token, text: text, probability: probability)
+  }
+}

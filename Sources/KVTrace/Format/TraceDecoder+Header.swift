@@ -1,0 +1,117 @@
+extension TraceDecoder {
+  static let headerFields = [
+    "model", "weights", "policy", "seed", "sampling", "prompt", "promptTokens", "decodeSteps",
+    "detail", "source",
+  ]
+  static let modelFields = [
+    "layers", "heads", "kvHeads", "dim", "mlpDim", "contextLength", "vocabularySize",
+  ]
+
+  /// Reads and checks the header object at `path`.
+  ///
+  /// Beyond types, the header must describe a model kvtrace could have run:
+  /// shapes within ``ModelConfig/Limits``, KV heads that divide the heads, a
+  /// prompt that fits the context, and room in the context for every decode step.
+  static func header(_ value: JSONValue, path: String, bytes: [UInt8]) throws(TraceProblem)
+    -> TraceHeader
+  {
+    let h = try ObjectReader(value, path: path, bytes: bytes, allowed: headerFields)
+    let model = try modelConfig(h.object("model", allowed: modelFields))
+    let policyReader = try h.object("policy", allowed: ["name", "exact", "summary"])
+    let policy = CachePolicyInfo(
+      name: try policyReader.string("name"), exact: try policyReader.bool("exact"),
+      summary: try policyReader.string("summary"))
+    let sampling = try self.sampling(
+      h.object("sampling", allowed: ["temperature", "topK"]), vocabulary: model.vocabularySize)
+    let prompt = try tokens(h, "promptTokens", model: model)
+    let source = try self.source(h, model: model)
+    // An encoder-decoder's decoder feeds its start token at the first decoder step.
+    let room = model.contextLength - (source == nil ? prompt.count : 0)
+    return TraceHeader(
+      model: model, weights: try h.string("weights"), policy: policy, seed: try h.uint64("seed"),
+      sampling: sampling, prompt: try h.string("prompt"), promptTokens: prompt,
+      decodeSteps: try h.int(
+        "decodeSteps", in: (source == nil ? 0 : 1)...room,
+        source == nil
+          ? "the prompt's \(prompt.count) tokens leave room for \(room) in the context of "
+            + "\(model.contextLength)"
+          : "an encoder-decoder decodes 1 to \(room) steps (the context length)"),
+      detail: try h.name("detail", as: TraceDetail.self), source: source)
+  }
+
+  /// The encoder's side of an encoder-decoder header, if the header has one.
+  private static func source(_ h: ObjectReader, model: ModelConfig) throws(TraceProblem)
+    -> EncoderSource?
+  {
+    guard h.optional("source") != nil else { return nil }
+    let s = try h.object("source", allowed: ["tokens", "crossAttention"])
+    return EncoderSource(
+      tokens: try tokens(s, "tokens", model: model),
+      crossAttention: try s.name("crossAttention", as: CrossAttentionMode.self))
+  }
+
+  private static func modelConfig(_ m: ObjectReader) throws(TraceProblem) -> ModelConfig {
+    typealias L = ModelConfig.Limits
+    func read(_ key: String, _ range: ClosedRange<Int>) throws(TraceProblem) -> Int {
+      try m.int(key, in: range, "kvtrace reads \(range.lowerBound)...\(range.upperBound)")
+    }
+    let heads = try read("heads", L.heads)
+    let kvHeads = try read("kvHeads", L.kvHeads)
+    guard heads % kvHeads == 0 else {
+      throw TraceProblem(
+        .outOfRange, at: try m.required("kvHeads").offset, m.path + ".kvHeads",
+        "kvHeads \(kvHeads) does not divide heads \(heads); each KV head serves a whole group "
+          + "of query heads")
+    }
+    let dim = try read("dim", L.dim)
+    guard dim % heads == 0 else {
+      throw TraceProblem(
+        .outOfRange, at: try m.required("dim").offset, m.path + ".dim",
+        "dim \(dim) is not a multiple of heads \(heads)")
+    }
+    return ModelConfig(
+      layers: try read("layers", L.layers), heads: heads, kvHeads: kvHeads, dim: dim,
+      mlpDim: try read("mlpDim", L.mlpDim),
+      contextLength: try read("contextLength", L.contextLength),
+      vocabularySize: try read("vocabularySize", L.vocabularySize))
+  }
+
+  private static func sampling(_ s: ObjectReader, vocabulary: Int) throws(TraceProblem)
+    -> Sampling
+  {
+    let temperature = try s.float("temperature")
+    guard temperature >= 0 else {
+      throw TraceProblem(
+        .outOfRange, at: try s.required("temperature").offset, s.path + ".temperature",
+        "temperature \(temperature) is negative; 0 is greedy, above 0 samples")
+    }
+    return Sampling(
+      temperature: temperature,
+      topK: try s.int("topK", in: 0...vocabulary, "0 (all) up to the vocabulary of \(vocabulary)"))
+  }
+
+  /// The tokens at `key`: the prompt's, or an encoder-decoder's source.
+  private static func tokens(_ h: ObjectReader, _ key: String, model: ModelConfig)
+    throws(TraceProblem) -> [TraceToken]
+  {
+    let elements = try h.array(key)
+    guard (1...model.contextLength).contains(elements.count) else {
+      throw TraceProblem(
+        .outOfRange, at: try h.required(key).offset, h.path + "." + key,
+        "the \(key == "tokens" ? "source" : "prompt") has \(elements.count) tokens; it needs 1 "
+          + "to \(model.contextLength) (the context length)")
+    }
+    var tokens: [TraceToken] = []
+    for (index, element) in elements.enumerated() {
+      let t = try ObjectReader(
+        element, path: "\(h.path).\(key)[\(index)]", bytes: h.bytes, allowed: ["id", "text"])
+      tokens.append(
+        TraceToken(
+          id: try t.int(
+            "id", in: 0...(model.vocabularySize - 1),
+            "the vocabulary has \(model.vocabularySize) tokens"),
+          text: try t.string("text")))
+    }
+    return tokens
+  }
+}

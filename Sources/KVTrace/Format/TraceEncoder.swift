@@ -1,0 +1,223 @@
+/// The two file formats of a trace.
+///
+/// Both carry the same objects (see the TraceFormat article of this catalog);
+/// they differ in how the events are framed.
+public enum TraceFileFormat: String, Sendable, Equatable, CaseIterable {
+  /// One JSON document: `{"format":"kvtrace","version":1,"header":{…},"events":[…]}`.
+  /// Easy to load whole (`json.load` in Python); one event per line inside.
+  case json
+  /// JSON Lines: the first line is `{"format":"kvtrace","version":1,"header":{…}}`,
+  /// then one event object per line. Written as decoding runs, so a long trace
+  /// never has to sit whole in memory, and a file cut short keeps its whole lines.
+  case jsonl
+}
+
+/// Turns a trace into the bytes of a trace file.
+///
+/// The output is byte-stable: the same trace gives the same bytes on every
+/// machine, because keys are written in a fixed order and numbers with
+/// ``JSONWriter``'s exact rules. ``TraceDecoder`` reads these bytes back into an
+/// equal ``Trace``, and encoding that again gives the same bytes.
+public enum TraceEncoder {
+  /// The whole file for `trace`, ending in a newline.
+  ///
+  /// - Parameters:
+  ///   - trace: The trace to write.
+  ///   - format: A single JSON document or JSON Lines.
+  /// - Returns: UTF-8 JSON text.
+  public static func encode(_ trace: Trace, as format: TraceFileFormat) -> [UInt8] {
+    var writer = JSONWriter(reservingCapacity: 1024 + 160 * trace.events.count)
+    writePreamble(trace.header, to: &writer)
+    switch format {
+    case .json:
+      writer.key("events")
+      writer.beginArray()
+      for event in trace.events {
+        writer.lineBreak()
+        writeEvent(event, to: &writer)
+      }
+      writer.newline()
+      writer.endArray()
+      writer.endObject()
+      writer.newline()
+    case .jsonl:
+      writer.endObject()
+      writer.newline()
+      for event in trace.events {
+        writeEvent(event, to: &writer)
+        writer.newline()
+      }
+    }
+    return writer.bytes
+  }
+
+  /// The first line of a JSON Lines file: format, version and header, and a newline.
+  public static func headerLine(_ header: TraceHeader, to writer: inout JSONWriter) {
+    writePreamble(header, to: &writer)
+    writer.endObject()
+    writer.newline()
+  }
+
+  /// One event as a line of a JSON Lines file, newline included.
+  public static func eventLine(_ event: TraceEvent, to writer: inout JSONWriter) {
+    writeEvent(event, to: &writer)
+    writer.newline()
+  }
+
+  /// `{"format":"kvtrace","version":1,"header":{…}`, leaving the object open.
+  static func writePreamble(_ header: TraceHeader, to w: inout JSONWriter) {
+    w.beginObject()
+    w.field("format", TraceHeader.formatName)
+    w.field("version", TraceHeader.currentVersion)
+    w.key("header")
+    writeHeader(header, to: &w)
+  }
+
+  static func writeHeader(_ h: TraceHeader, to w: inout JSONWriter) {
+    let m = h.model
+    w.beginObject()
+    w.key("model")
+    w.beginObject()
+    for (name, value) in [
+      ("layers", m.layers), ("heads", m.heads), ("kvHeads", m.kvHeads), ("dim", m.dim),
+      ("mlpDim", m.mlpDim), ("contextLength", m.contextLength),
+      ("vocabularySize", m.vocabularySize),
+    ] {
+      w.field(name, value)
+    }
+    w.endObject()
+    w.field("weights", h.weights)
+    w.key("policy")
+    w.beginObject()
+    w.field("name", h.policy.name)
+    w.field("exact", h.policy.exact)
+    w.field("summary", h.policy.summary)
+    w.endObject()
+    w.key("seed")
+    w.uint(h.seed)
+    w.key("sampling")
+    w.beginObject()
+    w.field("temperature", h.sampling.temperature)
+    w.field("topK", h.sampling.topK)
+    w.endObject()
+    w.field("prompt", h.prompt)
+    tokens("promptTokens", h.promptTokens, &w)
+    w.field("decodeSteps", h.decodeSteps)
+    w.field("detail", h.detail.rawValue)
+    if let source = h.source {  // an encoder-decoder run: the encoder's side
+      w.key("source")
+      w.beginObject()
+      tokens("tokens", source.tokens, &w)
+      w.field("crossAttention", source.crossAttention.rawValue)
+      w.endObject()
+    }
+    w.endObject()
+  }
+
+  /// An array of `{"id": …, "text": …}` tokens.
+  private static func tokens(_ name: String, _ tokens: [TraceToken], _ w: inout JSONWriter) {
+    w.key(name)
+    w.beginArray()
+    for token in tokens {
+      w.beginObject()
+      w.field("id", token.id)
+      w.field("text", token.text)
+      w.endObject()
+    }
+    w.endArray()
+  }
+
+  /// One event object, `type` first, then its fields in declaration order.
+  static func writeEvent(_ event: TraceEvent, to w: inout JSONWriter) {
+    w.beginObject()
+    w.key("type")
+    switch event {
+    case .stepBegan(let e):
+      w.string("stepBegan")
+      w.field("step", e.step)
+      w.field("phase", e.phase.rawValue)
+      w.key("queries")
+      w.beginArray()
+      w.int(e.queries.lowerBound)
+      w.int(e.queries.upperBound)
+      w.endArray()
+      w.field("sequenceLength", e.sequenceLength)
+    case .rows(let e):
+      w.string("rows")
+      w.field("step", e.step)
+      w.field("layer", e.layer)
+      w.field("kind", e.kind.rawValue)
+      w.field("kvHead", e.kvHead)
+      positions("fresh", e.fresh, &w)
+      positions("reused", e.reused, &w)
+      positions("evicted", e.evicted, &w)
+    case .attention(let e):
+      w.string("attention")
+      w.field("step", e.step)
+      w.field("layer", e.layer)
+      w.field("kind", e.kind.rawValue)
+      w.field("head", e.head)
+      w.field("kvHead", e.kvHead)
+      w.field("query", e.query)
+      positions("keys", e.keys, &w)
+      if let scores = e.scores { floats("scores", scores, &w) }
+      if let weights = e.weights { floats("weights", weights, &w) }
+    case .token(let e):
+      w.string("token")
+      w.field("step", e.step)
+      w.field("position", e.position)
+      w.key("chosen")
+      candidate(e.chosen, &w)
+      w.key("candidates")
+      w.beginArray()
+      for c in e.candidates { candidate(c, &w) }
+      w.endArray()
+    case .counters(let e):
+      w.string("counters")
+      w.field("step", e.step)
+      w.field("rowsComputed", e.rowsComputed)
+      w.field("rowsReused", e.rowsReused)
+      w.field("flops", e.flops)
+      w.field("flopsWithoutCache", e.flopsWithoutCache)
+      w.field("cacheBytes", e.cacheBytes)
+      if e.crossRowsComputed != 0 || e.crossRowsReused != 0 {  // an encoder-decoder's decoder
+        w.field("crossRowsComputed", e.crossRowsComputed)
+        w.field("crossRowsReused", e.crossRowsReused)
+      }
+    }
+    w.endObject()
+  }
+
+  private static func field(_ name: String, _ value: Int, _ w: inout JSONWriter) {
+    w.key(name)
+    w.int(value)
+  }
+
+  /// A position set as runs `[[start, end], …]`, each end excluded.
+  private static func positions(_ name: String, _ set: PositionSet, _ w: inout JSONWriter) {
+    w.key(name)
+    w.beginArray()
+    for range in set.ranges {
+      w.beginArray()
+      w.int(range.lowerBound)
+      w.int(range.upperBound)
+      w.endArray()
+    }
+    w.endArray()
+  }
+
+  private static func floats(_ name: String, _ values: [Float], _ w: inout JSONWriter) {
+    w.key(name)
+    w.beginArray()
+    for value in values { w.float(value) }
+    w.endArray()
+  }
+
+  private static func candidate(_ c: TokenCandidate, _ w: inout JSONWriter) {
+    w.beginObject()
+    w.field("token", c.token)
+    w.field("text", c.text)
+    w.field("probability", c.probability)
+    w.endObject()
+  }
+}

@@ -1,0 +1,124 @@
+import KVTrace
+import KVTraceRender
+import TinyTransformer
+
+/// Decodes for `run` and `compare` and writes their traces to files.
+///
+/// A JSON Lines export of `run` is streamed: each event goes to the file as
+/// the model reports it, through a ``JSONLinesRecorder`` beside the in-memory
+/// log that the terminal rendering needs. The other formats are written once
+/// the run is over. Every file is written beside its target and renamed into
+/// place only when complete (see ``OutputFile``).
+enum Exporter {
+  /// A full-detail export estimated above this many bytes warns before it starts.
+  static let largeExportBytes = 100_000_000
+
+  /// Decodes the prompt as `options` say and, when they ask, exports the trace.
+  ///
+  /// - Parameter warn: Receives a line for standard error before a large export starts.
+  static func run(
+    _ options: RunOptions, model: any CommandModel, command: String, warn: (String) -> Void
+  ) throws(CommandFailure) -> Trace {
+    guard let export = options.export else {
+      var log = TraceLog(detail: options.detail)
+      try generate(options, model, command, &log)
+      return try finished(log)
+    }
+    warnIfLarge(
+      export, path: export.path, options, model: model, policy: options.policy, warn: warn)
+    let file = try OutputFile(replacing: export.path)
+    var log = TraceLog(detail: options.detail)
+    if export.format == .jsonl {
+      var tee = TeeRecorder(log, JSONLinesRecorder(detail: options.detail) { file.write($0) })
+      try generate(options, model, command, &tee)
+      log = tee.first
+    } else {
+      try generate(options, model, command, &log)
+    }
+    let trace = try finished(log)
+    if export.format != .jsonl { file.write(bytes(of: trace, as: export.format)) }
+    try file.commit()
+    return trace
+  }
+
+  /// Writes `trace` to `path` in `format`.
+  static func write(_ trace: Trace, as format: ExportRequest.Format, to path: String)
+    throws(CommandFailure)
+  {
+    let file = try OutputFile(replacing: path)
+    file.write(bytes(of: trace, as: format))
+    try file.commit()
+  }
+
+  /// The bytes of `trace` in `format`.
+  static func bytes(of trace: Trace, as format: ExportRequest.Format) -> [UInt8] {
+    switch format {
+    case .json: TraceEncoder.encode(trace, as: .json)
+    case .jsonl: TraceEncoder.encode(trace, as: .jsonl)
+    case .chrome: ChromeTraceRenderer.render(trace)
+    }
+  }
+
+  /// About how many bytes a full-detail JSON trace of this run takes.
+  ///
+  /// Attention events dominate: one per query position, head and layer, each
+  /// holding a score and a weight (about 23 bytes) per key it read. `none`
+  /// runs every position at every step; other policies run the prompt once,
+  /// then one new position per step.
+  static func estimatedBytes(
+    config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool
+  ) -> Int {
+    var queries = 0
+    var keys = 0
+    for step in 0...max(0, steps) {
+      let length = promptTokens + step
+      let first = recomputesEveryPosition || step == 0 ? 0 : length - 1
+      queries += length - first
+      keys += (first + 1 + length) * (length - first) / 2  // Σ (q + 1) for q in first..<length
+    }
+    let perQuery = config.heads * config.layers
+    let rows = (steps + 1) * config.layers * config.kvHeads
+    return 1_000 + 124 * queries * perQuery + 23 * keys * perQuery + 105 * rows + 600 * (steps + 1)
+  }
+
+  /// Warns (through `warn`) when the file at `path`, a run with `policy`, will be large.
+  static func warnIfLarge(
+    _ export: ExportRequest, path: String, _ options: RunOptions, model: any CommandModel,
+    policy: any CachePolicy, warn: (String) -> Void
+  ) {
+    guard options.detail == .full, export.format != .chrome else { return }
+    let size = estimatedBytes(
+      config: model.config, promptTokens: model.tokenizer.encode(options.prompt).count,
+      steps: options.steps, recomputesEveryPosition: policy.info.name == NoCache().info.name)
+    guard size > largeExportBytes else { return }
+    warn(
+      "kvtrace: warning: '\(path)' will be about \(megabytes(size)) at full detail; "
+        + "--detail summary keeps every row and drops the scores and weights\n")
+  }
+
+  /// `4.6 GB`, `230 MB`.
+  static func megabytes(_ bytes: Int) -> String {
+    let tenths = (bytes + 50_000_000) / 100_000_000
+    return bytes >= 999_500_000
+      ? "\(tenths / 10).\(tenths % 10) GB" : "\((bytes + 500_000) / 1_000_000) MB"
+  }
+
+  private static func generate(
+    _ options: RunOptions, _ model: any CommandModel, _ command: String,
+    _ recorder: inout some TraceRecorder
+  ) throws(CommandFailure) {
+    do {
+      _ = try model.generate(
+        options, policy: options.policy, collectLogits: false, recorder: &recorder)
+    } catch {
+      throw CommandFailure(options.usageError(error, command: command))
+    }
+  }
+
+  private static func finished(_ log: TraceLog) throws(CommandFailure) -> Trace {
+    guard let trace = log.trace else {
+      throw CommandFailure(UsageError("nothing was decoded", fix: "give a non-empty --prompt"))
+    }
+    return trace
+  }
+}

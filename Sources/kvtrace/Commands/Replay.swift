@@ -1,0 +1,49 @@
+import KVTrace
+import KVTraceRender
+
+/// `kvtrace replay FILE`: draw a saved trace with the renderers of `kvtrace run`.
+///
+/// The trace holds everything the renderers read (header and events), so the
+/// output is byte for byte what `kvtrace run` printed for the run that exported
+/// it, with the same `--layer`, `--head`, `--color` and `--ascii`. No model is
+/// built and nothing is decoded again. With `--step` the trace is walked through
+/// on the terminal as `kvtrace step` walks through a fresh run.
+enum Replay {
+  static func run(
+    _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool,
+    stdinIsTerminal: Bool
+  ) throws(UsageError) -> CommandResult {
+    let style = try RunOptions.style(
+      arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
+    let path = arguments.positionals.first ?? ""
+    let bytes: [UInt8]
+    do {
+      bytes = try Files.read(path)
+    } catch {
+      return error.result
+    }
+    let trace: Trace
+    do {
+      trace = try TraceDecoder.decode(bytes)
+    } catch {
+      guard let prefix = error.wholePrefix else {
+        return .failure("\(path): \(error)", .dataError)
+      }
+      // Cut short: draw the whole steps, then say where the file ends.
+      let focus = try RunOptions.focus(arguments, config: prefix.header.model)
+      let steps = prefix.steps.count
+      var result = CommandResult.failure(
+        "\(path): \(error); the \(steps) whole \(steps == 1 ? "step" : "steps") before it "
+          + "\(steps == 1 ? "is" : "are") shown above", .dataError)
+      result.output = RunRenderer.render(prefix, focus: focus, style: style)
+      return result
+    }
+    let focus = try RunOptions.focus(arguments, config: trace.header.model)
+    guard arguments.has("step") else {
+      return CommandResult(output: RunRenderer.render(trace, focus: focus, style: style))
+    }
+    return KVTraceCLI.walkThrough(
+      trace, focus: focus, style: style, environment: environment,
+      isTerminal: stdinIsTerminal && stdoutIsTerminal, command: "kvtrace replay --step")
+  }
+}

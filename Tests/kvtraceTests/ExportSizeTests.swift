@@ -1,0 +1,66 @@
+// The size estimate behind the warning before a large full-detail export.
+
+import KVTrace
+import Testing
+import TinyTransformer
+
+@testable import kvtrace
+
+@Suite struct ExportSizeTests {
+  static func options(_ arguments: [String]) throws -> RunOptions {
+    guard case .run(let parsed) = try CommandSpecs.parser.parse(arguments) else {
+      throw UsageError("not a run", fix: "")
+    }
+    return try RunOptions(parsed, environment: [:], stdoutIsTerminal: false)
+  }
+
+  /// The estimate is within 15% of the real size of the file.
+  @Test(arguments: [
+    [], ["--cache", "none", "--steps", "3"], ["--layers", "3", "--heads", "8", "--kv-heads", "2"],
+    ["--prompt", "Once upon a time there was a fox and a dog and a cat.", "--steps", "30"],
+  ])
+  func theEstimateIsCloseToTheRealSize(_ arguments: [String]) throws {
+    let options = try Self.options(arguments)
+    let model = try options.model()
+    var log = TraceLog(detail: .full)
+    _ = try model.generate(
+      prompt: options.prompt, steps: options.steps, policy: options.policy, recorder: &log)
+    let actual = TraceEncoder.encode(try #require(log.trace), as: .json).count
+    let estimate = Exporter.estimatedBytes(
+      config: options.config, promptTokens: model.tokenizer.encode(options.prompt).count,
+      steps: options.steps, recomputesEveryPosition: options.policy.info.name == "none")
+    #expect(
+      abs(Double(estimate) / Double(actual) - 1) < 0.15, "estimate \(estimate), real \(actual)")
+  }
+
+  @Test func onlyALargeFullDetailTraceWarns() throws {
+    func warnings(_ arguments: [String]) throws -> [String] {
+      let options = try Self.options(arguments)
+      var lines: [String] = []
+      let export = try #require(options.export)
+      Exporter.warnIfLarge(
+        export, path: export.path, options, model: try options.model(),
+        policy: options.policy
+      ) { lines.append($0) }
+      return lines
+    }
+    let large = ["--cache", "none", "--steps", "500", "--context", "512", "--export", "big.json"]
+    let warned = try warnings(large)
+    #expect(warned.count == 1)
+    #expect(warned.first?.hasPrefix("kvtrace: warning: 'big.json' will be about ") == true)
+    #expect(
+      warned.first?.hasSuffix(
+        " GB at full detail; --detail summary keeps every row and drops the scores and weights\n")
+        == true)
+    #expect(try warnings(large + ["--detail", "summary"]).isEmpty)
+    #expect(try warnings(large + ["--format", "chrome"]).isEmpty)
+    #expect(try warnings(["--export", "small.json"]).isEmpty)
+  }
+
+  @Test func sizesReadAsMegabytesOrGigabytes() {
+    #expect(Exporter.megabytes(230_400_000) == "230 MB")
+    #expect(Exporter.megabytes(4_612_000_000) == "4.6 GB")
+    #expect(Exporter.megabytes(999_600_000) == "1.0 GB")
+    #expect(Exporter.megabytes(51_158) == "0 MB")
+  }
+}
