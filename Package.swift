@@ -29,6 +29,9 @@ let package = Package(
     // The command line: arguments, terminal, files, exit codes.
     .executableTarget(
       name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender"]),
+    // The classic encoder-decoder flow (`summarize: …`) done right, through the library API.
+    .executableTarget(
+      name: "summarize", dependencies: ["KVTrace", "TinyTransformer"], path: "Examples/summarize"),
 
     .testTarget(
       name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer"], exclude: ["Snapshots"]),
@@ -38,7 +41,7 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "kvtraceTests", dependencies: ["kvtrace"]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["kvtrace"], exclude: ["Snapshots"]),
+      name: "EndToEndTests", dependencies: ["kvtrace", "summarize"], exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )
