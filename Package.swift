@@ -29,6 +29,9 @@ let package = Package(
     // The command line: arguments, terminal, files, exit codes.
     .executableTarget(
       name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender"]),
+    // The classic encoder-decoder flow (`summarize: …`) done right, through the library API.
+    .executableTarget(
+      name: "summarize", dependencies: ["KVTrace", "TinyTransformer"], path: "Examples/summarize"),
 
     // Examples/: small programs that use the libraries, shown by the tutorials.
     .executableTarget(
@@ -54,7 +57,8 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
-        "kvtrace", "quick-brown-fox", "export-trace", "custom-recorder", "cache-policies",
+        "kvtrace", "summarize", "quick-brown-fox", "export-trace", "custom-recorder",
+        "cache-policies",
       ],
       exclude: ["Snapshots"]),
   ],

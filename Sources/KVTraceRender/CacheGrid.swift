@@ -21,6 +21,10 @@ public enum CacheGrid {
     _ record: StepRecord, in trace: Trace, focus: RenderFocus, style: RenderStyle,
     showsAttention: Bool = true
   ) -> [String] {
+    guard trace.header.architecture == .decoder else {  // two caches, two grids
+      return EncoderDecoderGrid.lines(
+        record, in: trace, focus: focus, style: style, showsAttention: showsAttention)
+    }
     let config = trace.header.model
     let layout = Layout(config: config, style: style, showsAttention: showsAttention)
     let tokens = trace.tokens
@@ -30,7 +34,7 @@ public enum CacheGrid {
       let attention = record.newestAttention(layer: focus.layer, head: focus.head)
       table.columns.append(
         AttentionBar.column(
-          attention, focus: focus, config: config, tokens: tokens, style: style))
+          attention, beside: table, focus: focus, config: config, tokens: tokens, style: style))
     } else if showsAttention {
       lines.append(
         String(repeating: " ", count: GridTable.prefixWidth)
@@ -90,10 +94,15 @@ struct Layout {
   var gridWidth: Int { Self.width(config: config, perKVHead: perKVHead) }
 
   /// The grid of `record` as a table column: `layer 0  layer 1` over `0 1 2 3  0 1 2 3`.
-  func column(_ record: StepRecord, style: RenderStyle) -> GridTable.Column {
+  ///
+  /// `kind` picks the rows: the self-attention cache, or an encoder-decoder's
+  /// cross-attention rows (one per source position).
+  func column(_ record: StepRecord, kind: AttentionKind = .self, style: RenderStyle)
+    -> GridTable.Column
+  {
     GridTable.Column(
       width: gridWidth, title: titles.0, subtitle: titles.1,
-      cell: { cells(record, position: $0, style: style) })
+      cell: { cells(record, position: $0, kind: kind, style: style) })
   }
 
   private var titles: (String, String) {
@@ -112,12 +121,14 @@ struct Layout {
     )
   }
 
-  func cells(_ record: StepRecord, position: Int, style: RenderStyle) -> String {
+  func cells(
+    _ record: StepRecord, position: Int, kind: AttentionKind = .self, style: RenderStyle
+  ) -> String {
     var blocks: [String] = []
     for layer in 0..<config.layers {
       let heads = perKVHead ? Array(0..<config.kvHeads) : [0]
       let marks = heads.map { kvHead -> String in
-        let source = record.source(of: position, layer: layer, kvHead: kvHead)
+        let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
         return Paint.forSource(source).apply(style.glyphs.mark(source), style.color)
       }
       blocks.append(TextLayout.padRight(marks.joined(separator: " "), blockWidth))

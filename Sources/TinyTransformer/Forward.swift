@@ -68,41 +68,21 @@ extension TinyTransformer {
 
   /// Multi-head causal attention of the query at `position` over the cached rows.
   ///
-  /// Query head `h` reads KV head `h / (heads / kvHeads)`: under grouped-query
-  /// attention several query heads share one cached row. Writes the heads'
-  /// outputs, side by side, into `scratch.xb` (`[heads, headSize]`).
+  /// The query reads the rows `0...position` of this layer, read back from the
+  /// cache (the newest written just now); see ``Attention/attend(_:over:config:scores:out:event:report:)``.
+  /// Writes the heads' outputs, side by side, into `scratch.xb` (`[heads, headSize]`).
   func attend(
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
-    let c = config
-    let headSize = c.headSize
-    let scale = 1 / Float(headSize).squareRoot()
-    let keys = cache.keys.baseAddress! + cache.rowOffset(layer: layer, position: 0)
-    let values = cache.values.baseAddress! + cache.rowOffset(layer: layer, position: 0)
-    for head in 0..<c.heads {
-      let kvHead = c.kvHead(forQueryHead: head)
-      let q = s.q + head * headSize  // [headSize]
-      for t in 0...position {  // scores [position + 1]
-        let k = keys + t * c.kvDim + kvHead * headSize  // [headSize], rotated when stored
-        s.scores[t] = Kernels.dot(q, k, n: headSize) * scale
-      }
-      let full = report?.detail == .full
-      let scores = full ? Array(UnsafeBufferPointer(start: s.scores, count: position + 1)) : nil
-      Kernels.softmax(s.scores, n: position + 1)  // weights [position + 1]
-      let out = s.xb + head * headSize  // [headSize]
-      out.initialize(repeating: 0, count: headSize)
-      for t in 0...position {  // Σ_t weight_t · v_t
-        let v = values + t * c.kvDim + kvHead * headSize
-        let weight = s.scores[t]
-        for i in 0..<headSize { out[i] += weight * v[i] }
-      }
-      guard let step = report?.step else { continue }
-      let weights = full ? Array(UnsafeBufferPointer(start: s.scores, count: position + 1)) : nil
-      report?.events.append(
-        AttentionEvent(
-          step: step, layer: layer, head: head, kvHead: kvHead, query: position,
-          keys: PositionSet(0..<(position + 1)), scores: scores, weights: weights))
-    }
+    let first = cache.rowOffset(layer: layer, position: 0)
+    let rows = Attention.Rows(
+      keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
+      count: position + 1)  // [position + 1, kvDim] each
+    let event = AttentionEvent(
+      step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
+      keys: PositionSet())
+    Attention.attend(
+      s.q, over: rows, config: config, scores: s.scores, out: s.xb, event: event, report: &report)
   }
 
   /// `logits = classifier · rmsnorm(x)` for the hidden state in `scratch.x`,

@@ -13,36 +13,18 @@ extension TinyTransformer {
       decodeSteps: steps, detail: detail)
   }
 
-  /// One rows event per (layer, KV head), read from the cache's own record of
-  /// which step wrote each row: written at this step → fresh; earlier → reused.
+  /// One rows event per (layer, KV head); see ``KVCache/rowsEvents(step:length:kind:)``.
   func rowsEvents(step: Int, length: Int, cache: KVCache) -> [RowsEvent] {
-    var events: [RowsEvent] = []
-    for layer in 0..<config.layers {
-      var fresh = PositionSet()
-      var reused = PositionSet()
-      for position in 0..<length {
-        guard let written = cache.step(wroteLayer: layer, position: position) else { continue }
-        if written == step { fresh.insert(position) } else { reused.insert(position) }
-      }
-      for kvHead in 0..<config.kvHeads {
-        events.append(
-          RowsEvent(step: step, layer: layer, kvHead: kvHead, fresh: fresh, reused: reused))
-      }
-    }
-    return events
+    cache.rowsEvents(step: step, length: length)
   }
 
   /// The token event: the choice and the five most probable candidates.
   func tokenEvent(
     _ step: Int, _ position: Int, _ chosen: Int, _ probabilities: UnsafeMutablePointer<Float>
   ) -> TokenEvent {
-    let all = UnsafeBufferPointer(start: probabilities, count: config.vocabularySize)
-    func candidate(_ token: Int) -> TokenCandidate {
-      TokenCandidate(
-        token: token, text: tokenizer.piece(of: token), probability: all[token])
-    }
-    return TokenEvent(
-      step: step, position: position, chosen: candidate(chosen),
-      candidates: Sampler.top(5, of: all).map(candidate))
+    Sampler.tokenEvent(
+      step: step, position: position, chosen: chosen,
+      probabilities: UnsafeBufferPointer(start: probabilities, count: config.vocabularySize),
+      tokenizer: tokenizer)
   }
 }

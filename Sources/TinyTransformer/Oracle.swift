@@ -56,6 +56,14 @@ public enum Oracle {
     let cached = try model.generate(
       promptTokens: promptTokens, promptText: promptText, steps: steps, policy: policy,
       sampling: sampling, collectLogits: true, recorder: &cachedLog)
+    return try compare(reference, referenceLog, cached, cachedLog)
+  }
+
+  /// The report on two runs of the same input: the reference and the cache under test.
+  static func compare(
+    _ reference: Generation, _ referenceLog: TraceLog, _ cached: Generation,
+    _ cachedLog: TraceLog
+  ) throws(DecodeError) -> OracleReport {
     var maxDifference: Float = 0
     for (a, b) in zip(reference.logits, cached.logits) {
       for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
@@ -77,7 +85,13 @@ public enum Oracle {
   /// `none`: at every step all `n` rows of the sequence are fresh in every layer
   /// and KV head. `full`: the prefill computes the prompt's rows; each decode step
   /// computes exactly one new row per layer and KV head and reuses all earlier ones.
+  ///
+  /// An encoder-decoder trace is held to its own rules; see
+  /// ``encoderDecoderAccountingProblems(_:)``.
   public static func accountingProblems(_ trace: Trace) -> [String] {
+    guard trace.header.architecture == .decoder else {
+      return encoderDecoderAccountingProblems(trace)
+    }
     let config = trace.header.model
     let policy = trace.header.policy.name
     var problems: [String] = []

@@ -33,18 +33,12 @@ public struct TinyTransformer: Sendable {
   public init(config: ModelConfig, seed: UInt64, tokenizer: Tokenizer = .demo)
     throws(ModelConfigError)
   {
-    try config.validate()
-    guard config.vocabularySize == tokenizer.vocabularySize else {
-      throw ModelConfigError(
-        description: "the model's vocabulary (\(config.vocabularySize)) must match the "
-          + "tokenizer's (\(tokenizer.vocabularySize))")
-    }
+    try config.validate(for: tokenizer)
     self.config = config
     self.tokenizer = tokenizer
     self.seed = seed
     weightsSource = "random, seed \(seed)"
-    let rare = (0..<tokenizer.vocabularySize).filter { !Self.beginsAWord(tokenizer.piece(of: $0)) }
-    weights = Weights(config: config, seed: seed, rareTokens: Set(rare))
+    weights = Weights(config: config, seed: seed, rareTokens: tokenizer.piecesNotBeginningAWord)
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }
 

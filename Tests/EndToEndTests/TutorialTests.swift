@@ -174,6 +174,19 @@ import Testing
     #expect(checked >= 5)
   }
 
+  /// The workshop guide maps every misconception of ../shared/TEACHING.md (M1–M15) to the
+  /// tutorial that corrects it, each naming a tutorial page.
+  @Test func everyMisconceptionIsMappedToATutorial() throws {
+    let guide = try String(
+      contentsOf: Self.tutorials.appendingPathComponent("KVTrace.docc/WorkshopGuide.tutorial"),
+      encoding: .utf8)
+    let rows = guide.components(separatedBy: "\n")
+    for number in 1...15 {
+      let row = rows.first { $0.hasPrefix("| M\(number) |") }
+      #expect(row?.contains("<doc:") == true, "M\(number) has no tutorial in the workshop guide")
+    }
+  }
+
   @Test func noTwoResourcesShareAName() throws {
     let catalog = Self.tutorials.appendingPathComponent("KVTrace.docc")
     var seen: [String: String] = [:]

@@ -92,10 +92,15 @@ enum CommandSpecs {
       Cache policies:
       \(CachePolicies.all.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
 
+      With --arch encoder-decoder the model is T5-style: the encoder reads the prompt once, \
+      then the decoder writes from its start token, and every decoder step draws two grids: \
+      the self-attention cache, which grows by a row per step, and the cross-attention rows \
+      projected from the encoder output, one per source token, which never grow.
+
       With --export FILE the trace is also written to FILE, and 'kvtrace replay FILE' \
       prints this same output again. See 'kvtrace schema' for the file format.
       """,
-    options: modelOptions + [cacheOption] + viewOptions + exportOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
 
   static let compare = CommandSpec(
     name: "compare",
@@ -104,12 +109,14 @@ enum CommandSpecs {
       Decodes the same prompt twice, with --cache none and with the policy under test \
       (default full), and checks what a correct cache must give: identical tokens, logits \
       equal within 1e-4 (the maximum difference is printed), and the row accounting of \
-      each policy. Exits 0 when the check passes and 1 when it fails.
+      each policy. Exits 0 when the check passes and 1 when it fails. With --arch \
+      encoder-decoder it checks the cross-attention rows too: computed once (--cross once) \
+      or at every step (--cross recompute), and never more than the source has tokens.
 
       With --export t.json it writes both traces: t.reference.json (no cache) and \
       t.full.json (the policy under test, named after it).
       """,
-    options: modelOptions + [cacheOption] + viewOptions + exportOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
 
   static let replay = CommandSpec(
     name: "replay",
@@ -183,7 +190,7 @@ enum CommandSpecs {
       With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --interactive' \
       walks through it again without the model.
       """,
-    options: modelOptions + [cacheOption] + viewOptions + exportOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
 
   static let parser = ArgumentParser(
     toolName: "kvtrace",

@@ -19,6 +19,8 @@ struct RunOptions: Sendable {
   /// Where to write the trace, if `--export` was given.
   var export: ExportRequest?
   var threads: Int
+  /// `--arch` and `--cross`.
+  var architecture: ArchitectureOptions
 
   /// Decodes `arguments`; every bad value becomes a `UsageError` naming its fix.
   init(
@@ -41,7 +43,8 @@ struct RunOptions: Sendable {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }
     seed = UInt64(try arguments.int("seed", default: 0, range: 0...Int(Int32.max)))
-    prompt = arguments.last("prompt") ?? CommandSpecs.defaultPrompt
+    architecture = try ArchitectureOptions(arguments)
+    prompt = arguments.last("prompt") ?? architecture.defaultPrompt
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
     let stepLimit = files == nil ? config.contextLength : Checkpoint.maximumContextLength
     steps = try arguments.int("steps", default: 6, range: 0...stepLimit)
