@@ -76,7 +76,7 @@ enum KVTraceCLI {
     try Exporter.run(options, model: options.commandModel(), command: command, warn: warn)
   }
 
-  /// The note `kvtrace step` (or `kvtrace replay --step`) leaves on standard error
+  /// The note `kvtrace step` (or `kvtrace replay --interactive`) leaves on standard error
   /// when there is no terminal.
   static func noTerminalNote(_ command: String) -> String {
     "kvtrace: note: '\(command)' is interactive and needs a terminal on standard input "
@@ -86,7 +86,7 @@ enum KVTraceCLI {
   /// The interactive walk-through of `trace`, or, without a terminal, what
   /// `kvtrace run` prints for it and a note on standard error; never waits for keys.
   ///
-  /// `kvtrace step` calls this with the trace it decoded; `kvtrace replay --step`
+  /// `kvtrace step` calls this with the trace it decoded; `kvtrace replay --interactive`
   /// with the trace it read.
   static func walkThrough(
     _ trace: Trace, focus: RenderFocus, style: RenderStyle, environment: [String: String],

@@ -110,7 +110,7 @@ func viewArguments(_ arguments: [String]) -> [String] {
   }
 }
 
-/// `step --export` writes the trace it walks through; `replay --step` walks through a file.
+/// `step --export` writes the trace it walks through; `replay --interactive` walks through a file.
 @Suite struct StepExportTests {
   @Test func stepExportsAndReplayStepsThroughTheFile() throws {
     let directory = try TemporaryDirectory()
@@ -122,12 +122,13 @@ func viewArguments(_ arguments: [String]) -> [String] {
     let trace = try TraceDecoder.decode(try #require(directory.contents("t.jsonl")))
     #expect(trace.steps.count == 4)
 
-    let printed = runCLI(["replay", file, "--step", "--layer", "1", "--head", "2"])
+    let printed = runCLI(["replay", file, "--interactive", "--layer", "1", "--head", "2"])
     #expect(printed.output == step.output)
-    #expect(printed.error == KVTraceCLI.noTerminalNote("kvtrace replay --step"))
+    #expect(printed.error == KVTraceCLI.noTerminalNote("kvtrace replay --interactive"))
     let walk = try #require(
       KVTraceCLI.run(
-        arguments: ["replay", file, "--step", "--layer", "1", "--head", "2"], environment: [:],
+        arguments: ["replay", file, "--interactive", "--layer", "1", "--head", "2"],
+        environment: [:],
         stdoutIsTerminal: true, stdinIsTerminal: true
       ).walkThrough)
     #expect(walk.trace == trace)

@@ -126,11 +126,11 @@ enum CommandSpecs {
       by their content) and prints it as 'kvtrace run' did, byte for byte. A file cut \
       short is drawn up to its last whole step, then the cut is reported. A malformed \
       file gets one line naming the place and the problem, and exit status 65. With \
-      --step, walks through the trace on the terminal as 'kvtrace step' does.
+      --interactive, walks through the trace on the terminal as 'kvtrace step' does.
       """,
     options: viewOptions.filter { $0.name != "detail" } + [
       OptionSpec(
-        name: "step", kind: .flag,
+        name: "interactive", kind: .flag,
         help: "walk through the trace interactively, as 'kvtrace step' does")
     ],
     positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
@@ -187,7 +187,7 @@ enum CommandSpecs {
         w   attention weights or raw scores   g, G   first or last step
         ?   help                              q, Esc, Ctrl-C   quit
 
-      With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --step' \
+      With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --interactive' \
       walks through it again without the model.
       """,
     options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)

@@ -39,11 +39,11 @@ enum Replay {
       return result
     }
     let focus = try RunOptions.focus(arguments, config: trace.header.model)
-    guard arguments.has("step") else {
+    guard arguments.has("interactive") else {
       return CommandResult(output: RunRenderer.render(trace, focus: focus, style: style))
     }
     return KVTraceCLI.walkThrough(
       trace, focus: focus, style: style, environment: environment,
-      isTerminal: stdinIsTerminal && stdoutIsTerminal, command: "kvtrace replay --step")
+      isTerminal: stdinIsTerminal && stdoutIsTerminal, command: "kvtrace replay --interactive")
   }
 }
