@@ -15,7 +15,7 @@ extension RunRenderer {
     let layers = m.layers == 1 ? "layer" : "layers"
     var lines = [
       Paint.bold.apply(
-        "kvtrace: an encoder-decoder decoding with two KV caches", style.color)
+        "kvtrace: a tiny encoder-decoder and its two KV caches", style.color)
     ]
     lines += wrap(
       "model    encoder-decoder (T5-style), \(m.layers) encoder + \(m.layers) decoder \(layers) "

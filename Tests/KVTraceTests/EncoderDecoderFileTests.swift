@@ -1,6 +1,7 @@
-import KVTrace
 import Testing
 import TinyTransformer
+
+@testable import KVTrace
 
 /// Encoder-decoder traces as files: they round-trip, their bytes are golden, and
 /// the decoder holds them to the encoder-decoder's rules.
@@ -47,6 +48,28 @@ import TinyTransformer
     #expect(text.contains(#""kind":"cross""#))
     #expect(text.contains(#""crossRowsComputed":13,"crossRowsReused":0"#))
     try Golden.check(bytes, named: "encoder-decoder-summary.json")
+  }
+
+  /// A JSON object with a key twice is ambiguous (readers keep either one), so the
+  /// schema, now with the header's `source`, must have none: its `$defs` once had
+  /// two `token`s.
+  @Test func theSchemaHasNoKeyTwice() throws {
+    var parser = JSONParser(Array(TraceSchema.text.utf8))
+    var pending = [(try parser.value(), "$")]
+    var objects = 0
+    while let (value, path) = pending.popLast() {
+      switch value.kind {
+      case .object(let members):
+        objects += 1
+        let keys = members.map(\.key)
+        #expect(Set(keys).count == keys.count, "a key twice in \(path): \(keys)")
+        pending += members.map { ($0.value, path + "." + $0.key) }
+      case .array(let elements):
+        pending += elements.enumerated().map { ($1, "\(path)[\($0)]") }
+      default: break
+      }
+    }
+    #expect(objects > 20)
   }
 
   @Test func aDecoderOnlyTraceWritesNoneOfTheEncoderDecoderFields() throws {

@@ -86,7 +86,7 @@ public enum TraceSchema {
               }
             },
             "prompt": { "type": "string" },
-            "promptTokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/token" } },
+            "promptTokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/traceToken" } },
             "decodeSteps": { "description": "Decode steps after the prefill, or the encode step (step 0).", "$ref": "#/$defs/count" },
             "detail": { "description": "\"summary\" leaves out scores and weights.", "enum": ["summary", "full"] },
             "source": { "$ref": "#/$defs/source" }
@@ -98,11 +98,12 @@ public enum TraceSchema {
           "required": ["tokens", "crossAttention"],
           "additionalProperties": false,
           "properties": {
-            "tokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/token" } },
+            "tokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/traceToken" } },
             "crossAttention": { "enum": ["once", "recompute"] }
           }
         },
-        "token": {
+        "traceToken": {
+          "description": "A token of the prompt or the source; its text includes a leading space where it has one.",
           "type": "object",
           "required": ["id", "text"],
           "additionalProperties": false,
