@@ -24,7 +24,8 @@ public enum CacheGrid {
     let config = trace.header.model
     let layout = Layout(config: config, style: style, showsAttention: showsAttention)
     let tokens = trace.tokens
-    var table = GridTable(columns: [layout.column(record, style: style)])
+    let pinned = trace.header.policy.pinnedPositions
+    var table = GridTable(columns: [layout.column(record, pinned: pinned, style: style)])
     var lines: [String] = []
     if layout.showsAttention {
       let attention = record.newestAttention(layer: focus.layer, head: focus.head)
@@ -90,10 +91,10 @@ struct Layout {
   var gridWidth: Int { Self.width(config: config, perKVHead: perKVHead) }
 
   /// The grid of `record` as a table column: `layer 0  layer 1` over `0 1 2 3  0 1 2 3`.
-  func column(_ record: StepRecord, style: RenderStyle) -> GridTable.Column {
+  func column(_ record: StepRecord, pinned: Int = 0, style: RenderStyle) -> GridTable.Column {
     GridTable.Column(
       width: gridWidth, title: titles.0, subtitle: titles.1,
-      cell: { cells(record, position: $0, style: style) })
+      cell: { cells(record, position: $0, pinned: pinned, style: style) })
   }
 
   private var titles: (String, String) {
@@ -113,11 +114,19 @@ struct Layout {
   }
 
   func cells(_ record: StepRecord, position: Int, style: RenderStyle) -> String {
+    cells(record, position: position, pinned: 0, style: style)
+  }
+
+  /// The cells of one row; positions below `pinned` are the policy's sinks.
+  func cells(_ record: StepRecord, position: Int, pinned: Int, style: RenderStyle) -> String {
     var blocks: [String] = []
     for layer in 0..<config.layers {
       let heads = perKVHead ? Array(0..<config.kvHeads) : [0]
       let marks = heads.map { kvHead -> String in
         let source = record.source(of: position, layer: layer, kvHead: kvHead)
+        if source == .reused, position < pinned {  // a sink: reused, and never evicted
+          return Paint.pinned.apply(style.glyphs.pinned, style.color)
+        }
         return Paint.forSource(source).apply(style.glyphs.mark(source), style.color)
       }
       blocks.append(TextLayout.padRight(marks.joined(separator: " "), blockWidth))

@@ -15,10 +15,20 @@ extension TinyTransformer {
 
   /// One rows event per (layer, KV head), read from the cache's own record of
   /// which step wrote each row: written at this step → fresh; earlier → reused.
-  func rowsEvents(step: Int, length: Int, cache: KVCache) -> [RowsEvent] {
+  ///
+  /// A row a window computed and then evicted within the same step (an early
+  /// prompt position, during a long prefill) was computed all the same: it is
+  /// fresh *and* evicted, so the rows computed still count every prompt token (M6).
+  func rowsEvents(
+    step: Int, length: Int, cache: KVCache, computed: Range<Int> = 0..<0,
+    evicted: PositionSet = PositionSet()
+  ) -> [RowsEvent] {
     var events: [RowsEvent] = []
     for layer in 0..<config.layers {
       var fresh = PositionSet()
+      for position in evicted where computed.contains(position) {
+        fresh.insert(position)
+      }
       var reused = PositionSet()
       for position in 0..<length {
         guard let written = cache.step(wroteLayer: layer, position: position) else { continue }

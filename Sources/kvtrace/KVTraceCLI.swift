@@ -112,7 +112,7 @@ enum KVTraceCLI {
     let reference = options.export?.path(for: "reference")
     let cached = options.export?.path(for: options.policy.info.name)
     if let export = options.export, let reference, let cached {
-      for (path, policy) in [(reference, NoCache()), (cached, options.policy)]
+      for (path, policy) in [(reference, options.reference), (cached, options.policy)]
         as [(String, any CachePolicy)]
       {
         Exporter.warnIfLarge(export, path: path, options, model: model, policy: policy, warn: warn)
@@ -123,7 +123,7 @@ enum KVTraceCLI {
       report = try Oracle.check(
         model: model, promptTokens: model.tokenizer.encode(options.prompt),
         promptText: options.prompt, steps: options.steps, policy: options.policy,
-        sampling: options.sampling, detail: options.detail)
+        against: options.reference, sampling: options.sampling, detail: options.detail)
     } catch {
       throw options.usageError(error, command: "compare")
     }
@@ -141,6 +141,6 @@ enum KVTraceCLI {
     let text = ComparisonRenderer.render(
       report.reference, report.cached, verdict: verdict, focus: options.focus,
       style: options.style)
-    return CommandResult(output: text, code: report.passed ? .ok : .checkFailed)
+    return CommandResult(output: text, code: report.asExpected ? .ok : .checkFailed)
   }
 }
