@@ -29,6 +29,23 @@ let package = Package(
     // The command line: arguments, terminal, files, exit codes.
     .executableTarget(
       name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender"]),
+    // The classic encoder-decoder flow (`summarize: …`) done right, through the library API.
+    .executableTarget(
+      name: "summarize", dependencies: ["KVTrace", "TinyTransformer"], path: "Examples/summarize"),
+
+    // Examples/: small programs that use the libraries, shown by the tutorials.
+    .executableTarget(
+      name: "quick-brown-fox", dependencies: ["KVTrace", "TinyTransformer"],
+      path: "Examples/quick-brown-fox"),
+    .executableTarget(
+      name: "export-trace", dependencies: ["KVTrace", "TinyTransformer"],
+      path: "Examples/export-trace"),
+    .executableTarget(
+      name: "custom-recorder", dependencies: ["KVTrace", "TinyTransformer"],
+      path: "Examples/custom-recorder"),
+    .executableTarget(
+      name: "cache-policies", dependencies: ["KVTrace", "TinyTransformer"],
+      path: "Examples/cache-policies"),
 
     .testTarget(
       name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer"], exclude: ["Snapshots"]),
@@ -38,7 +55,12 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "kvtraceTests", dependencies: ["kvtrace"]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["kvtrace"], exclude: ["Snapshots"]),
+      name: "EndToEndTests",
+      dependencies: [
+        "kvtrace", "summarize", "quick-brown-fox", "export-trace", "custom-recorder",
+        "cache-policies",
+      ],
+      exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

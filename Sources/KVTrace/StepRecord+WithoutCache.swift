@@ -32,7 +32,8 @@ extension StepRecord {
       record.counters = StepCounters(
         step: counters.step, rowsComputed: record.rows.reduce(0) { $0 + $1.fresh.count },
         rowsReused: 0, flops: counters.flopsWithoutCache,
-        flopsWithoutCache: counters.flopsWithoutCache, cacheBytes: 0)
+        flopsWithoutCache: counters.flopsWithoutCache, cacheBytes: 0,
+        crossRowsComputed: record.rows.reduce(0) { $0 + ($1.kind == .cross ? $1.fresh.count : 0) })
     }
     return record
   }

@@ -30,7 +30,8 @@ public enum TraceEvent: Sendable, Equatable {
 
 /// The start of a step.
 public struct StepBegan: Sendable, Equatable, Hashable, Codable {
-  /// The step index: 0 is the prefill, then one per decode step.
+  /// The step index: 0 is the prefill (or an encoder-decoder's encode step),
+  /// then one per decode step.
   public var step: Int
   /// Prefill, decode or encode.
   public var phase: Phase
@@ -174,7 +175,8 @@ public struct TokenEvent: Sendable, Equatable, Hashable, Codable {
 public struct StepCounters: Sendable, Equatable, Hashable, Codable {
   /// The step.
   public var step: Int
-  /// K/V rows computed at this step (per layer, per KV head, per kind).
+  /// K/V rows computed at this step, summed over layers, KV heads and kinds
+  /// (self- and cross-attention alike).
   public var rowsComputed: Int
   /// K/V rows read back from the cache.
   public var rowsReused: Int
@@ -184,11 +186,15 @@ public struct StepCounters: Sendable, Equatable, Hashable, Codable {
   public var flopsWithoutCache: Int
   /// Bytes of keys and values the cache holds after the step.
   public var cacheBytes: Int
+  /// The cross-attention rows among `rowsComputed` (encoder-decoder; 0 otherwise).
+  public var crossRowsComputed: Int
+  /// The cross-attention rows among `rowsReused` (encoder-decoder; 0 otherwise).
+  public var crossRowsReused: Int
 
   /// Creates the counters.
   public init(
     step: Int, rowsComputed: Int, rowsReused: Int, flops: Int, flopsWithoutCache: Int,
-    cacheBytes: Int
+    cacheBytes: Int, crossRowsComputed: Int = 0, crossRowsReused: Int = 0
   ) {
     self.step = step
     self.rowsComputed = rowsComputed
@@ -196,5 +202,7 @@ public struct StepCounters: Sendable, Equatable, Hashable, Codable {
     self.flops = flops
     self.flopsWithoutCache = flopsWithoutCache
     self.cacheBytes = cacheBytes
+    self.crossRowsComputed = crossRowsComputed
+    self.crossRowsReused = crossRowsReused
   }
 }

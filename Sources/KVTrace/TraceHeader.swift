@@ -82,16 +82,21 @@ public struct TraceHeader: Sendable, Equatable, Hashable, Codable {
   public var prompt: String
   /// The prompt's tokens.
   public var promptTokens: [TraceToken]
-  /// How many decode steps follow the prefill.
+  /// How many decode steps follow the prefill (or the encoder's step).
   public var decodeSteps: Int
   /// What the trace records.
   public var detail: TraceDetail
+  /// The encoder's source, for an encoder-decoder run; `nil` for a decoder-only one.
+  ///
+  /// With a source, `prompt` is the source text, `promptTokens` the decoder start
+  /// token, and ``architecture`` is ``Architecture/encoderDecoder``.
+  public var source: EncoderSource?
 
   /// Creates a header.
   public init(
     model: ModelConfig, weights: String, policy: CachePolicyInfo, seed: UInt64,
     sampling: Sampling, prompt: String, promptTokens: [TraceToken], decodeSteps: Int,
-    detail: TraceDetail
+    detail: TraceDetail, source: EncoderSource? = nil
   ) {
     self.model = model
     self.weights = weights
@@ -102,5 +107,6 @@ public struct TraceHeader: Sendable, Equatable, Hashable, Codable {
     self.promptTokens = promptTokens
     self.decodeSteps = decodeSteps
     self.detail = detail
+    self.source = source
   }
 }

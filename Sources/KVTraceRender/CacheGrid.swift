@@ -21,6 +21,10 @@ public enum CacheGrid {
     _ record: StepRecord, in trace: Trace, focus: RenderFocus, style: RenderStyle,
     showsAttention: Bool = true
   ) -> [String] {
+    guard trace.header.architecture == .decoder else {  // two caches, two grids
+      return EncoderDecoderGrid.lines(
+        record, in: trace, focus: focus, style: style, showsAttention: showsAttention)
+    }
     let config = trace.header.model
     let layout = Layout(config: config, style: style, showsAttention: showsAttention)
     let tokens = trace.tokens
@@ -31,7 +35,7 @@ public enum CacheGrid {
       let attention = record.newestAttention(layer: focus.layer, head: focus.head)
       table.columns.append(
         AttentionBar.column(
-          attention, focus: focus, config: config, tokens: tokens, style: style))
+          attention, beside: table, focus: focus, config: config, tokens: tokens, style: style))
     } else if showsAttention {
       lines.append(
         String(repeating: " ", count: GridTable.prefixWidth)
@@ -91,10 +95,16 @@ struct Layout {
   var gridWidth: Int { Self.width(config: config, perKVHead: perKVHead) }
 
   /// The grid of `record` as a table column: `layer 0  layer 1` over `0 1 2 3  0 1 2 3`.
-  func column(_ record: StepRecord, pinned: Int = 0, style: RenderStyle) -> GridTable.Column {
+  ///
+  /// `kind` picks the rows: the self-attention cache, or an encoder-decoder's
+  /// cross-attention rows (one per source position). Positions below `pinned`
+  /// are the policy's sinks.
+  func column(
+    _ record: StepRecord, kind: AttentionKind = .self, pinned: Int = 0, style: RenderStyle
+  ) -> GridTable.Column {
     GridTable.Column(
       width: gridWidth, title: titles.0, subtitle: titles.1,
-      cell: { cells(record, position: $0, pinned: pinned, style: style) })
+      cell: { cells(record, position: $0, kind: kind, pinned: pinned, style: style) })
   }
 
   private var titles: (String, String) {
@@ -113,17 +123,16 @@ struct Layout {
     )
   }
 
-  func cells(_ record: StepRecord, position: Int, style: RenderStyle) -> String {
-    cells(record, position: position, pinned: 0, style: style)
-  }
-
   /// The cells of one row; positions below `pinned` are the policy's sinks.
-  func cells(_ record: StepRecord, position: Int, pinned: Int, style: RenderStyle) -> String {
+  func cells(
+    _ record: StepRecord, position: Int, kind: AttentionKind = .self, pinned: Int = 0,
+    style: RenderStyle
+  ) -> String {
     var blocks: [String] = []
     for layer in 0..<config.layers {
       let heads = perKVHead ? Array(0..<config.kvHeads) : [0]
       let marks = heads.map { kvHead -> String in
-        let source = record.source(of: position, layer: layer, kvHead: kvHead)
+        let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
         if source == .reused, position < pinned {  // a sink: reused, and never evicted
           return Paint.pinned.apply(style.glyphs.pinned, style.color)
         }

@@ -71,27 +71,40 @@ public enum ChromeTraceRenderer {
     }
     var layerStart = start
     for layer in 0..<layers {
-      let rows = record.rows.filter { $0.layer == layer }
-      let fresh = rows.reduce(0) { $0 + $1.fresh.count }
-      let reused = rows.reduce(0) { $0 + $1.reused.count }
+      // Self-attention rows; an encoder-decoder's cross-attention rows get tracks of their own.
+      let (fresh, reused) = rowCounts(record, layer: layer, kind: .self)
+      let cross = rowCounts(record, layer: layer, kind: .cross)
+      let hasCross = record.rows.contains { $0.layer == layer && $0.kind == .cross }
       file.slice(
         "attention", category: "layer", tid: layer + 1, start: layerStart,
         duration: durations[layer]
       ) { w in
-        for (key, value) in [
+        var fields = [
           ("queries", queries[layer].count), ("scores", work[layer]), ("fresh rows", fresh),
           ("reused rows", reused),
-        ] {
-          w.field(key, value)
-        }
+        ]
+        if hasCross { fields += [("fresh cross rows", cross.0), ("reused cross rows", cross.1)] }
+        for (key, value) in fields { w.field(key, value) }
       }
       file.counter("K/V rows, layer \(layer)", at: start, [("fresh", fresh), ("reused", reused)])
+      if hasCross {
+        file.counter(
+          "cross K/V rows, layer \(layer)", at: start, [("fresh", cross.0), ("reused", cross.1)])
+      }
       layerStart += durations[layer]
     }
     if let counters = record.counters {
       file.counter("cache bytes", at: start, [("bytes", counters.cacheBytes)])
     }
     return duration
+  }
+
+  /// The fresh and reused rows of one layer and kind, over its KV heads.
+  private static func rowCounts(_ record: StepRecord, layer: Int, kind: AttentionKind) -> (
+    Int, Int
+  ) {
+    let rows = record.rows.filter { $0.layer == layer && $0.kind == kind }
+    return (rows.reduce(0) { $0 + $1.fresh.count }, rows.reduce(0) { $0 + $1.reused.count })
   }
 
   /// `step 1 decode → " sit"`.

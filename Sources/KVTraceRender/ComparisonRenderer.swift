@@ -38,8 +38,10 @@ public enum ComparisonRenderer {
     let r = right.header.policy.name
     let (a, b) = columnNames(left, right)
     let named = a == l ? "" : " (columns \(a) and \(b))"
+    let cross = right.header.source.map { ", --cross \($0.crossAttention.rawValue)" } ?? ""
     lines += TextLayout.wrap(
-      "compare  cache \(l) against cache \(r): same prompt, same seed, same weights" + named,
+      "compare  cache \(l) against cache \(r)\(cross): same prompt, same seed, same weights"
+        + named,
       width: style.width, indent: "         ")
     lines.append("")
     lines += table(left, right, style: style)
@@ -101,23 +103,16 @@ public enum ComparisonRenderer {
     let gridA = CacheGrid.lines(a, in: left, focus: focus, style: narrow, showsAttention: false)
     let gridB = CacheGrid.lines(b, in: right, focus: focus, style: narrow, showsAttention: false)
     let widthA = gridA.map(TextLayout.width).max() ?? 0
-    let titleA = "last step, cache \(left.header.policy.name)"
-    var lines = [
-      TextLayout.padRight(titleA, widthA + 4) + "last step, cache \(right.header.policy.name)"
-    ]
-    for index in 0..<max(gridA.count, gridB.count) {
-      let textA = index < gridA.count ? gridA[index] : ""
-      let textB = index < gridB.count ? gridB[index] : ""
-      lines.append(TextLayout.padRight(textA, widthA + 4) + textB)
-    }
-    return lines
+    return TextLayout.sideBySide(
+      ["last step, cache \(left.header.policy.name)"] + gridA,
+      ["last step, cache \(right.header.policy.name)"] + gridB, leftWidth: widthA, gap: 4)
   }
 
   static func verdictLines(
     _ left: Trace, _ right: Trace, verdict: Verdict, style: RenderStyle
   ) -> [String] {
     let pairs = zip(left.steps.compactMap(\.token), right.steps.compactMap(\.token))
-    let total = left.steps.count
+    let total = left.steps.filter { $0.token != nil }.count  // an encoder step chooses none
     let divergence = pairs.first { $0.chosen.token != $1.chosen.token }?.0.step
     let g = style.glyphs
     let tokensOK = divergence == nil
@@ -188,7 +183,21 @@ public enum ComparisonRenderer {
   }
 
   private static func rowRules(_ trace: Trace) -> String {
-    switch trace.header.policy.name {
+    if let source = trace.header.source {
+      let c = trace.header.model
+      let cross = "the \(source.tokens.count * c.layers * c.kvHeads) cross rows"
+      switch (trace.header.policy.name, source.crossAttention) {
+      case ("none", _): return "none recomputed every self and cross row at every step"
+      case ("full", .once):
+        return "full computed one new self row per layer and KV head per decoder step, and "
+          + "\(cross) once, at the first"
+      case ("full", .recompute):
+        return "full computed one new self row per layer and KV head per decoder step, and "
+          + "\(cross) at every step"
+      default: break
+      }
+    }
+    return switch trace.header.policy.name {
     case "none": "none recomputed every row at every step"
     case "full": "full computed one new row per layer and KV head per decode step"
     case let name where name.hasPrefix("sinks:"):

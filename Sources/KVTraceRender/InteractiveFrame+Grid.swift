@@ -1,23 +1,52 @@
 import KVTrace
 
 extension InteractiveFrame {
-  /// The grid part of a frame: its heading lines, and its lines for chosen positions.
+  /// The grid part of a frame: its heading lines, and its lines for a number of rows.
   struct FrameGrid {
+    /// A table with rows of its own, drawn to the right of the first (an
+    /// encoder-decoder's cross-attention rows, one per source token).
+    struct Beside {
+      /// The table.
+      var table: GridTable
+      /// Its token texts.
+      var tokens: [TraceToken]
+      /// Its number of rows.
+      var length: Int
+      /// Where it starts: the first table's width (the gap follows).
+      var offset: Int
+    }
+
     /// Lines above the rows: notes and the table's two headings.
     var notes: [String]
     /// The table: position, the grid (or two), the heatmap.
     var table: GridTable
     /// The token texts, for the labels.
     var tokens: [TraceToken]
+    /// The first table's number of rows.
+    var length: Int
     /// The style.
     var style: RenderStyle
+    /// A second table beside the first, if any.
+    var beside: Beside? = nil
 
     /// How many lines come before the first row.
     var headings: Int { notes.count + 2 }
 
-    /// The notes, the headings and the rows of `positions`.
-    func lines(_ positions: [Int?]) -> [String] {
-      notes + table.lines(positions: positions, tokens: tokens, style: style)
+    /// How many rows the taller table has.
+    var rowCount: Int { max(length, beside?.length ?? 0) }
+
+    /// The notes, the headings and at most `maxRows` rows of each table: its
+    /// first ones and its newest, the rest marked as left out.
+    func lines(maxRows: Int) -> [String] {
+      let left = table.lines(
+        positions: GridTable.visibleRows(length: length, maxRows: maxRows), tokens: tokens,
+        style: style)
+      guard let beside else { return notes + left }
+      let right = beside.table.lines(
+        positions: GridTable.visibleRows(length: beside.length, maxRows: maxRows),
+        tokens: beside.tokens, style: style)
+      return notes
+        + TextLayout.sideBySide(left, right, leftWidth: beside.offset, gap: GridTable.gap.count)
     }
   }
 
@@ -26,12 +55,12 @@ extension InteractiveFrame {
   func gridTable(
     _ state: InteractiveState, record: StepRecord, size: FrameSize, style: RenderStyle
   ) -> FrameGrid {
-    let records: [StepRecord] =
-      switch state.view {
-      case .cache: [record]
-      case .withoutCache: [record.withoutCache()]
-      case .split: [record, record.withoutCache()]
-      }
+    if trace.header.architecture == .encoderDecoder, record.began.phase == .decode {
+      return decoderGrids(state, record: record, size: size, style: style)
+    }
+    // An encoder-decoder's encode step is one grid too, of the source's rows.
+    let tokens = record.began.phase == .encode ? trace.sourceTokens : trace.tokens
+    let records = Self.records(record, view: state.view)
     let length = record.began.sequenceLength
     let heatmap = Heatmap(
       queries: record.attention.filter {
@@ -49,24 +78,37 @@ extension InteractiveFrame {
     var notes: [String] = []
     let pad = String(repeating: " ", count: GridTable.prefixWidth)
     if state.view == .split {
-      let width = layout.gridWidth
-      let left = Self.label(
-        ["cache \(trace.header.policy.name)", trace.header.policy.name], width, style)
-      let right = Self.label(["cache none", "none"], width, style)
-      notes.append(
-        pad + Paint.bold.apply(TextLayout.padRight(left, width), style.color)
-          + GridTable.gap + Paint.bold.apply(right, style.color))
+      notes.append(pad + splitLabels(width: layout.gridWidth, style: style))
     }
     let room = size.columns - table.width - gap
     if room >= Heatmap.minimumWidth {
       table.columns.append(
         heatmap.column(
-          width: min(preferred, room), sequenceLength: length, config: model,
-          tokens: trace.tokens, style: style))
+          width: min(preferred, room), sequenceLength: length, config: model, tokens: tokens,
+          style: style))
     } else {
       notes.append(pad + "(the attention heatmap does not fit this width)")
     }
-    return FrameGrid(notes: notes, table: table, tokens: trace.tokens, style: style)
+    return FrameGrid(notes: notes, table: table, tokens: tokens, length: length, style: style)
+  }
+
+  /// The records a view draws: the step as run, without a cache, or both.
+  static func records(_ record: StepRecord, view: CacheView) -> [StepRecord] {
+    switch view {
+    case .cache: [record]
+    case .withoutCache: [record.withoutCache()]
+    case .split: [record, record.withoutCache()]
+    }
+  }
+
+  /// `cache full         cache none`: the names over the split view's two grids,
+  /// each `width` wide.
+  func splitLabels(width: Int, style: RenderStyle) -> String {
+    let left = Self.label(
+      ["cache \(trace.header.policy.name)", trace.header.policy.name], width, style)
+    let right = Self.label(["cache none", "none"], width, style)
+    return Paint.bold.apply(TextLayout.padRight(left, width), style.color) + GridTable.gap
+      + Paint.bold.apply(right, style.color)
   }
 
   /// The first of `candidates` that fits `width`, else the last one cut to fit.

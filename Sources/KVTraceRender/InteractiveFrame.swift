@@ -85,7 +85,7 @@ public struct InteractiveFrame: Sendable {
 
     // Share out the rows: the grid's ends first, then the sentence, the counters,
     // the rest of the grid, the rest of the sentence, and spacing last.
-    let length = record.began.sequenceLength
+    let length = grid.rowCount
     let firstRows = min(length, 4)
     var budget = size.rows - 2 - grid.headings - firstRows
     let summaryFirst = take(min(summary.count, 3), from: &budget)
@@ -98,7 +98,7 @@ public struct InteractiveFrame: Sendable {
 
     var top = [status] + (counters > 0 ? [panels.counters(record)] : [])
     top += Array(repeating: "", count: spaceAbove)
-    top += grid.lines(GridTable.visibleRows(length: length, maxRows: firstRows + moreRows))
+    top += grid.lines(maxRows: firstRows + moreRows)
     var bottom = Array(repeating: "", count: spaceBelow)
     bottom += Panels.cut(summary, rows: summaryFirst + summaryMore, style: style, marker: false)
     bottom += (next ?? []).prefix(nextLines)

@@ -28,6 +28,9 @@ public enum RunRenderer {
 
   /// What ran: model, weights, cache policy, prompt, and the legend.
   public static func header(_ trace: Trace, style: RenderStyle) -> [String] {
+    guard trace.header.architecture == .decoder else {
+      return encoderDecoderHeader(trace, style: style)
+    }
     let h = trace.header
     let m = h.model
     let g = style.glyphs
@@ -81,8 +84,9 @@ public enum RunRenderer {
   /// The rule that opens a step: `━━ step 1 · decode · position 10 ━━━━`.
   static func rule(for record: StepRecord, style: RenderStyle) -> String {
     let q = record.began.queries
-    let what =
+    var what =
       q.count == 1 ? "position \(q.lowerBound)" : "positions \(q.lowerBound)-\(q.upperBound - 1)"
+    if record.began.phase == .encode { what = "source " + what }
     let dot = style.unicode ? "·" : "-"
     let title = " step \(record.step) \(dot) \(record.began.phase.rawValue) \(dot) \(what) "
     let left = String(repeating: style.glyphs.rule, count: 2)
@@ -92,6 +96,9 @@ public enum RunRenderer {
 
   /// The run's totals and its text.
   public static func totals(_ trace: Trace, style: RenderStyle) -> [String] {
+    guard trace.header.architecture == .decoder else {
+      return encoderDecoderTotals(trace, style: style)
+    }
     var computed = 0
     var reused = 0
     var flops = 0
@@ -110,17 +117,23 @@ public enum RunRenderer {
       "text     " + TextLayout.display(flatten(text), unicode: style.unicode), width: style.width,
       indent: "         ")
     lines.append("rows     computed \(computed), reused \(reused)")
+    lines.append(costLine(flops: flops, flopsWithoutCache: flopsWithoutCache, style: style))
+    return lines
+  }
+
+  /// `FLOPs    1.23 M; without a cache 3.45 M (2.80×)`.
+  static func costLine(flops: Int, flopsWithoutCache: Int, style: RenderStyle) -> String {
     var cost = "FLOPs    \(TextLayout.metric(flops))"
     if flopsWithoutCache > flops, flops > 0 {
       cost +=
         "; without a cache \(TextLayout.metric(flopsWithoutCache)) ("
         + TextLayout.fixed(Double(flopsWithoutCache) / Double(flops), 2) + "\(style.glyphs.times))"
     }
-    lines.append(cost)
-    return lines
+    return cost
   }
 
-  private static func flatten(_ text: String) -> String {
+  /// The text on one line: newlines and tabs become spaces.
+  static func flatten(_ text: String) -> String {
     String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
   }
 }

@@ -33,6 +33,9 @@ public enum StepSummary {
   public static func sentence(
     _ record: StepRecord, previous: StepRecord?, in trace: Trace, style: RenderStyle
   ) -> String {
+    guard trace.header.architecture == .decoder else {
+      return EncoderDecoderSummary.sentence(record, in: trace, style: style)
+    }
     let config = trace.header.model
     let n = record.began.sequenceLength
     let newPositions = n - (previous?.began.sequenceLength ?? 0)
@@ -79,7 +82,7 @@ public enum StepSummary {
     return text
   }
 
-  private static func count(_ n: Int, _ noun: String) -> String {
+  static func count(_ n: Int, _ noun: String) -> String {
     "\(n) \(noun)\(n == 1 ? "" : "s")"
   }
 

@@ -106,6 +106,19 @@ enum TextLayout {
     return out
   }
 
+  /// Two blocks of lines side by side: each line of `left` padded to `leftWidth`
+  /// columns, `gap` spaces, then the line of `right`; the shorter block goes on
+  /// with blank lines. Trailing spaces are trimmed.
+  static func sideBySide(_ left: [String], _ right: [String], leftWidth: Int, gap: Int)
+    -> [String]
+  {
+    (0..<max(left.count, right.count)).map { index in
+      let a = index < left.count ? left[index] : ""
+      let b = index < right.count ? right[index] : ""
+      return (padRight(a, leftWidth + gap) + b).trimmingTrailingSpaces()
+    }
+  }
+
   /// Free text made safe for the style: with `unicode == false`, every non-ASCII
   /// scalar becomes `<U+XXXX>`.
   static func display(_ text: String, unicode: Bool) -> String {

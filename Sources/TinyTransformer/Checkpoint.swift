@@ -10,7 +10,7 @@ import KVTrace
 /// dim  hidden_dim  n_layers  n_heads  n_kv_heads  vocab_size  seq_len
 /// ```
 ///
-/// then the `float32` tensors in the order of ``WeightLayout``. A negative `vocab_size`
+/// then the `float32` tensors in the order of `WeightLayout`. A negative `vocab_size`
 /// means the classifier is a tensor of its own, stored last; a positive one that the token
 /// embedding doubles as the classifier. The header alone fixes the file's exact size, so a
 /// truncated download or a file of another kind is caught before a single weight is read.

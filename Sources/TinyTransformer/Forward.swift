@@ -68,46 +68,24 @@ extension TinyTransformer {
 
   /// Multi-head causal attention of the query at `position` over the cached rows.
   ///
-  /// Query head `h` reads KV head `h / (heads / kvHeads)`: under grouped-query
-  /// attention several query heads share one cached row. The query reads exactly
-  /// the rows the cache holds among `0...position`: every one of them under an
-  /// exact policy, only the sinks and the window under ``SlidingWindow`` (which is
-  /// why a window is approximate). Writes the heads' outputs, side by side, into
-  /// `scratch.xb` (`[heads, headSize]`).
+  /// The query reads exactly the rows the cache holds among `0...position` (the
+  /// newest written just now): every one of them under an exact policy, only the
+  /// sinks and the window under ``SlidingWindow`` (which is why a window is
+  /// approximate); see ``Attention/attend(_:over:config:scores:out:event:report:)``.
+  /// Writes the heads' outputs, side by side, into `scratch.xb` (`[heads, headSize]`).
   func attend(
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
-    let c = config
-    let headSize = c.headSize
-    let scale = 1 / Float(headSize).squareRoot()
-    let keys = cache.keys.baseAddress! + cache.rowOffset(layer: layer, position: 0)
-    let values = cache.values.baseAddress! + cache.rowOffset(layer: layer, position: 0)
+    let first = cache.rowOffset(layer: layer, position: 0)
     let held = cache.heldPositions(layer: layer, through: position)  // the keys this query reads
-    let n = held.count
-    for head in 0..<c.heads {
-      let kvHead = c.kvHead(forQueryHead: head)
-      let q = s.q + head * headSize  // [headSize]
-      for (i, t) in held.enumerated() {  // scores [n]
-        let k = keys + t * c.kvDim + kvHead * headSize  // [headSize], rotated when stored
-        s.scores[i] = Kernels.dot(q, k, n: headSize) * scale
-      }
-      let full = report?.detail == .full
-      let scores = full ? Array(UnsafeBufferPointer(start: s.scores, count: n)) : nil
-      Kernels.softmax(s.scores, n: n)  // weights [n]
-      let out = s.xb + head * headSize  // [headSize]
-      out.initialize(repeating: 0, count: headSize)
-      for (i, t) in held.enumerated() {  // Σ_t weight_t · v_t
-        let v = values + t * c.kvDim + kvHead * headSize
-        let weight = s.scores[i]
-        for i in 0..<headSize { out[i] += weight * v[i] }
-      }
-      guard let step = report?.step else { continue }
-      let weights = full ? Array(UnsafeBufferPointer(start: s.scores, count: n)) : nil
-      report?.events.append(
-        AttentionEvent(
-          step: step, layer: layer, head: head, kvHead: kvHead, query: position,
-          keys: PositionSet(held), scores: scores, weights: weights))
-    }
+    let rows = Attention.Rows(
+      keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
+      positions: held)  // [position + 1, kvDim] each, of which `held` are read
+    let event = AttentionEvent(
+      step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
+      keys: PositionSet())
+    Attention.attend(
+      s.q, over: rows, config: config, scores: s.scores, out: s.xb, event: event, report: &report)
   }
 
   /// `logits = classifier · rmsnorm(x)` for the hidden state in `scratch.x`,

@@ -19,7 +19,7 @@ extension ModelConfig {
 
   /// Checks that the shape describes a model that can run.
   ///
-  /// - Throws: ``ModelConfigError`` naming the first problem and its fix.
+  /// - Throws: ``TinyTransformer/ModelConfigError`` naming the first problem and its fix.
   public func validate() throws(ModelConfigError) {
     func fail(_ message: String) -> ModelConfigError { ModelConfigError(description: message) }
     let limits: [(String, Int, ClosedRange<Int>)] = [

@@ -62,6 +62,14 @@ public enum Oracle {
     let cached = try model.generate(
       promptTokens: promptTokens, promptText: promptText, steps: steps, policy: policy,
       sampling: sampling, collectLogits: true, recorder: &cachedLog)
+    return try compare(reference, referenceLog, cached, cachedLog)
+  }
+
+  /// The report on two runs of the same input: the reference and the cache under test.
+  static func compare(
+    _ reference: Generation, _ referenceLog: TraceLog, _ cached: Generation,
+    _ cachedLog: TraceLog
+  ) throws(DecodeError) -> OracleReport {
     var maxDifference: Float = 0
     for (a, b) in zip(reference.logits, cached.logits) {
       for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
@@ -86,7 +94,13 @@ public enum Oracle {
   /// A window (``SlidingWindow``): the prefill computes every prompt row and evicts
   /// all but the sinks and the last N; each decode step computes one row, reuses
   /// the rest of what it holds, and evicts the one row that slid out of the window.
+  ///
+  /// An encoder-decoder trace is held to its own rules; see
+  /// ``encoderDecoderAccountingProblems(_:)``.
   public static func accountingProblems(_ trace: Trace) -> [String] {
+    guard trace.header.architecture == .decoder else {
+      return encoderDecoderAccountingProblems(trace)
+    }
     let config = trace.header.model
     let policy = trace.header.policy.name
     let window = (try? CachePolicies.parse(policy)) as? SlidingWindow

@@ -33,18 +33,12 @@ public struct TinyTransformer: Sendable {
   public init(config: ModelConfig, seed: UInt64, tokenizer: Tokenizer = .demo)
     throws(ModelConfigError)
   {
-    try config.validate()
-    guard config.vocabularySize == tokenizer.vocabularySize else {
-      throw ModelConfigError(
-        description: "the model's vocabulary (\(config.vocabularySize)) must match the "
-          + "tokenizer's (\(tokenizer.vocabularySize))")
-    }
+    try config.validate(for: tokenizer)
     self.config = config
     self.tokenizer = tokenizer
     self.seed = seed
     weightsSource = "random, seed \(seed)"
-    let rare = (0..<tokenizer.vocabularySize).filter { !Self.beginsAWord(tokenizer.piece(of: $0)) }
-    weights = Weights(config: config, seed: seed, rareTokens: Set(rare))
+    weights = Weights(config: config, seed: seed, rareTokens: tokenizer.piecesNotBeginningAWord)
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }
 
@@ -76,7 +70,7 @@ public struct TinyTransformer: Sendable {
   /// Whether a piece starts a new word: a space, then something more (" quick").
   static func beginsAWord(_ piece: String) -> Bool { piece.count > 1 && piece.hasPrefix(" ") }
 
-  /// The demo model: ``ModelConfig/demo(vocabularySize:)`` with the demo tokenizer.
+  /// The demo model: `ModelConfig.demo(vocabularySize:)` with the demo tokenizer.
   public static func demo(seed: UInt64 = 0) -> TinyTransformer {
     // The demo shape is valid by construction, so this cannot throw.
     (try? TinyTransformer(

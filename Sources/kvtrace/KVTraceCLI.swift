@@ -73,7 +73,7 @@ enum KVTraceCLI {
   static func decode(_ options: RunOptions, command: String, warn: (String) -> Void)
     throws(CommandFailure) -> Trace
   {
-    try Exporter.run(options, model: options.model(), command: command, warn: warn)
+    try Exporter.run(options, model: options.commandModel(), command: command, warn: warn)
   }
 
   /// The note `kvtrace step` (or `kvtrace replay --interactive`) leaves on standard error
@@ -103,12 +103,13 @@ enum KVTraceCLI {
         fallbackSize: WindowSize.fallback(environment: environment)))
   }
 
-  /// `kvtrace compare`: decode without a cache and with one, and check they agree.
+  /// `kvtrace compare`: decode without a cache and with one, and check they agree
+  /// (for an encoder-decoder, in the `--cross` mode asked for).
   static func compare(_ options: RunOptions, warn: (String) -> Void) throws(UsageError)
     -> CommandResult
   {
-    let model: TinyTransformer
-    do { model = try options.model() } catch { return error.result }
+    let model: any CommandModel
+    do { model = try options.commandModel() } catch { return error.result }
     let reference = options.export?.path(for: "reference")
     let cached = options.export?.path(for: options.policy.info.name)
     if let export = options.export, let reference, let cached {
@@ -120,10 +121,7 @@ enum KVTraceCLI {
     }
     let report: OracleReport
     do {
-      report = try Oracle.check(
-        model: model, promptTokens: model.tokenizer.encode(options.prompt),
-        promptText: options.prompt, steps: options.steps, policy: options.policy,
-        against: options.reference, sampling: options.sampling, detail: options.detail)
+      report = try model.check(options)
     } catch {
       throw options.usageError(error, command: "compare")
     }

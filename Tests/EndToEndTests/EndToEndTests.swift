@@ -36,21 +36,30 @@ let recordHint = "Record it with: KVTRACE_RECORD=1 swift test --filter EndToEndT
   let result = try runKVTrace([])
   #expect(result.status == 0)
   #expect(!result.stdout.isEmpty)
+  try expectGolden(result.stdout, at: goldenURL)
+}
+
+/// Checks `stdout` against the golden file at `url`, or records it under `KVTRACE_RECORD=1`.
+func expectGolden(
+  _ stdout: Data, at url: URL, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
   if ProcessInfo.processInfo.environment["KVTRACE_RECORD"] == "1" {
     try FileManager.default.createDirectory(
-      at: goldenURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try result.stdout.write(to: goldenURL)
-    #expect(try Data(contentsOf: goldenURL) == result.stdout)
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try stdout.write(to: url)
+    #expect(try Data(contentsOf: url) == stdout, sourceLocation: sourceLocation)
     return
   }
-  guard let golden = FileManager.default.contents(atPath: goldenURL.path) else {
-    Issue.record("No golden file at \(goldenURL.path). \(recordHint)")
+  guard let golden = FileManager.default.contents(atPath: url.path) else {
+    Issue.record("No golden file at \(url.path). \(recordHint)", sourceLocation: sourceLocation)
     return
   }
-  let difference = firstDifference(String(decoding: golden, as: UTF8.self), result.output)
+  let difference = firstDifference(
+    String(decoding: golden, as: UTF8.self), String(decoding: stdout, as: UTF8.self))
   #expect(
-    result.stdout == golden,
-    "output differs from the golden file, \(difference). If intended: \(recordHint)")
+    stdout == golden,
+    "output differs from the golden file, \(difference). If intended: \(recordHint)",
+    sourceLocation: sourceLocation)
 }
 
 /// Where two texts first differ, by line, for a failure message.

@@ -70,8 +70,15 @@ func testEnvironment(_ overrides: [String: String] = [:]) -> [String: String] {
 func runKVTrace(_ arguments: [String], environment: [String: String] = testEnvironment())
   throws -> ProcessResult
 {
+  try runProduct(kvtraceURL, arguments, environment: environment)
+}
+
+/// Runs the built executable at `url` (kvtrace, or an example) and waits for it to exit.
+func runProduct(
+  _ url: URL, _ arguments: [String], environment: [String: String] = testEnvironment()
+) throws -> ProcessResult {
   let process = Process()
-  process.executableURL = kvtraceURL
+  process.executableURL = url
   process.arguments = arguments
   process.environment = environment
   process.standardInput = FileHandle.nullDevice
@@ -84,7 +91,9 @@ func runKVTrace(_ arguments: [String], environment: [String: String] = testEnvir
   let output = stdout.fileHandleForReading.readDataToEndOfFile()
   let error = errorReader.wait()
   process.waitUntilExit()
-  #expect(process.terminationReason == .exit, "kvtrace \(arguments) did not exit normally")
+  #expect(
+    process.terminationReason == .exit,
+    "\(url.lastPathComponent) \(arguments) did not exit normally")
   return ProcessResult(status: process.terminationStatus, stdout: output, stderr: error)
 }
 

@@ -25,29 +25,16 @@ private struct ReferenceModel {
     weights = model.weights
   }
 
-  /// `W · x` for the `[rows, x.count]` matrix starting at `base`.
   func project(_ base: UnsafePointer<Float>, rows: Int, _ x: [Double]) -> [Double] {
-    (0..<rows).map { i in
-      (0..<x.count).reduce(0.0) { $0 + Double(base[i * x.count + $1]) * x[$1] }
-    }
+    ReferenceMath.project(base, rows: rows, x)
   }
 
   func rmsnorm(_ x: [Double], _ weight: UnsafePointer<Float>) -> [Double] {
-    let scale = 1 / (x.reduce(0) { $0 + $1 * $1 } / Double(x.count) + 1e-5).squareRoot()
-    return x.indices.map { Double(weight[$0]) * x[$0] * scale }
+    ReferenceMath.rmsnorm(x, weight)
   }
 
-  /// Rotates pair `i` of every head by `position × 10000^(-2i / headSize)`.
   func rope(_ v: [Double], position: Int) -> [Double] {
-    var out = v
-    let size = c.headSize
-    for start in stride(from: 0, to: v.count, by: 2) {
-      let pair = (start % size) / 2
-      let angle = Double(position) * pow(10_000, -Double(2 * pair) / Double(size))
-      out[start] = v[start] * cos(angle) - v[start + 1] * sin(angle)
-      out[start + 1] = v[start] * sin(angle) + v[start + 1] * cos(angle)
-    }
-    return out
+    ReferenceMath.rope(v, position: position, headSize: c.headSize)
   }
 
   /// The logits after the last token, and every (layer, head, query) score row.

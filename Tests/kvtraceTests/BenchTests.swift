@@ -18,7 +18,7 @@ import Testing
     for phrase in [
       "medians of 1 runs", "memory read bandwidth, one core", "of the bandwidth bound",
       "the same with 2 threads", "tracing summary", "tracing full", "cache none",
-      "FLOPs predict", "peak memory while decoding",
+      "FLOPs predict", "peak memory while decoding", "export of the full trace",
     ] {
       #expect(result.output.contains(phrase), "missing: \(phrase)")
     }
@@ -31,7 +31,10 @@ import Testing
     let root = try #require(object as? [String: Any])
     let shapes = try #require(root["shapes"] as? [[String: Any]])
     #expect(shapes.count == 1)
-    for key in ["tracingOff", "tracingSummary", "tracingFull", "shortNone", "shortFull"] {
+    for key in [
+      "tracingOff", "tracingSummary", "tracingFull", "shortNone", "shortFull", "exportJSON",
+      "exportJSONLines",
+    ] {
       let value = try #require(shapes[0][key] as? Double, "missing \(key)")
       #expect(value > 0)
     }

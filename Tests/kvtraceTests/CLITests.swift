@@ -35,7 +35,7 @@ let barGlyphs: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "
 /// The options of ARCHITECTURE.md's command-line contract that `run` and `compare` have today.
 let contractOptions = [
   "--prompt", "--steps", "--seed", "--cache", "--layers", "--heads", "--kv-heads", "--dim",
-  "--layer", "--head", "--detail", "--export", "--format", "--color", "--ascii",
+  "--layer", "--head", "--detail", "--export", "--format", "--color", "--ascii", "--arch",
 ]
 
 // MARK: - The default demo

@@ -66,3 +66,28 @@ func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
   }
   #expect(runCLI(["compare", "--help"]).output.contains("--against POLICY"))
 }
+
+// The encoder-decoder's decoder keeps its rows by the exact rules only: a window
+// there is refused, not silently run as a full cache.
+@Test(arguments: [
+  ["run", "--arch", "encoder-decoder", "--cache", "window:4"],
+  ["step", "--arch", "encoder-decoder", "--cache", "sinks:1,window:2"],
+  ["compare", "--arch", "encoder-decoder", "--cache", "window:4"],
+  ["compare", "--arch", "encoder-decoder", "--against", "sinks:2,window:4"],
+])
+func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
+  let result = runCLI(arguments)
+  #expect(result.code == .usage)
+  #expect(result.code.rawValue == 64)
+  #expect(result.error.contains("--arch encoder-decoder takes the exact policies none and full"))
+  #expect(result.error.contains("or leave out --arch encoder-decoder"), "\(result.error)")
+}
+
+@Test func compareOfTheEncoderDecoderTakesAnExactReference() {
+  let result = runCLI([
+    "compare", "--arch", "encoder-decoder", "--cache", "full", "--against", "full", "--steps", "3",
+  ])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("compare  cache full against cache full, --cross once"))
+  #expect(result.output.contains("PASS"))
+}

@@ -8,11 +8,23 @@ extension TraceAssembler {
       "step", in: 0...header.decodeSteps,
       "the header promises a prefill (step 0) and \(header.decodeSteps) decode steps")
     let phase = try o.name("phase", as: Phase.self)
-    let known = header.promptTokens.count + step
+    let encodes = header.source != nil && step == 0
+    guard (phase == .encode) == encodes else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("phase").offset, o.path + ".phase",
+        header.source == nil
+          ? "a decoder-only trace has no encode step"
+          : "an encoder-decoder trace encodes at step 0, once, and decodes at every later step")
+    }
+    let known =
+      encodes
+      ? sourceLength : header.promptTokens.count + step - (header.source == nil ? 0 : 1)
     let length = try o.int(
-      "sequenceLength", in: 1...known,
-      "at step \(step) the sequence has at most \(known) tokens (the prompt's "
-        + "\(header.promptTokens.count) and one chosen per earlier step)")
+      "sequenceLength", in: 1...max(1, known),
+      encodes
+        ? "the encoder reads the source's \(known) tokens"
+        : "at step \(step) the sequence has at most \(known) tokens (the prompt's "
+          + "\(header.promptTokens.count) and one chosen per earlier step)")
     let pair = try o.array("queries")
     guard pair.count == 2 else {
       throw TraceProblem(
@@ -30,15 +42,17 @@ extension TraceAssembler {
   }
 
   func rows(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> RowsEvent {
-    let n = s.sequenceLength
+    let step = try sameStep(o, s)
+    let layer = try layer(o)
+    let kind = try o.name("kind", as: AttentionKind.self)
+    let (n, note) = bound(kind, s)
     let event = RowsEvent(
-      step: try sameStep(o, s), layer: try layer(o),
-      kind: try o.name("kind", as: AttentionKind.self),
+      step: step, layer: layer, kind: kind,
       kvHead: try o.int(
         "kvHead", in: 0...(model.kvHeads - 1), "the model has \(model.kvHeads) KV heads"),
-      fresh: try o.positions("fresh", below: n, "step \(s.step)'s sequence has \(n) positions"),
-      reused: try o.positions("reused", below: n, "step \(s.step)'s sequence has \(n) positions"),
-      evicted: try o.positions("evicted", below: n, "step \(s.step)'s sequence has \(n) positions"))
+      fresh: try o.positions("fresh", below: n, note),
+      reused: try o.positions("reused", below: n, note),
+      evicted: try o.positions("evicted", below: n, note))
     let overlap = event.fresh.ranges.contains { run in
       event.reused.ranges.contains { $0.overlaps(run) }
     }
@@ -63,8 +77,10 @@ extension TraceAssembler {
         + "\(model.kvHeads) KV heads in groups of \(model.queriesPerKVHead))")
     let n = s.sequenceLength
     let query = try o.int("query", in: 0...(n - 1), "step \(s.step)'s sequence has \(n) positions")
-    let keys = try o.positions("keys", below: n, "step \(s.step)'s sequence has \(n) positions")
-    if kind == .self, let last = keys.ranges.last, last.upperBound - 1 > query {
+    let (keyBound, note) = bound(kind, s)
+    let keys = try o.positions("keys", below: keyBound, note)
+    // Causal, except the encoder's self-attention: every source token reads every other.
+    if kind == .self, s.phase != .encode, let last = keys.ranges.last, last.upperBound - 1 > query {
       throw TraceProblem(
         .outOfRange, at: try o.required("keys").offset, o.path + ".keys",
         "key \(last.upperBound - 1) comes after query \(query); causal self-attention sees only "
@@ -80,6 +96,11 @@ extension TraceAssembler {
 
   func token(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> TokenEvent {
     let step = try sameStep(o, s)
+    guard s.phase != .encode else {
+      throw TraceProblem(
+        .outOfOrder, at: try o.required("step").offset, o.path,
+        "the encode step chooses no token; the decoder's first step does")
+    }
     let n = s.sequenceLength
     let position = try o.int(
       "position", in: n...n, "the chosen token goes right after step \(s.step)'s \(n) positions")
@@ -92,10 +113,28 @@ extension TraceAssembler {
   }
 
   func counters(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> StepCounters {
-    StepCounters(
+    /// A cross-attention count: absent (0) except at an encoder-decoder's decoder steps.
+    func cross(_ key: String) throws(TraceProblem) -> Int {
+      o.optional(key) == nil ? 0 : try o.int(key)
+    }
+    return StepCounters(
       step: try sameStep(o, s), rowsComputed: try o.int("rowsComputed"),
       rowsReused: try o.int("rowsReused"), flops: try o.int("flops"),
-      flopsWithoutCache: try o.int("flopsWithoutCache"), cacheBytes: try o.int("cacheBytes"))
+      flopsWithoutCache: try o.int("flopsWithoutCache"), cacheBytes: try o.int("cacheBytes"),
+      crossRowsComputed: try cross("crossRowsComputed"),
+      crossRowsReused: try cross("crossRowsReused"))
+  }
+
+  /// How many source tokens the encoder read (0 for a decoder-only trace).
+  var sourceLength: Int { header.source?.tokens.count ?? 0 }
+
+  /// The positions a row or key of `kind` may have at step `s`, and why: the
+  /// step's sequence, or the source for cross-attention and the encoder.
+  private func bound(_ kind: AttentionKind, _ s: StepBegan) -> (Int, String) {
+    guard kind == .cross || s.phase == .encode else {
+      return (s.sequenceLength, "step \(s.step)'s sequence has \(s.sequenceLength) positions")
+    }
+    return (sourceLength, "the source has \(sourceLength) tokens")
   }
 
   // MARK: - Shared checks

@@ -4,8 +4,9 @@
 ///
 /// - Steps count up from 0 to the header's `decodeSteps`; each starts with a
 ///   `stepBegan`, and every other event carries the step it belongs to.
-/// - A step is *whole* when it has its `counters` and its `token` (one each);
-///   the next step may begin only after that.
+/// - A step is *whole* when it has its `counters` and its `token` (one each;
+///   an encoder-decoder's encode step chooses no token); the next step may
+///   begin only after that.
 /// - Every coordinate is in range: layers, heads and KV heads of the model,
 ///   positions of the step's sequence, tokens of the vocabulary.
 ///
@@ -36,7 +37,7 @@ struct TraceAssembler {
 
   /// Decodes the event object `value` (found at `path`), checks it and appends it.
   mutating func add(_ value: JSONValue, path: String) throws(TraceProblem) {
-    let wasWhole = hasCounters && hasToken
+    let wasWhole = isWhole
     let type = try eventType(value, path: path)
     let event: TraceEvent
     switch type {
@@ -61,7 +62,7 @@ struct TraceAssembler {
         "type \"\(type)\" is not an event type; the types are \(EventFields.types)")
     }
     events.append(event)
-    guard hasCounters && hasToken else { return }
+    guard isWhole else { return }
     wholeEventCount = events.count
     if !wasWhole { wholeSteps += 1 }
   }
@@ -71,9 +72,10 @@ struct TraceAssembler {
     let expected = header.decodeSteps + 1
     guard wholeSteps == expected, wholeEventCount == events.count else {
       let whole = wholeSteps == 1 ? "1 whole step" : "\(wholeSteps) whole steps"
+      let first = header.source == nil ? "a prefill" : "an encode step"
       throw TraceProblem(
         .cutShort, at: offset, path,
-        "the trace ends after \(whole), but its header promises \(expected) (a prefill and "
+        "the trace ends after \(whole), but its header promises \(expected) (\(first) and "
           + "\(header.decodeSteps) decode steps); the file was cut short",
         wholePrefix: wholePrefix)
     }
@@ -90,7 +92,7 @@ struct TraceAssembler {
         .outOfOrder, at: offset, path + ".step",
         "step \(began.step) begins where step \(expected) should; steps count up from 0")
     }
-    if let current, !(hasCounters && hasToken) {
+    if let current, !isWhole {
       let missing = hasCounters ? "token" : "counters"
       throw TraceProblem(
         .outOfOrder, at: offset, path,
@@ -99,6 +101,12 @@ struct TraceAssembler {
     current = began
     hasCounters = false
     hasToken = false
+  }
+
+  /// Whether the step being read has all its events: counters, and a token
+  /// unless it is an encode step (the encoder chooses none).
+  private var isWhole: Bool {
+    hasCounters && (hasToken || current?.phase == .encode)
   }
 
   /// The step being read; every event but `stepBegan` needs one.
@@ -156,6 +164,7 @@ enum EventFields {
   static let token = ["type", "step", "position", "chosen", "candidates"]
   static let counters = [
     "type", "step", "rowsComputed", "rowsReused", "flops", "flopsWithoutCache", "cacheBytes",
+    "crossRowsComputed", "crossRowsReused",
   ]
   static let types = "stepBegan, rows, attention, token, counters"
 }

@@ -1,7 +1,7 @@
 extension TraceDecoder {
   static let headerFields = [
     "model", "weights", "policy", "seed", "sampling", "prompt", "promptTokens", "decodeSteps",
-    "detail",
+    "detail", "source",
   ]
   static let modelFields = [
     "layers", "heads", "kvHeads", "dim", "mlpDim", "contextLength", "vocabularySize",
@@ -23,16 +23,31 @@ extension TraceDecoder {
       summary: try policyReader.string("summary"))
     let sampling = try self.sampling(
       h.object("sampling", allowed: ["temperature", "topK"]), vocabulary: model.vocabularySize)
-    let prompt = try promptTokens(h, model: model)
-    let room = model.contextLength - prompt.count
+    let prompt = try tokens(h, "promptTokens", model: model)
+    let source = try self.source(h, model: model)
+    // An encoder-decoder's decoder feeds its start token at the first decoder step.
+    let room = model.contextLength - (source == nil ? prompt.count : 0)
     return TraceHeader(
       model: model, weights: try h.string("weights"), policy: policy, seed: try h.uint64("seed"),
       sampling: sampling, prompt: try h.string("prompt"), promptTokens: prompt,
       decodeSteps: try h.int(
-        "decodeSteps", in: 0...room,
-        "the prompt's \(prompt.count) tokens leave room for \(room) in the context of "
-          + "\(model.contextLength)"),
-      detail: try h.name("detail", as: TraceDetail.self))
+        "decodeSteps", in: (source == nil ? 0 : 1)...room,
+        source == nil
+          ? "the prompt's \(prompt.count) tokens leave room for \(room) in the context of "
+            + "\(model.contextLength)"
+          : "an encoder-decoder decodes 1 to \(room) steps (the context length)"),
+      detail: try h.name("detail", as: TraceDetail.self), source: source)
+  }
+
+  /// The encoder's side of an encoder-decoder header, if the header has one.
+  private static func source(_ h: ObjectReader, model: ModelConfig) throws(TraceProblem)
+    -> EncoderSource?
+  {
+    guard h.optional("source") != nil else { return nil }
+    let s = try h.object("source", allowed: ["tokens", "crossAttention"])
+    return EncoderSource(
+      tokens: try tokens(s, "tokens", model: model),
+      crossAttention: try s.name("crossAttention", as: CrossAttentionMode.self))
   }
 
   private static func modelConfig(_ m: ObjectReader) throws(TraceProblem) -> ModelConfig {
@@ -75,20 +90,21 @@ extension TraceDecoder {
       topK: try s.int("topK", in: 0...vocabulary, "0 (all) up to the vocabulary of \(vocabulary)"))
   }
 
-  private static func promptTokens(_ h: ObjectReader, model: ModelConfig) throws(TraceProblem)
-    -> [TraceToken]
+  /// The tokens at `key`: the prompt's, or an encoder-decoder's source.
+  private static func tokens(_ h: ObjectReader, _ key: String, model: ModelConfig)
+    throws(TraceProblem) -> [TraceToken]
   {
-    let elements = try h.array("promptTokens")
+    let elements = try h.array(key)
     guard (1...model.contextLength).contains(elements.count) else {
       throw TraceProblem(
-        .outOfRange, at: try h.required("promptTokens").offset, h.path + ".promptTokens",
-        "the prompt has \(elements.count) tokens; it needs 1 to \(model.contextLength) "
-          + "(the context length)")
+        .outOfRange, at: try h.required(key).offset, h.path + "." + key,
+        "the \(key == "tokens" ? "source" : "prompt") has \(elements.count) tokens; it needs 1 "
+          + "to \(model.contextLength) (the context length)")
     }
     var tokens: [TraceToken] = []
     for (index, element) in elements.enumerated() {
       let t = try ObjectReader(
-        element, path: "\(h.path).promptTokens[\(index)]", bytes: h.bytes, allowed: ["id", "text"])
+        element, path: "\(h.path).\(key)[\(index)]", bytes: h.bytes, allowed: ["id", "text"])
       tokens.append(
         TraceToken(
           id: try t.int(

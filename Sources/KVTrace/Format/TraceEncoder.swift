@@ -101,18 +101,30 @@ public enum TraceEncoder {
     w.field("topK", h.sampling.topK)
     w.endObject()
     w.field("prompt", h.prompt)
-    w.key("promptTokens")
+    tokens("promptTokens", h.promptTokens, &w)
+    w.field("decodeSteps", h.decodeSteps)
+    w.field("detail", h.detail.rawValue)
+    if let source = h.source {  // an encoder-decoder run: the encoder's side
+      w.key("source")
+      w.beginObject()
+      tokens("tokens", source.tokens, &w)
+      w.field("crossAttention", source.crossAttention.rawValue)
+      w.endObject()
+    }
+    w.endObject()
+  }
+
+  /// An array of `{"id": …, "text": …}` tokens.
+  private static func tokens(_ name: String, _ tokens: [TraceToken], _ w: inout JSONWriter) {
+    w.key(name)
     w.beginArray()
-    for token in h.promptTokens {
+    for token in tokens {
       w.beginObject()
       w.field("id", token.id)
       w.field("text", token.text)
       w.endObject()
     }
     w.endArray()
-    w.field("decodeSteps", h.decodeSteps)
-    w.field("detail", h.detail.rawValue)
-    w.endObject()
   }
 
   /// One event object, `type` first, then its fields in declaration order.
@@ -168,6 +180,10 @@ public enum TraceEncoder {
       w.field("flops", e.flops)
       w.field("flopsWithoutCache", e.flopsWithoutCache)
       w.field("cacheBytes", e.cacheBytes)
+      if e.crossRowsComputed != 0 || e.crossRowsReused != 0 {  // an encoder-decoder's decoder
+        w.field("crossRowsComputed", e.crossRowsComputed)
+        w.field("crossRowsReused", e.crossRowsReused)
+      }
     }
     w.endObject()
   }

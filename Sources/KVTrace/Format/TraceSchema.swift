@@ -86,19 +86,27 @@ public enum TraceSchema {
               }
             },
             "prompt": { "type": "string" },
-            "promptTokens": {
-              "type": "array",
-              "minItems": 1,
-              "items": {
-                "type": "object",
-                "required": ["id", "text"],
-                "additionalProperties": false,
-                "properties": { "id": { "$ref": "#/$defs/index" }, "text": { "type": "string" } }
-              }
-            },
-            "decodeSteps": { "description": "Decode steps after the prefill (step 0).", "$ref": "#/$defs/count" },
-            "detail": { "description": "\"summary\" leaves out scores and weights.", "enum": ["summary", "full"] }
+            "promptTokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/token" } },
+            "decodeSteps": { "description": "Decode steps after the prefill, or the encode step (step 0).", "$ref": "#/$defs/count" },
+            "detail": { "description": "\"summary\" leaves out scores and weights.", "enum": ["summary", "full"] },
+            "source": { "$ref": "#/$defs/source" }
           }
+        },
+        "source": {
+          "description": "An encoder-decoder run only: the source the encoder read (one cross-attention row per token), and whether the decoder projects its cross-attention K/V once or at every step. The header's prompt is then the source text and its promptTokens the decoder start token.",
+          "type": "object",
+          "required": ["tokens", "crossAttention"],
+          "additionalProperties": false,
+          "properties": {
+            "tokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/token" } },
+            "crossAttention": { "enum": ["once", "recompute"] }
+          }
+        },
+        "token": {
+          "type": "object",
+          "required": ["id", "text"],
+          "additionalProperties": false,
+          "properties": { "id": { "$ref": "#/$defs/index" }, "text": { "type": "string" } }
         },
         "model": {
           "type": "object",
@@ -211,7 +219,9 @@ public enum TraceSchema {
             "rowsReused": { "$ref": "#/$defs/count" },
             "flops": { "$ref": "#/$defs/count" },
             "flopsWithoutCache": { "$ref": "#/$defs/count" },
-            "cacheBytes": { "$ref": "#/$defs/count" }
+            "cacheBytes": { "$ref": "#/$defs/count" },
+            "crossRowsComputed": { "description": "Of rowsComputed, the cross-attention rows; written at an encoder-decoder's decoder steps, 0 when absent.", "$ref": "#/$defs/count" },
+            "crossRowsReused": { "description": "Of rowsReused, the cross-attention rows; written with crossRowsComputed.", "$ref": "#/$defs/count" }
           }
         }
       }

@@ -34,6 +34,26 @@ enum BenchCommand {
     return result
   }
 
+  /// Bytes of a full-detail trace, and how fast it encodes as JSON and JSON Lines (bytes/s).
+  static func exportSpeed(
+    _ model: TinyTransformer, tokens: Int, runs: Int
+  ) throws -> (Int, Double, Double) {
+    var log = TraceLog(detail: .full)
+    _ = try model.generate(
+      promptTokens: [Tokenizer.bosToken + 260], steps: tokens - 1, recorder: &log)
+    guard let trace = log.trace else { return (0, 0, 0) }
+    var size = 0
+    func speed(_ format: TraceFileFormat) -> Double {
+      let seconds = (0..<runs).map { _ in
+        Stopwatch.seconds { size = TraceEncoder.encode(trace, as: format).count }
+      }
+      return Double(size) / Stopwatch.median(seconds)
+    }
+    let json = speed(.json)
+    let jsonLines = speed(.jsonl)
+    return (size, json, jsonLines)
+  }
+
   static func measure(_ shape: BenchShape, options: Options) throws -> BenchReport.Shape {
     var model = try TinyTransformer(randomWeightsFor: shape.config, seed: 0)
     let run = DecodeRun(model: model, tokens: options.tokens)
@@ -50,7 +70,11 @@ enum BenchCommand {
       weightBytesPerToken: model.weightBytesPerToken)
     result.tracingOff = try rate(run, runs: options.runs)
     result.tracingSummary = try rate(run, runs: options.runs, recorder: TraceLog(detail: .summary))
-    result.tracingFull = try rate(run, runs: options.runs, recorder: TraceLog(detail: .full))
+    // Full detail streams to an exporter: JSON Lines bytes into a sink that drops them.
+    let streaming = JSONLinesRecorder(detail: .full) { _ in }
+    result.tracingFull = try rate(run, runs: options.runs, recorder: streaming)
+    (result.exportBytes, result.exportJSON, result.exportJSONLines) = try exportSpeed(
+      model, tokens: options.tokens, runs: options.runs)
     if options.threads > 1 {
       model.threads = options.threads
       result.threaded = try rate(

@@ -16,6 +16,9 @@ struct BenchReport: Encodable {
     var shortFull = 0.0
     var shortNone = 0.0
     var predictedSaving = 0.0
+    var exportBytes = 0
+    var exportJSON = 0.0
+    var exportJSONLines = 0.0
   }
 
   var runs: Int
@@ -54,13 +57,17 @@ struct BenchReport: Encodable {
     }
     lines.append(
       row("  tracing summary", s.tracingSummary) + "  " + cost(s.tracingSummary, s.tracingOff))
-    lines.append(row("  tracing full", s.tracingFull) + "  " + cost(s.tracingFull, s.tracingOff))
+    lines.append(
+      row("  tracing full, streamed as JSON Lines", s.tracingFull) + "  "
+        + cost(s.tracingFull, s.tracingOff))
     let measured = s.shortFull / s.shortNone
     lines += [
       row("\(s.noCacheTokens) tokens, cache none", s.shortNone),
       row("\(s.noCacheTokens) tokens, cache full", s.shortFull)
         + "  \(fixed(measured, 2))× faster; FLOPs predict \(fixed(s.predictedSaving, 2))×",
       "  " + why(measured: measured, predicted: s.predictedSaving),
+      "export of the full trace (\(megabytes(Double(s.exportBytes)))): JSON "
+        + "\(megabytes(s.exportJSON))/s, JSON Lines \(megabytes(s.exportJSONLines))/s",
     ]
     return lines
   }

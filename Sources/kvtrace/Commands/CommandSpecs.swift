@@ -92,10 +92,15 @@ enum CommandSpecs {
       Cache policies:
       \(CachePolicies.all.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
 
+      With --arch encoder-decoder the model is T5-style: the encoder reads the prompt once, \
+      then the decoder writes from its start token, and every decoder step draws two grids: \
+      the self-attention cache, which grows by a row per step, and the cross-attention rows \
+      projected from the encoder output, one per source token, which never grow.
+
       With --export FILE the trace is also written to FILE, and 'kvtrace replay FILE' \
       prints this same output again. See 'kvtrace schema' for the file format.
       """,
-    options: modelOptions + [cacheOption] + viewOptions + exportOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
 
   static let compare = CommandSpec(
     name: "compare",
@@ -108,12 +113,15 @@ enum CommandSpecs {
       the row accounting of each policy; it exits 0 when the check passes and 1 when it \
       fails. An approximate policy (window, sinks) may rightly change the output: compare \
       prints the first step where its tokens part from the reference (or that they never \
-      do) and the max |Δlogit|, checks only its row accounting, and exits 0 when that holds.
+      do) and the max |Δlogit|, checks only its row accounting, and exits 0 when that holds. \
+      With --arch encoder-decoder it checks the cross-attention rows too: computed once \
+      (--cross once) or at every step (--cross recompute), and never more than the source \
+      has tokens; the encoder-decoder takes the exact policies only (none, full).
 
       With --export t.json it writes both traces: t.reference.json (the reference) and \
       t.full.json (the policy under test, named after it).
       """,
-    options: modelOptions + [
+    options: modelOptions + ArchitectureOptions.specs + [
       cacheOption,
       OptionSpec(
         name: "against", kind: .value(placeholder: "POLICY"),
@@ -192,7 +200,7 @@ enum CommandSpecs {
       With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --interactive' \
       walks through it again without the model.
       """,
-    options: modelOptions + [cacheOption] + viewOptions + exportOptions)
+    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
 
   static let parser = ArgumentParser(
     toolName: "kvtrace",

@@ -17,7 +17,7 @@ enum Exporter {
   ///
   /// - Parameter warn: Receives a line for standard error before a large export starts.
   static func run(
-    _ options: RunOptions, model: TinyTransformer, command: String, warn: (String) -> Void
+    _ options: RunOptions, model: any CommandModel, command: String, warn: (String) -> Void
   ) throws(CommandFailure) -> Trace {
     guard let export = options.export else {
       var log = TraceLog(detail: options.detail)
@@ -83,7 +83,7 @@ enum Exporter {
 
   /// Warns (through `warn`) when the file at `path`, a run with `policy`, will be large.
   static func warnIfLarge(
-    _ export: ExportRequest, path: String, _ options: RunOptions, model: TinyTransformer,
+    _ export: ExportRequest, path: String, _ options: RunOptions, model: any CommandModel,
     policy: any CachePolicy, warn: (String) -> Void
   ) {
     guard options.detail == .full, export.format != .chrome else { return }
@@ -104,13 +104,12 @@ enum Exporter {
   }
 
   private static func generate(
-    _ options: RunOptions, _ model: TinyTransformer, _ command: String,
+    _ options: RunOptions, _ model: any CommandModel, _ command: String,
     _ recorder: inout some TraceRecorder
   ) throws(CommandFailure) {
     do {
       _ = try model.generate(
-        prompt: options.prompt, steps: options.steps, policy: options.policy,
-        sampling: options.sampling, recorder: &recorder)
+        options, policy: options.policy, collectLogits: false, recorder: &recorder)
     } catch {
       throw CommandFailure(options.usageError(error, command: command))
     }

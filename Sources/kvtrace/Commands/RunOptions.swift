@@ -22,6 +22,8 @@ struct RunOptions: Sendable {
   /// Where to write the trace, if `--export` was given.
   var export: ExportRequest?
   var threads: Int
+  /// `--arch` and `--cross`.
+  var architecture: ArchitectureOptions
 
   /// Decodes `arguments`; every bad value becomes a `UsageError` naming its fix.
   init(
@@ -44,13 +46,25 @@ struct RunOptions: Sendable {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }
     seed = UInt64(try arguments.int("seed", default: 0, range: 0...Int(Int32.max)))
-    prompt = arguments.last("prompt") ?? CommandSpecs.defaultPrompt
+    architecture = try ArchitectureOptions(arguments)
+    prompt = arguments.last("prompt") ?? architecture.defaultPrompt
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
     let stepLimit = files == nil ? config.contextLength : Checkpoint.maximumContextLength
     steps = try arguments.int("steps", default: 6, range: 0...stepLimit)
     policy = try Self.cachePolicy(arguments.last("cache") ?? "full", option: "cache")
     reference = try Self.cachePolicy(
       arguments.last("against") ?? (policy.info.exact ? "none" : "full"), option: "against")
+    if architecture.architecture == .encoderDecoder {
+      for (option, chosen) in [("cache", policy), ("against", reference)] where !chosen.info.exact {
+        // The decoder keeps its rows by the exact rules only: a window would have to
+        // evict self rows before each query and leave the cross rows alone, which
+        // the encoder-decoder does not do; refusing is better than a wrong picture.
+        throw UsageError(
+          "--\(option) \(chosen.info.name) is a window, which kvtrace runs on the "
+            + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
+          fix: "use --\(option) full or --\(option) none, or leave out --arch encoder-decoder")
+      }
+    }
     sampling = Sampling(
       temperature: try Self.float(arguments, "temperature", range: 0...100),
       topK: try arguments.int("top-k", default: 0, range: 0...(files == nil ? vocabulary : .max)))

@@ -1,0 +1,191 @@
+import KVTrace
+
+extension EncoderDecoderTransformer {
+  /// Prepares the decoder's caches for a source the encoder has read: Flax T5's
+  /// `init_cache(batch_size, max_length, encoder_outputs)`, for one sequence.
+  ///
+  /// Nothing is computed yet: the self-attention cache is empty, and the
+  /// cross-attention K/V are projected by the first ``decode(token:cache:)``.
+  ///
+  /// - Parameters:
+  ///   - encoderOutput: What ``encode(_:)`` returned for the source.
+  ///   - maxLength: The most decoder positions (and so steps) the cache will hold.
+  ///   - policy: ``FullCache`` keeps rows between steps; ``NoCache`` recomputes
+  ///     every row (self and cross) at every step.
+  ///   - crossAttention: Keep the cross-attention K/V after the first step, or
+  ///     project them again at every step.
+  /// - Throws: ``DecodeError`` when `maxLength` is outside `1...contextLength`
+  ///   or the encoder output is not this model's.
+  public func makeDecoderCache(
+    encoderOutput: EncoderOutput, maxLength: Int, policy: some CachePolicy = FullCache(),
+    crossAttention: CrossAttentionMode = .once
+  ) throws(DecodeError) -> DecoderCache {
+    guard maxLength >= 1 else { throw .noDecoderSteps }
+    guard maxLength <= config.contextLength else {
+      throw .exceedsContext(promptTokens: 0, steps: maxLength, contextLength: config.contextLength)
+    }
+    guard encoderOutput.dim == config.dim, (1...config.contextLength).contains(encoderOutput.length)
+    else {
+      throw .encoderOutputMismatch(
+        dim: encoderOutput.dim, length: encoderOutput.length, config: config)
+    }
+    return DecoderCache(
+      encoderOutput: encoderOutput, policy: policy, crossAttention: crossAttention,
+      selfRows: cache(positions: maxLength), crossRows: cache(positions: encoderOutput.length),
+      scratch: Scratch(config: config))
+  }
+
+  /// Runs one decoder step: feeds `token` at the next position and returns the
+  /// logits for the token after it, with the rows it computed and reused.
+  ///
+  /// Flax T5's `decode(decoder_input_ids, encoder_outputs, past_key_values=…)`
+  /// for one token. The first call feeds ``decoderStartToken``; each later call
+  /// feeds the token chosen from the previous logits. With a ``FullCache`` the
+  /// step runs only the new position: one new self-attention row per layer and
+  /// KV head, every earlier one read back. The encoder does not run again.
+  ///
+  /// - Throws: ``DecodeError`` for a token outside the vocabulary, or a full cache.
+  public func decode(token: Int, cache: DecoderCache) throws(DecodeError) -> DecoderStep {
+    var report: AttentionReport? = nil
+    return try decode(token: token, cache: cache, report: &report)
+  }
+
+  /// One decoder step, appending the attention of its queries to `report`.
+  func decode(token: Int, cache: DecoderCache, report: inout AttentionReport?)
+    throws(DecodeError) -> DecoderStep
+  {
+    let c = config
+    guard (0..<c.vocabularySize).contains(token) else {
+      throw .tokenOutOfRange(token: token, vocabularySize: c.vocabularySize)
+    }
+    guard cache.tokens.count < cache.maxLength else {
+      throw .decoderCacheFull(maxLength: cache.maxLength)
+    }
+    let step = cache.nextStep
+    let length = cache.append(token) + 1
+    let sourceLength = cache.encoderOutput.length
+    let policy = cache.policy
+    // Cross-attention K/V: projected from the encoder output only if the cache lacks them.
+    let crossPositions = policy.positionsToCompute(
+      sequenceLength: sourceLength, cache: cache.crossRows)
+    projectCross(crossPositions, cache: cache, step: step)
+    let queries = policy.positionsToCompute(sequenceLength: length, cache: cache.selfRows)
+    for position in queries {
+      forward(
+        token: cache.tokens[position], position: position, step: step, cache: cache,
+        report: &report)
+    }
+    let s = cache.scratch
+    Kernels.rmsnorm(s.xb, s.x, weights.finalNorm, n: c.dim)  // [dim]
+    Kernels.matmul(
+      s.logits, s.xb, weights.classifier, n: c.dim, d: c.vocabularySize, threads: threads)
+    // Read the truth from the caches before the policy trims them.
+    var selfRows = cache.selfRows.rowsEvents(step: step, length: length)
+    var crossRows = cache.crossRows.rowsEvents(step: step, length: sourceLength, kind: .cross)
+    let selfEvicted = PositionSet(policy.retain(in: cache.selfRows, sequenceLength: length))
+    let crossEvicted: PositionSet
+    if cache.crossAttention == .recompute {
+      cache.crossRows.removeAll()  // kept for this step only; the next projects them again
+      crossEvicted = PositionSet()
+    } else {
+      crossEvicted = PositionSet(policy.retain(in: cache.crossRows, sequenceLength: sourceLength))
+    }
+    for index in selfRows.indices { selfRows[index].evicted = selfEvicted }
+    for index in crossRows.indices { crossRows[index].evicted = crossEvicted }
+    cache.finishStep()
+    return DecoderStep(
+      step: step, position: length - 1, queries: queries,
+      logits: Array(UnsafeBufferPointer(start: s.logits, count: c.vocabularySize)),
+      selfRows: selfRows, crossRows: crossRows,
+      counters: counters(
+        step: step, queries: queries, crossPositions: crossPositions.count, length: length,
+        rows: (selfRows, crossRows), cache: cache))
+  }
+
+  /// Projects the cross-attention K/V of source `positions` from the encoder
+  /// output into the cross cache, in every layer: `k = Wk'·e`, `v = Wv'·e`, no
+  /// rotation (cross-attention has no positions; the encoder output carries them).
+  private func projectCross(_ positions: Range<Int>, cache: DecoderCache, step: Int) {
+    let c = config
+    let rows = cache.crossRows
+    cache.encoderOutput.states.withUnsafeBufferPointer { states in
+      for layer in 0..<c.layers {
+        let block = weights.crossAttention.layer(layer, c)
+        for position in positions {
+          let row = rows.rowOffset(layer: layer, position: position)
+          project(
+            states.baseAddress! + position * c.dim, block, q: nil,
+            key: rows.keys.baseAddress! + row, value: rows.values.baseAddress! + row,
+            position: nil)  // [dim] -> [kvDim] twice
+          rows.markWritten(layer: layer, position: position, step: step)
+        }
+      }
+    }
+  }
+
+  /// Runs one decoder position through every decoder layer: causal
+  /// self-attention (writing its fresh K/V row into the self cache), then
+  /// cross-attention over the cross cache, then the MLP. Leaves the final
+  /// hidden state in the scratch's `x`.
+  private func forward(
+    token: Int, position: Int, step: Int, cache: DecoderCache, report: inout AttentionReport?
+  ) {
+    let c = config
+    let s = cache.scratch
+    let own = cache.selfRows
+    s.x.update(from: weights.tokenEmbedding + token * c.dim, count: c.dim)  // -> x [dim]
+    for layer in 0..<c.layers {
+      let block = weights.selfAttention.layer(layer, c)
+      Kernels.rmsnorm(s.xb, s.x, block.norm, n: c.dim)  // [dim]
+      let row = own.rowOffset(layer: layer, position: position)
+      project(
+        s.xb, block, q: s.q, key: own.keys.baseAddress! + row,
+        value: own.values.baseAddress! + row, position: position)  // rotate, then store
+      own.markWritten(layer: layer, position: position, step: step)
+      attendAndAdd(
+        s.q, over: Self.rows(of: own, layer: layer, count: position + 1), block, into: s.x,
+        scratch: s,
+        event: AttentionEvent(
+          step: step, layer: layer, head: 0, kvHead: 0, query: position, keys: PositionSet()),
+        report: &report)
+
+      let cross = weights.crossAttention.layer(layer, c)
+      Kernels.rmsnorm(s.xb, s.x, cross.norm, n: c.dim)  // [dim]
+      project(s.xb, cross, q: s.q, key: nil, value: nil, position: nil)  // queries only
+      attendAndAdd(
+        s.q,
+        over: Self.rows(of: cache.crossRows, layer: layer, count: cache.encoderOutput.length),
+        cross, into: s.x, scratch: s,
+        event: AttentionEvent(
+          step: step, layer: layer, kind: .cross, head: 0, kvHead: 0, query: position,
+          keys: PositionSet()),
+        report: &report)
+
+      feedForward(s.x, weights.decoderMLP.layer(layer, c), scratch: s)
+    }
+  }
+
+  /// The step's counters: rows of both kinds, FLOPs with and without a cache, bytes held.
+  private func counters(
+    step: Int, queries: Range<Int>, crossPositions: Int, length: Int,
+    rows: (own: [RowsEvent], cross: [RowsEvent]), cache: DecoderCache
+  ) -> StepCounters {
+    let sourceLength = cache.encoderOutput.length
+    func sum(_ events: [RowsEvent], _ part: KeyPath<RowsEvent, PositionSet>) -> Int {
+      events.reduce(0) { $0 + $1[keyPath: part].count }
+    }
+    let crossComputed = sum(rows.cross, \.fresh)
+    let crossReused = sum(rows.cross, \.reused)
+    return StepCounters(
+      step: step, rowsComputed: sum(rows.own, \.fresh) + crossComputed,
+      rowsReused: sum(rows.own, \.reused) + crossReused,
+      flops: EncoderDecoderFLOPs.decodeStep(
+        positions: queries, crossPositions: crossPositions, sourceLength: sourceLength,
+        config: config),
+      flopsWithoutCache: EncoderDecoderFLOPs.decodeStep(
+        positions: 0..<length, crossPositions: sourceLength, sourceLength: sourceLength,
+        config: config),
+      cacheBytes: cache.bytesHeld, crossRowsComputed: crossComputed,
+      crossRowsReused: crossReused)
+  }
+}

@@ -1,0 +1,64 @@
+import KVTrace
+import TinyTransformer
+
+/// A model the commands can decode with: the decoder-only transformer, or the
+/// T5-style encoder-decoder of `--arch encoder-decoder`.
+///
+/// `run`, `step` and `compare` (and their exports) need only this much of a
+/// model: its shape, its tokenizer, and a way to decode the options' prompt
+/// into a recorder.
+protocol CommandModel {
+  /// The shape.
+  var config: ModelConfig { get }
+  /// The tokenizer of the prompt.
+  var tokenizer: Tokenizer { get }
+  /// Decodes the prompt as `options` say, reporting to `recorder`.
+  func generate(
+    _ options: RunOptions, policy: any CachePolicy, collectLogits: Bool,
+    recorder: inout some TraceRecorder
+  ) throws(DecodeError) -> Generation
+  /// Decodes without a cache and with the options' policy, and compares (the oracle).
+  func check(_ options: RunOptions) throws(DecodeError) -> OracleReport
+}
+
+extension TinyTransformer: CommandModel {
+  func generate(
+    _ options: RunOptions, policy: any CachePolicy, collectLogits: Bool,
+    recorder: inout some TraceRecorder
+  ) throws(DecodeError) -> Generation {
+    try generate(
+      promptTokens: tokenizer.encode(options.prompt), promptText: options.prompt,
+      steps: options.steps, policy: policy, sampling: options.sampling,
+      collectLogits: collectLogits, recorder: &recorder)
+  }
+
+  func check(_ options: RunOptions) throws(DecodeError) -> OracleReport {
+    try Oracle.check(
+      model: self, promptTokens: tokenizer.encode(options.prompt), promptText: options.prompt,
+      steps: options.steps, policy: options.policy, against: options.reference,
+      sampling: options.sampling, detail: options.detail)
+  }
+}
+
+extension EncoderDecoderTransformer: CommandModel {
+  /// The prompt is the source: the encoder reads it once, the decoder writes `--steps` tokens.
+  func generate(
+    _ options: RunOptions, policy: any CachePolicy, collectLogits: Bool,
+    recorder: inout some TraceRecorder
+  ) throws(DecodeError) -> Generation {
+    try generate(
+      sourceTokens: tokenizer.encode(options.prompt), sourceText: options.prompt,
+      steps: options.steps, policy: policy, crossAttention: options.architecture.crossAttention,
+      sampling: options.sampling, collectLogits: collectLogits, recorder: &recorder)
+  }
+
+  /// The reference policy (`--against`, default none) against the options' policy
+  /// and `--cross` mode.
+  func check(_ options: RunOptions) throws(DecodeError) -> OracleReport {
+    try Oracle.check(
+      model: self, sourceTokens: tokenizer.encode(options.prompt), sourceText: options.prompt,
+      steps: options.steps, policy: options.policy, against: options.reference,
+      crossAttention: options.architecture.crossAttention, sampling: options.sampling,
+      detail: options.detail)
+  }
+}
