@@ -36,6 +36,8 @@ public enum RowSource: String, Sendable, Equatable, Hashable, Codable, CaseItera
   case fresh
   /// Read back from the cache: computed at an earlier step.
   case reused
-  /// Part of the sequence, but the cache holds no row for it (evicted, or never kept).
+  /// Part of the sequence, but the cache holds no row for it (evicted earlier, or never kept).
   case notCached
+  /// Left the cache at this step: a window forgot it, so no later query can read it.
+  case evicted
 }

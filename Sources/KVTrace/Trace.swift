@@ -85,6 +85,7 @@ public struct StepRecord: Sendable, Equatable {
     of position: Int, layer: Int, kvHead: Int, kind: AttentionKind = .self
   ) -> RowSource {
     guard let rows = rows(layer: layer, kvHead: kvHead, kind: kind) else { return .notCached }
+    if rows.evicted.contains(position) { return .evicted }
     if rows.fresh.contains(position) { return .fresh }
     if rows.reused.contains(position) { return .reused }
     return .notCached

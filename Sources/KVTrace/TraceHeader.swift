@@ -17,6 +17,17 @@ public struct CachePolicyInfo: Sendable, Equatable, Hashable, Codable {
     self.exact = exact
     self.summary = summary
   }
+
+  /// How many of the first positions the policy pins (its attention sinks), read
+  /// from its name: `S` for `sinks:S,window:N`, else 0.
+  public var pinnedPositions: Int {
+    guard name.hasPrefix("sinks:"), let comma = name.firstIndex(of: ",") else { return 0 }
+    return Int(name[name.index(name.startIndex, offsetBy: 6)..<comma]) ?? 0
+  }
+
+  /// Whether the policy forgets rows as it goes (a window), so the grid needs the
+  /// evicted mark in its legend.
+  public var evicts: Bool { name.hasPrefix("window:") || name.hasPrefix("sinks:") }
 }
 
 /// A token of the prompt, with its id and text.

@@ -28,7 +28,8 @@ public enum CacheGrid {
     let config = trace.header.model
     let layout = Layout(config: config, style: style, showsAttention: showsAttention)
     let tokens = trace.tokens
-    var table = GridTable(columns: [layout.column(record, style: style)])
+    let pinned = trace.header.policy.pinnedPositions
+    var table = GridTable(columns: [layout.column(record, pinned: pinned, style: style)])
     var lines: [String] = []
     if layout.showsAttention {
       let attention = record.newestAttention(layer: focus.layer, head: focus.head)
@@ -96,13 +97,14 @@ struct Layout {
   /// The grid of `record` as a table column: `layer 0  layer 1` over `0 1 2 3  0 1 2 3`.
   ///
   /// `kind` picks the rows: the self-attention cache, or an encoder-decoder's
-  /// cross-attention rows (one per source position).
-  func column(_ record: StepRecord, kind: AttentionKind = .self, style: RenderStyle)
-    -> GridTable.Column
-  {
+  /// cross-attention rows (one per source position). Positions below `pinned`
+  /// are the policy's sinks.
+  func column(
+    _ record: StepRecord, kind: AttentionKind = .self, pinned: Int = 0, style: RenderStyle
+  ) -> GridTable.Column {
     GridTable.Column(
       width: gridWidth, title: titles.0, subtitle: titles.1,
-      cell: { cells(record, position: $0, kind: kind, style: style) })
+      cell: { cells(record, position: $0, kind: kind, pinned: pinned, style: style) })
   }
 
   private var titles: (String, String) {
@@ -121,14 +123,19 @@ struct Layout {
     )
   }
 
+  /// The cells of one row; positions below `pinned` are the policy's sinks.
   func cells(
-    _ record: StepRecord, position: Int, kind: AttentionKind = .self, style: RenderStyle
+    _ record: StepRecord, position: Int, kind: AttentionKind = .self, pinned: Int = 0,
+    style: RenderStyle
   ) -> String {
     var blocks: [String] = []
     for layer in 0..<config.layers {
       let heads = perKVHead ? Array(0..<config.kvHeads) : [0]
       let marks = heads.map { kvHead -> String in
         let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
+        if source == .reused, position < pinned {  // a sink: reused, and never evicted
+          return Paint.pinned.apply(style.glyphs.pinned, style.color)
+        }
         return Paint.forSource(source).apply(style.glyphs.mark(source), style.color)
       }
       blocks.append(TextLayout.padRight(marks.joined(separator: " "), blockWidth))

@@ -36,9 +36,12 @@ public enum ComparisonRenderer {
     var lines = RunRenderer.header(right, style: style).prefix(2).map { $0 }
     let l = left.header.policy.name
     let r = right.header.policy.name
+    let (a, b) = columnNames(left, right)
+    let named = a == l ? "" : " (columns \(a) and \(b))"
     let cross = right.header.source.map { ", --cross \($0.crossAttention.rawValue)" } ?? ""
     lines += TextLayout.wrap(
-      "compare  cache \(l) against cache \(r)\(cross): same prompt, same seed, same weights",
+      "compare  cache \(l) against cache \(r)\(cross): same prompt, same seed, same weights"
+        + named,
       width: style.width, indent: "         ")
     lines.append("")
     lines += table(left, right, style: style)
@@ -49,9 +52,15 @@ public enum ComparisonRenderer {
     return lines.map { $0.trimmingTrailingSpaces() }.joined(separator: "\n") + "\n"
   }
 
-  static func table(_ left: Trace, _ right: Trace, style: RenderStyle) -> [String] {
+  /// The names the table's headings use: the policies' own when they fit, else A and B.
+  static func columnNames(_ left: Trace, _ right: Trace) -> (String, String) {
     let l = left.header.policy.name
     let r = right.header.policy.name
+    return max(l.count, r.count) <= 4 ? (l, r) : ("A", "B")
+  }
+
+  static func table(_ left: Trace, _ right: Trace, style: RenderStyle) -> [String] {
+    let (l, r) = columnNames(left, right)
     let columns = [4, 7, 12, 12, 9, 9, 9, 9]  // 78 columns with the separators
     func row(_ cells: [String]) -> String {
       zip(cells, columns).enumerated().map { index, pair in
@@ -123,6 +132,10 @@ public enum ComparisonRenderer {
     ]
     lines += TextLayout.wrap(
       "rows     \(mark(rowsOK)) " + rows, width: style.width, indent: "           ")
+    lines.append(
+      "memory   at the end cache \(right.header.policy.name) held "
+        + "\(TextLayout.bytes(finalBytes(right))), cache \(left.header.policy.name) "
+        + TextLayout.bytes(finalBytes(left)))
     let saved = work(left) - work(right)
     if saved > 0 {
       lines.append(
@@ -130,12 +143,43 @@ public enum ComparisonRenderer {
           + "cache \(left.header.policy.name) \(TextLayout.metric(work(left)))")
     }
     let pass = tokensOK && logitsOK && rowsOK
+    if !left.header.policy.exact || !right.header.policy.exact {
+      lines += TextLayout.wrap(
+        approximateVerdict(left, right, divergence: divergence, rowsOK: rowsOK, style: style),
+        width: style.width)
+      return lines
+    }
     lines.append(
       pass
         ? Paint.ok.apply("PASS", style.color) + ": the cache changed the work, not the result."
         : Paint.bad.apply("FAIL", style.color)
           + ": the runs differ; a correct cache changes only the work.")
     return lines
+  }
+
+  /// The last line when either policy is approximate: a difference is the lesson
+  /// (M15), not a failure; only broken row accounting fails.
+  private static func approximateVerdict(
+    _ left: Trace, _ right: Trace, divergence: Int?, rowsOK: Bool, style: RenderStyle
+  ) -> String {
+    let (exact, approximate) =
+      right.header.policy.exact
+      ? (right.header.policy, left.header.policy)
+      : (left.header.policy, right.header.policy)
+    let label =
+      rowsOK ? Paint.ok.apply("APPROXIMATE", style.color) : Paint.bad.apply("FAIL", style.color)
+    guard rowsOK else { return label + ": the rows broke the policy's accounting." }
+    guard let divergence else {
+      return label + ": \(approximate.name) gave the same tokens as \(exact.name) at every "
+        + "step here, although it reads fewer keys; on other prompts or longer runs it may not."
+    }
+    return label + ": \(approximate.name) differs from \(exact.name) at step \(divergence); "
+      + "expected of an approximate policy, which forgets rows the query would have read."
+  }
+
+  /// The cache bytes the run held after its last step.
+  private static func finalBytes(_ trace: Trace) -> Int {
+    trace.steps.last?.counters?.cacheBytes ?? 0
   }
 
   private static func rowRules(_ trace: Trace) -> String {
@@ -156,6 +200,10 @@ public enum ComparisonRenderer {
     return switch trace.header.policy.name {
     case "none": "none recomputed every row at every step"
     case "full": "full computed one new row per layer and KV head per decode step"
+    case let name where name.hasPrefix("sinks:"):
+      "\(name) pinned its sinks and evicted one row per decode step once full"
+    case let name where name.hasPrefix("window:"):
+      "\(name) held at most its window and evicted one row per decode step once full"
     default: "\(trace.header.policy.name) kept its accounting"
     }
   }

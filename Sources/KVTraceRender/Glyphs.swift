@@ -8,6 +8,8 @@ struct Glyphs: Sendable {
   var fresh: String
   var reused: String
   var notCached: String
+  var evicted: String  // left the cache at this step
+  var pinned: String  // a sink: held, never evicted
   var rule: String
   var ellipsis: String
   var arrow: String
@@ -21,14 +23,16 @@ struct Glyphs: Sendable {
   var score: String  // the raw attention score's formula
 
   static let unicode = Glyphs(
-    fresh: "■", reused: "□", notCached: "·", rule: "━", ellipsis: "⋮", arrow: "→", times: "×",
+    fresh: "■", reused: "□", notCached: "·", evicted: "×", pinned: "◆", rule: "━", ellipsis: "⋮",
+    arrow: "→", times: "×",
     eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"], check: "✓", cross: "✗",
     shades: ["░", "▒", "▓", "█"], cut: "…",
     keys: KeyGlyphs(right: "→", left: "←", upDown: "↑↓", up: "↑", down: "↓"),
     score: "q·k/√d")
 
   static let ascii = Glyphs(
-    fresh: "#", reused: "o", notCached: ".", rule: "=", ellipsis: ":", arrow: "->", times: "x",
+    fresh: "#", reused: "o", notCached: ".", evicted: "x", pinned: "*", rule: "=", ellipsis: ":",
+    arrow: "->", times: "x",
     eighths: ["", "", "", "#", "#", "#", "#", "#"], check: "ok", cross: "FAIL",
     shades: [":", "=", "%", "@"], cut: "~",
     keys: KeyGlyphs(right: "right", left: "left", upDown: "up/down", up: "up", down: "down"),
@@ -39,6 +43,7 @@ struct Glyphs: Sendable {
     case .fresh: fresh
     case .reused: reused
     case .notCached: notCached
+    case .evicted: evicted
     }
   }
 }
@@ -54,13 +59,15 @@ struct KeyGlyphs: Sendable {
 
 /// ANSI SGR colors, applied only when the style allows color.
 enum Paint {
-  case fresh, reused, notCached, bar, dim, bold, ok, bad, inverse
+  case fresh, reused, notCached, evicted, pinned, bar, dim, bold, ok, bad, inverse
 
   private var code: String {
     switch self {
     case .fresh: "32"  // green
     case .reused: "36"  // cyan
     case .notCached: "2"  // faint
+    case .evicted: "31"  // red
+    case .pinned: "35"  // magenta
     case .bar: "33"  // yellow
     case .dim: "2"
     case .bold: "1"
@@ -81,6 +88,7 @@ enum Paint {
     case .fresh: .fresh
     case .reused: .reused
     case .notCached: .notCached
+    case .evicted: .evicted
     }
   }
 }

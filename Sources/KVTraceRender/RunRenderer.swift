@@ -67,7 +67,16 @@ public enum RunRenderer {
       "         " + Paint.reused.apply(g.reused, style.color)
         + " reused: read back from the cache   "
         + Paint.notCached.apply(g.notCached, style.color) + " not cached",
-      "         a row per position, a column per layer and KV head",
+    ]
+    if h.policy.evicts {
+      lines.append(
+        "         " + Paint.evicted.apply(g.evicted, style.color)
+          + " evicted at this step: no later query reads it"
+          + (h.policy.pinnedPositions > 0
+            ? "   " + Paint.pinned.apply(g.pinned, style.color) + " pinned sink" : ""))
+    }
+    lines += [
+      "         a row per position, a column per layer and KV head"
     ]
     return lines.map { $0.trimmingTrailingSpaces() }
   }

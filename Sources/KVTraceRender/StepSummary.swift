@@ -68,6 +68,14 @@ public enum StepSummary {
         + "through every layer. "
         + (reused == 0 ? "The cache started empty." : "Reused \(reused) from the cache.")
     }
+    if let evicted = record.rows.first?.evicted, !evicted.isEmpty {
+      let what =
+        evicted.count == 1
+        ? "position \(evicted.ranges[0].lowerBound)" : "\(count(evicted.count, "position"))"
+      text +=
+        " The \(trace.header.policy.name) policy evicted \(what) from every layer and KV head;"
+        + " no later query can read \(evicted.count == 1 ? "it" : "them")."
+    }
     if let attention = record.attention.last {
       text += " The newest query read \(count(attention.keys.count, "key"))."
     }

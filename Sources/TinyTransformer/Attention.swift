@@ -17,6 +17,31 @@ enum Attention {
     var values: UnsafePointer<Float>  // [count, kvDim]
     /// How many rows the query reads.
     var count: Int
+    /// Which rows the query reads, in increasing order, when not all of `0..<count`
+    /// (a ``SlidingWindow`` has evicted the others); `nil` reads every one.
+    var positions: [Int]?
+
+    /// The first `count` rows, all read.
+    init(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, count: Int) {
+      self.keys = keys
+      self.values = values
+      self.count = count
+      positions = nil
+    }
+
+    /// The rows at `positions` only (row `t` still at `keys + t * kvDim`).
+    init(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, positions: [Int]) {
+      self.keys = keys
+      self.values = values
+      count = positions.count
+      self.positions = positions
+    }
+
+    /// Where the `i`-th row read lives.
+    func row(_ i: Int) -> Int { positions?[i] ?? i }
+
+    /// The positions read, as the trace records them.
+    var read: PositionSet { positions.map { PositionSet($0) } ?? PositionSet(0..<count) }
   }
 
   /// Writes `softmax(q·k / √headSize) · v` of every head of `q` into `out`.
@@ -49,7 +74,7 @@ enum Attention {
       let kvHead = c.kvHead(forQueryHead: head)
       let query = q + head * headSize  // [headSize]
       for t in 0..<count {  // scores [count]
-        let k = rows.keys + t * c.kvDim + kvHead * headSize  // [headSize]
+        let k = rows.keys + rows.row(t) * c.kvDim + kvHead * headSize  // [headSize]
         scores[t] = Kernels.dot(query, k, n: headSize) * scale
       }
       let full = report?.detail == .full
@@ -58,7 +83,7 @@ enum Attention {
       let o = out + head * headSize  // [headSize]
       o.initialize(repeating: 0, count: headSize)
       for t in 0..<count {  // Σ_t weight_t · v_t
-        let v = rows.values + t * c.kvDim + kvHead * headSize
+        let v = rows.values + rows.row(t) * c.kvDim + kvHead * headSize
         let weight = scores[t]
         for i in 0..<headSize { o[i] += weight * v[i] }
       }
@@ -66,7 +91,7 @@ enum Attention {
       var recorded = event
       recorded.head = head
       recorded.kvHead = kvHead
-      recorded.keys = PositionSet(0..<count)
+      recorded.keys = rows.read
       recorded.scores = raw
       recorded.weights = full ? Array(UnsafeBufferPointer(start: scores, count: count)) : nil
       report?.events.append(recorded)

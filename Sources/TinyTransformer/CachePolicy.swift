@@ -4,8 +4,10 @@ import KVTrace
 ///
 /// The model asks the policy which positions to run (everything the cache does
 /// not already hold), runs them, and hands the cache back to the policy to
-/// trim. Two policies ship with this version: ``NoCache`` (the "before"
-/// picture: recompute everything) and ``FullCache`` (keep every row).
+/// trim. ``NoCache`` is the "before" picture (recompute everything),
+/// ``FullCache`` keeps every row; both are **exact**. ``SlidingWindow`` (a window,
+/// optionally with attention sinks) forgets old rows before a query reads them, and
+/// is **approximate**: it may change the tokens (M15).
 public protocol CachePolicy: Sendable {
   /// The policy's name, exactness and one-line summary, as the trace records it.
   var info: CachePolicyInfo { get }
@@ -14,6 +16,14 @@ public protocol CachePolicy: Sendable {
   func positionsToCompute(sequenceLength: Int, cache: KVCache) -> Range<Int>
   /// Trims the cache after a step; returns the positions it evicted.
   func retain(in cache: KVCache, sequenceLength: Int) -> Range<Int>
+  /// Drops the rows the query at `position` must not see, before it is computed;
+  /// returns the positions dropped. Only approximate policies drop anything here.
+  func evict(before position: Int, in cache: KVCache) -> PositionSet
+}
+
+extension CachePolicy {
+  /// Drops nothing: an exact policy lets every query see every earlier key.
+  public func evict(before position: Int, in cache: KVCache) -> PositionSet { PositionSet() }
 }
 
 /// No cache: every step recomputes the keys and values of every position.
@@ -69,14 +79,73 @@ public enum CachePolicies {
   public static let all: [(name: String, summary: String)] = [
     (NoCache().info.name, NoCache().info.summary),
     (FullCache().info.name, FullCache().info.summary),
+    ("window:N", "approximate: keeps the last N positions, evicting one per step once full"),
+    ("sinks:S,window:N", "approximate: pins the first S positions and keeps the last N"),
   ]
 
   /// The policy called `name`, or `nil` if there is none.
   public static func named(_ name: String) -> (any CachePolicy)? {
+    try? parse(name)
+  }
+
+  /// The policy called `name`.
+  ///
+  /// - Throws: ``CachePolicyError`` naming what is wrong with `name` and a value that works.
+  public static func parse(_ name: String) throws(CachePolicyError) -> any CachePolicy {
     switch name {
-    case "none": NoCache()
-    case "full": FullCache()
-    default: nil
+    case "none": return NoCache()
+    case "full": return FullCache()
+    default: break
+    }
+    let parts = name.split(separator: ",", omittingEmptySubsequences: false)
+    var values: [String: Int] = [:]
+    for part in parts {
+      let pair = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+      guard pair.count == 2, ["window", "sinks"].contains(String(pair[0])) else {
+        throw .unknown(name)
+      }
+      guard let value = Int(pair[1]), value >= (pair[0] == "window" ? 1 : 0) else {
+        throw .badNumber(name, part: String(pair[0]), value: String(pair[1]))
+      }
+      values[String(pair[0])] = value
+    }
+    guard parts.count == values.count, let window = values["window"] else {
+      throw .unknown(name)
+    }
+    if parts.count == 2, parts[0].hasPrefix("window") { throw .unknown(name) }
+    return SlidingWindow(sinks: values["sinks"] ?? 0, window: window)
+  }
+}
+
+/// Why a `--cache` value names no policy.
+public enum CachePolicyError: Error, Equatable, CustomStringConvertible {
+  /// Not a policy name at all.
+  case unknown(String)
+  /// A policy's number is not a whole number in range.
+  case badNumber(String, part: String, value: String)
+
+  /// One line: what is wrong and a value that works.
+  public var description: String { message(option: "cache") + "; " + fix(option: "cache") }
+
+  /// What is wrong, naming the option (`cache`, or `against` for `compare`).
+  public func message(option: String) -> String {
+    switch self {
+    case .unknown(let name):
+      "--\(option) expects one of \(CachePolicies.all.map(\.name).joined(separator: ", ")), "
+        + "got '\(name)'"
+    case .badNumber(let name, let part, let value):
+      "in --\(option) \(name), \(part) must be a whole number of at least "
+        + "\(part == "window" ? 1 : 0), got '\(value)'"
+    }
+  }
+
+  /// A value that works.
+  public func fix(option: String) -> String {
+    switch self {
+    case .unknown: "for example --\(option) window:4 or --\(option) sinks:2,window:4"
+    case .badNumber(_, let part, _):
+      part == "window"
+        ? "for example --\(option) window:4" : "for example --\(option) sinks:2,window:4"
     }
   }
 }

@@ -11,10 +11,11 @@ public enum FLOPCount {
   ///
   /// Attention grows with the position: the query reads `position + 1` keys.
   /// That is why a cached decode step is not O(1): it skips recomputing old
-  /// rows, but the newest query still attends to all of them.
-  public static func position(_ position: Int, config c: ModelConfig) -> Int {
+  /// rows, but the newest query still attends to all of them. A sliding window
+  /// caps the keys read (`keys`), which is where its saving in attention comes from.
+  public static func position(_ position: Int, keys: Int? = nil, config c: ModelConfig) -> Int {
     let projections = 2 * c.dim * (2 * c.dim + 2 * c.kvDim)  // Wq, Wo, Wk, Wv
-    let attention = c.heads * 2 * 2 * c.headSize * (position + 1)  // q·k and Σ w·v
+    let attention = c.heads * 2 * 2 * c.headSize * (keys ?? position + 1)  // q·k and Σ w·v
     let mlp = 3 * 2 * c.dim * c.mlpDim  // W1, W3, W2
     return c.layers * (projections + attention + mlp)
   }

@@ -68,16 +68,19 @@ extension TinyTransformer {
 
   /// Multi-head causal attention of the query at `position` over the cached rows.
   ///
-  /// The query reads the rows `0...position` of this layer, read back from the
-  /// cache (the newest written just now); see ``Attention/attend(_:over:config:scores:out:event:report:)``.
+  /// The query reads exactly the rows the cache holds among `0...position` (the
+  /// newest written just now): every one of them under an exact policy, only the
+  /// sinks and the window under ``SlidingWindow`` (which is why a window is
+  /// approximate); see ``Attention/attend(_:over:config:scores:out:event:report:)``.
   /// Writes the heads' outputs, side by side, into `scratch.xb` (`[heads, headSize]`).
   func attend(
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
     let first = cache.rowOffset(layer: layer, position: 0)
+    let held = cache.heldPositions(layer: layer, through: position)  // the keys this query reads
     let rows = Attention.Rows(
       keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
-      count: position + 1)  // [position + 1, kvDim] each
+      positions: held)  // [position + 1, kvDim] each, of which `held` are read
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
       keys: PositionSet())

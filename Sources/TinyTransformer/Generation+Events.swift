@@ -13,9 +13,13 @@ extension TinyTransformer {
       decodeSteps: steps, detail: detail)
   }
 
-  /// One rows event per (layer, KV head); see ``KVCache/rowsEvents(step:length:kind:)``.
-  func rowsEvents(step: Int, length: Int, cache: KVCache) -> [RowsEvent] {
-    cache.rowsEvents(step: step, length: length)
+  /// One rows event per (layer, KV head); see
+  /// ``KVCache/rowsEvents(step:length:kind:computed:evicted:)``.
+  func rowsEvents(
+    step: Int, length: Int, cache: KVCache, computed: Range<Int> = 0..<0,
+    evicted: PositionSet = PositionSet()
+  ) -> [RowsEvent] {
+    cache.rowsEvents(step: step, length: length, computed: computed, evicted: evicted)
   }
 
   /// The token event: the choice and the five most probable candidates.

@@ -165,7 +165,14 @@ extension TinyTransformer {
     }
     var report: AttentionReport? =
       recording ? AttentionReport(step: step, detail: recorder.detail) : nil
+    var evicted = PositionSet()
+    var flops = 2 * config.dim * config.vocabularySize  // the classifier, once
     for position in positions {
+      for gone in policy.evict(before: position, in: cache) { evicted.insert(gone) }
+      if recording {  // the keys this query will read: what the cache holds, itself included
+        let keys = cache.heldPositions(layer: 0, through: position).count + 1
+        flops += FLOPCount.position(position, keys: min(keys, position + 1), config: config)
+      }
       forward(
         token: tokens[position], position: position, step: step, cache: cache, scratch: scratch,
         report: &report)
@@ -177,13 +184,16 @@ extension TinyTransformer {
     }
     computeLogits(scratch: scratch)
     // Read the truth from the cache before the policy trims it.
-    let rows = recording ? rowsEvents(step: step, length: length, cache: cache) : []
-    let evicted = policy.retain(in: cache, sequenceLength: length)
+    let rows =
+      recording
+      ? rowsEvents(
+        step: step, length: length, cache: cache, computed: positions, evicted: evicted) : []
+    for gone in policy.retain(in: cache, sequenceLength: length) { evicted.insert(gone) }
     if recording {
       var computed = 0
       var reused = 0
       for var event in rows {
-        event.evicted = PositionSet(evicted)
+        event.evicted = evicted
         computed += event.fresh.count
         reused += event.reused.count
         recorder.record(.rows(event))
@@ -192,7 +202,7 @@ extension TinyTransformer {
         .counters(
           StepCounters(
             step: step, rowsComputed: computed, rowsReused: reused,
-            flops: FLOPCount.step(positions: positions, config: config),
+            flops: flops,
             flopsWithoutCache: FLOPCount.step(positions: 0..<length, config: config),
             cacheBytes: cache.bytesHeld)))
     }

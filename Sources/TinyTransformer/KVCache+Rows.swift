@@ -5,16 +5,27 @@ extension KVCache {
   /// which step wrote each row: written at `step` → fresh; earlier → reused.
   ///
   /// The trace does not guess where a row came from: a row is fresh exactly when
-  /// this step wrote it into the cache.
+  /// this step wrote it into the cache. A row a window computed and then evicted
+  /// within the same step (an early prompt position, during a long prefill) was
+  /// computed all the same: it is fresh *and* evicted, so the rows computed still
+  /// count every prompt token (M6).
   ///
   /// - Parameters:
   ///   - step: The step being recorded.
   ///   - length: How many positions, from 0, the step's attention could read.
   ///   - kind: Which attention the rows serve.
-  func rowsEvents(step: Int, length: Int, kind: AttentionKind = .self) -> [RowsEvent] {
+  ///   - computed: The positions this step ran.
+  ///   - evicted: The positions evicted during this step, before its queries.
+  func rowsEvents(
+    step: Int, length: Int, kind: AttentionKind = .self, computed: Range<Int> = 0..<0,
+    evicted: PositionSet = PositionSet()
+  ) -> [RowsEvent] {
     var events: [RowsEvent] = []
     for layer in 0..<config.layers {
       var fresh = PositionSet()
+      for position in evicted where computed.contains(position) {
+        fresh.insert(position)
+      }
       var reused = PositionSet()
       for position in 0..<length {
         guard let written = self.step(wroteLayer: layer, position: position) else { continue }

@@ -16,6 +16,8 @@ public final class KVCache {
   let keys: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim]
   let values: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim]
   private var writtenAt: [Int]  // [layers, contextLength]: the step that wrote the row, or -1
+  /// One past the newest position ever written (evicted or not): where the next step starts.
+  public private(set) var extent = 0
 
   /// Creates an empty cache for a model.
   public init(config: ModelConfig) {
@@ -41,6 +43,14 @@ public final class KVCache {
   /// Notes that `step` wrote the rows of `(layer, position)`.
   func markWritten(layer: Int, position: Int, step: Int) {
     writtenAt[layer * config.contextLength + position] = step
+    extent = max(extent, position + 1)
+  }
+
+  /// The positions up to and including `position` that hold a row in `layer`, in
+  /// increasing order: the keys a query at `position` can read.
+  func heldPositions(layer: Int, through position: Int) -> [Int] {
+    let base = layer * config.contextLength
+    return (0...position).filter { writtenAt[base + $0] >= 0 }
   }
 
   /// Whether the cache holds a row for `(layer, position)`.
@@ -73,7 +83,10 @@ public final class KVCache {
   }
 
   /// Forgets every row.
-  public func removeAll() { evict(0..<config.contextLength) }
+  public func removeAll() {
+    evict(0..<config.contextLength)
+    extent = 0
+  }
 
   /// The bytes of keys and values held: 2 × (rows held) × kvDim × 4.
   public var bytesHeld: Int {

@@ -113,7 +113,7 @@ enum KVTraceCLI {
     let reference = options.export?.path(for: "reference")
     let cached = options.export?.path(for: options.policy.info.name)
     if let export = options.export, let reference, let cached {
-      for (path, policy) in [(reference, NoCache()), (cached, options.policy)]
+      for (path, policy) in [(reference, options.reference), (cached, options.policy)]
         as [(String, any CachePolicy)]
       {
         Exporter.warnIfLarge(export, path: path, options, model: model, policy: policy, warn: warn)
@@ -139,6 +139,6 @@ enum KVTraceCLI {
     let text = ComparisonRenderer.render(
       report.reference, report.cached, verdict: verdict, focus: options.focus,
       style: options.style)
-    return CommandResult(output: text, code: report.passed ? .ok : .checkFailed)
+    return CommandResult(output: text, code: report.asExpected ? .ok : .checkFailed)
   }
 }

@@ -36,6 +36,19 @@ import TinyTransformer
     try Golden.check(text, named: "no-cache.txt")
   }
 
+  @Test func slidingWindow() throws {
+    let trace = try Self.trace(steps: 3, policy: SlidingWindow(window: 4))
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
+    try Golden.check(text, named: "window-4.txt")
+  }
+
+  @Test func attentionSinksASCII() throws {
+    let trace = try Self.trace(steps: 3, policy: SlidingWindow(sinks: 2, window: 4))
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: RenderStyle(unicode: false))
+    #expect(text.utf8.allSatisfy { $0 < 0x80 })
+    try Golden.check(text, named: "sinks-2-window-4-ascii.txt")
+  }
+
   @Test func groupedQuerySummaryDetail() throws {
     let config = ModelConfig(
       layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 64, contextLength: 64,

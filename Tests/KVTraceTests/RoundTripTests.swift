@@ -8,6 +8,8 @@ import TinyTransformer
     ("demo full", { try Demo.full.get() }),
     ("demo summary", { try Demo.summary.get() }),
     ("no cache", { try Demo.trace(steps: 2, policy: NoCache()) }),
+    ("window", { try Demo.trace(steps: 3, policy: SlidingWindow(window: 4)) }),
+    ("sinks", { try Demo.trace(steps: 3, policy: SlidingWindow(sinks: 2, window: 4)) }),
     (
       "grouped-query, sampled",
       {

@@ -106,7 +106,7 @@ private func sampleTrace() -> Trace {
   #expect(decode.source(of: 0, layer: 0, kvHead: 0) == .reused)
   #expect(decode.source(of: 1, layer: 0, kvHead: 0) == .reused)
   #expect(decode.source(of: 2, layer: 0, kvHead: 0) == .fresh)
-  #expect(decode.source(of: 0, layer: 1, kvHead: 1) == .notCached)  // evicted
+  #expect(decode.source(of: 0, layer: 1, kvHead: 1) == .evicted)  // left at this step
   #expect(decode.source(of: 1, layer: 1, kvHead: 1) == .reused)
   #expect(decode.source(of: 2, layer: 1, kvHead: 1) == .fresh)
   #expect(decode.source(of: 2, layer: 0, kvHead: 0, kind: .cross) == .notCached)

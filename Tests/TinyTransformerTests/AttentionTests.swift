@@ -207,6 +207,7 @@ func attendMatchesScaledDotProductAttention(heads: Int, kvHeads: Int, position: 
     cache.values[i] = generator.nextSignedFloat()
   }
   for i in 0..<config.dim { scratch.q[i] = q[i] }
+  for p in 0...position { cache.markWritten(layer: 1, position: p, step: 0) }  // held rows
   var report: AttentionReport? = AttentionReport(step: 3, detail: .full)
   model.attend(layer: 1, position: position, cache: cache, scratch: scratch, report: &report)
   let hs = config.headSize

@@ -98,12 +98,13 @@ private let config = ModelConfig(
 }
 
 @Test func policiesAreFoundByName() throws {
-  #expect(CachePolicies.all.map(\.name) == ["none", "full"])
+  #expect(CachePolicies.all.map(\.name) == ["none", "full", "window:N", "sinks:S,window:N"])
   let none = try #require(CachePolicies.named("none"))
   let full = try #require(CachePolicies.named("full"))
   #expect(none.info.name == "none" && none.info.exact)
   #expect(full.info.name == "full" && full.info.exact)
-  #expect(CachePolicies.named("window:4") == nil)
+  #expect(CachePolicies.named("window:4")?.info.exact == false)
+  #expect(CachePolicies.named("window:N") == nil)
   #expect(CachePolicies.named("") == nil)
   #expect(CachePolicies.named("Full") == nil)
 }

@@ -41,8 +41,9 @@ let badInputs: [BadInput] = [
     problem: "the prompt (10 tokens) plus 60 decode steps needs 70 positions but the context "
       + "holds 64", fix: "use --steps 54 or a shorter prompt"),
   BadInput(
-    arguments: ["--cache", "bogus"], problem: "--cache expects one of none, full, got 'bogus'",
-    fix: "for example --cache full"),
+    arguments: ["--cache", "bogus"],
+    problem: "--cache expects one of none, full, window:N, sinks:S,window:N, got 'bogus'",
+    fix: "for example --cache window:4"),
   BadInput(
     arguments: ["--layer", "5"], problem: "--layer must be between 0 and 1, got 5",
     fix: "pick a value in 0...1"),

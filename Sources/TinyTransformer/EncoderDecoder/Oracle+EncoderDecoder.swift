@@ -1,8 +1,8 @@
 import KVTrace
 
 extension Oracle {
-  /// Runs the encoder-decoder on `sourceTokens` with ``NoCache`` and with
-  /// `policy` and `crossAttention`, and compares.
+  /// Runs the encoder-decoder on `sourceTokens` with `reference` (``NoCache`` by
+  /// default) and with `policy`, both with `crossAttention`, and compares.
   ///
   /// All three ways of running the decoder (no cache; a cache with the
   /// cross-attention K/V projected once; a cache with them projected at every
@@ -14,13 +14,14 @@ extension Oracle {
   /// - Throws: ``DecodeError`` if the source cannot be encoded or `steps` is 0.
   public static func check(
     model: EncoderDecoderTransformer, sourceTokens: [Int], sourceText: String? = nil, steps: Int,
-    policy: some CachePolicy = FullCache(), crossAttention: CrossAttentionMode = .once,
-    sampling: Sampling = .greedy, detail: TraceDetail = .summary
+    policy: some CachePolicy = FullCache(), against reference: any CachePolicy = NoCache(),
+    crossAttention: CrossAttentionMode = .once, sampling: Sampling = .greedy,
+    detail: TraceDetail = .summary
   ) throws(DecodeError) -> OracleReport {
     var referenceLog = TraceLog(detail: detail)
     var cachedLog = TraceLog(detail: detail)
     let reference = try model.generate(
-      sourceTokens: sourceTokens, sourceText: sourceText, steps: steps, policy: NoCache(),
+      sourceTokens: sourceTokens, sourceText: sourceText, steps: steps, policy: reference,
       crossAttention: crossAttention, sampling: sampling, collectLogits: true,
       recorder: &referenceLog)
     let cached = try model.generate(

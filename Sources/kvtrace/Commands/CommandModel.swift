@@ -35,8 +35,8 @@ extension TinyTransformer: CommandModel {
   func check(_ options: RunOptions) throws(DecodeError) -> OracleReport {
     try Oracle.check(
       model: self, promptTokens: tokenizer.encode(options.prompt), promptText: options.prompt,
-      steps: options.steps, policy: options.policy, sampling: options.sampling,
-      detail: options.detail)
+      steps: options.steps, policy: options.policy, against: options.reference,
+      sampling: options.sampling, detail: options.detail)
   }
 }
 
@@ -52,11 +52,12 @@ extension EncoderDecoderTransformer: CommandModel {
       sampling: options.sampling, collectLogits: collectLogits, recorder: &recorder)
   }
 
-  /// No cache against the options' policy and `--cross` mode.
+  /// The reference policy (`--against`, default none) against the options' policy
+  /// and `--cross` mode.
   func check(_ options: RunOptions) throws(DecodeError) -> OracleReport {
     try Oracle.check(
       model: self, sourceTokens: tokenizer.encode(options.prompt), sourceText: options.prompt,
-      steps: options.steps, policy: options.policy,
+      steps: options.steps, policy: options.policy, against: options.reference,
       crossAttention: options.architecture.crossAttention, sampling: options.sampling,
       detail: options.detail)
   }

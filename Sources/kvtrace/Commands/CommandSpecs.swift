@@ -106,17 +106,27 @@ enum CommandSpecs {
     name: "compare",
     summary: "decode without a cache and with one, and check they agree",
     discussion: """
-      Decodes the same prompt twice, with --cache none and with the policy under test \
-      (default full), and checks what a correct cache must give: identical tokens, logits \
-      equal within 1e-4 (the maximum difference is printed), and the row accounting of \
-      each policy. Exits 0 when the check passes and 1 when it fails. With --arch \
-      encoder-decoder it checks the cross-attention rows too: computed once (--cross once) \
-      or at every step (--cross recompute), and never more than the source has tokens.
+      Decodes the same prompt twice, with the policy under test (--cache, default full) \
+      and with a reference (--against; default none for an exact policy, full for an \
+      approximate one). For an exact pair it checks what a correct cache must give: \
+      identical tokens, logits equal within 1e-4 (the maximum difference is printed), and \
+      the row accounting of each policy; it exits 0 when the check passes and 1 when it \
+      fails. An approximate policy (window, sinks) may rightly change the output: compare \
+      prints the first step where its tokens part from the reference (or that they never \
+      do) and the max |Δlogit|, checks only its row accounting, and exits 0 when that holds. \
+      With --arch encoder-decoder it checks the cross-attention rows too: computed once \
+      (--cross once) or at every step (--cross recompute), and never more than the source \
+      has tokens; the encoder-decoder takes the exact policies only (none, full).
 
-      With --export t.json it writes both traces: t.reference.json (no cache) and \
+      With --export t.json it writes both traces: t.reference.json (the reference) and \
       t.full.json (the policy under test, named after it).
       """,
-    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
+    options: modelOptions + ArchitectureOptions.specs + [
+      cacheOption,
+      OptionSpec(
+        name: "against", kind: .value(placeholder: "POLICY"),
+        help: "the policy to compare with (default none; full when --cache is approximate)"),
+    ] + viewOptions + exportOptions)
 
   static let replay = CommandSpec(
     name: "replay",

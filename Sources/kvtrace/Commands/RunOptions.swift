@@ -12,6 +12,9 @@ struct RunOptions: Sendable {
   var prompt: String
   var steps: Int
   var policy: any CachePolicy
+  /// What `compare` checks `policy` against: `--against`, else `none` for an exact
+  /// policy and `full` for an approximate one (whose divergence is the lesson).
+  var reference: any CachePolicy
   var sampling: Sampling
   var focus: RenderFocus
   var detail: TraceDetail
@@ -48,14 +51,20 @@ struct RunOptions: Sendable {
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
     let stepLimit = files == nil ? config.contextLength : Checkpoint.maximumContextLength
     steps = try arguments.int("steps", default: 6, range: 0...stepLimit)
-    let cacheName = arguments.last("cache") ?? "full"
-    guard let policy = CachePolicies.named(cacheName) else {
-      let names = CachePolicies.all.map(\.name)
-      throw UsageError(
-        "--cache expects one of \(names.joined(separator: ", ")), got '\(cacheName)'",
-        fix: "for example --cache full")
+    policy = try Self.cachePolicy(arguments.last("cache") ?? "full", option: "cache")
+    reference = try Self.cachePolicy(
+      arguments.last("against") ?? (policy.info.exact ? "none" : "full"), option: "against")
+    if architecture.architecture == .encoderDecoder {
+      for (option, chosen) in [("cache", policy), ("against", reference)] where !chosen.info.exact {
+        // The decoder keeps its rows by the exact rules only: a window would have to
+        // evict self rows before each query and leave the cross rows alone, which
+        // the encoder-decoder does not do; refusing is better than a wrong picture.
+        throw UsageError(
+          "--\(option) \(chosen.info.name) is a window, which kvtrace runs on the "
+            + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
+          fix: "use --\(option) full or --\(option) none, or leave out --arch encoder-decoder")
+      }
     }
-    self.policy = policy
     sampling = Sampling(
       temperature: try Self.float(arguments, "temperature", range: 0...100),
       topK: try arguments.int("top-k", default: 0, range: 0...(files == nil ? vocabulary : .max)))
@@ -130,6 +139,15 @@ struct RunOptions: Sendable {
       needed <= ModelConfig.Limits.contextLength.upperBound
       ? "or raise --context to \(needed)" : help
     return UsageError(error.description, fix: fix)
+  }
+
+  /// The policy `name` names, or a usage error naming `--option` and a value that works.
+  static func cachePolicy(_ name: String, option: String) throws(UsageError) -> any CachePolicy {
+    do {
+      return try CachePolicies.parse(name)
+    } catch {
+      throw UsageError(error.message(option: option), fix: error.fix(option: option))
+    }
   }
 
   private static func float(

@@ -1,0 +1,93 @@
+import Testing
+
+@testable import kvtrace
+
+// `--cache window:N` and `sinks:S,window:N` on the command line, and `compare --against`.
+
+@Test func compareOfAWindowReportsTheDivergenceAndExitsZero() {
+  let result = runCLI(["compare", "--cache", "window:4", "--steps", "20"])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("compare  cache full against cache window:4"))
+  #expect(result.output.contains("tokens   ✗ first differ at step 0"))
+  #expect(result.output.contains("APPROXIMATE: window:4 differs from full at step 0"))
+  #expect(result.output.contains("memory   at the end cache window:4 held 2.0 KiB, cache full"))
+  #expect(!result.output.contains("PASS"))
+}
+
+@Test func compareOfSinksNamesThemAndExitsZero() {
+  let result = runCLI(["compare", "--cache", "sinks:2,window:4", "--steps", "20"])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("APPROXIMATE: sinks:2,window:4 differs from full"))
+}
+
+@Test func compareAgainstAnotherPolicy() {
+  let result = runCLI(["compare", "--cache", "full", "--against", "none", "--steps", "3"])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("PASS"))
+  let windows = runCLI([
+    "compare", "--cache", "sinks:2,window:4", "--against", "window:6", "--steps", "3",
+  ])
+  #expect(windows.code == .ok)
+  #expect(windows.output.contains("compare  cache window:6 against cache sinks:2,window:4"))
+}
+
+@Test func runLabelsAWindowApproximateAndMarksEvictions() {
+  let result = runCLI(["run", "--cache", "sinks:2,window:4", "--steps", "2", "--ascii"])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("cache    sinks:2,window:4 (approximate)"))
+  #expect(result.output.contains("x evicted at this step"))
+  #expect(result.output.contains("* pinned sink"))
+  #expect(result.output.contains("   6  the       x x x x  x x x x"))
+  #expect(result.output.contains("policy evicted position 6"))
+}
+
+@Test(arguments: [
+  ("window:0", "in --cache window:0, window must be a whole number of at least 1"),
+  ("window:four", "in --cache window:four, window must be a whole number"),
+  ("sinks:2", "--cache expects one of none, full, window:N, sinks:S,window:N, got 'sinks:2'"),
+  ("lru", "got 'lru'; for example --cache window:4"),
+])
+func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
+  let result = runCLI(["run", "--cache", value])
+  #expect(result.code == .usage)
+  #expect(result.error.contains(message), "\(result.error)")
+}
+
+@Test func aBadAgainstNamesItsOption() {
+  let result = runCLI(["compare", "--against", "window:-1"])
+  #expect(result.code == .usage)
+  #expect(result.error.contains("in --against window:-1"))
+}
+
+@Test func helpListsEveryPolicy() {
+  let help = runCLI(["run", "--help"]).output
+  for name in ["none:", "full:", "window:N: approximate", "sinks:S,window:N: approximate"] {
+    #expect(help.contains(name), "\(name)")
+  }
+  #expect(runCLI(["compare", "--help"]).output.contains("--against POLICY"))
+}
+
+// The encoder-decoder's decoder keeps its rows by the exact rules only: a window
+// there is refused, not silently run as a full cache.
+@Test(arguments: [
+  ["run", "--arch", "encoder-decoder", "--cache", "window:4"],
+  ["step", "--arch", "encoder-decoder", "--cache", "sinks:1,window:2"],
+  ["compare", "--arch", "encoder-decoder", "--cache", "window:4"],
+  ["compare", "--arch", "encoder-decoder", "--against", "sinks:2,window:4"],
+])
+func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
+  let result = runCLI(arguments)
+  #expect(result.code == .usage)
+  #expect(result.code.rawValue == 64)
+  #expect(result.error.contains("--arch encoder-decoder takes the exact policies none and full"))
+  #expect(result.error.contains("or leave out --arch encoder-decoder"), "\(result.error)")
+}
+
+@Test func compareOfTheEncoderDecoderTakesAnExactReference() {
+  let result = runCLI([
+    "compare", "--arch", "encoder-decoder", "--cache", "full", "--against", "full", "--steps", "3",
+  ])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("compare  cache full against cache full, --cross once"))
+  #expect(result.output.contains("PASS"))
+}
