@@ -93,19 +93,26 @@ public enum ComparisonRenderer {
     return lines
   }
 
-  /// The last step of each run, grids side by side (attention column left out).
+  /// The last step of each run, grids side by side (attention column left out), or
+  /// one above the other when two grids do not fit the width side by side (many layers).
   static func finalGrids(
     _ left: Trace, _ right: Trace, focus: RenderFocus, style: RenderStyle
   ) -> [String] {
     guard let a = left.steps.last, let b = right.steps.last else { return [] }
+    let titleA = "last step, cache \(left.header.policy.name)"
+    let titleB = "last step, cache \(right.header.policy.name)"
     var narrow = style
     narrow.width = style.width / 2 - 2
     let gridA = CacheGrid.lines(a, in: left, focus: focus, style: narrow, showsAttention: false)
     let gridB = CacheGrid.lines(b, in: right, focus: focus, style: narrow, showsAttention: false)
     let widthA = gridA.map(TextLayout.width).max() ?? 0
-    return TextLayout.sideBySide(
-      ["last step, cache \(left.header.policy.name)"] + gridA,
-      ["last step, cache \(right.header.policy.name)"] + gridB, leftWidth: widthA, gap: 4)
+    let widthB = gridB.map(TextLayout.width).max() ?? 0
+    guard widthA + 4 + widthB > style.width else {
+      return TextLayout.sideBySide([titleA] + gridA, [titleB] + gridB, leftWidth: widthA, gap: 4)
+    }
+    let fullA = CacheGrid.lines(a, in: left, focus: focus, style: style, showsAttention: false)
+    let fullB = CacheGrid.lines(b, in: right, focus: focus, style: style, showsAttention: false)
+    return [titleA] + fullA + ["", titleB] + fullB
   }
 
   static func verdictLines(

@@ -164,6 +164,18 @@ func helpFitsEightyColumns(_ arguments: [String]) {
   #expect(result.output.contains("PASS"))
 }
 
+/// The final grids sit side by side while they fit 80 columns, and one above the
+/// other once the layers make them too wide: no line of `compare` is ever wider.
+@Test(arguments: [1, 2, 4, 8, 12, 16])
+func compareFitsEightyColumnsForAnyLayerCount(layers: Int) {
+  let result = runCLI(["compare", "--layers", String(layers), "--steps", "2"])
+  #expect(result.code == .ok)
+  let widest = result.output.split(separator: "\n").map(\.count).max() ?? 0
+  #expect(widest <= 80, "a compare line is \(widest) columns wide with \(layers) layers")
+  let titles = result.output.split(separator: "\n").filter { $0.contains("last step, cache") }
+  #expect(titles.count == (layers >= 12 ? 2 : 1), "grids stacked only when too wide")
+}
+
 @Test func compareOfNoCacheAgainstItselfPasses() {
   let result = runCLI(["compare", "--cache", "none", "--steps", "2"])
   #expect(result.code == .ok)
