@@ -169,12 +169,16 @@ public enum ComparisonRenderer {
     let label =
       rowsOK ? Paint.ok.apply("APPROXIMATE", style.color) : Paint.bad.apply("FAIL", style.color)
     guard rowsOK else { return label + ": the rows broke the policy's accounting." }
+    let (how, why) =
+      approximate.quantizesRows
+      ? ("reads rounded rows", "which reads back rows rounded to int8")
+      : ("reads fewer keys", "which forgets rows the query would have read")
     guard let divergence else {
       return label + ": \(approximate.name) gave the same tokens as \(exact.name) at every "
-        + "step here, although it reads fewer keys; on other prompts or longer runs it may not."
+        + "step here, although it \(how); on other prompts or longer runs it may not."
     }
     return label + ": \(approximate.name) differs from \(exact.name) at step \(divergence); "
-      + "expected of an approximate policy, which forgets rows the query would have read."
+      + "expected of an approximate policy, \(why)."
   }
 
   /// The cache bytes the run held after its last step.
@@ -200,6 +204,9 @@ public enum ComparisonRenderer {
     return switch trace.header.policy.name {
     case "none": "none recomputed every row at every step"
     case "full": "full computed one new row per layer and KV head per decode step"
+    case "int8":
+      "int8 computed one new row per layer and KV head per decode step, each K or V row "
+        + "in \(trace.header.model.headSize + 4) bytes (a byte per value and a 4-byte scale)"
     case let name where name.hasPrefix("sinks:"):
       "\(name) pinned its sinks and evicted one row per decode step once full"
     case let name where name.hasPrefix("window:"):

@@ -20,7 +20,8 @@ public enum StepSummary {
       sentence(record, previous: previous, in: trace, style: style), width: style.width)
     if let counters = record.counters {
       lines += TextLayout.wrap(
-        cost(counters, record: record, style: style), width: style.width, indent: "  ")
+        cost(counters, record: record, in: trace, style: style), width: style.width,
+        indent: "  ")
     }
     if let token = record.token {
       lines += TextLayout.wrap(choice(token, style: style), width: style.width, indent: "  ")
@@ -76,6 +77,7 @@ public enum StepSummary {
         " The \(trace.header.policy.name) policy evicted \(what) from every layer and KV head;"
         + " no later query can read \(evicted.count == 1 ? "it" : "them")."
     }
+    if let rounded = Int8Summary.sentence(record) { text += rounded }
     if let attention = record.attention.last {
       text += " The newest query read \(count(attention.keys.count, "key"))."
     }
@@ -87,7 +89,9 @@ public enum StepSummary {
   }
 
   /// "FLOPs 104.6 k; without a cache 528.3 k (5.05× more) · cache holds 5.5 KiB"
-  static func cost(_ c: StepCounters, record: StepRecord, style: RenderStyle) -> String {
+  static func cost(
+    _ c: StepCounters, record: StepRecord, in trace: Trace, style: RenderStyle
+  ) -> String {
     var text = "work: \(TextLayout.metric(c.flops)) FLOPs, "
     if c.flopsWithoutCache > c.flops, c.flops > 0 {
       let ratio = TextLayout.fixed(Double(c.flopsWithoutCache) / Double(c.flops), 2)
@@ -96,8 +100,10 @@ public enum StepSummary {
     } else {
       text += "as many as without a cache; "
     }
-    text += "cache \(TextLayout.bytes(c.cacheBytes))"
-    return text
+    guard trace.header.policy.quantizesRows else {
+      return text + "cache \(TextLayout.bytes(c.cacheBytes))"
+    }
+    return text + "cache " + Int8Summary.held(c.cacheBytes, config: trace.header.model, style: style)
   }
 
   /// "next token 'sit' (p 0.04); runners-up 'game' 0.03, …"

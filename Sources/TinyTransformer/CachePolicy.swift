@@ -150,7 +150,10 @@ public enum CachePolicyError: Error, Equatable, CustomStringConvertible {
   /// A value that works.
   public func fix(option: String) -> String {
     switch self {
-    case .unknown: "for example --\(option) window:4 or --\(option) sinks:2,window:4"
+    case .unknown(let name) where name.hasPrefix("int8"):
+      "int8 takes no number: use --\(option) int8"
+    case .unknown:
+      "for example --\(option) window:4, --\(option) sinks:2,window:4 or --\(option) int8"
     case .badNumber(_, let part, _):
       part == "window"
         ? "for example --\(option) window:4" : "for example --\(option) sinks:2,window:4"
