@@ -103,7 +103,8 @@ public enum StepSummary {
     guard trace.header.policy.quantizesRows else {
       return text + "cache \(TextLayout.bytes(c.cacheBytes))"
     }
-    return text + "cache " + Int8Summary.held(c.cacheBytes, config: trace.header.model, style: style)
+    return text + "cache "
+      + Int8Summary.held(c.cacheBytes, config: trace.header.model, style: style)
   }
 
   /// "next token 'sit' (p 0.04); runners-up 'game' 0.03, …"

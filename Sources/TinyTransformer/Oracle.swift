@@ -167,7 +167,8 @@ public enum Oracle {
             + "have no matching quantization event")
         continue
       }
-      let pairs = zip(rounded.keyErrors + rounded.valueErrors, rounded.keyScales + rounded.valueScales)
+      let pairs = zip(
+        rounded.keyErrors + rounded.valueErrors, rounded.keyScales + rounded.valueScales)
       if pairs.contains(where: { error, scale in error > scale / 2 * 1.0001 }) {
         problems.append(
           "int8 step \(record.step) layer \(rows.layer) KV head \(rows.kvHead): a rounding error "

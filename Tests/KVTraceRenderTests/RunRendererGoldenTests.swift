@@ -49,6 +49,14 @@ import TinyTransformer
     try Golden.check(text, named: "sinks-2-window-4-ascii.txt")
   }
 
+  @Test func int8Cache() throws {
+    let trace = try Self.trace(steps: 2, policy: Int8Cache())
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
+    #expect(text.contains("cache    int8 (approximate)"))
+    #expect(text.contains("memory   int8 holds 2.3 KiB where float rows would take 6.0 KiB"))
+    try Golden.check(text, named: "int8.txt")
+  }
+
   @Test func groupedQuerySummaryDetail() throws {
     let config = ModelConfig(
       layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 64, contextLength: 64,

@@ -108,7 +108,9 @@ import Testing
         let rounded = try #require(
           a.quantization.first { $0.layer == rows.layer && $0.kvHead == rows.kvHead })
         #expect(rounded.positions == rows.fresh)
-        for list in [rounded.keyScales, rounded.keyErrors, rounded.valueScales, rounded.valueErrors] {
+        for list in [
+          rounded.keyScales, rounded.keyErrors, rounded.valueScales, rounded.valueErrors,
+        ] {
           #expect(list.count == rows.fresh.count)
         }
         #expect(rounded.keyScales.allSatisfy { $0 > 0 })
