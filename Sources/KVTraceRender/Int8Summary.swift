@@ -7,15 +7,17 @@ import KVTrace
 /// where a float row takes `4 × headSize` bytes: with head size 8, 12 bytes instead
 /// of 32. The saving is real, and so is the error it costs (M15); both are shown.
 enum Int8Summary {
-  /// " int8 rounded the 8 fresh rows to bytes: the largest error was 0.0157 in K and
-  /// 0.0062 in V, within half a row's scale." — or `nil` when the step rounded nothing.
+  /// " The int8 cache rounded the 8 fresh rows to a byte per value: the largest error
+  /// was 0.0157 in K and 0.0062 in V (at most half a row's scale)." — or `nil` when
+  /// the step rounded nothing.
   static func sentence(_ record: StepRecord) -> String? {
     guard !record.quantization.isEmpty else { return nil }
     let rows = record.quantization.reduce(0) { $0 + $1.positions.count }
     let key = record.quantization.map(\.maxKeyError).max() ?? 0
     let value = record.quantization.map(\.maxValueError).max() ?? 0
-    return " int8 rounded the \(StepSummary.count(rows, "fresh row")) to bytes: the largest "
-      + "error was \(error(key)) in K and \(error(value)) in V, within half a row's scale."
+    return " The int8 cache rounded the \(StepSummary.count(rows, "fresh row")) to a byte per "
+      + "value: the largest error was \(error(key)) in K and \(error(value)) in V (at most half "
+      + "a row's scale)."
   }
 
   /// The bytes the same rows would take as floats: `bytes / (headSize + 4) × 4 × headSize`.

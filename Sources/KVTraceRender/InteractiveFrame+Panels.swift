@@ -44,7 +44,8 @@ extension InteractiveFrame {
           [
             "rows: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused",
             "FLOPs: \(flops) (no cache: \(noCacheFlops))",
-            "cache: \(TextLayout.bytes(cached.cacheBytes))",
+            "cache: \(TextLayout.bytes(cached.cacheBytes))"
+              + (trace.header.policy.quantizesRows ? " as int8" : ""),
           ]
         case .withoutCache:
           [
@@ -53,7 +54,7 @@ extension InteractiveFrame {
           ]
         case .split:
           [
-            "full: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused, \(flops) FLOPs",
+            "\(trace.header.policy.name): \(cached.rowsComputed) fresh, \(cached.rowsReused) reused, \(flops) FLOPs",
             "none: \(without.rowsComputed) fresh, \(noCacheFlops) FLOPs",
           ]
         }

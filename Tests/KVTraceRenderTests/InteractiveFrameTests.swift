@@ -43,6 +43,18 @@ import TinyTransformer
       named: "frame-120x40-split.txt")
   }
 
+  @Test func int8DecodeStepAt100x30NamesTheRoundingAndTheBytes() throws {
+    let frame = InteractiveFrame(
+      trace: try RunRendererGoldenTests.trace(steps: 2, policy: Int8Cache()))
+    let size = FrameSize(columns: 100, rows: 30)
+    let lines = frame.lines(InteractiveState(step: 1), size: size, style: RenderStyle())
+    let text = Self.text(lines)
+    #expect(text.contains("cache int8 (approximate)"))
+    #expect(text.contains("The int8 cache rounded the 8 fresh rows"))
+    #expect(text.contains("as int8"))
+    try Self.check(frame, InteractiveState(step: 1), size, named: "frame-100x30-int8.txt")
+  }
+
   @Test func smallScreenElidesRowsWithAMarker() throws {
     let frame = try Self.demo()
     let lines = frame.lines(
