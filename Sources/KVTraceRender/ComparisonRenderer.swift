@@ -80,12 +80,13 @@ public enum ComparisonRenderer {
       let tokenA = a.token.map { TextLayout.label($0.chosen.text, unicode: style.unicode) } ?? ""
       let tokenB = b.token.map { TextLayout.label($0.chosen.text, unicode: style.unicode) } ?? ""
       let same = a.token?.chosen.token == b.token?.chosen.token
+      let differs = approximate(left, right) ? style.glyphs.differs : style.glyphs.cross
       lines.append(
         row([
           "\(a.step)", a.began.phase.rawValue,
           TextLayout.truncate(tokenA, 12, unicode: style.unicode),
           TextLayout.truncate(tokenB, 10, unicode: style.unicode)
-            + (same ? "" : " " + style.glyphs.cross),
+            + (same ? "" : " " + differs),
           "\(a.counters?.rowsComputed ?? 0)", "\(b.counters?.rowsComputed ?? 0)",
           TextLayout.metric(a.counters?.flops ?? 0), TextLayout.metric(b.counters?.flops ?? 0),
         ]))
@@ -118,17 +119,26 @@ public enum ComparisonRenderer {
     let tokensOK = divergence == nil
     let logitsOK = verdict.maxLogitDifference <= verdict.tolerance
     let rowsOK = verdict.accountingProblems.isEmpty
+    let approximate = approximate(left, right)
     func mark(_ ok: Bool) -> String {
       ok ? Paint.ok.apply(g.check, style.color) : Paint.bad.apply(g.cross, style.color)
     }
+    /// ✓ when equal; ✗ for an exact pair that differs; ≈ for an approximate one,
+    /// which may rightly differ (M15).
+    func mark(same: Bool) -> String { same || !approximate ? mark(same) : g.differs }
+    let mayDiffer = "differs, as an approximate policy may"
     let rows = rowsOK ? rowRules(left) + "; " + rowRules(right) : verdict.accountingProblems[0]
+    let delta =
+      "max |\(style.unicode ? "Δ" : "d")logit| = " + scientific(verdict.maxLogitDifference)
     var lines = [
-      "tokens   \(mark(tokensOK)) "
+      "tokens   \(mark(same: tokensOK)) "
         + (tokensOK
-          ? "identical at all \(total) steps" : "first differ at step \(divergence ?? 0)"),
-      "logits   \(mark(logitsOK)) max |\(style.unicode ? "Δ" : "d")logit| = "
-        + scientific(verdict.maxLogitDifference) + " (tolerance " + scientific(verdict.tolerance)
-        + ")",
+          ? "identical at all \(total) steps"
+          : "first differ at step \(divergence ?? 0)"
+            + (approximate ? ", as an approximate policy may" : "")),
+      "logits   \(mark(same: logitsOK)) " + delta
+        + (logitsOK || !approximate
+          ? " (tolerance " + scientific(verdict.tolerance) + ")" : ": \(mayDiffer)"),
     ]
     lines += TextLayout.wrap(
       "rows     \(mark(rowsOK)) " + rows, width: style.width, indent: "           ")
@@ -143,7 +153,7 @@ public enum ComparisonRenderer {
           + "cache \(left.header.policy.name) \(TextLayout.metric(work(left)))")
     }
     let pass = tokensOK && logitsOK && rowsOK
-    if !left.header.policy.exact || !right.header.policy.exact {
+    if approximate {
       lines += TextLayout.wrap(
         approximateVerdict(left, right, divergence: divergence, rowsOK: rowsOK, style: style),
         width: style.width)
@@ -179,6 +189,11 @@ public enum ComparisonRenderer {
     }
     return label + ": \(approximate.name) differs from \(exact.name) at step \(divergence); "
       + "expected of an approximate policy, \(why)."
+  }
+
+  /// Whether either policy is approximate, so the runs may rightly differ.
+  static func approximate(_ left: Trace, _ right: Trace) -> Bool {
+    !left.header.policy.exact || !right.header.policy.exact
   }
 
   /// The cache bytes the run held after its last step.

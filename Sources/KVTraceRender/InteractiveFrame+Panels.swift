@@ -104,8 +104,20 @@ extension InteractiveFrame {
         "   " + Paint.fresh.apply(g.fresh, style.color) + " fresh: K and V computed at this step",
         "   " + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache",
         "   " + Paint.notCached.apply(g.notCached, style.color) + " not cached",
+      ]
+      if trace.header.policy.evicts {
+        lines.append(
+          "   " + Paint.evicted.apply(g.evicted, style.color)
+            + " evicted at this step: no later query reads it")
+      }
+      if trace.header.policy.pinnedPositions > 0 {
+        lines.append(
+          "   " + Paint.pinned.apply(g.pinned, style.color)
+            + " pinned sink: an early row the policy never evicts")
+      }
+      lines += [
         "   " + g.shades.joined(separator: " ")
-          + " attention: a key's share of the largest value in its query's row",
+          + " attention: a key's share of the largest value in its query's row"
       ]
       return lines
     }

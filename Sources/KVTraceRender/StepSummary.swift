@@ -69,6 +69,7 @@ public enum StepSummary {
         + "through every layer. "
         + (reused == 0 ? "The cache started empty." : "Reused \(reused) from the cache.")
     }
+    if record.step == 0, let groups = groups(config, style: style) { text += groups }
     if let evicted = record.rows.first?.evicted, !evicted.isEmpty {
       let what =
         evicted.count == 1
@@ -82,6 +83,23 @@ public enum StepSummary {
       text += " The newest query read \(count(attention.keys.count, "key"))."
     }
     return text
+  }
+
+  /// " Query heads 0–1 read KV head 0, 2–3 read KV head 1 (GQA: the cache holds 2
+  /// rows per position per layer, not 4)." when fewer KV heads than heads; said once,
+  /// at the prefill, since the grouping never changes.
+  static func groups(_ config: ModelConfig, style: RenderStyle) -> String? {
+    guard config.kvHeads < config.heads, config.kvHeads > 0 else { return nil }
+    let size = config.queriesPerKVHead
+    let dash = style.unicode ? "–" : "-"
+    let reads = (0..<config.kvHeads).map { kv in
+      let heads = size == 1 ? "\(kv * size)" : "\(kv * size)\(dash)\(kv * size + size - 1)"
+      return "\(heads) read\(size == 1 ? "s" : "") KV head \(kv)"
+    }
+    let kind = config.kvHeads == 1 ? "MQA" : "GQA"
+    return " Query \(size == 1 ? "head" : "heads") " + reads.joined(separator: ", ")
+      + " (\(kind): the cache holds \(count(config.kvHeads, "row")) per position per layer, "
+      + "not \(config.heads))."
   }
 
   static func count(_ n: Int, _ noun: String) -> String {

@@ -83,6 +83,26 @@ import TinyTransformer
       FrameSize(columns: 80, rows: 24), named: "frame-80x24-help.txt")
   }
 
+  /// A window with sinks: the help's marks explain the evicted and pinned marks
+  /// too, in the glyphs the grid uses (here ASCII: `-` evicted, `*` pinned).
+  @Test func helpOverlayOfSinksExplainsEvictedAndPinnedASCII() throws {
+    let frame = InteractiveFrame(
+      trace: try RunRendererGoldenTests.trace(
+        steps: 3, policy: SlidingWindow(sinks: 2, window: 4)))
+    let state = InteractiveState(step: 2, showsHelp: true)
+    let size = FrameSize(columns: 80, rows: 24)
+    let style = RenderStyle(unicode: false)
+    let text = Self.text(frame.lines(state, size: size, style: style))
+    #expect(text.contains("   - evicted at this step: no later query reads it"))
+    #expect(text.contains("   * pinned sink: an early row the policy never evicts"))
+    let unicode = Self.text(frame.lines(state, size: size, style: RenderStyle()))
+    #expect(unicode.contains("   × evicted at this step") && unicode.contains("   ◆ pinned sink"))
+    // A full cache evicts nothing: its help has neither line.
+    let full = Self.text(try Self.demo().lines(state, size: size, style: RenderStyle()))
+    #expect(!full.contains("evicted") && !full.contains("pinned"))
+    try Self.check(frame, state, size, named: "frame-80x24-help-sinks-ascii.txt", style: style)
+  }
+
   // MARK: - What the frames show
 
   @Test func withoutCacheEveryRowLightsUp() throws {
