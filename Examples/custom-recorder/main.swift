@@ -29,6 +29,7 @@ struct EventCounter: TraceRecorder {
     case .attention: counts["attention", default: 0] += 1
     case .token: counts["token", default: 0] += 1
     case .counters: counts["counters", default: 0] += 1
+    case .quantization: counts["quantization", default: 0] += 1  // only with --cache int8
     }
   }
 }

@@ -57,6 +57,8 @@ public struct StepRecord: Sendable, Equatable {
   public var token: TokenEvent?
   /// The step's counters.
   public var counters: StepCounters?
+  /// How an int8 cache rounded the fresh rows, one per (layer, KV head); empty otherwise.
+  public var quantization: [QuantizationEvent] = []
 
   /// Creates a record holding only the step's start.
   public init(began: StepBegan) { self.began = began }
@@ -69,6 +71,7 @@ public struct StepRecord: Sendable, Equatable {
     case .attention(let attention): self.attention.append(attention)
     case .token(let token): self.token = token
     case .counters(let counters): self.counters = counters
+    case .quantization(let event): quantization.append(event)
     }
   }
 

@@ -15,6 +15,8 @@ public enum TraceEvent: Sendable, Equatable {
   case token(TokenEvent)
   /// The work and memory a step cost.
   case counters(StepCounters)
+  /// How an int8 cache rounded the fresh rows of one layer and KV head.
+  case quantization(QuantizationEvent)
 
   /// The step the event belongs to.
   public var step: Int {
@@ -24,6 +26,7 @@ public enum TraceEvent: Sendable, Equatable {
     case .attention(let event): event.step
     case .token(let event): event.step
     case .counters(let event): event.step
+    case .quantization(let event): event.step
     }
   }
 }

@@ -28,6 +28,10 @@ public struct CachePolicyInfo: Sendable, Equatable, Hashable, Codable {
   /// Whether the policy forgets rows as it goes (a window), so the grid needs the
   /// evicted mark in its legend.
   public var evicts: Bool { name.hasPrefix("window:") || name.hasPrefix("sinks:") }
+
+  /// Whether the policy stores rows as int8 bytes and a scale (`int8`), so a row
+  /// takes `headSize + 4` bytes for K and again for V rather than `4 × headSize`.
+  public var quantizesRows: Bool { name == "int8" }
 }
 
 /// A token of the prompt, with its id and text.

@@ -80,12 +80,13 @@ public enum ComparisonRenderer {
       let tokenA = a.token.map { TextLayout.label($0.chosen.text, unicode: style.unicode) } ?? ""
       let tokenB = b.token.map { TextLayout.label($0.chosen.text, unicode: style.unicode) } ?? ""
       let same = a.token?.chosen.token == b.token?.chosen.token
+      let differs = approximate(left, right) ? style.glyphs.differs : style.glyphs.cross
       lines.append(
         row([
           "\(a.step)", a.began.phase.rawValue,
           TextLayout.truncate(tokenA, 12, unicode: style.unicode),
           TextLayout.truncate(tokenB, 10, unicode: style.unicode)
-            + (same ? "" : " " + style.glyphs.cross),
+            + (same ? "" : " " + differs),
           "\(a.counters?.rowsComputed ?? 0)", "\(b.counters?.rowsComputed ?? 0)",
           TextLayout.metric(a.counters?.flops ?? 0), TextLayout.metric(b.counters?.flops ?? 0),
         ]))
@@ -125,17 +126,26 @@ public enum ComparisonRenderer {
     let tokensOK = divergence == nil
     let logitsOK = verdict.maxLogitDifference <= verdict.tolerance
     let rowsOK = verdict.accountingProblems.isEmpty
+    let approximate = approximate(left, right)
     func mark(_ ok: Bool) -> String {
       ok ? Paint.ok.apply(g.check, style.color) : Paint.bad.apply(g.cross, style.color)
     }
+    /// ✓ when equal; ✗ for an exact pair that differs; ≈ for an approximate one,
+    /// which may rightly differ (M15).
+    func mark(same: Bool) -> String { same || !approximate ? mark(same) : g.differs }
+    let mayDiffer = "differs, as an approximate policy may"
     let rows = rowsOK ? rowRules(left) + "; " + rowRules(right) : verdict.accountingProblems[0]
+    let delta =
+      "max |\(style.unicode ? "Δ" : "d")logit| = " + scientific(verdict.maxLogitDifference)
     var lines = [
-      "tokens   \(mark(tokensOK)) "
+      "tokens   \(mark(same: tokensOK)) "
         + (tokensOK
-          ? "identical at all \(total) steps" : "first differ at step \(divergence ?? 0)"),
-      "logits   \(mark(logitsOK)) max |\(style.unicode ? "Δ" : "d")logit| = "
-        + scientific(verdict.maxLogitDifference) + " (tolerance " + scientific(verdict.tolerance)
-        + ")",
+          ? "identical at all \(total) steps"
+          : "first differ at step \(divergence ?? 0)"
+            + (approximate ? ", as an approximate policy may" : "")),
+      "logits   \(mark(same: logitsOK)) " + delta
+        + (logitsOK || !approximate
+          ? " (tolerance " + scientific(verdict.tolerance) + ")" : ": \(mayDiffer)"),
     ]
     lines += TextLayout.wrap(
       "rows     \(mark(rowsOK)) " + rows, width: style.width, indent: "           ")
@@ -150,7 +160,7 @@ public enum ComparisonRenderer {
           + "cache \(left.header.policy.name) \(TextLayout.metric(work(left)))")
     }
     let pass = tokensOK && logitsOK && rowsOK
-    if !left.header.policy.exact || !right.header.policy.exact {
+    if approximate {
       lines += TextLayout.wrap(
         approximateVerdict(left, right, divergence: divergence, rowsOK: rowsOK, style: style),
         width: style.width)
@@ -176,12 +186,21 @@ public enum ComparisonRenderer {
     let label =
       rowsOK ? Paint.ok.apply("APPROXIMATE", style.color) : Paint.bad.apply("FAIL", style.color)
     guard rowsOK else { return label + ": the rows broke the policy's accounting." }
+    let (how, why) =
+      approximate.quantizesRows
+      ? ("reads rounded rows", "which reads back rows rounded to int8")
+      : ("reads fewer keys", "which forgets rows the query would have read")
     guard let divergence else {
       return label + ": \(approximate.name) gave the same tokens as \(exact.name) at every "
-        + "step here, although it reads fewer keys; on other prompts or longer runs it may not."
+        + "step here, although it \(how); on other prompts or longer runs it may not."
     }
     return label + ": \(approximate.name) differs from \(exact.name) at step \(divergence); "
-      + "expected of an approximate policy, which forgets rows the query would have read."
+      + "expected of an approximate policy, \(why)."
+  }
+
+  /// Whether either policy is approximate, so the runs may rightly differ.
+  static func approximate(_ left: Trace, _ right: Trace) -> Bool {
+    !left.header.policy.exact || !right.header.policy.exact
   }
 
   /// The cache bytes the run held after its last step.
@@ -207,6 +226,9 @@ public enum ComparisonRenderer {
     return switch trace.header.policy.name {
     case "none": "none recomputed every row at every step"
     case "full": "full computed one new row per layer and KV head per decode step"
+    case "int8":
+      "int8 computed one new row per layer and KV head per decode step, each K or V row "
+        + "in \(trace.header.model.headSize + 4) bytes (a byte per value and a 4-byte scale)"
     case let name where name.hasPrefix("sinks:"):
       "\(name) pinned its sinks and evicted one row per decode step once full"
     case let name where name.hasPrefix("window:"):

@@ -17,6 +17,7 @@ struct Glyphs: Sendable {
   var eighths: [String]  // partial bar blocks, 1/8 to 8/8
   var check: String
   var cross: String
+  var differs: String  // an approximate policy's expected difference: neither ✓ nor ✗
   var shades: [String]  // heat, faint to full: a level shows without color
   var cut: String  // marks text or columns cut off on the right
   var keys: KeyGlyphs
@@ -25,15 +26,15 @@ struct Glyphs: Sendable {
   static let unicode = Glyphs(
     fresh: "■", reused: "□", notCached: "·", evicted: "×", pinned: "◆", rule: "━", ellipsis: "⋮",
     arrow: "→", times: "×",
-    eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"], check: "✓", cross: "✗",
+    eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"], check: "✓", cross: "✗", differs: "≈",
     shades: ["░", "▒", "▓", "█"], cut: "…",
     keys: KeyGlyphs(right: "→", left: "←", upDown: "↑↓", up: "↑", down: "↓"),
     score: "q·k/√d")
 
   static let ascii = Glyphs(
-    fresh: "#", reused: "o", notCached: ".", evicted: "x", pinned: "*", rule: "=", ellipsis: ":",
+    fresh: "#", reused: "o", notCached: ".", evicted: "-", pinned: "*", rule: "=", ellipsis: ":",
     arrow: "->", times: "x",
-    eighths: ["", "", "", "#", "#", "#", "#", "#"], check: "ok", cross: "FAIL",
+    eighths: ["", "", "", "#", "#", "#", "#", "#"], check: "ok", cross: "FAIL", differs: "~",
     shades: [":", "=", "%", "@"], cut: "~",
     keys: KeyGlyphs(right: "right", left: "left", upDown: "up/down", up: "up", down: "down"),
     score: "q.k/sqrt(d)")

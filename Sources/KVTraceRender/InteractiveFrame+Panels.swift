@@ -44,7 +44,8 @@ extension InteractiveFrame {
           [
             "rows: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused",
             "FLOPs: \(flops) (no cache: \(noCacheFlops))",
-            "cache: \(TextLayout.bytes(cached.cacheBytes))",
+            "cache: \(TextLayout.bytes(cached.cacheBytes))"
+              + (trace.header.policy.quantizesRows ? " as int8" : ""),
           ]
         case .withoutCache:
           [
@@ -53,7 +54,7 @@ extension InteractiveFrame {
           ]
         case .split:
           [
-            "full: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused, \(flops) FLOPs",
+            "\(trace.header.policy.name): \(cached.rowsComputed) fresh, \(cached.rowsReused) reused, \(flops) FLOPs",
             "none: \(without.rowsComputed) fresh, \(noCacheFlops) FLOPs",
           ]
         }
@@ -103,8 +104,20 @@ extension InteractiveFrame {
         "   " + Paint.fresh.apply(g.fresh, style.color) + " fresh: K and V computed at this step",
         "   " + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache",
         "   " + Paint.notCached.apply(g.notCached, style.color) + " not cached",
+      ]
+      if trace.header.policy.evicts {
+        lines.append(
+          "   " + Paint.evicted.apply(g.evicted, style.color)
+            + " evicted at this step: no later query reads it")
+      }
+      if trace.header.policy.pinnedPositions > 0 {
+        lines.append(
+          "   " + Paint.pinned.apply(g.pinned, style.color)
+            + " pinned sink: an early row the policy never evicts")
+      }
+      lines += [
         "   " + g.shades.joined(separator: " ")
-          + " attention: a key's share of the largest value in its query's row",
+          + " attention: a key's share of the largest value in its query's row"
       ]
       return lines
     }

@@ -118,6 +118,7 @@ public enum RunRenderer {
       indent: "         ")
     lines.append("rows     computed \(computed), reused \(reused)")
     lines.append(costLine(flops: flops, flopsWithoutCache: flopsWithoutCache, style: style))
+    if let memory = Int8Summary.totalsLine(trace, style: style) { lines.append(memory) }
     return lines
   }
 

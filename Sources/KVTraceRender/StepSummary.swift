@@ -20,7 +20,8 @@ public enum StepSummary {
       sentence(record, previous: previous, in: trace, style: style), width: style.width)
     if let counters = record.counters {
       lines += TextLayout.wrap(
-        cost(counters, record: record, style: style), width: style.width, indent: "  ")
+        cost(counters, record: record, in: trace, style: style), width: style.width,
+        indent: "  ")
     }
     if let token = record.token {
       lines += TextLayout.wrap(choice(token, style: style), width: style.width, indent: "  ")
@@ -68,6 +69,7 @@ public enum StepSummary {
         + "through every layer. "
         + (reused == 0 ? "The cache started empty." : "Reused \(reused) from the cache.")
     }
+    if record.step == 0, let groups = groups(config, style: style) { text += groups }
     if let evicted = record.rows.first?.evicted, !evicted.isEmpty {
       let what =
         evicted.count == 1
@@ -76,10 +78,28 @@ public enum StepSummary {
         " The \(trace.header.policy.name) policy evicted \(what) from every layer and KV head;"
         + " no later query can read \(evicted.count == 1 ? "it" : "them")."
     }
+    if let rounded = Int8Summary.sentence(record) { text += rounded }
     if let attention = record.attention.last {
       text += " The newest query read \(count(attention.keys.count, "key"))."
     }
     return text
+  }
+
+  /// " Query heads 0–1 read KV head 0, 2–3 read KV head 1 (GQA: the cache holds 2
+  /// rows per position per layer, not 4)." when fewer KV heads than heads; said once,
+  /// at the prefill, since the grouping never changes.
+  static func groups(_ config: ModelConfig, style: RenderStyle) -> String? {
+    guard config.kvHeads < config.heads, config.kvHeads > 0 else { return nil }
+    let size = config.queriesPerKVHead
+    let dash = style.unicode ? "–" : "-"
+    let reads = (0..<config.kvHeads).map { kv in
+      let heads = size == 1 ? "\(kv * size)" : "\(kv * size)\(dash)\(kv * size + size - 1)"
+      return "\(heads) read\(size == 1 ? "s" : "") KV head \(kv)"
+    }
+    let kind = config.kvHeads == 1 ? "MQA" : "GQA"
+    return " Query \(size == 1 ? "head" : "heads") " + reads.joined(separator: ", ")
+      + " (\(kind): the cache holds \(count(config.kvHeads, "row")) per position per layer, "
+      + "not \(config.heads))."
   }
 
   static func count(_ n: Int, _ noun: String) -> String {
@@ -87,7 +107,9 @@ public enum StepSummary {
   }
 
   /// "FLOPs 104.6 k; without a cache 528.3 k (5.05× more) · cache holds 5.5 KiB"
-  static func cost(_ c: StepCounters, record: StepRecord, style: RenderStyle) -> String {
+  static func cost(
+    _ c: StepCounters, record: StepRecord, in trace: Trace, style: RenderStyle
+  ) -> String {
     var text = "work: \(TextLayout.metric(c.flops)) FLOPs, "
     if c.flopsWithoutCache > c.flops, c.flops > 0 {
       let ratio = TextLayout.fixed(Double(c.flopsWithoutCache) / Double(c.flops), 2)
@@ -96,8 +118,11 @@ public enum StepSummary {
     } else {
       text += "as many as without a cache; "
     }
-    text += "cache \(TextLayout.bytes(c.cacheBytes))"
-    return text
+    guard trace.header.policy.quantizesRows else {
+      return text + "cache \(TextLayout.bytes(c.cacheBytes))"
+    }
+    return text + "cache "
+      + Int8Summary.held(c.cacheBytes, config: trace.header.model, style: style)
   }
 
   /// "next token 'sit' (p 0.04); runners-up 'game' 0.03, …"

@@ -7,7 +7,8 @@ import KVTrace
 /// trim. ``NoCache`` is the "before" picture (recompute everything),
 /// ``FullCache`` keeps every row; both are **exact**. ``SlidingWindow`` (a window,
 /// optionally with attention sinks) forgets old rows before a query reads them, and
-/// is **approximate**: it may change the tokens (M15).
+/// is **approximate**: it may change the tokens (M15); so is ``Int8Cache``, which
+/// keeps every row but rounds it to bytes.
 public protocol CachePolicy: Sendable {
   /// The policy's name, exactness and one-line summary, as the trace records it.
   var info: CachePolicyInfo { get }
@@ -19,11 +20,16 @@ public protocol CachePolicy: Sendable {
   /// Drops the rows the query at `position` must not see, before it is computed;
   /// returns the positions dropped. Only approximate policies drop anything here.
   func evict(before position: Int, in cache: KVCache) -> PositionSet
+  /// Whether the cache stores rows as int8 bytes and a scale (``Int8Cache``)
+  /// rather than as floats.
+  var quantizesRows: Bool { get }
 }
 
 extension CachePolicy {
   /// Drops nothing: an exact policy lets every query see every earlier key.
   public func evict(before position: Int, in cache: KVCache) -> PositionSet { PositionSet() }
+  /// Float rows: what every policy but ``Int8Cache`` stores.
+  public var quantizesRows: Bool { false }
 }
 
 /// No cache: every step recomputes the keys and values of every position.
@@ -81,6 +87,7 @@ public enum CachePolicies {
     (FullCache().info.name, FullCache().info.summary),
     ("window:N", "approximate: keeps the last N positions, evicting one per step once full"),
     ("sinks:S,window:N", "approximate: pins the first S positions and keeps the last N"),
+    ("int8", "approximate: keeps every row as int8 bytes and one float scale per row"),
   ]
 
   /// The policy called `name`, or `nil` if there is none.
@@ -95,6 +102,7 @@ public enum CachePolicies {
     switch name {
     case "none": return NoCache()
     case "full": return FullCache()
+    case "int8": return Int8Cache()
     default: break
     }
     let parts = name.split(separator: ",", omittingEmptySubsequences: false)
@@ -142,7 +150,10 @@ public enum CachePolicyError: Error, Equatable, CustomStringConvertible {
   /// A value that works.
   public func fix(option: String) -> String {
     switch self {
-    case .unknown: "for example --\(option) window:4 or --\(option) sinks:2,window:4"
+    case .unknown(let name) where name.hasPrefix("int8"):
+      "int8 takes no number: use --\(option) int8"
+    case .unknown:
+      "for example --\(option) window:4, --\(option) sinks:2,window:4 or --\(option) int8"
     case .badNumber(_, let part, _):
       part == "window"
         ? "for example --\(option) window:4" : "for example --\(option) sinks:2,window:4"

@@ -43,9 +43,7 @@ extension TinyTransformer {
       let w2 = w.w2 + layer * c.dim * c.mlpDim  // [dim, mlpDim]
       let w3 = w.w3 + layer * c.mlpDim * c.dim  // [mlpDim, dim]
       Kernels.rmsnorm(s.xb, s.x, w.attentionNorm + layer * c.dim, n: c.dim)  // [dim] -> [dim]
-      let row = cache.rowOffset(layer: layer, position: position)
-      let key = cache.keys.baseAddress! + row  // [kvDim] slot in the cache
-      let value = cache.values.baseAddress! + row  // [kvDim] slot in the cache
+      let (key, value) = cache.slots(layer: layer, position: position)  // [kvDim] each
       Kernels.matmul(s.q, s.xb, wq, n: c.dim, d: c.dim, threads: t)  // [dim] -> [dim]
       Kernels.matmul(key, s.xb, wk, n: c.dim, d: kvDim, threads: t)  // [dim] -> [kvDim]
       Kernels.matmul(value, s.xb, wv, n: c.dim, d: kvDim, threads: t)  // [dim] -> [kvDim]
@@ -76,11 +74,17 @@ extension TinyTransformer {
   func attend(
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
-    let first = cache.rowOffset(layer: layer, position: 0)
     let held = cache.heldPositions(layer: layer, through: position)  // the keys this query reads
-    let rows = Attention.Rows(
-      keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
-      positions: held)  // [position + 1, kvDim] each, of which `held` are read
+    let rows: Attention.Rows
+    if let int8 = cache.int8 {  // int8 rows: read back rounded into scratch, [position + 1, kvDim]
+      int8.dequantize(layer: layer, positions: held)
+      rows = Attention.Rows(keys: int8.readKeys, values: int8.readValues, positions: held)
+    } else {
+      let first = cache.rowOffset(layer: layer, position: 0)
+      rows = Attention.Rows(
+        keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
+        positions: held)  // [position + 1, kvDim] each, of which `held` are read
+    }
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
       keys: PositionSet())

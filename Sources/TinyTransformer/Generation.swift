@@ -106,7 +106,7 @@ extension TinyTransformer {
     // seq_len rows, but a checkpoint's context can be far longer than a trace.
     var runShape = config
     runShape.contextLength = promptTokens.count + steps
-    let cache = KVCache(config: runShape)
+    let cache = KVCache(config: runShape, quantized: policy.quantizesRows)
     let scratch = Scratch(config: config)
     var sampler = Sampler(sampling: sampling, seed: seed)
     var tokens = promptTokens
@@ -197,6 +197,12 @@ extension TinyTransformer {
         computed += event.fresh.count
         reused += event.reused.count
         recorder.record(.rows(event))
+        if let int8 = cache.int8 {  // each fresh row's scales and rounding error
+          recorder.record(
+            .quantization(
+              int8.event(
+                step: step, layer: event.layer, kvHead: event.kvHead, positions: event.fresh)))
+        }
       }
       recorder.record(
         .counters(

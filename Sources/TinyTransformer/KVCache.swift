@@ -15,14 +15,18 @@ public final class KVCache {
   public let config: ModelConfig
   let keys: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim]
   let values: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim]
+  /// The bytes and scales, when the policy stores rows as int8 (``Int8Cache``);
+  /// then ``keys`` and ``values`` are unused.
+  let int8: Int8Rows?
   private var writtenAt: [Int]  // [layers, contextLength]: the step that wrote the row, or -1
   /// One past the newest position ever written (evicted or not): where the next step starts.
   public private(set) var extent = 0
 
-  /// Creates an empty cache for a model.
-  public init(config: ModelConfig) {
+  /// Creates an empty cache for a model, of float rows or (`quantized`) of int8 rows.
+  public init(config: ModelConfig, quantized: Bool = false) {
     self.config = config
-    let count = max(1, config.layers * config.contextLength * config.kvDim)
+    int8 = quantized ? Int8Rows(config: config) : nil
+    let count = quantized ? 1 : max(1, config.layers * config.contextLength * config.kvDim)
     keys = .allocate(capacity: count)
     keys.initialize(repeating: 0)
     values = .allocate(capacity: count)
@@ -40,8 +44,20 @@ public final class KVCache {
     (layer * config.contextLength + position) * config.kvDim
   }
 
-  /// Notes that `step` wrote the rows of `(layer, position)`.
+  /// Where the model writes the fresh key and value rows of `(layer, position)`
+  /// (`[kvDim]` each): their slots in the cache, or the int8 staging rows.
+  func slots(layer: Int, position: Int) -> (
+    key: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>
+  ) {
+    if let int8 { return (int8.stagingKey, int8.stagingValue) }
+    let row = rowOffset(layer: layer, position: position)
+    return (keys.baseAddress! + row, values.baseAddress! + row)
+  }
+
+  /// Notes that `step` wrote the rows of `(layer, position)`; an int8 cache
+  /// rounds the staged rows into bytes now.
   func markWritten(layer: Int, position: Int, step: Int) {
+    int8?.store(layer: layer, position: position)
     writtenAt[layer * config.contextLength + position] = step
     extent = max(extent, position + 1)
   }
@@ -88,8 +104,11 @@ public final class KVCache {
     extent = 0
   }
 
-  /// The bytes of keys and values held: 2 × (rows held) × kvDim × 4.
+  /// The bytes of keys and values held: 2 × (rows held) × kvDim × 4 for floats;
+  /// for int8, 2 × (rows held) × kvHeads × (headSize + 4), a byte per value and a scale.
   public var bytesHeld: Int {
-    writtenAt.reduce(0) { $1 >= 0 ? $0 + 1 : $0 } * 2 * config.kvDim * MemoryLayout<Float>.size
+    let held = writtenAt.reduce(0) { $1 >= 0 ? $0 + 1 : $0 }
+    guard int8 == nil else { return held * Int8Rows.bytesPerPosition(config) }
+    return held * 2 * config.kvDim * MemoryLayout<Float>.size
   }
 }

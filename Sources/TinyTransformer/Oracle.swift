@@ -90,7 +90,8 @@ public enum Oracle {
   ///
   /// `none`: at every step all `n` rows of the sequence are fresh in every layer
   /// and KV head. `full`: the prefill computes the prompt's rows; each decode step
-  /// computes exactly one new row per layer and KV head and reuses all earlier ones.
+  /// computes exactly one new row per layer and KV head and reuses all earlier ones;
+  /// `int8` the same, plus its bytes and rounding (see ``int8Problems``).
   /// A window (``SlidingWindow``): the prefill computes every prompt row and evicts
   /// all but the sinks and the last N; each decode step computes one row, reuses
   /// the rest of what it holds, and evicts the one row that slid out of the window.
@@ -138,6 +139,41 @@ public enum Oracle {
       {
         problems.append("\(policy) step \(record.step): counters disagree with the rows events")
       }
+      if trace.header.policy.quantizesRows {
+        problems += int8Problems(record, config: config, rowsHeld: computed + reused)
+      }
+    }
+    return problems
+  }
+
+  /// An int8 step's extra promises: every fresh row has its scales and errors, each
+  /// error within half its scale, and the cache holds exactly `(headSize + 4)` bytes
+  /// per K and per V row.
+  private static func int8Problems(_ record: StepRecord, config: ModelConfig, rowsHeld: Int)
+    -> [String]
+  {
+    var problems: [String] = []
+    let bytes = rowsHeld * 2 * (config.headSize + MemoryLayout<Float>.size)
+    if let held = record.counters?.cacheBytes, held != bytes {
+      problems.append(
+        "int8 step \(record.step): the cache holds \(held) bytes, expected \(rowsHeld) rows "
+          + "× 2 × (\(config.headSize) + 4) = \(bytes)")
+    }
+    for rows in record.rows {
+      let rounded = record.quantization.first { $0.layer == rows.layer && $0.kvHead == rows.kvHead }
+      guard let rounded, rounded.positions == rows.fresh else {
+        problems.append(
+          "int8 step \(record.step) layer \(rows.layer) KV head \(rows.kvHead): the fresh rows "
+            + "have no matching quantization event")
+        continue
+      }
+      let pairs = zip(
+        rounded.keyErrors + rounded.valueErrors, rounded.keyScales + rounded.valueScales)
+      if pairs.contains(where: { error, scale in error > scale / 2 * 1.0001 }) {
+        problems.append(
+          "int8 step \(record.step) layer \(rows.layer) KV head \(rows.kvHead): a rounding error "
+            + "is more than half its row's scale")
+      }
     }
     return problems
   }
@@ -151,8 +187,8 @@ public enum Oracle {
     let newest = PositionSet((n - 1)..<n)
     switch policy {
     case "none": return (all, PositionSet(), PositionSet())
-    case "full" where step == 0: return (all, PositionSet(), PositionSet())
-    case "full": return (newest, PositionSet(0..<(n - 1)), PositionSet())
+    case "full" where step == 0, "int8" where step == 0: return (all, PositionSet(), PositionSet())
+    case "full", "int8": return (newest, PositionSet(0..<(n - 1)), PositionSet())
     default: break
     }
     guard let window else { return nil }

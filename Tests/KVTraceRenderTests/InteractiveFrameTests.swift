@@ -43,6 +43,18 @@ import TinyTransformer
       named: "frame-120x40-split.txt")
   }
 
+  @Test func int8DecodeStepAt100x30NamesTheRoundingAndTheBytes() throws {
+    let frame = InteractiveFrame(
+      trace: try RunRendererGoldenTests.trace(steps: 2, policy: Int8Cache()))
+    let size = FrameSize(columns: 100, rows: 30)
+    let lines = frame.lines(InteractiveState(step: 1), size: size, style: RenderStyle())
+    let text = Self.text(lines)
+    #expect(text.contains("cache int8 (approximate)"))
+    #expect(text.contains("The int8 cache rounded the 8 fresh rows"))
+    #expect(text.contains("as int8"))
+    try Self.check(frame, InteractiveState(step: 1), size, named: "frame-100x30-int8.txt")
+  }
+
   @Test func smallScreenElidesRowsWithAMarker() throws {
     let frame = try Self.demo()
     let lines = frame.lines(
@@ -69,6 +81,26 @@ import TinyTransformer
     try Self.check(
       try Self.demo(), InteractiveState(step: 2, showsHelp: true),
       FrameSize(columns: 80, rows: 24), named: "frame-80x24-help.txt")
+  }
+
+  /// A window with sinks: the help's marks explain the evicted and pinned marks
+  /// too, in the glyphs the grid uses (here ASCII: `-` evicted, `*` pinned).
+  @Test func helpOverlayOfSinksExplainsEvictedAndPinnedASCII() throws {
+    let frame = InteractiveFrame(
+      trace: try RunRendererGoldenTests.trace(
+        steps: 3, policy: SlidingWindow(sinks: 2, window: 4)))
+    let state = InteractiveState(step: 2, showsHelp: true)
+    let size = FrameSize(columns: 80, rows: 24)
+    let style = RenderStyle(unicode: false)
+    let text = Self.text(frame.lines(state, size: size, style: style))
+    #expect(text.contains("   - evicted at this step: no later query reads it"))
+    #expect(text.contains("   * pinned sink: an early row the policy never evicts"))
+    let unicode = Self.text(frame.lines(state, size: size, style: RenderStyle()))
+    #expect(unicode.contains("   × evicted at this step") && unicode.contains("   ◆ pinned sink"))
+    // A full cache evicts nothing: its help has neither line.
+    let full = Self.text(try Self.demo().lines(state, size: size, style: RenderStyle()))
+    #expect(!full.contains("evicted") && !full.contains("pinned"))
+    try Self.check(frame, state, size, named: "frame-80x24-help-sinks-ascii.txt", style: style)
   }
 
   // MARK: - What the frames show

@@ -49,6 +49,31 @@ import TinyTransformer
     try Golden.check(text, named: "sinks-2-window-4-ascii.txt")
   }
 
+  @Test func int8Cache() throws {
+    let trace = try Self.trace(steps: 2, policy: Int8Cache())
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
+    #expect(text.contains("cache    int8 (approximate)"))
+    #expect(text.contains("memory   int8 holds 2.3 KiB where float rows would take 6.0 KiB"))
+    try Golden.check(text, named: "int8.txt")
+  }
+
+  /// `kvtrace compare --cache int8`: full against int8, ≈ where they may differ.
+  @Test func int8ComparedWithFull() throws {
+    let model = try TinyTransformer(
+      config: .demo(vocabularySize: Tokenizer.demo.vocabularySize), seed: 0)
+    let report = try Oracle.check(
+      model: model, promptTokens: model.tokenizer.encode(Self.pangram),
+      promptText: Self.pangram, steps: 6, policy: Int8Cache(), against: FullCache())
+    let verdict = ComparisonRenderer.Verdict(
+      maxLogitDifference: report.maxLogitDifference, tolerance: OracleReport.tolerance,
+      accountingProblems: report.accountingProblems)
+    let text = ComparisonRenderer.render(
+      report.reference, report.cached, verdict: verdict, focus: RenderFocus(), style: .plain)
+    #expect(text.contains("memory   at the end cache int8 held 3.0 KiB, cache full 8.0 KiB"))
+    #expect(!text.contains("✗"))
+    try Golden.check(text, named: "compare-int8.txt")
+  }
+
   @Test func groupedQuerySummaryDetail() throws {
     let config = ModelConfig(
       layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 64, contextLength: 64,

@@ -10,6 +10,7 @@ import TinyTransformer
     ("no cache", { try Demo.trace(steps: 2, policy: NoCache()) }),
     ("window", { try Demo.trace(steps: 3, policy: SlidingWindow(window: 4)) }),
     ("sinks", { try Demo.trace(steps: 3, policy: SlidingWindow(sinks: 2, window: 4)) }),
+    ("int8", { try Demo.trace(steps: 3, policy: Int8Cache()) }),
     (
       "grouped-query, sampled",
       {

@@ -8,7 +8,11 @@ import Testing
   let result = runCLI(["compare", "--cache", "window:4", "--steps", "20"])
   #expect(result.code == .ok)
   #expect(result.output.contains("compare  cache full against cache window:4"))
-  #expect(result.output.contains("tokens   ✗ first differ at step 0"))
+  #expect(
+    result.output.contains(
+      "tokens   ≈ first differ at step 0, as an approximate policy may"))
+  #expect(result.output.contains(": differs, as an approximate policy may"))
+  #expect(!result.output.contains("✗"))
   #expect(result.output.contains("APPROXIMATE: window:4 differs from full at step 0"))
   #expect(result.output.contains("memory   at the end cache window:4 held 2.0 KiB, cache full"))
   #expect(!result.output.contains("PASS"))
@@ -35,16 +39,17 @@ import Testing
   let result = runCLI(["run", "--cache", "sinks:2,window:4", "--steps", "2", "--ascii"])
   #expect(result.code == .ok)
   #expect(result.output.contains("cache    sinks:2,window:4 (approximate)"))
-  #expect(result.output.contains("x evicted at this step"))
+  #expect(result.output.contains("- evicted at this step"))
   #expect(result.output.contains("* pinned sink"))
-  #expect(result.output.contains("   6  the       x x x x  x x x x"))
+  #expect(result.output.contains("   6  the       - - - -  - - - -"))
+  #expect(result.output.contains("(10 positions x 2 layers x 4 KV heads)"))  // x is only "times"
   #expect(result.output.contains("policy evicted position 6"))
 }
 
 @Test(arguments: [
   ("window:0", "in --cache window:0, window must be a whole number of at least 1"),
   ("window:four", "in --cache window:four, window must be a whole number"),
-  ("sinks:2", "--cache expects one of none, full, window:N, sinks:S,window:N, got 'sinks:2'"),
+  ("sinks:2", "--cache expects one of none, full, window:N, sinks:S,window:N, int8, got 'sinks:2'"),
   ("lru", "got 'lru'; for example --cache window:4"),
 ])
 func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
@@ -61,7 +66,10 @@ func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
 
 @Test func helpListsEveryPolicy() {
   let help = runCLI(["run", "--help"]).output
-  for name in ["none:", "full:", "window:N: approximate", "sinks:S,window:N: approximate"] {
+  for name in [
+    "none:", "full:", "window:N: approximate", "sinks:S,window:N: approximate",
+    "int8: approximate",
+  ] {
     #expect(help.contains(name), "\(name)")
   }
   #expect(runCLI(["compare", "--help"]).output.contains("--against POLICY"))
@@ -90,4 +98,36 @@ func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   #expect(result.code == .ok)
   #expect(result.output.contains("compare  cache full against cache full, --cross once"))
   #expect(result.output.contains("PASS"))
+}
+
+// `--cache int8`: approximate, compared with full by default, a usage error with a number.
+
+@Test func compareOfInt8ReportsTokensLogitsAndBytesAndExitsZero() {
+  let result = runCLI(["compare", "--cache", "int8"])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("compare  cache full against cache int8"))
+  #expect(result.output.contains("memory   at the end cache int8 held 3.0 KiB, cache full 8.0 KiB"))
+  #expect(result.output.contains("V row in 12 bytes (a byte per value and a 4-byte scale)"))
+  #expect(result.output.contains("APPROXIMATE: int8"))
+  #expect(!result.output.contains("PASS") && !result.output.contains("FAIL"))
+}
+
+@Test(arguments: ["int8:3", "int8:", "int8,window:4"])
+func int8TakesNoNumber(_ value: String) {
+  let result = runCLI(["run", "--cache", value])
+  #expect(result.code == .usage)
+  #expect(result.code.rawValue == 64)
+  #expect(result.error.contains("got '\(value)'"), "\(result.error)")
+  #expect(result.error.contains("int8 takes no number: use --cache int8"), "\(result.error)")
+  #expect(result.error.split(separator: "\n").count == 1)
+}
+
+@Test(arguments: [
+  ["run", "--arch", "encoder-decoder", "--cache", "int8"],
+  ["compare", "--arch", "encoder-decoder", "--against", "int8"],
+])
+func int8OnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
+  let result = runCLI(arguments)
+  #expect(result.code == .usage)
+  #expect(result.error.contains("int8 is an int8 cache, which kvtrace runs on the decoder-only"))
 }

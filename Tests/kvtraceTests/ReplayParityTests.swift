@@ -31,6 +31,8 @@ let parityArguments: [[String]] = [
   ["--prompt", "Say \"hi\" to the 🦊 and the café\\", "--steps", "2"],
   ["--context", "96", "--steps", "80", "--detail", "summary", "--layers", "1", "--heads", "1"],
   ["--steps", "0"],
+  ["--cache", "int8", "--steps", "2", "--kv-heads", "2"],
+  ["--cache", "window:4", "--steps", "3", "--ascii", "--detail", "summary"],
   ["--arch", "encoder-decoder"],
   ["--arch", "encoder-decoder", "--cross", "recompute", "--steps", "3", "--detail", "summary"],
   ["--arch", "encoder-decoder", "--cache", "none", "--steps", "2", "--layer", "1", "--ascii"],

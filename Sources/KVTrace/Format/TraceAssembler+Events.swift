@@ -125,6 +125,58 @@ extension TraceAssembler {
       crossRowsReused: try cross("crossRowsReused"))
   }
 
+  func quantization(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> QuantizationEvent {
+    let step = try sameStep(o, s)
+    guard header.policy.quantizesRows else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("type").offset, o.path,
+        "a quantization event in a trace of cache \(header.policy.name); only an int8 cache "
+          + "rounds its rows")
+    }
+    var event = QuantizationEvent(
+      step: step, layer: try layer(o),
+      kvHead: try o.int(
+        "kvHead", in: 0...(model.kvHeads - 1), "the model has \(model.kvHeads) KV heads"),
+      positions: try o.positions(
+        "positions", below: s.sequenceLength,
+        "step \(s.step)'s sequence has \(s.sequenceLength) positions"))
+    event.keyScales = try perRow("keyScales", o, event.positions)
+    event.keyErrors = try perRow("keyErrors", o, event.positions, scales: event.keyScales)
+    event.valueScales = try perRow("valueScales", o, event.positions)
+    event.valueErrors = try perRow("valueErrors", o, event.positions, scales: event.valueScales)
+    return event
+  }
+
+  /// Scales or errors: one number per row, none negative; an error is at most
+  /// half its row's scale (with room for float rounding), since a value is rounded
+  /// to the nearest step.
+  private func perRow(
+    _ key: String, _ o: ObjectReader, _ positions: PositionSet, scales: [Float]? = nil
+  ) throws(TraceProblem) -> [Float] {
+    let numbers = try o.floats(key)
+    guard numbers.count == positions.count else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required(key).offset, o.path + "." + key,
+        "\(numbers.count) \(key) for \(positions.count) "
+          + "\(positions.count == 1 ? "row" : "rows"); there is one per row in positions")
+    }
+    let elements = try o.array(key)
+    for (index, number) in numbers.enumerated() {
+      guard number >= 0 else {
+        throw TraceProblem(
+          .outOfRange, at: elements[index].offset, "\(o.path).\(key)[\(index)]",
+          "\(key) \(number) is negative; scales and rounding errors are magnitudes")
+      }
+      if let scales, number > scales[index] * 0.5001 {
+        throw TraceProblem(
+          .outOfRange, at: elements[index].offset, "\(o.path).\(key)[\(index)]",
+          "error \(number) is more than half the row's scale \(scales[index]); rounding to "
+            + "the nearest int8 step is off by at most half a step")
+      }
+    }
+    return numbers
+  }
+
   /// How many source tokens the encoder read (0 for a decoder-only trace).
   var sourceLength: Int { header.source?.tokens.count ?? 0 }
 

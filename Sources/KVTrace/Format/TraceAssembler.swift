@@ -56,6 +56,9 @@ struct TraceAssembler {
       event = .counters(try counters(reader(value, path, EventFields.counters), step()))
       try once(hasCounters, "counters", value, path)
       hasCounters = true
+    case "quantization":
+      event = .quantization(
+        try quantization(reader(value, path, EventFields.quantization), step()))
     default:
       throw TraceProblem(
         .outOfRange, at: value.offset, path + ".type",
@@ -166,5 +169,9 @@ enum EventFields {
     "type", "step", "rowsComputed", "rowsReused", "flops", "flopsWithoutCache", "cacheBytes",
     "crossRowsComputed", "crossRowsReused",
   ]
-  static let types = "stepBegan, rows, attention, token, counters"
+  static let quantization = [
+    "type", "step", "layer", "kvHead", "positions", "keyScales", "keyErrors", "valueScales",
+    "valueErrors",
+  ]
+  static let types = "stepBegan, rows, attention, token, counters, quantization"
 }

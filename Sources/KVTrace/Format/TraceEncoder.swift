@@ -184,6 +184,16 @@ public enum TraceEncoder {
         w.field("crossRowsComputed", e.crossRowsComputed)
         w.field("crossRowsReused", e.crossRowsReused)
       }
+    case .quantization(let e):
+      w.string("quantization")
+      w.field("step", e.step)
+      w.field("layer", e.layer)
+      w.field("kvHead", e.kvHead)
+      positions("positions", e.positions, &w)
+      floats("keyScales", e.keyScales, &w)
+      floats("keyErrors", e.keyErrors, &w)
+      floats("valueScales", e.valueScales, &w)
+      floats("valueErrors", e.valueErrors, &w)
     }
     w.endObject()
   }

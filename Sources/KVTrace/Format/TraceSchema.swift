@@ -129,7 +129,8 @@ public enum TraceSchema {
             { "$ref": "#/$defs/rows" },
             { "$ref": "#/$defs/attention" },
             { "$ref": "#/$defs/token" },
-            { "$ref": "#/$defs/counters" }
+            { "$ref": "#/$defs/counters" },
+            { "$ref": "#/$defs/quantization" }
           ]
         },
         "stepBegan": {
@@ -223,6 +224,23 @@ public enum TraceSchema {
             "cacheBytes": { "$ref": "#/$defs/count" },
             "crossRowsComputed": { "description": "Of rowsComputed, the cross-attention rows; written at an encoder-decoder's decoder steps, 0 when absent.", "$ref": "#/$defs/count" },
             "crossRowsReused": { "description": "Of rowsReused, the cross-attention rows; written with crossRowsComputed.", "$ref": "#/$defs/count" }
+          }
+        },
+        "quantization": {
+          "description": "How an int8 cache rounded the fresh rows of one layer and KV head: per row, in position order, the scale (max|x| / 127) and the largest |x - read-back x|, for keys and for values.",
+          "type": "object",
+          "required": ["type", "step", "layer", "kvHead", "positions", "keyScales", "keyErrors", "valueScales", "valueErrors"],
+          "additionalProperties": false,
+          "properties": {
+            "type": { "const": "quantization" },
+            "step": { "$ref": "#/$defs/index" },
+            "layer": { "$ref": "#/$defs/index" },
+            "kvHead": { "$ref": "#/$defs/index" },
+            "positions": { "$ref": "#/$defs/positions" },
+            "keyScales": { "type": "array", "items": { "type": "number", "minimum": 0 } },
+            "keyErrors": { "type": "array", "items": { "type": "number", "minimum": 0 } },
+            "valueScales": { "type": "array", "items": { "type": "number", "minimum": 0 } },
+            "valueErrors": { "type": "array", "items": { "type": "number", "minimum": 0 } }
           }
         }
       }

@@ -111,7 +111,7 @@ enum CommandSpecs {
       approximate one). For an exact pair it checks what a correct cache must give: \
       identical tokens, logits equal within 1e-4 (the maximum difference is printed), and \
       the row accounting of each policy; it exits 0 when the check passes and 1 when it \
-      fails. An approximate policy (window, sinks) may rightly change the output: compare \
+      fails. An approximate policy (window, sinks, int8) may rightly change the output: compare \
       prints the first step where its tokens part from the reference (or that they never \
       do) and the max |Δlogit|, checks only its row accounting, and exits 0 when that holds. \
       With --arch encoder-decoder it checks the cross-attention rows too: computed once \

@@ -59,8 +59,10 @@ struct RunOptions: Sendable {
         // The decoder keeps its rows by the exact rules only: a window would have to
         // evict self rows before each query and leave the cross rows alone, which
         // the encoder-decoder does not do; refusing is better than a wrong picture.
+        // An int8 decoder would need its self and cross rows rounded apart; not built.
+        let what = chosen.quantizesRows ? "an int8 cache" : "a window"
         throw UsageError(
-          "--\(option) \(chosen.info.name) is a window, which kvtrace runs on the "
+          "--\(option) \(chosen.info.name) is \(what), which kvtrace runs on the "
             + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
           fix: "use --\(option) full or --\(option) none, or leave out --arch encoder-decoder")
       }

@@ -1,0 +1,34 @@
+import KVTrace
+
+/// A full cache whose rows are stored as int8: one byte per value and a 4-byte
+/// scale per row, instead of four bytes per value.
+///
+/// It keeps and reuses rows exactly as ``FullCache`` does (one fresh row per layer
+/// and KV head per decode step), but a row is rounded when it is stored (see
+/// ``Int8Quantization``), and every later query reads the rounded row back. The
+/// scores, the weights and so the logits move a little; the token may change.
+/// That makes it **approximate** (M15), unlike ``FullCache``: a smaller cache is
+/// not free. With head size 8 a row takes 8 + 4 bytes instead of 32.
+public struct Int8Cache: CachePolicy, Equatable {
+  /// Creates the policy.
+  public init() {}
+
+  /// `int8`, approximate.
+  public var info: CachePolicyInfo {
+    CachePolicyInfo(
+      name: "int8", exact: false,
+      summary: "each row is computed once, stored as int8 bytes with one float scale per row, "
+        + "and read back rounded")
+  }
+
+  /// Stores rows as bytes and a scale.
+  public var quantizesRows: Bool { true }
+
+  /// Only the positions the cache does not hold yet, as ``FullCache``.
+  public func positionsToCompute(sequenceLength: Int, cache: KVCache) -> Range<Int> {
+    min(cache.length, sequenceLength)..<sequenceLength
+  }
+
+  /// Keeps everything.
+  public func retain(in cache: KVCache, sequenceLength: Int) -> Range<Int> { 0..<0 }
+}
