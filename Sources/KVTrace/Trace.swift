@@ -57,6 +57,8 @@ public struct StepRecord: Sendable, Equatable {
   public var token: TokenEvent?
   /// The step's counters.
   public var counters: StepCounters?
+  /// A paged cache's block table after the step, one per sequence (none for other policies).
+  public var blocks: [BlocksEvent] = []
 
   /// Creates a record holding only the step's start.
   public init(began: StepBegan) { self.began = began }
@@ -69,6 +71,7 @@ public struct StepRecord: Sendable, Equatable {
     case .attention(let attention): self.attention.append(attention)
     case .token(let token): self.token = token
     case .counters(let counters): self.counters = counters
+    case .blocks(let blocks): self.blocks.append(blocks)
     }
   }
 

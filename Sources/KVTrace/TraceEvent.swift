@@ -15,6 +15,8 @@ public enum TraceEvent: Sendable, Equatable {
   case token(TokenEvent)
   /// The work and memory a step cost.
   case counters(StepCounters)
+  /// A paged cache's block table after a step, and the blocks it allocated.
+  case blocks(BlocksEvent)
 
   /// The step the event belongs to.
   public var step: Int {
@@ -24,6 +26,7 @@ public enum TraceEvent: Sendable, Equatable {
     case .attention(let event): event.step
     case .token(let event): event.step
     case .counters(let event): event.step
+    case .blocks(let event): event.step
     }
   }
 }

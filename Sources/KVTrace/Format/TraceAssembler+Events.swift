@@ -125,6 +125,58 @@ extension TraceAssembler {
       crossRowsReused: try cross("crossRowsReused"))
   }
 
+  func blocks(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> BlocksEvent {
+    let step = try sameStep(o, s)
+    let sequence = try o.int("sequence", in: 0...0, "a trace decodes one sequence, number 0")
+    let blockSize = try o.int(
+      "blockSize", in: 1...max(1, model.contextLength),
+      "a block holds 1 to \(model.contextLength) positions (the context)")
+    let capacity = try o.int("capacity", in: 1...Int.max, "a pool has at least one block")
+    let inUse = try o.int(
+      "blocksInUse", in: 0...capacity, "the pool has \(capacity) blocks")
+    let needed = (s.sequenceLength + blockSize - 1) / blockSize
+    let table = try blockIDs("table", o, capacity: capacity)
+    guard table.count == needed else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("table").offset, o.path + ".table",
+        "the table has \(table.count) blocks, but \(s.sequenceLength) positions in blocks of "
+          + "\(blockSize) take \(needed)")
+    }
+    guard Set(table).count == table.count, table.count <= inUse else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("table").offset, o.path + ".table",
+        "a physical block appears twice, or more than the \(inUse) blocks in use; each logical "
+          + "block has its own physical block")
+    }
+    let allocated = try blockIDs("allocated", o, capacity: capacity)
+    if let stray = allocated.first(where: { !table.contains($0) }) {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("allocated").offset, o.path + ".allocated",
+        "block \(stray) was allocated but is not in the table; a step allocates blocks for its "
+          + "own positions")
+    }
+    return BlocksEvent(
+      step: step, sequence: sequence, blockSize: blockSize, table: table, allocated: allocated,
+      blocksInUse: inUse, capacity: capacity)
+  }
+
+  /// An array of physical block ids, each below the pool's `capacity`.
+  private func blockIDs(_ key: String, _ o: ObjectReader, capacity: Int) throws(TraceProblem)
+    -> [Int]
+  {
+    var ids: [Int] = []
+    for (index, element) in try o.array(key).enumerated() {
+      let id = try JSONDecoding.int(element, "\(o.path).\(key)[\(index)]", o.bytes)
+      guard (0..<capacity).contains(id) else {
+        throw TraceProblem(
+          .outOfRange, at: element.offset, "\(o.path).\(key)[\(index)]",
+          "block \(id) is out of range: the pool has blocks 0 to \(capacity - 1)")
+      }
+      ids.append(id)
+    }
+    return ids
+  }
+
   /// How many source tokens the encoder read (0 for a decoder-only trace).
   var sourceLength: Int { header.source?.tokens.count ?? 0 }
 

@@ -52,6 +52,7 @@ struct TraceAssembler {
       event = .token(try token(reader(value, path, EventFields.token), step()))
       try once(hasToken, "token", value, path)
       hasToken = true
+    case "blocks": event = .blocks(try blocks(reader(value, path, EventFields.blocks), step()))
     case "counters":
       event = .counters(try counters(reader(value, path, EventFields.counters), step()))
       try once(hasCounters, "counters", value, path)
@@ -166,5 +167,8 @@ enum EventFields {
     "type", "step", "rowsComputed", "rowsReused", "flops", "flopsWithoutCache", "cacheBytes",
     "crossRowsComputed", "crossRowsReused",
   ]
-  static let types = "stepBegan, rows, attention, token, counters"
+  static let blocks = [
+    "type", "step", "sequence", "blockSize", "table", "allocated", "blocksInUse", "capacity",
+  ]
+  static let types = "stepBegan, rows, attention, token, counters, blocks"
 }

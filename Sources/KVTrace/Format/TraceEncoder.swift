@@ -184,6 +184,15 @@ public enum TraceEncoder {
         w.field("crossRowsComputed", e.crossRowsComputed)
         w.field("crossRowsReused", e.crossRowsReused)
       }
+    case .blocks(let e):
+      w.string("blocks")
+      w.field("step", e.step)
+      w.field("sequence", e.sequence)
+      w.field("blockSize", e.blockSize)
+      ints("table", e.table, &w)
+      ints("allocated", e.allocated, &w)
+      w.field("blocksInUse", e.blocksInUse)
+      w.field("capacity", e.capacity)
     }
     w.endObject()
   }
@@ -203,6 +212,13 @@ public enum TraceEncoder {
       w.int(range.upperBound)
       w.endArray()
     }
+    w.endArray()
+  }
+
+  private static func ints(_ name: String, _ values: [Int], _ w: inout JSONWriter) {
+    w.key(name)
+    w.beginArray()
+    for value in values { w.int(value) }
     w.endArray()
   }
 

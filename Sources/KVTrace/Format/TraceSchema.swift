@@ -129,7 +129,8 @@ public enum TraceSchema {
             { "$ref": "#/$defs/rows" },
             { "$ref": "#/$defs/attention" },
             { "$ref": "#/$defs/token" },
-            { "$ref": "#/$defs/counters" }
+            { "$ref": "#/$defs/counters" },
+            { "$ref": "#/$defs/blocks" }
           ]
         },
         "stepBegan": {
@@ -223,6 +224,22 @@ public enum TraceSchema {
             "cacheBytes": { "$ref": "#/$defs/count" },
             "crossRowsComputed": { "description": "Of rowsComputed, the cross-attention rows; written at an encoder-decoder's decoder steps, 0 when absent.", "$ref": "#/$defs/count" },
             "crossRowsReused": { "description": "Of rowsReused, the cross-attention rows; written with crossRowsComputed.", "$ref": "#/$defs/count" }
+          }
+        },
+        "blocks": {
+          "description": "A paged cache (paged:B) after a step: the block table of one sequence (logical block i holds positions i*blockSize up to (i+1)*blockSize) and the physical blocks allocated at this step.",
+          "type": "object",
+          "required": ["type", "step", "sequence", "blockSize", "table", "allocated", "blocksInUse", "capacity"],
+          "additionalProperties": false,
+          "properties": {
+            "type": { "const": "blocks" },
+            "step": { "$ref": "#/$defs/index" },
+            "sequence": { "description": "The sequence the table belongs to; 0 for a single prompt.", "$ref": "#/$defs/index" },
+            "blockSize": { "description": "Positions per block.", "type": "integer", "minimum": 1 },
+            "table": { "description": "Physical block id of each logical block, in order.", "type": "array", "items": { "$ref": "#/$defs/index" } },
+            "allocated": { "description": "Physical blocks taken from the free list at this step.", "type": "array", "items": { "$ref": "#/$defs/index" } },
+            "blocksInUse": { "$ref": "#/$defs/count" },
+            "capacity": { "description": "Blocks in the pool.", "type": "integer", "minimum": 1 }
           }
         }
       }
