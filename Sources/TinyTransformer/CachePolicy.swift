@@ -19,9 +19,14 @@ public protocol CachePolicy: Sendable {
   /// Drops the rows the query at `position` must not see, before it is computed;
   /// returns the positions dropped. Only approximate policies drop anything here.
   func evict(before position: Int, in cache: KVCache) -> PositionSet
+  /// An empty cache laid out for this policy: contiguous rows, or blocks (``PagedCache``).
+  func makeCache(config: ModelConfig) -> KVCache
 }
 
 extension CachePolicy {
+  /// Contiguous rows, llama2.c's layout.
+  public func makeCache(config: ModelConfig) -> KVCache { KVCache(config: config) }
+
   /// Drops nothing: an exact policy lets every query see every earlier key.
   public func evict(before position: Int, in cache: KVCache) -> PositionSet { PositionSet() }
 }
@@ -81,6 +86,7 @@ public enum CachePolicies {
     (FullCache().info.name, FullCache().info.summary),
     ("window:N", "approximate: keeps the last N positions, evicting one per step once full"),
     ("sinks:S,window:N", "approximate: pins the first S positions and keeps the last N"),
+    ("paged:B", "exact: keeps every row in blocks of B positions found through a block table"),
   ]
 
   /// The policy called `name`, or `nil` if there is none.
@@ -96,6 +102,13 @@ public enum CachePolicies {
     case "none": return NoCache()
     case "full": return FullCache()
     default: break
+    }
+    if name.hasPrefix("paged:") {
+      let value = name.dropFirst("paged:".count)
+      guard let blockSize = Int(value), blockSize >= 1 else {
+        throw .badNumber(name, part: "paged", value: String(value))
+      }
+      return PagedCache(blockSize: blockSize)
     }
     let parts = name.split(separator: ",", omittingEmptySubsequences: false)
     var values: [String: Int] = [:]
@@ -134,8 +147,8 @@ public enum CachePolicyError: Error, Equatable, CustomStringConvertible {
       "--\(option) expects one of \(CachePolicies.all.map(\.name).joined(separator: ", ")), "
         + "got '\(name)'"
     case .badNumber(let name, let part, let value):
-      "in --\(option) \(name), \(part) must be a whole number of at least "
-        + "\(part == "window" ? 1 : 0), got '\(value)'"
+      "in --\(option) \(name), \(part == "paged" ? "the block size" : part) must be a whole number of at least "
+        + "\(part == "sinks" ? 0 : 1), got '\(value)'"
     }
   }
 
@@ -143,6 +156,7 @@ public enum CachePolicyError: Error, Equatable, CustomStringConvertible {
   public func fix(option: String) -> String {
     switch self {
     case .unknown: "for example --\(option) window:4 or --\(option) sinks:2,window:4"
+    case .badNumber(_, "paged", _): "for example --\(option) paged:4"
     case .badNumber(_, let part, _):
       part == "window"
         ? "for example --\(option) window:4" : "for example --\(option) sinks:2,window:4"

@@ -76,11 +76,8 @@ extension TinyTransformer {
   func attend(
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
-    let first = cache.rowOffset(layer: layer, position: 0)
     let held = cache.heldPositions(layer: layer, through: position)  // the keys this query reads
-    let rows = Attention.Rows(
-      keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
-      positions: held)  // [position + 1, kvDim] each, of which `held` are read
+    let rows = cache.rows(layer: layer, positions: held)  // [position + 1, kvDim], paged or not
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
       keys: PositionSet())

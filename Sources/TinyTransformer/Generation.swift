@@ -106,7 +106,7 @@ extension TinyTransformer {
     // seq_len rows, but a checkpoint's context can be far longer than a trace.
     var runShape = config
     runShape.contextLength = promptTokens.count + steps
-    let cache = KVCache(config: runShape)
+    let cache = policy.makeCache(config: runShape)
     let scratch = Scratch(config: config)
     var sampler = Sampler(sampling: sampling, seed: seed)
     var tokens = promptTokens
@@ -198,6 +198,7 @@ extension TinyTransformer {
         reused += event.reused.count
         recorder.record(.rows(event))
       }
+      if let blocks = cache.blocksEvent(step: step) { recorder.record(.blocks(blocks)) }
       recorder.record(
         .counters(
           StepCounters(

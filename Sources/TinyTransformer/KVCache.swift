@@ -13,16 +13,33 @@ public final class KVCache {
   // A class: it owns two large buffers and is mutated in place by the model.
   /// The shape of the model the cache serves.
   public let config: ModelConfig
-  let keys: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim]
-  let values: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim]
+  let keys: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim], or paged below
+  let values: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim], or paged below
+  /// The blocks and block table of a paged cache (``PagedCache``); `nil` when rows are contiguous.
+  ///
+  /// Paged, the buffers are `[layers, capacity, blockSize, kvDim]`: physical block
+  /// `b` of layer `l` starts at `(l · capacity + b) · blockSize · kvDim`.
+  private(set) var paging: BlockTable?
   private var writtenAt: [Int]  // [layers, contextLength]: the step that wrote the row, or -1
   /// One past the newest position ever written (evicted or not): where the next step starts.
   public private(set) var extent = 0
 
   /// Creates an empty cache for a model.
-  public init(config: ModelConfig) {
+  public convenience init(config: ModelConfig) {
+    self.init(config: config, paging: nil)
+  }
+
+  /// Creates an empty paged cache: a pool of blocks of `blockSize` positions, enough
+  /// for the whole context, allocated to positions only as they arrive.
+  public convenience init(config: ModelConfig, blockSize: Int) {
+    self.init(config: config, paging: BlockTable(blockSize: blockSize, config: config))
+  }
+
+  private init(config: ModelConfig, paging: BlockTable?) {
     self.config = config
-    let count = max(1, config.layers * config.contextLength * config.kvDim)
+    self.paging = paging
+    let slots = paging.map { $0.capacity * $0.blockSize } ?? config.contextLength
+    let count = max(1, config.layers * slots * config.kvDim)
     keys = .allocate(capacity: count)
     keys.initialize(repeating: 0)
     values = .allocate(capacity: count)
@@ -35,9 +52,45 @@ public final class KVCache {
     values.deallocate()
   }
 
-  /// The offset of `(layer, position)`'s row in ``keys`` and ``values``.
+  /// The offset of `(layer, position)`'s row in ``keys`` and ``values``; paged, the
+  /// block table says which physical block holds `position`.
   func rowOffset(layer: Int, position: Int) -> Int {
-    (layer * config.contextLength + position) * config.kvDim
+    guard let paging else { return (layer * config.contextLength + position) * config.kvDim }
+    let block = paging.physical(position / paging.blockSize)
+    let slot = position % paging.blockSize
+    return ((layer * paging.capacity + block) * paging.blockSize + slot) * config.kvDim
+  }
+
+  /// The rows of `layer` a query reads, at `positions`: contiguous from position 0,
+  /// or, paged, found block by block through the block table.
+  func rows(layer: Int, positions: [Int]) -> Attention.Rows {
+    guard let paging else {
+      let first = rowOffset(layer: layer, position: 0)
+      return Attention.Rows(
+        keys: keys.baseAddress! + first, values: values.baseAddress! + first,
+        positions: positions)  // [positions, kvDim] each, of which `positions` are read
+    }
+    let first = layer * paging.capacity * paging.blockSize * config.kvDim  // layer's block 0
+    var rows = Attention.Rows(
+      keys: keys.baseAddress! + first, values: values.baseAddress! + first, positions: positions)
+    rows.blocks = Attention.Rows.Blocks(table: paging.table, size: paging.blockSize)
+    return rows
+  }
+
+  /// Allocates the blocks positions `0..<length` need and do not have yet, the way
+  /// a paged engine's scheduler reserves slots before the model runs; a no-op for a
+  /// contiguous cache. Starts a new step's list of allocations.
+  func reserveBlocks(length: Int) {
+    paging?.reserve(length: length)
+  }
+
+  /// The block table of a paged cache after `step`, or `nil` for a contiguous one.
+  func blocksEvent(step: Int) -> BlocksEvent? {
+    paging.map {
+      BlocksEvent(
+        step: step, blockSize: $0.blockSize, table: $0.logicalTable, allocated: $0.allocated,
+        blocksInUse: $0.inUse, capacity: $0.capacity)
+    }
   }
 
   /// Notes that `step` wrote the rows of `(layer, position)`.
@@ -89,7 +142,13 @@ public final class KVCache {
   }
 
   /// The bytes of keys and values held: 2 × (rows held) × kvDim × 4.
+  ///
+  /// Paged, the cache holds whole blocks: 2 × (blocks in use) × blockSize × layers
+  /// × kvDim × 4, empty slots of the last block included (internal fragmentation).
   public var bytesHeld: Int {
-    writtenAt.reduce(0) { $1 >= 0 ? $0 + 1 : $0 } * 2 * config.kvDim * MemoryLayout<Float>.size
+    let rows =
+      paging.map { $0.inUse * $0.blockSize * config.layers }
+      ?? writtenAt.reduce(0) { $1 >= 0 ? $0 + 1 : $0 }
+    return rows * 2 * config.kvDim * MemoryLayout<Float>.size
   }
 }
