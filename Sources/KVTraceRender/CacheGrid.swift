@@ -26,10 +26,14 @@ public enum CacheGrid {
         record, in: trace, focus: focus, style: style, showsAttention: showsAttention)
     }
     let config = trace.header.model
-    let layout = Layout(config: config, style: style, showsAttention: showsAttention)
+    let blocks = BlockColumn.column(record, style: style)  // a paged cache's block table
+    var room = style  // what the grid and the attention may take beside the blocks
+    room.width -= blocks.map { $0.width + GridTable.gap.count } ?? 0
+    let layout = Layout(config: config, style: room, showsAttention: showsAttention)
     let tokens = trace.tokens
     let pinned = trace.header.policy.pinnedPositions
     var table = GridTable(columns: [layout.column(record, pinned: pinned, style: style)])
+    if let blocks { table.columns.append(blocks) }
     var lines: [String] = []
     if layout.showsAttention {
       let attention = record.newestAttention(layer: focus.layer, head: focus.head)

@@ -75,6 +75,11 @@ public enum RunRenderer {
           + (h.policy.pinnedPositions > 0
             ? "   " + Paint.pinned.apply(g.pinned, style.color) + " pinned sink" : ""))
     }
+    if h.policy.name.hasPrefix("paged:") {
+      lines.append(
+        "         i \(g.arrow) #id  logical block i is pool block #id ("
+          + Paint.fresh.apply("new", style.color) + ": allocated at this step)")
+    }
     lines += [
       "         a row per position, a column per layer and KV head"
     ]

@@ -76,10 +76,29 @@ public enum StepSummary {
         " The \(trace.header.policy.name) policy evicted \(what) from every layer and KV head;"
         + " no later query can read \(evicted.count == 1 ? "it" : "them")."
     }
+    if let blocks = record.blocks.first { text += " " + blocksSentence(blocks, length: n) }
     if let attention = record.attention.last {
       text += " The newest query read \(count(attention.keys.count, "key"))."
     }
     return text
+  }
+
+  /// "The cache holds 3 blocks of 4 positions (3 of the pool's 4); this step allocated
+  /// #1; 2 slots of the last block are unused."
+  static func blocksSentence(_ blocks: BlocksEvent, length n: Int) -> String {
+    let ids = blocks.allocated.map { "#\($0)" }
+    let allocated =
+      switch ids.count {
+      case 0: "this step allocated none (position \(n - 1) fit in block \((n - 1) / blocks.blockSize))"
+      case 1: "this step allocated \(ids[0])"
+      default: "this step allocated \(ids.dropLast().joined(separator: ", ")) and \(ids.last ?? "")"
+      }
+    let unused = blocks.unusedSlots(length: n)
+    return "The cache holds \(count(blocks.table.count, "block")) of \(blocks.blockSize) "
+      + "\(blocks.blockSize == 1 ? "position" : "positions") (\(blocks.blocksInUse) of the pool's \(blocks.capacity)); \(allocated); "
+      + (unused == 0
+        ? "the last block is full."
+        : "\(count(unused, "slot")) of the last block \(unused == 1 ? "is" : "are") unused.")
   }
 
   static func count(_ n: Int, _ noun: String) -> String {
