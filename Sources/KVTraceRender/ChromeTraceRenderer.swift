@@ -96,6 +96,11 @@ public enum ChromeTraceRenderer {
     if let counters = record.counters {
       file.counter("cache bytes", at: start, [("bytes", counters.cacheBytes)])
     }
+    for blocks in record.blocks {  // a paged cache: blocks in use against the pool
+      file.counter(
+        "cache blocks", at: start,
+        [("in use", blocks.blocksInUse), ("free", blocks.capacity - blocks.blocksInUse)])
+    }
     return duration
   }
 

@@ -78,7 +78,7 @@ public enum RunRenderer {
     if h.policy.name.hasPrefix("paged:") {
       lines.append(
         "         i \(g.arrow) #id  logical block i is pool block #id ("
-          + Paint.fresh.apply("new", style.color) + ": allocated at this step)")
+          + Paint.fresh.apply("new", style.color) + ": allocated now)")
     }
     lines += [
       "         a row per position, a column per layer and KV head"

@@ -55,13 +55,16 @@ struct RunOptions: Sendable {
     reference = try Self.cachePolicy(
       arguments.last("against") ?? (policy.info.exact ? "none" : "full"), option: "against")
     if architecture.architecture == .encoderDecoder {
-      for (option, chosen) in [("cache", policy), ("against", reference)] where !chosen.info.exact {
+      for (option, chosen) in [("cache", policy), ("against", reference)]
+      where !chosen.info.exact || chosen is PagedCache {
         // The decoder keeps its rows by the exact rules only: a window would have to
         // evict self rows before each query and leave the cross rows alone, which
         // the encoder-decoder does not do; refusing is better than a wrong picture.
+        // Its two caches are contiguous too, so blocks would be a label without a table.
         throw UsageError(
-          "--\(option) \(chosen.info.name) is a window, which kvtrace runs on the "
-            + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
+          "--\(option) \(chosen.info.name) is \(chosen is PagedCache ? "a paged cache" : "a window"), "
+            + "which kvtrace runs on the decoder-only model; --arch encoder-decoder takes the "
+            + "exact policies none and full",
           fix: "use --\(option) full or --\(option) none, or leave out --arch encoder-decoder")
       }
     }
