@@ -5,7 +5,8 @@ import KVTrace
 /// The model asks the policy which positions to run (everything the cache does
 /// not already hold), runs them, and hands the cache back to the policy to
 /// trim. ``NoCache`` is the "before" picture (recompute everything),
-/// ``FullCache`` keeps every row; both are **exact**. ``SlidingWindow`` (a window,
+/// ``FullCache`` keeps every row, and ``PagedCache`` keeps every row in blocks found
+/// through a block table; all three are **exact**. ``SlidingWindow`` (a window,
 /// optionally with attention sinks) forgets old rows before a query reads them, and
 /// is **approximate**: it may change the tokens (M15).
 public protocol CachePolicy: Sendable {
