@@ -89,7 +89,8 @@ public enum StepSummary {
     let ids = blocks.allocated.map { "#\($0)" }
     let allocated =
       switch ids.count {
-      case 0: "this step allocated none (position \(n - 1) fit in block \((n - 1) / blocks.blockSize))"
+      case 0:
+        "this step allocated none (position \(n - 1) fit in block \((n - 1) / blocks.blockSize))"
       case 1: "this step allocated \(ids[0])"
       default: "this step allocated \(ids.dropLast().joined(separator: ", ")) and \(ids.last ?? "")"
       }

@@ -49,6 +49,19 @@ import TinyTransformer
     try Golden.check(text, named: "sinks-2-window-4-ascii.txt")
   }
 
+  @Test func pagedBlocks() throws {
+    let trace = try Self.trace(policy: PagedCache(blockSize: 4))
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
+    try Golden.check(text, named: "paged-4.txt")
+  }
+
+  @Test func pagedBlocksASCII() throws {
+    let trace = try Self.trace(steps: 3, policy: PagedCache(blockSize: 3))
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: RenderStyle(unicode: false))
+    #expect(text.utf8.allSatisfy { $0 < 0x80 })
+    try Golden.check(text, named: "paged-3-ascii.txt")
+  }
+
   @Test func groupedQuerySummaryDetail() throws {
     let config = ModelConfig(
       layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 64, contextLength: 64,

@@ -146,6 +146,7 @@ private func sampleTrace() -> Trace {
     case .attention(let e): #expect(event.step == e.step)
     case .token(let e): #expect(event.step == e.step)
     case .counters(let e): #expect(event.step == e.step)
+    case .blocks(let e): #expect(event.step == e.step)
     }
   }
   #expect(sampleTrace().events.map(\.step) == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1])

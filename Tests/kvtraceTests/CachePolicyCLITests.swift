@@ -46,6 +46,12 @@ import Testing
   ("window:four", "in --cache window:four, window must be a whole number"),
   ("sinks:2", "--cache expects one of none, full, window:N, sinks:S,window:N, got 'sinks:2'"),
   ("lru", "got 'lru'; for example --cache window:4"),
+  ("paged:0", "in --cache paged:0, the block size must be a whole number of at least 1, got '0'"),
+  (
+    "paged:",
+    "the block size must be a whole number of at least 1, got ''; for example --cache paged:4"
+  ),
+  ("paged:2.5", "in --cache paged:2.5, the block size must be a whole number"),
 ])
 func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
   let result = runCLI(["run", "--cache", value])
@@ -61,7 +67,9 @@ func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
 
 @Test func helpListsEveryPolicy() {
   let help = runCLI(["run", "--help"]).output
-  for name in ["none:", "full:", "window:N: approximate", "sinks:S,window:N: approximate"] {
+  for name in [
+    "none:", "full:", "window:N: approximate", "sinks:S,window:N: approximate", "paged:B: exact",
+  ] {
     #expect(help.contains(name), "\(name)")
   }
   #expect(runCLI(["compare", "--help"]).output.contains("--against POLICY"))
@@ -74,6 +82,7 @@ func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
   ["step", "--arch", "encoder-decoder", "--cache", "sinks:1,window:2"],
   ["compare", "--arch", "encoder-decoder", "--cache", "window:4"],
   ["compare", "--arch", "encoder-decoder", "--against", "sinks:2,window:4"],
+  ["run", "--arch", "encoder-decoder", "--cache", "paged:4"],
 ])
 func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   let result = runCLI(arguments)
@@ -90,4 +99,31 @@ func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   #expect(result.code == .ok)
   #expect(result.output.contains("compare  cache full against cache full, --cross once"))
   #expect(result.output.contains("PASS"))
+}
+
+@Test func compareOfPagedPassesAgainstFullAndNone() {
+  for against in ["full", "none"] {
+    let result = runCLI(["compare", "--cache", "paged:4", "--against", against])
+    #expect(result.code == .ok)
+    #expect(result.output.contains("compare  cache \(against) against cache paged:4"))
+    #expect(result.output.contains("tokens   ✓ identical at all 7 steps"))
+    #expect(result.output.contains("logits   ✓ max |Δlogit| = 0 "))
+    #expect(result.output.contains("paged:4 kept its accounting"))
+    #expect(result.output.contains("PASS"))
+  }
+  // Four blocks of 4 for 16 positions: 16 rows, the same bytes as full here.
+  let full = runCLI(["compare", "--cache", "paged:4", "--against", "full"]).output
+  #expect(full.contains("memory   at the end cache paged:4 held 8.0 KiB, cache full 8.0 KiB"))
+  // Blocks of 7 round 16 positions up to 21 slots: fragmentation is memory held.
+  let seven = runCLI(["compare", "--cache", "paged:7", "--against", "full"]).output
+  #expect(seven.contains("memory   at the end cache paged:7 held 10.5 KiB, cache full 8.0 KiB"))
+}
+
+@Test func runDrawsTheBlockTable() {
+  let result = runCLI(["run", "--cache", "paged:4", "--steps", "3", "--ascii"])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("cache    paged:4 (exact)"))
+  #expect(result.output.contains("   0  The       # # # #  # # # #   0 -> #3 new"))
+  #expect(result.output.contains("   8  dog       o o o o  o o o o   2 -> #1"))
+  #expect(result.output.contains("this step allocated none (position 10 fit in block 2)"))
 }

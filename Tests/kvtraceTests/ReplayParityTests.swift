@@ -14,6 +14,8 @@ let parityArguments: [[String]] = [
   ["--steps", "3"],
   ["--detail", "summary"],
   ["--cache", "none", "--steps", "2"],
+  ["--cache", "paged:4"],
+  ["--cache", "paged:1", "--steps", "2", "--ascii", "--detail", "summary"],
   ["--layer", "1", "--head", "3"],
   ["--ascii"],
   ["--color", "always"],
