@@ -44,7 +44,10 @@ import Testing
 @Test(arguments: [
   ("window:0", "in --cache window:0, window must be a whole number of at least 1"),
   ("window:four", "in --cache window:four, window must be a whole number"),
-  ("sinks:2", "--cache expects one of none, full, window:N, sinks:S,window:N, got 'sinks:2'"),
+  (
+    "sinks:2",
+    "--cache expects one of none, full, window:N, sinks:S,window:N, paged:B, got 'sinks:2'"
+  ),
   ("lru", "got 'lru'; for example --cache window:4"),
   ("paged:0", "in --cache paged:0, the block size must be a whole number of at least 1, got '0'"),
   (
@@ -125,5 +128,6 @@ func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   #expect(result.output.contains("cache    paged:4 (exact)"))
   #expect(result.output.contains("   0  The       # # # #  # # # #   0 -> #3 new"))
   #expect(result.output.contains("   8  dog       o o o o  o o o o   2 -> #1"))
-  #expect(result.output.contains("this step allocated none (position 10 fit in block 2)"))
+  #expect(result.output.contains("none (position 10 fit in block 2)"))
+  #expect(result.output.contains("allocated #0; 3 slots of the last block are unused"))
 }
