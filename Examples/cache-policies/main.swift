@@ -27,7 +27,7 @@ func report(_ model: TinyTransformer, _ policy: some CachePolicy, label: String)
 let demo = TinyTransformer.demo(seed: 0)
 print("model: \(demo.config.layers) layers, \(demo.config.heads) heads, 20 decode steps")
 // The policies by their `--cache` names (`kvtrace --help` lists them all).
-for name in ["none", "full", "paged:4"] {
+for name in ["none", "full"] {
   guard let policy = CachePolicies.named(name) else { continue }
   try report(demo, policy, label: name)
 }
