@@ -98,7 +98,8 @@ private let config = ModelConfig(
 }
 
 @Test func policiesAreFoundByName() throws {
-  #expect(CachePolicies.all.map(\.name) == ["none", "full", "window:N", "sinks:S,window:N"])
+  #expect(
+    CachePolicies.all.map(\.name) == ["none", "full", "window:N", "sinks:S,window:N", "paged:B"])
   let none = try #require(CachePolicies.named("none"))
   let full = try #require(CachePolicies.named("full"))
   #expect(none.info.name == "none" && none.info.exact)
