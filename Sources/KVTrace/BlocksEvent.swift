@@ -24,12 +24,19 @@ public struct BlocksEvent: Sendable, Equatable, Hashable, Codable {
   public var blocksInUse: Int
   /// How many blocks the pool has.
   public var capacity: Int
+  /// How many sequences hold each block of `table`: 2 for a block of a shared prefix.
+  public var references: [Int]
+  /// The block copied at this step (copy on write at the first block two prompts
+  /// differ in), if any.
+  public var copy: BlockCopy?
 
-  /// Creates the event.
+  /// Creates the event; `references` defaults to 1 for every block.
   public init(
     step: Int, sequence: Int = 0, blockSize: Int, table: [Int], allocated: [Int],
-    blocksInUse: Int, capacity: Int
+    blocksInUse: Int, capacity: Int, references: [Int]? = nil, copy: BlockCopy? = nil
   ) {
+    self.references = references ?? Array(repeating: 1, count: table.count)
+    self.copy = copy
     self.step = step
     self.sequence = sequence
     self.blockSize = blockSize
@@ -43,5 +50,27 @@ public struct BlocksEvent: Sendable, Equatable, Hashable, Codable {
   /// positions: the memory a paged cache holds but does not use.
   public func unusedSlots(length: Int) -> Int {
     table.count * blockSize - length
+  }
+}
+
+/// A block copied so that a sequence can write its own rows into it (copy on write).
+///
+/// Two prompts that share a prefix share its whole blocks. The block where they
+/// part holds common rows *and* rows only one of them has, so the second sequence
+/// gets a copy: the common rows are copied, not recomputed, and the sequence then
+/// writes its own rows after them.
+public struct BlockCopy: Sendable, Equatable, Hashable, Codable {
+  /// The physical block copied from.
+  public var from: Int
+  /// The physical block copied to (allocated at this step).
+  public var to: Int
+  /// The positions whose rows were copied.
+  public var positions: Range<Int>
+
+  /// Creates the copy.
+  public init(from: Int, to: Int, positions: Range<Int>) {
+    self.from = from
+    self.to = to
+    self.positions = positions
   }
 }

@@ -24,16 +24,21 @@ public struct Trace: Sendable, Equatable {
         records.append(StepRecord(began: began))
         continue
       }
-      guard !records.isEmpty, records[records.count - 1].began.step == event.step else { continue }
+      guard !records.isEmpty, records[records.count - 1].began.step == event.step,
+        records[records.count - 1].began.sequence == event.sequence
+      else { continue }
       records[records.count - 1].add(event)
     }
     return records
   }
 
   /// Every token of the sequence so far: the prompt, then each step's chosen token.
-  public var tokens: [TraceToken] {
-    var tokens = header.promptTokens
-    for case .token(let event) in events {
+  public var tokens: [TraceToken] { tokens(sequence: 0) }
+
+  /// Every token of one sequence: its prompt, then each of its chosen tokens.
+  public func tokens(sequence: Int) -> [TraceToken] {
+    var tokens = header.promptTokens(sequence: sequence)
+    for case .token(let event) in events where event.sequence == sequence {
       tokens.append(TraceToken(id: event.chosen.token, text: event.chosen.text))
     }
     return tokens
@@ -77,6 +82,9 @@ public struct StepRecord: Sendable, Equatable {
 
   /// The step index.
   public var step: Int { began.step }
+
+  /// The sequence the step ran: 0, or 1 for the second of two prompts.
+  public var sequence: Int { began.sequence }
 
   /// The rows of one layer and KV head.
   public func rows(layer: Int, kvHead: Int, kind: AttentionKind = .self) -> RowsEvent? {

@@ -15,8 +15,8 @@ import TinyTransformer
     let lines = Self.document.split(separator: "\n", omittingEmptySubsequences: false)
     #expect(
       lines[90]
-        == #"{"type":"blocks","step":0,"sequence":0,"blockSize":4,"table":[2,1,0],"#
-        + #""allocated":[2,1,0],"blocksInUse":3,"capacity":3},"#)
+        == #"{"type":"blocks","step":0,"blockSize":4,"table":[2,1,0],"allocated":[2,1,0],"#
+        + #""blocksInUse":3,"capacity":3,"references":[1,1,1]},"#)
     #expect(lines[110].hasPrefix(#"{"type":"blocks","step":1,"#))
   }
 
@@ -38,9 +38,16 @@ import TinyTransformer
       #""allocated":[2,1,0,3],"blocksInUse":3,"capacity":4"#, "$.events[89].allocated",
       "block 3 was allocated but is not in the table"
     ),
-    (#""sequence":0"#, #""sequence":1"#, "$.events[89].sequence", "a trace decodes one sequence"),
+    (
+      #""step":0,"blockSize""#, #""step":0,"sequence":1,"blockSize""#, "$.events[89].sequence",
+      "a trace of one prompt has only sequence 0"
+    ),
+    (
+      #""references":[1,1,1]"#, #""references":[1,2,1]"#, "$.events[89].references[1]",
+      "reference count 2 is out of range: a block is held by 1 to 1 sequences"
+    ),
     (#""blockSize":4"#, #""blockSize":0"#, "$.events[89].blockSize", "blockSize 0 is out of range"),
-    (#""capacity":3"#, #""capacity":3,"free":0"#, "$.events[89]", "unknown field 'free'"),
+    (#""capacity":3,"#, #""capacity":3,"free":0,"#, "$.events[89]", "unknown field 'free'"),
   ])
   func aDamagedTableIsRefused(_ old: String, _ new: String, _ path: String, _ words: String)
     throws
