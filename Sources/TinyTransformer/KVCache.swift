@@ -32,22 +32,36 @@ public final class KVCache {
   /// Creates an empty paged cache: a pool of blocks of `blockSize` positions, enough
   /// for the whole context, allocated to positions only as they arrive.
   public convenience init(config: ModelConfig, blockSize: Int) {
-    self.init(config: config, paging: BlockTable(blockSize: blockSize, config: config))
+    let b = max(1, blockSize)
+    let pool = BlockPool(
+      blockSize: b, capacity: (config.contextLength + b - 1) / b, config: config)
+    self.init(config: config, paging: BlockTable(pool: pool))
+  }
+
+  /// Creates an empty paged cache that takes its blocks from `pool`, which another
+  /// sequence's cache may share.
+  convenience init(config: ModelConfig, pool: BlockPool) {
+    self.init(config: config, paging: BlockTable(pool: pool))
   }
 
   private init(config: ModelConfig, paging: BlockTable?) {
     self.config = config
     self.paging = paging
-    let slots = paging.map { $0.capacity * $0.blockSize } ?? config.contextLength
-    let count = max(1, config.layers * slots * config.kvDim)
-    keys = .allocate(capacity: count)
-    keys.initialize(repeating: 0)
-    values = .allocate(capacity: count)
-    values.initialize(repeating: 0)
+    if let pool = paging?.pool {  // the pool owns the storage
+      keys = pool.keys
+      values = pool.values
+    } else {
+      let count = max(1, config.layers * config.contextLength * config.kvDim)
+      keys = .allocate(capacity: count)
+      keys.initialize(repeating: 0)
+      values = .allocate(capacity: count)
+      values.initialize(repeating: 0)
+    }
     writtenAt = Array(repeating: -1, count: config.layers * config.contextLength)
   }
 
   deinit {
+    guard paging == nil else { return }
     keys.deallocate()
     values.deallocate()
   }
@@ -57,8 +71,7 @@ public final class KVCache {
   func rowOffset(layer: Int, position: Int) -> Int {
     guard let paging else { return (layer * config.contextLength + position) * config.kvDim }
     let block = paging.physical(position / paging.blockSize)
-    let slot = position % paging.blockSize
-    return ((layer * paging.capacity + block) * paging.blockSize + slot) * config.kvDim
+    return paging.pool.offset(layer: layer, block: block, slot: position % paging.blockSize)
   }
 
   /// The rows of `layer` a query reads, at `positions`: contiguous from position 0,
@@ -70,7 +83,7 @@ public final class KVCache {
         keys: keys.baseAddress! + first, values: values.baseAddress! + first,
         positions: positions)  // [positions, kvDim] each, of which `positions` are read
     }
-    let first = layer * paging.capacity * paging.blockSize * config.kvDim  // layer's block 0
+    let first = paging.pool.offset(layer: layer, block: 0, slot: 0)  // the layer's block 0
     var rows = Attention.Rows(
       keys: keys.baseAddress! + first, values: values.baseAddress! + first, positions: positions)
     rows.blocks = Attention.Rows.Blocks(table: paging.table, size: paging.blockSize)
@@ -79,18 +92,36 @@ public final class KVCache {
 
   /// Allocates the blocks positions `0..<length` need and do not have yet, the way
   /// a paged engine's scheduler reserves slots before the model runs; a no-op for a
-  /// contiguous cache. Starts a new step's list of allocations.
+  /// contiguous cache.
   func reserveBlocks(length: Int) {
     paging?.reserve(length: length)
   }
 
-  /// The block table of a paged cache after `step`, or `nil` for a contiguous one.
-  func blocksEvent(step: Int) -> BlocksEvent? {
-    paging.map {
-      BlocksEvent(
-        step: step, blockSize: $0.blockSize, table: $0.logicalTable, allocated: $0.allocated,
-        blocksInUse: $0.inUse, capacity: $0.capacity)
+  /// The block table of a paged cache after `step` (or `nil` for a contiguous one),
+  /// with the blocks allocated and copied since the last call, which starts afresh.
+  func takeBlocksEvent(step: Int, sequence: Int = 0) -> BlocksEvent? {
+    guard let t = paging else { return nil }
+    defer { t.beginStep() }
+    return BlocksEvent(
+      step: step, sequence: sequence, blockSize: t.blockSize, table: t.logicalTable,
+      allocated: t.allocated, blocksInUse: t.pool.inUse, capacity: t.pool.capacity,
+      references: t.logicalTable.map { t.pool.references[$0] }, copy: t.copy)
+  }
+
+  /// How many positions, from 0, this sequence shares with another: rows it holds
+  /// but never computed (see ``sharePrefix(_:of:)``).
+  private(set) var sharedPrefix = 0
+
+  /// Takes over the first `length` positions of `other` (a paged cache over the same
+  /// pool): shares its whole blocks, copies the block where they part, and holds
+  /// those rows in every layer without computing them.
+  func sharePrefix(_ length: Int, of other: KVCache) {
+    guard let paging, let source = other.paging, length > 0 else { return }
+    paging.share(length, of: source)
+    for layer in 0..<config.layers {
+      for position in 0..<length { markWritten(layer: layer, position: position, step: 0) }
     }
+    sharedPrefix = length
   }
 
   /// Notes that `step` wrote the rows of `(layer, position)`.
@@ -145,9 +176,11 @@ public final class KVCache {
   ///
   /// Paged, the cache holds whole blocks: 2 × (blocks in use) × blockSize × layers
   /// × kvDim × 4, empty slots of the last block included (internal fragmentation).
+  /// With two sequences over one pool, that is the pool's memory, each shared block
+  /// counted once.
   public var bytesHeld: Int {
     let rows =
-      paging.map { $0.inUse * $0.blockSize * config.layers }
+      paging.map { $0.pool.inUse * $0.blockSize * config.layers }
       ?? writtenAt.reduce(0) { $1 >= 0 ? $0 + 1 : $0 }
     return rows * 2 * config.kvDim * MemoryLayout<Float>.size
   }
