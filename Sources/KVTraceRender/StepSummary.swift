@@ -44,7 +44,7 @@ public enum StepSummary {
     let perPosition = config.layers * config.kvHeads
     let positions = perPosition > 0 ? computed / perPosition : 0
     let x = style.glyphs.times
-    let tokens = trace.tokens
+    let tokens = trace.tokens(sequence: record.sequence)
     let newest = n > 0 && n - 1 < tokens.count ? tokens[n - 1].text : ""
     let shape =
       "(\(count(positions, "position")) \(x) \(count(config.layers, "layer")) \(x) "
@@ -76,6 +76,7 @@ public enum StepSummary {
         " The \(trace.header.policy.name) policy evicted \(what) from every layer and KV head;"
         + " no later query can read \(evicted.count == 1 ? "it" : "them")."
     }
+    text += SharedPrefixText.sentence(record, config: config, style: style)
     if let blocks = record.blocks.first { text += " " + blocksSentence(blocks, length: n) }
     if let attention = record.attention.last {
       text += " The newest query read \(count(attention.keys.count, "key"))."
@@ -95,8 +96,16 @@ public enum StepSummary {
       default: "this step allocated \(ids.dropLast().joined(separator: ", ")) and \(ids.last ?? "")"
       }
     let unused = blocks.unusedSlots(length: n)
+    let held = blocks.references.filter { $0 > 1 }.count
+    let sharing =
+      (held == 0
+        ? "" : ", \(held == 1 ? "1 of them" : "\(held) of them") held by both sequences")
+      + (blocks.copy.map {
+        "; block #\($0.from) was copied into #\($0.to) (positions \($0.positions.lowerBound)-"
+          + "\($0.positions.upperBound - 1)), copy on write where the prompts part"
+      } ?? "")
     return "The cache holds \(count(blocks.table.count, "block")) of \(blocks.blockSize) "
-      + "\(blocks.blockSize == 1 ? "position" : "positions") (\(blocks.blocksInUse) of the pool's \(blocks.capacity)); \(allocated); "
+      + "\(blocks.blockSize == 1 ? "position" : "positions") (\(blocks.blocksInUse) of the pool's \(blocks.capacity))\(sharing); \(allocated); "
       + (unused == 0
         ? "the last block is full."
         : "\(count(unused, "slot")) of the last block \(unused == 1 ? "is" : "are") unused.")

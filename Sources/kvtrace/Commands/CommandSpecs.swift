@@ -8,7 +8,8 @@ enum CommandSpecs {
   static let modelOptions: [OptionSpec] = [
     OptionSpec(
       name: "prompt", kind: .value(placeholder: "TEXT"),
-      help: "the text to continue (default: \"\(defaultPrompt)\")"),
+      help: "the text to continue (default: \"\(defaultPrompt)\"); twice: two prompts "
+        + "decoded together, their common prefix shared (paged blocks)"),
     OptionSpec(
       name: "steps", kind: .value(placeholder: "N"),
       help: "decode steps after the prefill (default 6)"),
