@@ -114,7 +114,8 @@ public enum ChromeTraceRenderer {
 
   /// `step 1 decode → " sit"`.
   private static func name(_ record: StepRecord) -> String {
-    let base = "step \(record.step) \(record.began.phase.rawValue)"
+    let sequence = record.sequence > 0 ? " sequence \(record.sequence)" : ""
+    let base = "step \(record.step) \(record.began.phase.rawValue)\(sequence)"
     guard let token = record.token else { return base }
     return base + " → \"\(token.chosen.text)\""
   }

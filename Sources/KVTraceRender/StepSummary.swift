@@ -63,9 +63,10 @@ public enum StepSummary {
         + "although an earlier step had computed them, because nothing was cached; "
         + "reused \(reused)."
     default:
+      let shares = record.rows.contains { !$0.shared.isEmpty }
       text +=
-        "computed \(count(computed, "K/V row")) \(shape): every prompt token passes "
-        + "through every layer. "
+        "computed \(count(computed, "K/V row")) \(shape): every prompt token "
+        + (shares ? "after the shared prefix " : "") + "passes through every layer. "
         + (reused == 0 ? "The cache started empty." : "Reused \(reused) from the cache.")
     }
     if let evicted = record.rows.first?.evicted, !evicted.isEmpty {

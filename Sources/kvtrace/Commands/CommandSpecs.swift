@@ -117,7 +117,10 @@ enum CommandSpecs {
       do) and the max |Δlogit|, checks only its row accounting, and exits 0 when that holds. \
       With --arch encoder-decoder it checks the cross-attention rows too: computed once \
       (--cross once) or at every step (--cross recompute), and never more than the source \
-      has tokens; the encoder-decoder takes the exact policies only (none, full).
+      has tokens; the encoder-decoder takes the exact policies only (none, full). With two \
+      --prompt it decodes them together, sharing their prefix (paged:B), and checks each \
+      against its prompt decoded alone with a full cache: tokens, logits, and the prefix \
+      computed once.
 
       With --export t.json it writes both traces: t.reference.json (the reference) and \
       t.full.json (the policy under test, named after it).
