@@ -24,7 +24,7 @@ extension TraceAssembler {
       encodes
         ? "the encoder reads the source's \(known) tokens"
         : "at step \(step) the sequence has at most \(known) tokens (the prompt's "
-          + "\(header.promptTokens.count) and one chosen per earlier step)")
+          + "\(prompt) and one chosen per earlier step)")
     let pair = try o.array("queries")
     guard pair.count == 2 else {
       throw TraceProblem(
