@@ -32,7 +32,7 @@ print("model: \(demo.config.layers) layers, \(demo.config.heads) heads, 20 decod
 // A window forgets old rows; sinks also pin the first positions. `window:10` and
 // `sinks:2,window:8` hold the same number of rows at the end.
 for name in [
-  "none", "full", "int8", "window:8", "window:10", "sinks:2,window:8",
+  "none", "full", "paged:4", "int8", "window:8", "window:10", "sinks:2,window:8",
 ] {
   guard let policy = CachePolicies.named(name) else { continue }
   try report(demo, policy, label: name)

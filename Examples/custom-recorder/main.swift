@@ -29,6 +29,7 @@ struct EventCounter: TraceRecorder {
     case .attention: counts["attention", default: 0] += 1
     case .token: counts["token", default: 0] += 1
     case .counters: counts["counters", default: 0] += 1
+    case .blocks: counts["blocks", default: 0] += 1  // only with --cache paged:B
     case .quantization: counts["quantization", default: 0] += 1  // only with --cache int8
     }
   }

@@ -24,16 +24,21 @@ public struct Trace: Sendable, Equatable {
         records.append(StepRecord(began: began))
         continue
       }
-      guard !records.isEmpty, records[records.count - 1].began.step == event.step else { continue }
+      guard !records.isEmpty, records[records.count - 1].began.step == event.step,
+        records[records.count - 1].began.sequence == event.sequence
+      else { continue }
       records[records.count - 1].add(event)
     }
     return records
   }
 
   /// Every token of the sequence so far: the prompt, then each step's chosen token.
-  public var tokens: [TraceToken] {
-    var tokens = header.promptTokens
-    for case .token(let event) in events {
+  public var tokens: [TraceToken] { tokens(sequence: 0) }
+
+  /// Every token of one sequence: its prompt, then each of its chosen tokens.
+  public func tokens(sequence: Int) -> [TraceToken] {
+    var tokens = header.promptTokens(sequence: sequence)
+    for case .token(let event) in events where event.sequence == sequence {
       tokens.append(TraceToken(id: event.chosen.token, text: event.chosen.text))
     }
     return tokens
@@ -59,6 +64,8 @@ public struct StepRecord: Sendable, Equatable {
   public var counters: StepCounters?
   /// How an int8 cache rounded the fresh rows, one per (layer, KV head); empty otherwise.
   public var quantization: [QuantizationEvent] = []
+  /// A paged cache's block table after the step, one per sequence (none for other policies).
+  public var blocks: [BlocksEvent] = []
 
   /// Creates a record holding only the step's start.
   public init(began: StepBegan) { self.began = began }
@@ -72,11 +79,15 @@ public struct StepRecord: Sendable, Equatable {
     case .token(let token): self.token = token
     case .counters(let counters): self.counters = counters
     case .quantization(let event): quantization.append(event)
+    case .blocks(let blocks): self.blocks.append(blocks)
     }
   }
 
   /// The step index.
   public var step: Int { began.step }
+
+  /// The sequence the step ran: 0, or 1 for the second of two prompts.
+  public var sequence: Int { began.sequence }
 
   /// The rows of one layer and KV head.
   public func rows(layer: Int, kvHead: Int, kind: AttentionKind = .self) -> RowsEvent? {

@@ -17,6 +17,21 @@ public enum TraceEvent: Sendable, Equatable {
   case counters(StepCounters)
   /// How an int8 cache rounded the fresh rows of one layer and KV head.
   case quantization(QuantizationEvent)
+  /// A paged cache's block table after a step, and the blocks it allocated.
+  case blocks(BlocksEvent)
+
+  /// The sequence the event belongs to: 0, or 1 for the second of two prompts.
+  public var sequence: Int {
+    switch self {
+    case .stepBegan(let event): event.sequence
+    case .rows(let event): event.sequence
+    case .attention(let event): event.sequence
+    case .token(let event): event.sequence
+    case .counters(let event): event.sequence
+    case .blocks(let event): event.sequence
+    case .quantization: 0  // int8 decodes one prompt only
+    }
+  }
 
   /// The step the event belongs to.
   public var step: Int {
@@ -27,6 +42,7 @@ public enum TraceEvent: Sendable, Equatable {
     case .token(let event): event.step
     case .counters(let event): event.step
     case .quantization(let event): event.step
+    case .blocks(let event): event.step
     }
   }
 }
@@ -43,9 +59,14 @@ public struct StepBegan: Sendable, Equatable, Hashable, Codable {
   public var queries: Range<Int>
   /// How many positions the sequence has at this step (`queries.upperBound`).
   public var sequenceLength: Int
+  /// Which sequence the step runs: 0, or 1 for the second of two prompts decoded together.
+  public var sequence: Int
 
   /// Creates the event.
-  public init(step: Int, phase: Phase, queries: Range<Int>, sequenceLength: Int) {
+  public init(
+    step: Int, phase: Phase, queries: Range<Int>, sequenceLength: Int, sequence: Int = 0
+  ) {
+    self.sequence = sequence
     self.step = step
     self.phase = phase
     self.queries = queries
@@ -74,12 +95,20 @@ public struct RowsEvent: Sendable, Equatable, Hashable, Codable {
   public var reused: PositionSet
   /// Positions whose rows the cache dropped at this step.
   public var evicted: PositionSet
+  /// Of `reused`, the rows another sequence computed and this one shares (prefix
+  /// sharing): this sequence never computed them.
+  public var shared: PositionSet
+  /// Which sequence the rows belong to (0, or 1 for a second prompt).
+  public var sequence: Int
 
   /// Creates the event.
   public init(
     step: Int, layer: Int, kind: AttentionKind = .self, kvHead: Int, fresh: PositionSet,
-    reused: PositionSet, evicted: PositionSet = PositionSet()
+    reused: PositionSet, evicted: PositionSet = PositionSet(), shared: PositionSet = PositionSet(),
+    sequence: Int = 0
   ) {
+    self.shared = shared
+    self.sequence = sequence
     self.step = step
     self.layer = layer
     self.kind = kind
@@ -114,12 +143,15 @@ public struct AttentionEvent: Sendable, Equatable, Hashable, Codable {
   public var scores: [Float]?
   /// Softmax weights per key (they sum to 1), at full detail.
   public var weights: [Float]?
+  /// Which sequence the query belongs to (0, or 1 for a second prompt).
+  public var sequence: Int
 
   /// Creates the event.
   public init(
     step: Int, layer: Int, kind: AttentionKind = .self, head: Int, kvHead: Int, query: Int,
-    keys: PositionSet, scores: [Float]? = nil, weights: [Float]? = nil
+    keys: PositionSet, scores: [Float]? = nil, weights: [Float]? = nil, sequence: Int = 0
   ) {
+    self.sequence = sequence
     self.step = step
     self.layer = layer
     self.kind = kind
@@ -159,9 +191,15 @@ public struct TokenEvent: Sendable, Equatable, Hashable, Codable {
   public var chosen: TokenCandidate
   /// The most probable tokens, most probable first.
   public var candidates: [TokenCandidate]
+  /// Which sequence chose it (0, or 1 for a second prompt).
+  public var sequence: Int
 
   /// Creates the event.
-  public init(step: Int, position: Int, chosen: TokenCandidate, candidates: [TokenCandidate]) {
+  public init(
+    step: Int, position: Int, chosen: TokenCandidate, candidates: [TokenCandidate],
+    sequence: Int = 0
+  ) {
+    self.sequence = sequence
     self.step = step
     self.position = position
     self.chosen = chosen
@@ -193,12 +231,15 @@ public struct StepCounters: Sendable, Equatable, Hashable, Codable {
   public var crossRowsComputed: Int
   /// The cross-attention rows among `rowsReused` (encoder-decoder; 0 otherwise).
   public var crossRowsReused: Int
+  /// Which sequence the step ran (0, or 1 for a second prompt).
+  public var sequence: Int
 
   /// Creates the counters.
   public init(
     step: Int, rowsComputed: Int, rowsReused: Int, flops: Int, flopsWithoutCache: Int,
-    cacheBytes: Int, crossRowsComputed: Int = 0, crossRowsReused: Int = 0
+    cacheBytes: Int, crossRowsComputed: Int = 0, crossRowsReused: Int = 0, sequence: Int = 0
   ) {
+    self.sequence = sequence
     self.step = step
     self.rowsComputed = rowsComputed
     self.rowsReused = rowsReused

@@ -95,13 +95,17 @@ public struct TraceHeader: Sendable, Equatable, Hashable, Codable {
   /// With a source, `prompt` is the source text, `promptTokens` the decoder start
   /// token, and ``architecture`` is ``Architecture/encoderDecoder``.
   public var source: EncoderSource?
+  /// The second prompt, when two are decoded together with a shared prefix; its
+  /// events carry `sequence` 1.
+  public var secondPrompt: TracePrompt?
 
   /// Creates a header.
   public init(
     model: ModelConfig, weights: String, policy: CachePolicyInfo, seed: UInt64,
     sampling: Sampling, prompt: String, promptTokens: [TraceToken], decodeSteps: Int,
-    detail: TraceDetail, source: EncoderSource? = nil
+    detail: TraceDetail, source: EncoderSource? = nil, secondPrompt: TracePrompt? = nil
   ) {
+    self.secondPrompt = secondPrompt
     self.model = model
     self.weights = weights
     self.policy = policy
@@ -112,5 +116,29 @@ public struct TraceHeader: Sendable, Equatable, Hashable, Codable {
     self.decodeSteps = decodeSteps
     self.detail = detail
     self.source = source
+  }
+}
+
+/// A prompt and its tokens: the second of two prompts decoded together.
+public struct TracePrompt: Sendable, Equatable, Hashable, Codable {
+  /// The text.
+  public var text: String
+  /// Its tokens.
+  public var tokens: [TraceToken]
+
+  /// Creates the prompt.
+  public init(text: String, tokens: [TraceToken]) {
+    self.text = text
+    self.tokens = tokens
+  }
+}
+
+extension TraceHeader {
+  /// How many sequences the trace decodes: 2 with a second prompt, else 1.
+  public var sequenceCount: Int { secondPrompt == nil ? 1 : 2 }
+
+  /// The prompt tokens of `sequence`.
+  public func promptTokens(sequence: Int) -> [TraceToken] {
+    sequence == 1 ? secondPrompt?.tokens ?? [] : promptTokens
   }
 }

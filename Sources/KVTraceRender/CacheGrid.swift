@@ -26,10 +26,14 @@ public enum CacheGrid {
         record, in: trace, focus: focus, style: style, showsAttention: showsAttention)
     }
     let config = trace.header.model
-    let layout = Layout(config: config, style: style, showsAttention: showsAttention)
-    let tokens = trace.tokens
+    let blocks = BlockColumn.column(record, style: style)  // a paged cache's block table
+    var room = style  // what the grid and the attention may take beside the blocks
+    room.width -= blocks.map { $0.width + GridTable.gap.count } ?? 0
+    let layout = Layout(config: config, style: room, showsAttention: showsAttention)
+    let tokens = trace.tokens(sequence: record.sequence)
     let pinned = trace.header.policy.pinnedPositions
     var table = GridTable(columns: [layout.column(record, pinned: pinned, style: style)])
+    if let blocks { table.columns.append(blocks) }
     var lines: [String] = []
     if layout.showsAttention {
       let attention = record.newestAttention(layer: focus.layer, head: focus.head)
@@ -133,6 +137,11 @@ struct Layout {
       let heads = perKVHead ? Array(0..<config.kvHeads) : [0]
       let marks = heads.map { kvHead -> String in
         let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
+        if source == .reused,
+          record.rows(layer: layer, kvHead: kvHead, kind: kind)?.shared.contains(position) == true
+        {  // another sequence computed it: a shared prefix
+          return Paint.reused.apply(SharedPrefixText.mark(style), style.color)
+        }
         if source == .reused, position < pinned {  // a sink: reused, and never evicted
           return Paint.pinned.apply(style.glyphs.pinned, style.color)
         }

@@ -96,6 +96,11 @@ public enum ChromeTraceRenderer {
     if let counters = record.counters {
       file.counter("cache bytes", at: start, [("bytes", counters.cacheBytes)])
     }
+    for blocks in record.blocks {  // a paged cache: blocks in use against the pool
+      file.counter(
+        "cache blocks", at: start,
+        [("in use", blocks.blocksInUse), ("free", blocks.capacity - blocks.blocksInUse)])
+    }
     return duration
   }
 
@@ -109,7 +114,8 @@ public enum ChromeTraceRenderer {
 
   /// `step 1 decode → " sit"`.
   private static func name(_ record: StepRecord) -> String {
-    let base = "step \(record.step) \(record.began.phase.rawValue)"
+    let sequence = record.sequence > 0 ? " sequence \(record.sequence)" : ""
+    let base = "step \(record.step) \(record.began.phase.rawValue)\(sequence)"
     guard let token = record.token else { return base }
     return base + " → \"\(token.chosen.text)\""
   }

@@ -233,6 +233,9 @@ public enum ComparisonRenderer {
       "\(name) pinned its sinks and evicted one row per decode step once full"
     case let name where name.hasPrefix("window:"):
       "\(name) held at most its window and evicted one row per decode step once full"
+    case let name where name.hasPrefix("paged:"):
+      "\(name) computed rows as full does, held ceil(n / B) blocks and allocated one only "
+        + "when a position opened it"
     default: "\(trace.header.policy.name) kept its accounting"
     }
   }

@@ -75,6 +75,7 @@ extension InteractiveFrame {
     let perKVHead = GridTable.prefixWidth + gridsWidth(true) + gap + floor <= size.columns
     let layout = Layout(config: model, perKVHead: perKVHead)
     var table = GridTable(columns: records.map { layout.column($0, style: style) })
+    if let blocks = BlockColumn.column(record, style: style) { table.columns.append(blocks) }
     var notes: [String] = []
     let pad = String(repeating: " ", count: GridTable.prefixWidth)
     if state.view == .split {

@@ -13,13 +13,14 @@ public enum RunRenderer {
   ///   - style: Width, colors and glyphs.
   public static func render(_ trace: Trace, focus: RenderFocus, style: RenderStyle) -> String {
     var lines = header(trace, style: style)
-    var previous: StepRecord?
+    var previous: [StepRecord?] = [nil, nil]  // each sequence's step before, for two prompts
     for record in trace.steps {
       lines.append("")
-      lines.append(rule(for: record, style: style))
+      lines.append(rule(for: record, sequences: trace.header.sequenceCount, style: style))
       lines += CacheGrid.lines(record, in: trace, focus: focus, style: style)
-      lines += StepSummary.lines(record, previous: previous, in: trace, style: style)
-      previous = record
+      lines += StepSummary.lines(
+        record, previous: previous[min(record.sequence, 1)], in: trace, style: style)
+      previous[min(record.sequence, 1)] = record
     }
     lines.append("")
     lines += totals(trace, style: style)
@@ -52,12 +53,16 @@ public enum RunRenderer {
     lines += TextLayout.wrap(
       "cache    \(h.policy.name) (\(h.policy.exact ? "exact" : "approximate")): \(h.policy.summary)",
       width: style.width, indent: "         ")
-    let prompt = TextLayout.display("\"\(h.prompt)\"", unicode: style.unicode)
-    lines += TextLayout.wrap("prompt   " + prompt, width: style.width, indent: "         ")
-    let labels = h.promptTokens.map { TextLayout.label($0.text, unicode: style.unicode) }
-    lines += TextLayout.wrap(
-      "tokens   \(labels.count): " + labels.joined(separator: " | "), width: style.width,
-      indent: "         ")
+    if h.secondPrompt == nil {
+      let prompt = TextLayout.display("\"\(h.prompt)\"", unicode: style.unicode)
+      lines += TextLayout.wrap("prompt   " + prompt, width: style.width, indent: "         ")
+      let labels = h.promptTokens.map { TextLayout.label($0.text, unicode: style.unicode) }
+      lines += TextLayout.wrap(
+        "tokens   \(labels.count): " + labels.joined(separator: " | "), width: style.width,
+        indent: "         ")
+    } else {
+      lines += SharedPrefixText.headerLines(h, style: style)
+    }
     lines += TextLayout.wrap(
       "steps    a prefill, then \(h.decodeSteps) decode \(h.decodeSteps == 1 ? "step" : "steps") "
         + "that each feed the last token back in", width: style.width, indent: "         ")
@@ -75,19 +80,31 @@ public enum RunRenderer {
           + (h.policy.pinnedPositions > 0
             ? "   " + Paint.pinned.apply(g.pinned, style.color) + " pinned sink" : ""))
     }
+    if h.secondPrompt != nil {
+      lines.append(
+        "         " + Paint.reused.apply(SharedPrefixText.mark(style), style.color)
+          + " shared: sequence 0 computed it; sequence 1 only reads it")
+    }
+    if h.policy.name.hasPrefix("paged:") {
+      lines.append(
+        "         i \(g.arrow) #id  logical block i is pool block #id ("
+          + Paint.fresh.apply("new", style.color) + ": allocated now)")
+    }
     lines += [
       "         a row per position, a column per layer and KV head"
     ]
     return lines.map { $0.trimmingTrailingSpaces() }
   }
 
-  /// The rule that opens a step: `━━ step 1 · decode · position 10 ━━━━`.
-  static func rule(for record: StepRecord, style: RenderStyle) -> String {
+  /// The rule that opens a step: `━━ step 1 · decode · position 10 ━━━━`, with the
+  /// sequence when two prompts run (`step 1 · decode · sequence 1 · position 9`).
+  static func rule(for record: StepRecord, sequences: Int = 1, style: RenderStyle) -> String {
     let q = record.began.queries
+    let dot = style.unicode ? "·" : "-"
     var what =
       q.count == 1 ? "position \(q.lowerBound)" : "positions \(q.lowerBound)-\(q.upperBound - 1)"
     if record.began.phase == .encode { what = "source " + what }
-    let dot = style.unicode ? "·" : "-"
+    if sequences > 1 { what = "sequence \(record.sequence) \(dot) " + what }
     let title = " step \(record.step) \(dot) \(record.began.phase.rawValue) \(dot) \(what) "
     let left = String(repeating: style.glyphs.rule, count: 2)
     let right = String(repeating: style.glyphs.rule, count: max(2, style.width - 2 - title.count))
@@ -109,14 +126,18 @@ public enum RunRenderer {
       flops += c.flops
       flopsWithoutCache += c.flopsWithoutCache
     }
-    let text = trace.tokens.map(\.text).joined()
     var lines = [
       Paint.bold.apply(String(repeating: style.glyphs.rule, count: 2) + " done", style.color)
     ]
-    lines += TextLayout.wrap(
-      "text     " + TextLayout.display(flatten(text), unicode: style.unicode), width: style.width,
-      indent: "         ")
+    for sequence in 0..<trace.header.sequenceCount {
+      let text = trace.tokens(sequence: sequence).map(\.text).joined()
+      lines += TextLayout.wrap(
+        (trace.header.sequenceCount > 1 ? "text \(sequence)   " : "text     ")
+          + TextLayout.display(flatten(text), unicode: style.unicode), width: style.width,
+        indent: "         ")
+    }
     lines.append("rows     computed \(computed), reused \(reused)")
+    lines += SharedPrefixText.savings(trace, computed: computed, style: style)
     lines.append(costLine(flops: flops, flopsWithoutCache: flopsWithoutCache, style: style))
     if let memory = Int8Summary.totalsLine(trace, style: style) { lines.append(memory) }
     return lines

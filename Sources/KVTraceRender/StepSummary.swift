@@ -45,7 +45,7 @@ public enum StepSummary {
     let perPosition = config.layers * config.kvHeads
     let positions = perPosition > 0 ? computed / perPosition : 0
     let x = style.glyphs.times
-    let tokens = trace.tokens
+    let tokens = trace.tokens(sequence: record.sequence)
     let newest = n > 0 && n - 1 < tokens.count ? tokens[n - 1].text : ""
     let shape =
       "(\(count(positions, "position")) \(x) \(count(config.layers, "layer")) \(x) "
@@ -64,9 +64,10 @@ public enum StepSummary {
         + "although an earlier step had computed them, because nothing was cached; "
         + "reused \(reused)."
     default:
+      let shares = record.rows.contains { !$0.shared.isEmpty }
       text +=
-        "computed \(count(computed, "K/V row")) \(shape): every prompt token passes "
-        + "through every layer. "
+        "computed \(count(computed, "K/V row")) \(shape): every prompt token "
+        + (shares ? "after the shared prefix " : "") + "passes through every layer. "
         + (reused == 0 ? "The cache started empty." : "Reused \(reused) from the cache.")
     }
     if record.step == 0, let groups = groups(config, style: style) { text += groups }
@@ -79,6 +80,8 @@ public enum StepSummary {
         + " no later query can read \(evicted.count == 1 ? "it" : "them")."
     }
     if let rounded = Int8Summary.sentence(record) { text += rounded }
+    text += SharedPrefixText.sentence(record, config: config, style: style)
+    if let blocks = record.blocks.first { text += " " + blocksSentence(blocks, length: n) }
     if let attention = record.attention.last {
       text += " The newest query read \(count(attention.keys.count, "key"))."
     }
@@ -100,6 +103,33 @@ public enum StepSummary {
     return " Query \(size == 1 ? "head" : "heads") " + reads.joined(separator: ", ")
       + " (\(kind): the cache holds \(count(config.kvHeads, "row")) per position per layer, "
       + "not \(config.heads))."
+  }
+
+  /// "The cache holds 3 blocks of 4 positions (3 of the pool's 4); this step allocated
+  /// #1; 2 slots of the last block are unused."
+  static func blocksSentence(_ blocks: BlocksEvent, length n: Int) -> String {
+    let ids = blocks.allocated.map { "#\($0)" }
+    let allocated =
+      switch ids.count {
+      case 0:
+        "this step allocated none (position \(n - 1) fit in block \((n - 1) / blocks.blockSize))"
+      case 1: "this step allocated \(ids[0])"
+      default: "this step allocated \(ids.dropLast().joined(separator: ", ")) and \(ids.last ?? "")"
+      }
+    let unused = blocks.unusedSlots(length: n)
+    let held = blocks.references.filter { $0 > 1 }.count
+    let sharing =
+      (held == 0
+        ? "" : ", \(held == 1 ? "1 of them" : "\(held) of them") held by both sequences")
+      + (blocks.copy.map {
+        "; block #\($0.from) was copied into #\($0.to) (positions \($0.positions.lowerBound)-"
+          + "\($0.positions.upperBound - 1)), copy on write where the prompts part"
+      } ?? "")
+    return "The cache holds \(count(blocks.table.count, "block")) of \(blocks.blockSize) "
+      + "\(blocks.blockSize == 1 ? "position" : "positions") (\(blocks.blocksInUse) of the pool's \(blocks.capacity))\(sharing); \(allocated); "
+      + (unused == 0
+        ? "the last block is full."
+        : "\(count(unused, "slot")) of the last block \(unused == 1 ? "is" : "are") unused.")
   }
 
   static func count(_ n: Int, _ noun: String) -> String {

@@ -20,6 +20,18 @@ enum Attention {
     /// Which rows the query reads, in increasing order, when not all of `0..<count`
     /// (a ``SlidingWindow`` has evicted the others); `nil` reads every one.
     var positions: [Int]?
+    /// Where the rows live when a paged cache stores them in blocks; `nil` when
+    /// row `t` is simply at `keys + t * kvDim`.
+    var blocks: Blocks?
+
+    /// A paged cache's geometry: position `p` lives in slot `p % size` of physical
+    /// block `table[p / size]`, at `keys + (table[p / size] * size + p % size) * kvDim`.
+    struct Blocks {
+      /// The block table, logical block → physical block id.
+      var table: UnsafePointer<Int>  // [logical blocks]
+      /// Positions per block.
+      var size: Int
+    }
 
     /// The first `count` rows, all read.
     init(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, count: Int) {
@@ -37,8 +49,15 @@ enum Attention {
       self.positions = positions
     }
 
-    /// Where the `i`-th row read lives.
+    /// Which position the `i`-th row read is.
     func row(_ i: Int) -> Int { positions?[i] ?? i }
+
+    /// Where the `i`-th row read starts, in floats from `keys` (and `values`).
+    func offset(_ i: Int, kvDim: Int) -> Int {
+      let p = row(i)
+      guard let blocks else { return p * kvDim }
+      return (blocks.table[p / blocks.size] * blocks.size + p % blocks.size) * kvDim
+    }
 
     /// The positions read, as the trace records them.
     var read: PositionSet { positions.map { PositionSet($0) } ?? PositionSet(0..<count) }
@@ -74,7 +93,7 @@ enum Attention {
       let kvHead = c.kvHead(forQueryHead: head)
       let query = q + head * headSize  // [headSize]
       for t in 0..<count {  // scores [count]
-        let k = rows.keys + rows.row(t) * c.kvDim + kvHead * headSize  // [headSize]
+        let k = rows.keys + rows.offset(t, kvDim: c.kvDim) + kvHead * headSize  // [headSize]
         scores[t] = Kernels.dot(query, k, n: headSize) * scale
       }
       let full = report?.detail == .full
@@ -83,7 +102,7 @@ enum Attention {
       let o = out + head * headSize  // [headSize]
       o.initialize(repeating: 0, count: headSize)
       for t in 0..<count {  // Σ_t weight_t · v_t
-        let v = rows.values + rows.row(t) * c.kvDim + kvHead * headSize
+        let v = rows.values + rows.offset(t, kvDim: c.kvDim) + kvHead * headSize
         let weight = scores[t]
         for i in 0..<headSize { o[i] += weight * v[i] }
       }

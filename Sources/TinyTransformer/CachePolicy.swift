@@ -5,7 +5,8 @@ import KVTrace
 /// The model asks the policy which positions to run (everything the cache does
 /// not already hold), runs them, and hands the cache back to the policy to
 /// trim. ``NoCache`` is the "before" picture (recompute everything),
-/// ``FullCache`` keeps every row; both are **exact**. ``SlidingWindow`` (a window,
+/// ``FullCache`` keeps every row, and ``PagedCache`` keeps every row in blocks found
+/// through a block table; all three are **exact**. ``SlidingWindow`` (a window,
 /// optionally with attention sinks) forgets old rows before a query reads them, and
 /// is **approximate**: it may change the tokens (M15); so is ``Int8Cache``, which
 /// keeps every row but rounds it to bytes.
@@ -20,16 +21,17 @@ public protocol CachePolicy: Sendable {
   /// Drops the rows the query at `position` must not see, before it is computed;
   /// returns the positions dropped. Only approximate policies drop anything here.
   func evict(before position: Int, in cache: KVCache) -> PositionSet
-  /// Whether the cache stores rows as int8 bytes and a scale (``Int8Cache``)
-  /// rather than as floats.
-  var quantizesRows: Bool { get }
+  /// An empty cache laid out for this policy: contiguous float rows, blocks
+  /// (``PagedCache``) or int8 rows (``Int8Cache``).
+  func makeCache(config: ModelConfig) -> KVCache
 }
 
 extension CachePolicy {
+  /// Contiguous rows, llama2.c's layout.
+  public func makeCache(config: ModelConfig) -> KVCache { KVCache(config: config) }
+
   /// Drops nothing: an exact policy lets every query see every earlier key.
   public func evict(before position: Int, in cache: KVCache) -> PositionSet { PositionSet() }
-  /// Float rows: what every policy but ``Int8Cache`` stores.
-  public var quantizesRows: Bool { false }
 }
 
 /// No cache: every step recomputes the keys and values of every position.
@@ -87,6 +89,7 @@ public enum CachePolicies {
     (FullCache().info.name, FullCache().info.summary),
     ("window:N", "approximate: keeps the last N positions, evicting one per step once full"),
     ("sinks:S,window:N", "approximate: pins the first S positions and keeps the last N"),
+    ("paged:B", "exact: keeps every row in blocks of B positions found through a block table"),
     ("int8", "approximate: keeps every row as int8 bytes and one float scale per row"),
   ]
 
@@ -104,6 +107,13 @@ public enum CachePolicies {
     case "full": return FullCache()
     case "int8": return Int8Cache()
     default: break
+    }
+    if name.hasPrefix("paged:") {
+      let value = name.dropFirst("paged:".count)
+      guard let blockSize = Int(value), blockSize >= 1 else {
+        throw .badNumber(name, part: "paged", value: String(value))
+      }
+      return PagedCache(blockSize: blockSize)
     }
     let parts = name.split(separator: ",", omittingEmptySubsequences: false)
     var values: [String: Int] = [:]
@@ -142,8 +152,8 @@ public enum CachePolicyError: Error, Equatable, CustomStringConvertible {
       "--\(option) expects one of \(CachePolicies.all.map(\.name).joined(separator: ", ")), "
         + "got '\(name)'"
     case .badNumber(let name, let part, let value):
-      "in --\(option) \(name), \(part) must be a whole number of at least "
-        + "\(part == "window" ? 1 : 0), got '\(value)'"
+      "in --\(option) \(name), \(part == "paged" ? "the block size" : part) must be a whole number of at least "
+        + "\(part == "sinks" ? 0 : 1), got '\(value)'"
     }
   }
 
@@ -153,7 +163,9 @@ public enum CachePolicyError: Error, Equatable, CustomStringConvertible {
     case .unknown(let name) where name.hasPrefix("int8"):
       "int8 takes no number: use --\(option) int8"
     case .unknown:
-      "for example --\(option) window:4, --\(option) sinks:2,window:4 or --\(option) int8"
+      "for example --\(option) window:4, --\(option) sinks:2,window:4, --\(option) paged:4 "
+        + "or --\(option) int8"
+    case .badNumber(_, "paged", _): "for example --\(option) paged:4"
     case .badNumber(_, let part, _):
       part == "window"
         ? "for example --\(option) window:4" : "for example --\(option) sinks:2,window:4"

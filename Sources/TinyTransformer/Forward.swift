@@ -80,10 +80,7 @@ extension TinyTransformer {
       int8.dequantize(layer: layer, positions: held)
       rows = Attention.Rows(keys: int8.readKeys, values: int8.readValues, positions: held)
     } else {
-      let first = cache.rowOffset(layer: layer, position: 0)
-      rows = Attention.Rows(
-        keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
-        positions: held)  // [position + 1, kvDim] each, of which `held` are read
+      rows = cache.rows(layer: layer, positions: held)  // [position + 1, kvDim], paged or not
     }
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,

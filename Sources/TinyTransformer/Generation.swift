@@ -106,7 +106,7 @@ extension TinyTransformer {
     // seq_len rows, but a checkpoint's context can be far longer than a trace.
     var runShape = config
     runShape.contextLength = promptTokens.count + steps
-    let cache = KVCache(config: runShape, quantized: policy.quantizesRows)
+    let cache = policy.makeCache(config: runShape)
     let scratch = Scratch(config: config)
     var sampler = Sampler(sampling: sampling, seed: seed)
     var tokens = promptTokens
@@ -138,7 +138,7 @@ extension TinyTransformer {
     return result
   }
 
-  private func check(promptTokens: [Int], steps: Int) throws(DecodeError) {
+  func check(promptTokens: [Int], steps: Int) throws(DecodeError) {
     guard !promptTokens.isEmpty else { throw .emptyPrompt }
     guard steps >= 0, promptTokens.count + steps <= config.contextLength else {
       throw .exceedsContext(
@@ -151,9 +151,9 @@ extension TinyTransformer {
 
   /// Runs one step: the positions the policy asks for, then the logits of the newest
   /// (left in `scratch.logits`).
-  private func run(
+  func run(
     step: Int, tokens: [Int], policy: some CachePolicy, cache: KVCache, scratch: Scratch,
-    recorder: inout some TraceRecorder
+    recorder: inout some TraceRecorder, sequence: Int = 0
   ) {
     let length = tokens.count
     let positions = policy.positionsToCompute(sequenceLength: length, cache: cache)
@@ -161,7 +161,10 @@ extension TinyTransformer {
     if recording {
       let phase: Phase = step == 0 ? .prefill : .decode
       recorder.record(
-        .stepBegan(StepBegan(step: step, phase: phase, queries: positions, sequenceLength: length)))
+        .stepBegan(
+          StepBegan(
+            step: step, phase: phase, queries: positions, sequenceLength: length,
+            sequence: sequence)))
     }
     var report: AttentionReport? =
       recording ? AttentionReport(step: step, detail: recorder.detail) : nil
@@ -177,7 +180,10 @@ extension TinyTransformer {
         token: tokens[position], position: position, step: step, cache: cache, scratch: scratch,
         report: &report)
       if var pending = report {
-        for event in pending.events { recorder.record(.attention(event)) }
+        for var event in pending.events {
+          event.sequence = sequence
+          recorder.record(.attention(event))
+        }
         pending.events.removeAll(keepingCapacity: true)
         report = pending
       }
@@ -194,6 +200,7 @@ extension TinyTransformer {
       var reused = 0
       for var event in rows {
         event.evicted = evicted
+        event.sequence = sequence
         computed += event.fresh.count
         reused += event.reused.count
         recorder.record(.rows(event))
@@ -204,13 +211,16 @@ extension TinyTransformer {
                 step: step, layer: event.layer, kvHead: event.kvHead, positions: event.fresh)))
         }
       }
+      if let blocks = cache.takeBlocksEvent(step: step, sequence: sequence) {
+        recorder.record(.blocks(blocks))
+      }
       recorder.record(
         .counters(
           StepCounters(
             step: step, rowsComputed: computed, rowsReused: reused,
             flops: flops,
             flopsWithoutCache: FLOPCount.step(positions: 0..<length, config: config),
-            cacheBytes: cache.bytesHeld)))
+            cacheBytes: cache.bytesHeld, sequence: sequence)))
     }
   }
 }

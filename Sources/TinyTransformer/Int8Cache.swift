@@ -21,8 +21,8 @@ public struct Int8Cache: CachePolicy, Equatable {
         + "and read back rounded")
   }
 
-  /// Stores rows as bytes and a scale.
-  public var quantizesRows: Bool { true }
+  /// A cache that stores rows as bytes and a scale.
+  public func makeCache(config: ModelConfig) -> KVCache { KVCache(config: config, quantized: true) }
 
   /// Only the positions the cache does not hold yet, as ``FullCache``.
   public func positionsToCompute(sequenceLength: Int, cache: KVCache) -> Range<Int> {

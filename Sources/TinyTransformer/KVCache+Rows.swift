@@ -2,7 +2,9 @@ import KVTrace
 
 extension KVCache {
   /// One rows event per (layer, KV head), read from the cache's own record of
-  /// which step wrote each row: written at `step` → fresh; earlier → reused.
+  /// which step wrote each row: written at `step` → fresh; earlier → reused. Rows of
+  /// a prefix shared with another sequence are reused, and marked shared: this
+  /// sequence never computed them.
   ///
   /// The trace does not guess where a row came from: a row is fresh exactly when
   /// this step wrote it into the cache. A row a window computed and then evicted
@@ -29,12 +31,18 @@ extension KVCache {
       var reused = PositionSet()
       for position in 0..<length {
         guard let written = self.step(wroteLayer: layer, position: position) else { continue }
-        if written == step { fresh.insert(position) } else { reused.insert(position) }
+        if written == step, position >= sharedPrefix {
+          fresh.insert(position)
+        } else {
+          reused.insert(position)
+        }
       }
+      let shared = PositionSet(0..<min(sharedPrefix, length))  // another sequence computed these
       for kvHead in 0..<config.kvHeads {
         events.append(
           RowsEvent(
-            step: step, layer: layer, kind: kind, kvHead: kvHead, fresh: fresh, reused: reused))
+            step: step, layer: layer, kind: kind, kvHead: kvHead, fresh: fresh, reused: reused,
+            shared: shared))
       }
     }
     return events

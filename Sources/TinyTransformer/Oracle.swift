@@ -96,6 +96,9 @@ public enum Oracle {
   /// all but the sinks and the last N; each decode step computes one row, reuses
   /// the rest of what it holds, and evicts the one row that slid out of the window.
   ///
+  /// `paged:B` keeps its rows as `full` does, and its blocks as
+  /// ``pagedAccountingProblems(_:blockSize:)`` says.
+  ///
   /// An encoder-decoder trace is held to its own rules; see
   /// ``encoderDecoderAccountingProblems(_:)``.
   public static func accountingProblems(_ trace: Trace) -> [String] {
@@ -106,6 +109,9 @@ public enum Oracle {
     let policy = trace.header.policy.name
     let window = (try? CachePolicies.parse(policy)) as? SlidingWindow
     var problems: [String] = []
+    if let paged = (try? CachePolicies.parse(policy)) as? PagedCache {
+      problems += pagedAccountingProblems(trace, blockSize: paged.blockSize)
+    }
     for record in trace.steps {
       let n = record.began.sequenceLength
       guard
@@ -189,6 +195,8 @@ public enum Oracle {
     case "none": return (all, PositionSet(), PositionSet())
     case "full" where step == 0, "int8" where step == 0: return (all, PositionSet(), PositionSet())
     case "full", "int8": return (newest, PositionSet(0..<(n - 1)), PositionSet())
+    case _ where policy.hasPrefix("paged:"):  // every row kept, as by full
+      return expectedRows("full", nil, step: step, length: n)
     default: break
     }
     guard let window else { return nil }
@@ -201,5 +209,48 @@ public enum Oracle {
       newest, PositionSet(held.filter { $0 != n - 1 }),
       PositionSet(before.filter { !held.contains($0) })
     )
+  }
+
+  /// The ways a paged trace's blocks differ from what `paged:B` promises.
+  ///
+  /// After every step the sequence of `n` positions holds exactly `ceil(n / B)`
+  /// blocks, each a different physical block; a step allocates exactly the blocks
+  /// its new positions opened (one when the newest position is the first of its
+  /// block, none otherwise), appended to the table; the earlier entries never move;
+  /// and the cache's bytes are the whole blocks it holds.
+  public static func pagedAccountingProblems(_ trace: Trace, blockSize b: Int) -> [String] {
+    let config = trace.header.model
+    let name = trace.header.policy.name
+    var problems: [String] = []
+    var previous: [Int] = []
+    for record in trace.steps {
+      let n = record.began.sequenceLength
+      guard record.blocks.count == 1, let blocks = record.blocks.first else {
+        problems.append("\(name) step \(record.step): \(record.blocks.count) blocks events, not 1")
+        continue
+      }
+      let expected = (n + b - 1) / b
+      if blocks.table.count != expected || Set(blocks.table).count != blocks.table.count {
+        problems.append(
+          "\(name) step \(record.step): table \(blocks.table) for \(n) positions; expected "
+            + "\(expected) different blocks")
+      }
+      if Array(blocks.table.prefix(previous.count)) != previous
+        || blocks.allocated != Array(blocks.table.dropFirst(previous.count))
+      {
+        problems.append(
+          "\(name) step \(record.step): allocated \(blocks.allocated), table \(blocks.table) after "
+            + "\(previous); a step appends exactly the blocks its new positions open")
+      }
+      let bytes = blocks.blocksInUse * b * 2 * config.layers * config.kvDim * 4
+      if blocks.blocksInUse != blocks.table.count || record.counters?.cacheBytes != bytes {
+        problems.append(
+          "\(name) step \(record.step): \(blocks.blocksInUse) blocks in use and "
+            + "\(record.counters?.cacheBytes ?? 0) bytes; expected \(blocks.table.count) blocks, "
+            + "\(blocks.table.count * b * 2 * config.layers * config.kvDim * 4) bytes")
+      }
+      previous = blocks.table
+    }
+    return problems
   }
 }

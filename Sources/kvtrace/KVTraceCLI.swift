@@ -110,6 +110,9 @@ enum KVTraceCLI {
   {
     let model: any CommandModel
     do { model = try options.commandModel() } catch { return error.result }
+    if let second = options.secondPrompt, let transformer = model as? TinyTransformer {
+      return try compareShared(options, second: second, model: transformer)
+    }
     let reference = options.export?.path(for: "reference")
     let cached = options.export?.path(for: options.policy.info.name)
     if let export = options.export, let reference, let cached {
@@ -140,5 +143,28 @@ enum KVTraceCLI {
       report.reference, report.cached, verdict: verdict, focus: options.focus,
       style: options.style)
     return CommandResult(output: text, code: report.asExpected ? .ok : .checkFailed)
+  }
+
+  /// `kvtrace compare --prompt A --prompt B`: the two decoded together, sharing their
+  /// prefix, against each decoded alone with a full cache.
+  static func compareShared(_ options: RunOptions, second: String, model: TinyTransformer)
+    throws(UsageError) -> CommandResult
+  {
+    let report: SharedPrefixReport
+    do {
+      report = try Oracle.checkSharedPrefix(
+        model: model, promptTokens: model.tokenizer.encode(options.prompt),
+        secondPromptTokens: model.tokenizer.encode(second), promptTexts: (options.prompt, second),
+        steps: options.steps, blockSize: (options.policy as? PagedCache)?.blockSize ?? 4,
+        sampling: options.sampling, detail: options.detail)
+    } catch {
+      throw options.usageError(error, command: "compare")
+    }
+    let verdict = ComparisonRenderer.Verdict(
+      maxLogitDifference: report.maxLogitDifference, tolerance: OracleReport.tolerance,
+      accountingProblems: report.accountingProblems)
+    let text = SharedPrefixComparison.render(
+      together: report.shared, alone: report.alone, verdict: verdict, style: options.style)
+    return CommandResult(output: text, code: report.passed ? .ok : .checkFailed)
   }
 }

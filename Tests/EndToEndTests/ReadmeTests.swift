@@ -41,8 +41,8 @@ import Testing
         output = try Self.stepFrame()
         lines.removeFirst()
       } else if let first = lines.first, first.hasPrefix("$ swift run kvtrace") {
-        let arguments = first.dropFirst("$ swift run kvtrace".count)
-          .split(separator: " ").map(String.init)
+        // "Quoted words" stay together, as a shell keeps them.
+        let arguments = TutorialTests.words(String(first.dropFirst("$ swift run kvtrace".count)))
         output = String(decoding: try runKVTrace(arguments).stdout, as: UTF8.self)
         lines.removeFirst()
       }

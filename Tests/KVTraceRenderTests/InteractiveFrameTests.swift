@@ -55,6 +55,17 @@ import TinyTransformer
     try Self.check(frame, InteractiveState(step: 1), size, named: "frame-100x30-int8.txt")
   }
 
+  @Test func pagedStepShowsTheBlockTableAt80x24() throws {
+    let frame = InteractiveFrame(
+      trace: try RunRendererGoldenTests.trace(policy: PagedCache(blockSize: 4)))
+    try Self.check(
+      frame, InteractiveState(step: 3), FrameSize(columns: 80, rows: 24),
+      named: "frame-80x24-paged-4.txt")
+    let lines = frame.lines(
+      InteractiveState(step: 3), size: FrameSize(columns: 80, rows: 24), style: RenderStyle())
+    #expect(lines.contains { $0.contains("3 → #0 new") })  // position 12 opens block 3
+  }
+
   @Test func smallScreenElidesRowsWithAMarker() throws {
     let frame = try Self.demo()
     let lines = frame.lines(

@@ -74,6 +74,36 @@ import TinyTransformer
     try Golden.check(text, named: "compare-int8.txt")
   }
 
+  @Test func pagedBlocks() throws {
+    let trace = try Self.trace(policy: PagedCache(blockSize: 4))
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
+    try Golden.check(text, named: "paged-4.txt")
+  }
+
+  @Test func pagedBlocksASCII() throws {
+    let trace = try Self.trace(steps: 3, policy: PagedCache(blockSize: 3))
+    let text = RunRenderer.render(trace, focus: RenderFocus(), style: RenderStyle(unicode: false))
+    #expect(text.utf8.allSatisfy { $0 < 0x80 })
+    try Golden.check(text, named: "paged-3-ascii.txt")
+  }
+
+  @Test func twoPromptsShareAPrefix() throws {
+    let model = try TinyTransformer(
+      config: .demo(vocabularySize: Tokenizer.demo.vocabularySize), seed: 0)
+    let second = "The quick brown fox jumps over a cat."
+    var log = TraceLog(detail: .full)
+    _ = try model.generate(
+      promptTokens: model.tokenizer.encode(Self.pangram),
+      secondPromptTokens: model.tokenizer.encode(second), promptTexts: (Self.pangram, second),
+      steps: 2, recorder: &log)
+    let trace = try #require(log.trace)
+    try Golden.check(
+      RunRenderer.render(trace, focus: RenderFocus(), style: .plain), named: "two-prompts.txt")
+    let ascii = RunRenderer.render(trace, focus: RenderFocus(), style: RenderStyle(unicode: false))
+    #expect(ascii.utf8.allSatisfy { $0 < 0x80 })
+    try Golden.check(ascii, named: "two-prompts-ascii.txt")
+  }
+
   @Test func groupedQuerySummaryDetail() throws {
     let config = ModelConfig(
       layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 64, contextLength: 64,

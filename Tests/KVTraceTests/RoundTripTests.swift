@@ -11,6 +11,11 @@ import TinyTransformer
     ("window", { try Demo.trace(steps: 3, policy: SlidingWindow(window: 4)) }),
     ("sinks", { try Demo.trace(steps: 3, policy: SlidingWindow(sinks: 2, window: 4)) }),
     ("int8", { try Demo.trace(steps: 3, policy: Int8Cache()) }),
+    ("paged", { try Demo.trace(steps: 4, policy: PagedCache(blockSize: 4)) }),
+    (
+      "paged, summary",
+      { try Demo.trace(steps: 9, policy: PagedCache(blockSize: 3), detail: .summary) }
+    ),
     (
       "grouped-query, sampled",
       {

@@ -147,6 +147,7 @@ private func sampleTrace() -> Trace {
     case .token(let e): #expect(event.step == e.step)
     case .counters(let e): #expect(event.step == e.step)
     case .quantization(let e): #expect(event.step == e.step)
+    case .blocks(let e): #expect(event.step == e.step)
     }
   }
   #expect(sampleTrace().events.map(\.step) == [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1])

@@ -99,7 +99,9 @@ private let config = ModelConfig(
 
 @Test func policiesAreFoundByName() throws {
   #expect(
-    CachePolicies.all.map(\.name) == ["none", "full", "window:N", "sinks:S,window:N", "int8"])
+    CachePolicies.all.map(\.name) == [
+      "none", "full", "window:N", "sinks:S,window:N", "paged:B", "int8",
+    ])
   let none = try #require(CachePolicies.named("none"))
   let full = try #require(CachePolicies.named("full"))
   #expect(none.info.name == "none" && none.info.exact)

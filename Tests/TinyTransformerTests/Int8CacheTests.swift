@@ -185,7 +185,8 @@ import Testing
   @Test func theNameParsesAndTakesNoNumber() throws {
     #expect(try CachePolicies.parse("int8") as? Int8Cache == Int8Cache())
     #expect(CachePolicies.all.contains { $0.name == "int8" })
-    #expect(Int8Cache().quantizesRows && !FullCache().quantizesRows)
+    #expect(Int8Cache().makeCache(config: config).int8 != nil)
+    #expect(FullCache().makeCache(config: config).int8 == nil)
     for bad in ["int8:3", "int8,window:4", "INT8", "int4"] {
       #expect(throws: CachePolicyError.unknown(bad)) { try CachePolicies.parse(bad) }
     }

@@ -42,7 +42,8 @@ let badInputs: [BadInput] = [
       + "holds 64", fix: "use --steps 54 or a shorter prompt"),
   BadInput(
     arguments: ["--cache", "bogus"],
-    problem: "--cache expects one of none, full, window:N, sinks:S,window:N, int8, got 'bogus'",
+    problem:
+      "--cache expects one of none, full, window:N, sinks:S,window:N, paged:B, int8, got 'bogus'",
     fix: "for example --cache window:4"),
   BadInput(
     arguments: ["--layer", "5"], problem: "--layer must be between 0 and 1, got 5",

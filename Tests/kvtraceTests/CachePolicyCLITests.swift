@@ -49,8 +49,17 @@ import Testing
 @Test(arguments: [
   ("window:0", "in --cache window:0, window must be a whole number of at least 1"),
   ("window:four", "in --cache window:four, window must be a whole number"),
-  ("sinks:2", "--cache expects one of none, full, window:N, sinks:S,window:N, int8, got 'sinks:2'"),
+  (
+    "sinks:2",
+    "--cache expects one of none, full, window:N, sinks:S,window:N, paged:B, int8, got 'sinks:2'"
+  ),
   ("lru", "got 'lru'; for example --cache window:4"),
+  ("paged:0", "in --cache paged:0, the block size must be a whole number of at least 1, got '0'"),
+  (
+    "paged:",
+    "the block size must be a whole number of at least 1, got ''; for example --cache paged:4"
+  ),
+  ("paged:2.5", "in --cache paged:2.5, the block size must be a whole number"),
 ])
 func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
   let result = runCLI(["run", "--cache", value])
@@ -67,7 +76,7 @@ func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
 @Test func helpListsEveryPolicy() {
   let help = runCLI(["run", "--help"]).output
   for name in [
-    "none:", "full:", "window:N: approximate", "sinks:S,window:N: approximate",
+    "none:", "full:", "window:N: approximate", "sinks:S,window:N: approximate", "paged:B: exact",
     "int8: approximate",
   ] {
     #expect(help.contains(name), "\(name)")
@@ -82,6 +91,7 @@ func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
   ["step", "--arch", "encoder-decoder", "--cache", "sinks:1,window:2"],
   ["compare", "--arch", "encoder-decoder", "--cache", "window:4"],
   ["compare", "--arch", "encoder-decoder", "--against", "sinks:2,window:4"],
+  ["run", "--arch", "encoder-decoder", "--cache", "paged:4"],
 ])
 func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   let result = runCLI(arguments)
@@ -130,4 +140,32 @@ func int8OnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   let result = runCLI(arguments)
   #expect(result.code == .usage)
   #expect(result.error.contains("int8 is an int8 cache, which kvtrace runs on the decoder-only"))
+}
+
+@Test func compareOfPagedPassesAgainstFullAndNone() {
+  for against in ["full", "none"] {
+    let result = runCLI(["compare", "--cache", "paged:4", "--against", against])
+    #expect(result.code == .ok)
+    #expect(result.output.contains("compare  cache \(against) against cache paged:4"))
+    #expect(result.output.contains("tokens   ✓ identical at all 7 steps"))
+    #expect(result.output.contains("logits   ✓ max |Δlogit| = 0 "))
+    #expect(result.output.contains("held ceil(n / B) blocks"))
+    #expect(result.output.contains("PASS"))
+  }
+  // Four blocks of 4 for 16 positions: 16 rows, the same bytes as full here.
+  let full = runCLI(["compare", "--cache", "paged:4", "--against", "full"]).output
+  #expect(full.contains("memory   at the end cache paged:4 held 8.0 KiB, cache full 8.0 KiB"))
+  // Blocks of 7 round 16 positions up to 21 slots: fragmentation is memory held.
+  let seven = runCLI(["compare", "--cache", "paged:7", "--against", "full"]).output
+  #expect(seven.contains("memory   at the end cache paged:7 held 10.5 KiB, cache full 8.0 KiB"))
+}
+
+@Test func runDrawsTheBlockTable() {
+  let result = runCLI(["run", "--cache", "paged:4", "--steps", "3", "--ascii"])
+  #expect(result.code == .ok)
+  #expect(result.output.contains("cache    paged:4 (exact)"))
+  #expect(result.output.contains("   0  The       # # # #  # # # #   0 -> #3 new"))
+  #expect(result.output.contains("   8  dog       o o o o  o o o o   2 -> #1"))
+  #expect(result.output.contains("none (position 10 fit in block 2)"))
+  #expect(result.output.contains("allocated #0; 3 slots of the last block are unused"))
 }

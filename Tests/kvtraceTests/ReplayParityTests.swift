@@ -14,6 +14,12 @@ let parityArguments: [[String]] = [
   ["--steps", "3"],
   ["--detail", "summary"],
   ["--cache", "none", "--steps", "2"],
+  ["--cache", "paged:4"],
+  [
+    "--prompt", "The quick brown fox jumps over the lazy dog.", "--prompt",
+    "The quick brown fox jumps over a cat.", "--steps", "3",
+  ],
+  ["--cache", "paged:1", "--steps", "2", "--ascii", "--detail", "summary"],
   ["--layer", "1", "--head", "3"],
   ["--ascii"],
   ["--color", "always"],

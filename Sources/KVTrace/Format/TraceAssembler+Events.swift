@@ -7,6 +7,7 @@ extension TraceAssembler {
     let step = try o.int(
       "step", in: 0...header.decodeSteps,
       "the header promises a prefill (step 0) and \(header.decodeSteps) decode steps")
+    let sequence = try sequence(o)
     let phase = try o.name("phase", as: Phase.self)
     let encodes = header.source != nil && step == 0
     guard (phase == .encode) == encodes else {
@@ -16,15 +17,14 @@ extension TraceAssembler {
           ? "a decoder-only trace has no encode step"
           : "an encoder-decoder trace encodes at step 0, once, and decodes at every later step")
     }
-    let known =
-      encodes
-      ? sourceLength : header.promptTokens.count + step - (header.source == nil ? 0 : 1)
+    let prompt = header.promptTokens(sequence: sequence).count
+    let known = encodes ? sourceLength : prompt + step - (header.source == nil ? 0 : 1)
     let length = try o.int(
       "sequenceLength", in: 1...max(1, known),
       encodes
         ? "the encoder reads the source's \(known) tokens"
         : "at step \(step) the sequence has at most \(known) tokens (the prompt's "
-          + "\(header.promptTokens.count) and one chosen per earlier step)")
+          + "\(prompt) and one chosen per earlier step)")
     let pair = try o.array("queries")
     guard pair.count == 2 else {
       throw TraceProblem(
@@ -38,7 +38,8 @@ extension TraceAssembler {
         .outOfRange, at: pair[0].offset, o.path + ".queries",
         "queries [\(start), \(end)] must satisfy 0 <= start <= end <= sequenceLength (\(length))")
     }
-    return StepBegan(step: step, phase: phase, queries: start..<end, sequenceLength: length)
+    return StepBegan(
+      step: step, phase: phase, queries: start..<end, sequenceLength: length, sequence: sequence)
   }
 
   func rows(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> RowsEvent {
@@ -52,7 +53,16 @@ extension TraceAssembler {
         "kvHead", in: 0...(model.kvHeads - 1), "the model has \(model.kvHeads) KV heads"),
       fresh: try o.positions("fresh", below: n, note),
       reused: try o.positions("reused", below: n, note),
-      evicted: try o.positions("evicted", below: n, note))
+      evicted: try o.positions("evicted", below: n, note),
+      shared: o.optional("shared") == nil
+        ? PositionSet() : try o.positions("shared", below: n, note),
+      sequence: s.sequence)
+    if let stray = event.shared.first(where: { !event.reused.contains($0) }) {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("shared").offset, o.path + ".shared",
+        "position \(stray) is shared but not reused; a shared row is one read from the cache "
+          + "that another sequence computed")
+    }
     let overlap = event.fresh.ranges.contains { run in
       event.reused.ranges.contains { $0.overlaps(run) }
     }
@@ -91,7 +101,7 @@ extension TraceAssembler {
     if let weights { try checkWeights(weights, o) }
     return AttentionEvent(
       step: step, layer: layer, kind: kind, head: head, kvHead: kvHead, query: query, keys: keys,
-      scores: scores, weights: weights)
+      scores: scores, weights: weights, sequence: s.sequence)
   }
 
   func token(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> TokenEvent {
@@ -109,7 +119,9 @@ extension TraceAssembler {
     for (index, element) in try o.array("candidates").enumerated() {
       candidates.append(try candidate(element, "\(o.path).candidates[\(index)]", o))
     }
-    return TokenEvent(step: step, position: position, chosen: chosen, candidates: candidates)
+    return TokenEvent(
+      step: step, position: position, chosen: chosen, candidates: candidates,
+      sequence: s.sequence)
   }
 
   func counters(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> StepCounters {
@@ -122,7 +134,108 @@ extension TraceAssembler {
       rowsReused: try o.int("rowsReused"), flops: try o.int("flops"),
       flopsWithoutCache: try o.int("flopsWithoutCache"), cacheBytes: try o.int("cacheBytes"),
       crossRowsComputed: try cross("crossRowsComputed"),
-      crossRowsReused: try cross("crossRowsReused"))
+      crossRowsReused: try cross("crossRowsReused"), sequence: s.sequence)
+  }
+
+  func blocks(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> BlocksEvent {
+    let step = try sameStep(o, s)
+    let blockSize = try o.int(
+      "blockSize", in: 1...max(1, model.contextLength),
+      "a block holds 1 to \(model.contextLength) positions (the context)")
+    let capacity = try o.int("capacity", in: 1...Int.max, "a pool has at least one block")
+    let inUse = try o.int(
+      "blocksInUse", in: 0...capacity, "the pool has \(capacity) blocks")
+    let needed = (s.sequenceLength + blockSize - 1) / blockSize
+    let table = try blockIDs("table", o, capacity: capacity)
+    guard table.count == needed else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("table").offset, o.path + ".table",
+        "the table has \(table.count) blocks, but \(s.sequenceLength) positions in blocks of "
+          + "\(blockSize) take \(needed)")
+    }
+    guard Set(table).count == table.count, table.count <= inUse else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("table").offset, o.path + ".table",
+        "a physical block appears twice, or more than the \(inUse) blocks in use; each logical "
+          + "block has its own physical block")
+    }
+    let allocated = try blockIDs("allocated", o, capacity: capacity)
+    if let stray = allocated.first(where: { !table.contains($0) }) {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("allocated").offset, o.path + ".allocated",
+        "block \(stray) was allocated but is not in the table; a step allocates blocks for its "
+          + "own positions")
+    }
+    let references = try blockReferences(o, count: table.count)
+    let copy = try blockCopy(o, allocated: allocated, capacity: capacity, blockSize: blockSize)
+    return BlocksEvent(
+      step: step, sequence: s.sequence, blockSize: blockSize, table: table, allocated: allocated,
+      blocksInUse: inUse, capacity: capacity, references: references, copy: copy)
+  }
+
+  /// How many sequences hold each block of the table: 1, or 2 for a shared prefix.
+  private func blockReferences(_ o: ObjectReader, count: Int) throws(TraceProblem) -> [Int] {
+    let elements = try o.array("references")
+    guard elements.count == count else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("references").offset, o.path + ".references",
+        "\(elements.count) reference counts for \(count) blocks; there is one per block")
+    }
+    var counts: [Int] = []
+    for (index, element) in elements.enumerated() {
+      let path = "\(o.path).references[\(index)]"
+      let value = try JSONDecoding.int(element, path, o.bytes)
+      guard (1...header.sequenceCount).contains(value) else {
+        throw TraceProblem(
+          .outOfRange, at: element.offset, path,
+          "reference count \(value) is out of range: a block is held by 1 to "
+            + "\(header.sequenceCount) sequences")
+      }
+      counts.append(value)
+    }
+    return counts
+  }
+
+  /// The copy on write of this step, if any: `{"from", "to", "positions": [start, end]}`.
+  private func blockCopy(_ o: ObjectReader, allocated: [Int], capacity: Int, blockSize: Int)
+    throws(TraceProblem) -> BlockCopy?
+  {
+    guard o.optional("copy") != nil else { return nil }
+    let c = try o.object("copy", allowed: ["from", "to", "positions"])
+    let from = try c.int("from", in: 0...(capacity - 1), "the pool has \(capacity) blocks")
+    let to = try c.int("to", in: 0...(capacity - 1), "the pool has \(capacity) blocks")
+    let pair = try c.array("positions")
+    guard pair.count == 2, from != to, allocated.contains(to) else {
+      throw TraceProblem(
+        .outOfRange, at: try o.required("copy").offset, o.path + ".copy",
+        "a copy goes from one block to another allocated at this step, over positions "
+          + "[start, end]")
+    }
+    let start = try JSONDecoding.int(pair[0], c.path + ".positions[0]", o.bytes)
+    let end = try JSONDecoding.int(pair[1], c.path + ".positions[1]", o.bytes)
+    guard 0 <= start, start < end, end - start <= blockSize else {
+      throw TraceProblem(
+        .outOfRange, at: pair[0].offset, c.path + ".positions",
+        "positions [\(start), \(end)] must be a non-empty run within one block of \(blockSize)")
+    }
+    return BlockCopy(from: from, to: to, positions: start..<end)
+  }
+
+  /// An array of physical block ids, each below the pool's `capacity`.
+  private func blockIDs(_ key: String, _ o: ObjectReader, capacity: Int) throws(TraceProblem)
+    -> [Int]
+  {
+    var ids: [Int] = []
+    for (index, element) in try o.array(key).enumerated() {
+      let id = try JSONDecoding.int(element, "\(o.path).\(key)[\(index)]", o.bytes)
+      guard (0..<capacity).contains(id) else {
+        throw TraceProblem(
+          .outOfRange, at: element.offset, "\(o.path).\(key)[\(index)]",
+          "block \(id) is out of range: the pool has blocks 0 to \(capacity - 1)")
+      }
+      ids.append(id)
+    }
+    return ids
   }
 
   func quantization(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> QuantizationEvent {
@@ -191,8 +304,25 @@ extension TraceAssembler {
 
   // MARK: - Shared checks
 
-  /// The event's `step`, which must be the step being read.
+  /// The event's `sequence`: absent for sequence 0; 1 only in a trace of two prompts.
+  private func sequence(_ o: ObjectReader) throws(TraceProblem) -> Int {
+    guard o.optional("sequence") != nil else { return 0 }
+    return try o.int(
+      "sequence", in: 0...(header.sequenceCount - 1),
+      header.sequenceCount == 1
+        ? "a trace of one prompt has only sequence 0 (written by leaving sequence out)"
+        : "two prompts are sequences 0 and 1")
+  }
+
+  /// The event's `step` and `sequence`, which must be the step and sequence being read.
   private func sameStep(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> Int {
+    let sequence = try sequence(o)
+    guard sequence == s.sequence else {
+      throw TraceProblem(
+        .outOfOrder, at: try o.required("sequence").offset, o.path + ".sequence",
+        "an event of sequence \(sequence) comes while sequence \(s.sequence) runs; a step's "
+          + "events follow its stepBegan")
+    }
     let value = try o.required("step")
     let step = try JSONDecoding.int(value, o.path + ".step", o.bytes)
     guard step == s.step else {

@@ -52,6 +52,7 @@ struct TraceAssembler {
       event = .token(try token(reader(value, path, EventFields.token), step()))
       try once(hasToken, "token", value, path)
       hasToken = true
+    case "blocks": event = .blocks(try blocks(reader(value, path, EventFields.blocks), step()))
     case "counters":
       event = .counters(try counters(reader(value, path, EventFields.counters), step()))
       try once(hasCounters, "counters", value, path)
@@ -72,7 +73,7 @@ struct TraceAssembler {
 
   /// The finished trace; fails if the file stopped before the steps its header promises.
   func finish(at offset: Int, path: String) throws(TraceProblem) -> Trace {
-    let expected = header.decodeSteps + 1
+    let expected = (header.decodeSteps + 1) * header.sequenceCount
     guard wholeSteps == expected, wholeEventCount == events.count else {
       let whole = wholeSteps == 1 ? "1 whole step" : "\(wholeSteps) whole steps"
       let first = header.source == nil ? "a prefill" : "an encode step"
@@ -89,11 +90,20 @@ struct TraceAssembler {
   private mutating func begin(_ began: StepBegan, at offset: Int, path: String)
     throws(TraceProblem)
   {
-    let expected = current.map { $0.step + 1 } ?? 0
+    // With two prompts each step runs sequence 0, then sequence 1.
+    let last = header.sequenceCount - 1
+    let expected = current.map { $0.sequence < last ? $0.step : $0.step + 1 } ?? 0
+    let expectedSequence = current.map { $0.sequence < last ? $0.sequence + 1 : 0 } ?? 0
     guard began.step == expected else {
       throw TraceProblem(
         .outOfOrder, at: offset, path + ".step",
         "step \(began.step) begins where step \(expected) should; steps count up from 0")
+    }
+    guard began.sequence == expectedSequence else {
+      throw TraceProblem(
+        .outOfOrder, at: offset, path + ".sequence",
+        "sequence \(began.sequence) begins where sequence \(expectedSequence) should; each step "
+          + "runs sequence 0, then sequence 1")
     }
     if let current, !isWhole {
       let missing = hasCounters ? "token" : "counters"
@@ -159,19 +169,26 @@ struct TraceAssembler {
 
 /// The fields of each event type, in the order kvtrace writes them.
 enum EventFields {
-  static let stepBegan = ["type", "step", "phase", "queries", "sequenceLength"]
-  static let rows = ["type", "step", "layer", "kind", "kvHead", "fresh", "reused", "evicted"]
-  static let attention = [
-    "type", "step", "layer", "kind", "head", "kvHead", "query", "keys", "scores", "weights",
+  static let stepBegan = ["type", "step", "sequence", "phase", "queries", "sequenceLength"]
+  static let rows = [
+    "type", "step", "sequence", "layer", "kind", "kvHead", "fresh", "reused", "evicted", "shared",
   ]
-  static let token = ["type", "step", "position", "chosen", "candidates"]
+  static let attention = [
+    "type", "step", "sequence", "layer", "kind", "head", "kvHead", "query", "keys", "scores",
+    "weights",
+  ]
+  static let token = ["type", "step", "sequence", "position", "chosen", "candidates"]
   static let counters = [
-    "type", "step", "rowsComputed", "rowsReused", "flops", "flopsWithoutCache", "cacheBytes",
-    "crossRowsComputed", "crossRowsReused",
+    "type", "step", "sequence", "rowsComputed", "rowsReused", "flops", "flopsWithoutCache",
+    "cacheBytes", "crossRowsComputed", "crossRowsReused",
   ]
   static let quantization = [
     "type", "step", "layer", "kvHead", "positions", "keyScales", "keyErrors", "valueScales",
     "valueErrors",
   ]
-  static let types = "stepBegan, rows, attention, token, counters, quantization"
+  static let blocks = [
+    "type", "step", "sequence", "blockSize", "table", "allocated", "blocksInUse", "capacity",
+    "references", "copy",
+  ]
+  static let types = "stepBegan, rows, attention, token, counters, blocks, quantization"
 }

@@ -1,7 +1,7 @@
 extension TraceDecoder {
   static let headerFields = [
     "model", "weights", "policy", "seed", "sampling", "prompt", "promptTokens", "decodeSteps",
-    "detail", "source",
+    "detail", "source", "secondPrompt",
   ]
   static let modelFields = [
     "layers", "heads", "kvHeads", "dim", "mlpDim", "contextLength", "vocabularySize",
@@ -25,18 +25,29 @@ extension TraceDecoder {
       h.object("sampling", allowed: ["temperature", "topK"]), vocabulary: model.vocabularySize)
     let prompt = try tokens(h, "promptTokens", model: model)
     let source = try self.source(h, model: model)
+    let second = try secondPrompt(h, model: model)
+    let longest = max(prompt.count, second?.tokens.count ?? 0)
     // An encoder-decoder's decoder feeds its start token at the first decoder step.
-    let room = model.contextLength - (source == nil ? prompt.count : 0)
+    let room = model.contextLength - (source == nil ? longest : 0)
     return TraceHeader(
       model: model, weights: try h.string("weights"), policy: policy, seed: try h.uint64("seed"),
       sampling: sampling, prompt: try h.string("prompt"), promptTokens: prompt,
       decodeSteps: try h.int(
         "decodeSteps", in: (source == nil ? 0 : 1)...room,
         source == nil
-          ? "the prompt's \(prompt.count) tokens leave room for \(room) in the context of "
+          ? "the prompt's \(longest) tokens leave room for \(room) in the context of "
             + "\(model.contextLength)"
           : "an encoder-decoder decodes 1 to \(room) steps (the context length)"),
-      detail: try h.name("detail", as: TraceDetail.self), source: source)
+      detail: try h.name("detail", as: TraceDetail.self), source: source, secondPrompt: second)
+  }
+
+  /// The second of two prompts decoded together, if the header has one.
+  private static func secondPrompt(_ h: ObjectReader, model: ModelConfig) throws(TraceProblem)
+    -> TracePrompt?
+  {
+    guard h.optional("secondPrompt") != nil else { return nil }
+    let p = try h.object("secondPrompt", allowed: ["text", "tokens"])
+    return TracePrompt(text: try p.string("text"), tokens: try tokens(p, "tokens", model: model))
   }
 
   /// The encoder's side of an encoder-decoder header, if the header has one.

@@ -104,6 +104,13 @@ public enum TraceEncoder {
     tokens("promptTokens", h.promptTokens, &w)
     w.field("decodeSteps", h.decodeSteps)
     w.field("detail", h.detail.rawValue)
+    if let second = h.secondPrompt {  // two prompts decoded together
+      w.key("secondPrompt")
+      w.beginObject()
+      w.field("text", second.text)
+      tokens("tokens", second.tokens, &w)
+      w.endObject()
+    }
     if let source = h.source {  // an encoder-decoder run: the encoder's side
       w.key("source")
       w.beginObject()
@@ -135,6 +142,7 @@ public enum TraceEncoder {
     case .stepBegan(let e):
       w.string("stepBegan")
       w.field("step", e.step)
+      sequence(e.sequence, &w)
       w.field("phase", e.phase.rawValue)
       w.key("queries")
       w.beginArray()
@@ -145,15 +153,18 @@ public enum TraceEncoder {
     case .rows(let e):
       w.string("rows")
       w.field("step", e.step)
+      sequence(e.sequence, &w)
       w.field("layer", e.layer)
       w.field("kind", e.kind.rawValue)
       w.field("kvHead", e.kvHead)
       positions("fresh", e.fresh, &w)
       positions("reused", e.reused, &w)
       positions("evicted", e.evicted, &w)
+      if !e.shared.isEmpty { positions("shared", e.shared, &w) }  // another sequence's rows
     case .attention(let e):
       w.string("attention")
       w.field("step", e.step)
+      sequence(e.sequence, &w)
       w.field("layer", e.layer)
       w.field("kind", e.kind.rawValue)
       w.field("head", e.head)
@@ -165,6 +176,7 @@ public enum TraceEncoder {
     case .token(let e):
       w.string("token")
       w.field("step", e.step)
+      sequence(e.sequence, &w)
       w.field("position", e.position)
       w.key("chosen")
       candidate(e.chosen, &w)
@@ -175,6 +187,7 @@ public enum TraceEncoder {
     case .counters(let e):
       w.string("counters")
       w.field("step", e.step)
+      sequence(e.sequence, &w)
       w.field("rowsComputed", e.rowsComputed)
       w.field("rowsReused", e.rowsReused)
       w.field("flops", e.flops)
@@ -194,6 +207,28 @@ public enum TraceEncoder {
       floats("keyErrors", e.keyErrors, &w)
       floats("valueScales", e.valueScales, &w)
       floats("valueErrors", e.valueErrors, &w)
+    case .blocks(let e):
+      w.string("blocks")
+      w.field("step", e.step)
+      sequence(e.sequence, &w)
+      w.field("blockSize", e.blockSize)
+      ints("table", e.table, &w)
+      ints("allocated", e.allocated, &w)
+      w.field("blocksInUse", e.blocksInUse)
+      w.field("capacity", e.capacity)
+      ints("references", e.references, &w)
+      if let copy = e.copy {  // copy on write, where two prompts part
+        w.key("copy")
+        w.beginObject()
+        w.field("from", copy.from)
+        w.field("to", copy.to)
+        w.key("positions")
+        w.beginArray()
+        w.int(copy.positions.lowerBound)
+        w.int(copy.positions.upperBound)
+        w.endArray()
+        w.endObject()
+      }
     }
     w.endObject()
   }
@@ -213,6 +248,19 @@ public enum TraceEncoder {
       w.int(range.upperBound)
       w.endArray()
     }
+    w.endArray()
+  }
+
+  /// `"sequence": n` for the second of two prompts; nothing for sequence 0, so a
+  /// single prompt's trace reads as it always did.
+  private static func sequence(_ sequence: Int, _ w: inout JSONWriter) {
+    if sequence != 0 { w.field("sequence", sequence) }
+  }
+
+  private static func ints(_ name: String, _ values: [Int], _ w: inout JSONWriter) {
+    w.key(name)
+    w.beginArray()
+    for value in values { w.int(value) }
     w.endArray()
   }
 

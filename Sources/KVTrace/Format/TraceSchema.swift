@@ -43,6 +43,7 @@ public enum TraceSchema {
           }
         },
         "count": { "type": "integer", "minimum": 0 },
+        "sequence": { "description": "The second of two prompts decoded together is sequence 1; absent means sequence 0.", "enum": [0, 1] },
         "index": { "description": "A 0-based index.", "type": "integer", "minimum": 0 },
         "text": { "type": "string" },
         "probability": { "type": "number", "minimum": 0, "maximum": 1 },
@@ -89,7 +90,17 @@ public enum TraceSchema {
             "promptTokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/traceToken" } },
             "decodeSteps": { "description": "Decode steps after the prefill, or the encode step (step 0).", "$ref": "#/$defs/count" },
             "detail": { "description": "\"summary\" leaves out scores and weights.", "enum": ["summary", "full"] },
-            "source": { "$ref": "#/$defs/source" }
+            "source": { "$ref": "#/$defs/source" },
+            "secondPrompt": {
+              "description": "The second of two prompts decoded together with a shared prefix (paged blocks); its events have sequence 1.",
+              "type": "object",
+              "required": ["text", "tokens"],
+              "additionalProperties": false,
+              "properties": {
+                "text": { "type": "string" },
+                "tokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/traceToken" } }
+              }
+            }
           }
         },
         "source": {
@@ -130,7 +141,8 @@ public enum TraceSchema {
             { "$ref": "#/$defs/attention" },
             { "$ref": "#/$defs/token" },
             { "$ref": "#/$defs/counters" },
-            { "$ref": "#/$defs/quantization" }
+            { "$ref": "#/$defs/quantization" },
+            { "$ref": "#/$defs/blocks" }
           ]
         },
         "stepBegan": {
@@ -141,6 +153,7 @@ public enum TraceSchema {
           "properties": {
             "type": { "const": "stepBegan" },
             "step": { "$ref": "#/$defs/index" },
+            "sequence": { "$ref": "#/$defs/sequence" },
             "phase": { "enum": ["encode", "prefill", "decode"] },
             "queries": {
               "description": "[start, end), end excluded.",
@@ -160,12 +173,14 @@ public enum TraceSchema {
           "properties": {
             "type": { "const": "rows" },
             "step": { "$ref": "#/$defs/index" },
+            "sequence": { "$ref": "#/$defs/sequence" },
             "layer": { "$ref": "#/$defs/index" },
             "kind": { "$ref": "#/$defs/attentionKind" },
             "kvHead": { "$ref": "#/$defs/index" },
             "fresh": { "$ref": "#/$defs/positions" },
             "reused": { "$ref": "#/$defs/positions" },
-            "evicted": { "$ref": "#/$defs/positions" }
+            "evicted": { "$ref": "#/$defs/positions" },
+            "shared": { "description": "Of reused, the rows another sequence computed (a shared prefix); absent when none.", "$ref": "#/$defs/positions" }
           }
         },
         "attention": {
@@ -176,6 +191,7 @@ public enum TraceSchema {
           "properties": {
             "type": { "const": "attention" },
             "step": { "$ref": "#/$defs/index" },
+            "sequence": { "$ref": "#/$defs/sequence" },
             "layer": { "$ref": "#/$defs/index" },
             "kind": { "$ref": "#/$defs/attentionKind" },
             "head": { "$ref": "#/$defs/index" },
@@ -204,6 +220,7 @@ public enum TraceSchema {
           "properties": {
             "type": { "const": "token" },
             "step": { "$ref": "#/$defs/index" },
+            "sequence": { "$ref": "#/$defs/sequence" },
             "position": { "$ref": "#/$defs/index" },
             "chosen": { "$ref": "#/$defs/candidate" },
             "candidates": { "type": "array", "items": { "$ref": "#/$defs/candidate" } }
@@ -217,6 +234,7 @@ public enum TraceSchema {
           "properties": {
             "type": { "const": "counters" },
             "step": { "$ref": "#/$defs/index" },
+            "sequence": { "$ref": "#/$defs/sequence" },
             "rowsComputed": { "$ref": "#/$defs/count" },
             "rowsReused": { "$ref": "#/$defs/count" },
             "flops": { "$ref": "#/$defs/count" },
@@ -241,6 +259,34 @@ public enum TraceSchema {
             "keyErrors": { "type": "array", "items": { "type": "number", "minimum": 0 } },
             "valueScales": { "type": "array", "items": { "type": "number", "minimum": 0 } },
             "valueErrors": { "type": "array", "items": { "type": "number", "minimum": 0 } }
+          }
+        },
+        "blocks": {
+          "description": "A paged cache (paged:B) after a step: the block table of one sequence (logical block i holds positions i*blockSize up to (i+1)*blockSize) and the physical blocks allocated at this step.",
+          "type": "object",
+          "required": ["type", "step", "blockSize", "table", "allocated", "blocksInUse", "capacity", "references"],
+          "additionalProperties": false,
+          "properties": {
+            "type": { "const": "blocks" },
+            "step": { "$ref": "#/$defs/index" },
+            "sequence": { "$ref": "#/$defs/sequence" },
+            "blockSize": { "description": "Positions per block.", "type": "integer", "minimum": 1 },
+            "table": { "description": "Physical block id of each logical block, in order.", "type": "array", "items": { "$ref": "#/$defs/index" } },
+            "allocated": { "description": "Physical blocks taken from the free list at this step.", "type": "array", "items": { "$ref": "#/$defs/index" } },
+            "blocksInUse": { "$ref": "#/$defs/count" },
+            "capacity": { "description": "Blocks in the pool.", "type": "integer", "minimum": 1 },
+            "references": { "description": "How many sequences hold each block of the table: 2 for a block of a shared prefix.", "type": "array", "items": { "type": "integer", "minimum": 1 } },
+            "copy": {
+              "description": "Copy on write: the block where two prompts part, copied so the second can write its own rows; its common rows are copied, not recomputed.",
+              "type": "object",
+              "required": ["from", "to", "positions"],
+              "additionalProperties": false,
+              "properties": {
+                "from": { "$ref": "#/$defs/index" },
+                "to": { "$ref": "#/$defs/index" },
+                "positions": { "type": "array", "prefixItems": [{ "$ref": "#/$defs/index" }, { "$ref": "#/$defs/index" }], "minItems": 2, "items": false }
+              }
+            }
           }
         }
       }

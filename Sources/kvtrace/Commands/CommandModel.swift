@@ -26,7 +26,15 @@ extension TinyTransformer: CommandModel {
     _ options: RunOptions, policy: any CachePolicy, collectLogits: Bool,
     recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
-    try generate(
+    if let second = options.secondPrompt, let paged = policy as? PagedCache {
+      // Two prompts, their prefix shared: the first sequence's generation stands for both.
+      return try generate(
+        promptTokens: tokenizer.encode(options.prompt),
+        secondPromptTokens: tokenizer.encode(second), promptTexts: (options.prompt, second),
+        steps: options.steps, blockSize: paged.blockSize, sampling: options.sampling,
+        collectLogits: collectLogits, recorder: &recorder)[0]
+    }
+    return try generate(
       promptTokens: tokenizer.encode(options.prompt), promptText: options.prompt,
       steps: options.steps, policy: policy, sampling: options.sampling,
       collectLogits: collectLogits, recorder: &recorder)

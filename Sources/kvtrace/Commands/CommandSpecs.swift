@@ -8,7 +8,8 @@ enum CommandSpecs {
   static let modelOptions: [OptionSpec] = [
     OptionSpec(
       name: "prompt", kind: .value(placeholder: "TEXT"),
-      help: "the text to continue (default: \"\(defaultPrompt)\")"),
+      help: "the text to continue (default: \"\(defaultPrompt)\"); twice: two prompts "
+        + "decoded together, their common prefix shared (paged blocks)"),
     OptionSpec(
       name: "steps", kind: .value(placeholder: "N"),
       help: "decode steps after the prefill (default 6)"),
@@ -116,7 +117,10 @@ enum CommandSpecs {
       do) and the max |Δlogit|, checks only its row accounting, and exits 0 when that holds. \
       With --arch encoder-decoder it checks the cross-attention rows too: computed once \
       (--cross once) or at every step (--cross recompute), and never more than the source \
-      has tokens; the encoder-decoder takes the exact policies only (none, full).
+      has tokens; the encoder-decoder takes the exact policies only (none, full). With two \
+      --prompt it decodes them together, sharing their prefix (paged:B), and checks each \
+      against its prompt decoded alone with a full cache: tokens, logits, and the prefix \
+      computed once.
 
       With --export t.json it writes both traces: t.reference.json (the reference) and \
       t.full.json (the policy under test, named after it).

@@ -10,6 +10,8 @@ struct RunOptions: Sendable {
   var files: ModelFiles?
   var seed: UInt64
   var prompt: String
+  /// The second `--prompt`, decoded together with the first over shared paged blocks.
+  var secondPrompt: String?
   var steps: Int
   var policy: any CachePolicy
   /// What `compare` checks `policy` against: `--against`, else `none` for an exact
@@ -51,16 +53,24 @@ struct RunOptions: Sendable {
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
     let stepLimit = files == nil ? config.contextLength : Checkpoint.maximumContextLength
     steps = try arguments.int("steps", default: 6, range: 0...stepLimit)
-    policy = try Self.cachePolicy(arguments.last("cache") ?? "full", option: "cache")
+    let prompts = arguments.all("prompt")
+    secondPrompt = prompts.count == 2 ? prompts[1] : nil
+    if prompts.count == 2 { prompt = prompts[0] }
+    policy = try Self.cachePolicy(
+      arguments.last("cache") ?? (secondPrompt == nil ? "full" : "paged:4"), option: "cache")
+    try Self.checkTwoPrompts(prompts.count, policy: policy, arguments)
     reference = try Self.cachePolicy(
       arguments.last("against") ?? (policy.info.exact ? "none" : "full"), option: "against")
     if architecture.architecture == .encoderDecoder {
-      for (option, chosen) in [("cache", policy), ("against", reference)] where !chosen.info.exact {
+      for (option, chosen) in [("cache", policy), ("against", reference)]
+      where !chosen.info.exact || chosen is PagedCache {
         // The decoder keeps its rows by the exact rules only: a window would have to
         // evict self rows before each query and leave the cross rows alone, which
         // the encoder-decoder does not do; refusing is better than a wrong picture.
         // An int8 decoder would need its self and cross rows rounded apart; not built.
-        let what = chosen.quantizesRows ? "an int8 cache" : "a window"
+        // Its two caches are contiguous, so paged blocks would be a label without a table.
+        let what =
+          chosen is Int8Cache ? "an int8 cache" : chosen is PagedCache ? "a paged cache" : "a window"
         throw UsageError(
           "--\(option) \(chosen.info.name) is \(what), which kvtrace runs on the "
             + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
@@ -141,6 +151,35 @@ struct RunOptions: Sendable {
       needed <= ModelConfig.Limits.contextLength.upperBound
       ? "or raise --context to \(needed)" : help
     return UsageError(error.description, fix: fix)
+  }
+
+  /// Two prompts share their prefix in paged blocks, on the decoder-only model; more
+  /// than two is not a thing kvtrace decodes.
+  private static func checkTwoPrompts(
+    _ count: Int, policy: any CachePolicy, _ arguments: ParsedArguments
+  ) throws(UsageError) {
+    guard count >= 2 else { return }
+    guard count == 2 else {
+      throw UsageError(
+        "--prompt is given \(count) times; kvtrace decodes one prompt, or two that share a prefix",
+        fix: "give --prompt once or twice")
+    }
+    guard policy is PagedCache else {
+      throw UsageError(
+        "--cache \(policy.info.name) cannot decode two prompts; two prompts share their common "
+          + "prefix through the block tables of a paged cache",
+        fix: "use --cache paged:B (for example --cache paged:4), or give one --prompt")
+    }
+    if arguments.last("arch") == "encoder-decoder" {
+      throw UsageError(
+        "two prompts share a prefix on the decoder-only model, not with --arch encoder-decoder",
+        fix: "give one --prompt, or leave out --arch encoder-decoder")
+    }
+    if arguments.command == "step" {
+      throw UsageError(
+        "kvtrace step walks through one prompt; two prompts are drawn by kvtrace run",
+        fix: "use kvtrace run with the two prompts, or give kvtrace step one --prompt")
+    }
   }
 
   /// The policy `name` names, or a usage error naming `--option` and a value that works.

@@ -1,0 +1,139 @@
+import KVTrace
+
+/// The verdict on two prompts decoded together with a shared prefix, against each
+/// decoded alone with a full cache.
+public struct SharedPrefixReport: Sendable {
+  /// The run of both prompts over one pool of paged blocks.
+  public var shared: Trace
+  /// Each prompt decoded alone with ``FullCache``.
+  public var alone: [Trace]
+  /// For each sequence, the first step whose token differs from its solo run, or `nil`.
+  public var firstDivergence: [Int?]
+  /// The largest |Δlogit| between a sequence and its solo run, over both.
+  public var maxLogitDifference: Float
+  /// How many leading positions the two sequences share.
+  public var sharedPositions: Int
+  /// K/V rows the shared run computed, both sequences together.
+  public var rowsComputed: Int
+  /// K/V rows the two solo runs computed together.
+  public var rowsComputedAlone: Int
+  /// Every way the shared run broke the rules of sharing; empty when all is right.
+  public var accountingProblems: [String]
+
+  /// Same tokens and logits as decoding each prompt alone, and the sharing kept its rules.
+  public var passed: Bool {
+    firstDivergence.allSatisfy { $0 == nil } && maxLogitDifference <= OracleReport.tolerance
+      && accountingProblems.isEmpty
+  }
+}
+
+extension Oracle {
+  /// Decodes two prompts together, sharing their common prefix, and each alone with
+  /// a full cache, and compares: sharing must change the work, not the result.
+  ///
+  /// - Throws: ``DecodeError`` if a prompt cannot be decoded.
+  public static func checkSharedPrefix(
+    model: TinyTransformer, promptTokens first: [Int], secondPromptTokens second: [Int],
+    promptTexts: (String, String)? = nil, steps: Int, blockSize: Int = 4,
+    sampling: Sampling = .greedy, detail: TraceDetail = .summary
+  ) throws(DecodeError) -> SharedPrefixReport {
+    var sharedLog = TraceLog(detail: detail)
+    let together = try model.generate(
+      promptTokens: first, secondPromptTokens: second, promptTexts: promptTexts, steps: steps,
+      blockSize: blockSize, sampling: sampling, collectLogits: true, recorder: &sharedLog)
+    var alone: [Trace] = []
+    var divergence: [Int?] = []
+    var maxDifference: Float = 0
+    for (index, prompt) in [first, second].enumerated() {
+      var log = TraceLog(detail: detail)
+      let text = promptTexts.map { index == 0 ? $0.0 : $0.1 }
+      let solo = try model.generate(
+        promptTokens: prompt, promptText: text, steps: steps, policy: FullCache(),
+        sampling: sampling, collectLogits: true, recorder: &log)
+      guard let trace = log.trace else { throw .emptyPrompt }
+      alone.append(trace)
+      divergence.append(
+        zip(solo.tokens, together[index].tokens).enumerated().first { $1.0 != $1.1 }?.offset)
+      for (a, b) in zip(solo.logits, together[index].logits) {
+        for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
+      }
+    }
+    guard let trace = sharedLog.trace else { throw .emptyPrompt }
+    func computed(_ t: Trace) -> Int {
+      t.steps.reduce(0) { $0 + ($1.counters?.rowsComputed ?? 0) }
+    }
+    return SharedPrefixReport(
+      shared: trace, alone: alone, firstDivergence: divergence,
+      maxLogitDifference: maxDifference,
+      sharedPositions: TinyTransformer.sharedPrefixLength(first, second),
+      rowsComputed: computed(trace), rowsComputedAlone: alone.reduce(0) { $0 + computed($1) },
+      accountingProblems: sharedPrefixAccountingProblems(trace))
+  }
+
+  /// The ways a two-prompt trace breaks the rules of prefix sharing.
+  ///
+  /// Sequence 0 computes its prompt at the prefill; sequence 1 computes only its
+  /// positions after the shared prefix and reuses the prefix's rows, marked shared.
+  /// Every later step computes one new row per layer and KV head in each sequence.
+  /// Each sequence holds `ceil(n / B)` blocks; sequence 1's first `c / B` blocks are
+  /// sequence 0's, held twice; the block where the prompts part is copied exactly
+  /// when the prefix ends inside it. So the prefix's rows are computed exactly once.
+  public static func sharedPrefixAccountingProblems(_ trace: Trace) -> [String] {
+    guard let second = trace.header.secondPrompt else { return ["the trace has one prompt"] }
+    let config = trace.header.model
+    let c = TinyTransformer.sharedPrefixLength(
+      trace.header.promptTokens.map(\.id), second.tokens.map(\.id))
+    var problems: [String] = []
+    var firstTable: [Int] = []
+    var prefixComputed = 0
+    for record in trace.steps {
+      let n = record.began.sequenceLength
+      let s = record.sequence
+      let label = "sequence \(s) step \(record.step)"
+      let start = record.step > 0 ? n - 1 : (s == 1 ? c : 0)
+      let shared = PositionSet(0..<(s == 1 ? c : 0))
+      for rows in record.rows {
+        prefixComputed += rows.fresh.filter { $0 < c }.count
+        if rows.fresh != PositionSet(start..<n) || rows.reused != PositionSet(0..<start)
+          || rows.shared != shared
+        {
+          problems.append(
+            "\(label) layer \(rows.layer): fresh \(Array(rows.fresh)), shared "
+              + "\(Array(rows.shared)); expected fresh \(start)..<\(n), shared 0..<\(shared.count)")
+        }
+      }
+      guard let blocks = record.blocks.first, record.blocks.count == 1 else {
+        problems.append("\(label): \(record.blocks.count) blocks events, not 1")
+        continue
+      }
+      let b = blocks.blockSize
+      if blocks.table.count != (n + b - 1) / b {
+        problems.append("\(label): \(blocks.table.count) blocks for \(n) positions")
+      }
+      if s == 0, record.step == 0 { firstTable = blocks.table }
+      guard s == 1, record.step == 0 else { continue }
+      let whole = c / b
+      if Array(blocks.table.prefix(whole)) != Array(firstTable.prefix(whole))
+        || blocks.references.prefix(whole).contains(where: { $0 != 2 })
+      {
+        problems.append("\(label): the \(whole) whole prefix blocks are not shared twice")
+      }
+      let expectedCopy =
+        c % b == 0 || whole >= firstTable.count
+        ? nil
+        : BlockCopy(
+          from: firstTable[whole], to: blocks.table[whole], positions: (whole * b)..<c)
+      if blocks.copy != expectedCopy {
+        problems.append(
+          "\(label): copy \(String(describing: blocks.copy)), expected "
+            + "\(String(describing: expectedCopy))")
+      }
+    }
+    if prefixComputed != c * config.layers * config.kvHeads {
+      problems.append(
+        "the shared prefix's rows were computed \(prefixComputed) times over layers and KV "
+          + "heads, not once each (\(c * config.layers * config.kvHeads))")
+    }
+    return problems
+  }
+}
