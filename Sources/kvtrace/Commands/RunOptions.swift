@@ -70,7 +70,8 @@ struct RunOptions: Sendable {
         // An int8 decoder would need its self and cross rows rounded apart; not built.
         // Its two caches are contiguous, so paged blocks would be a label without a table.
         let what =
-          chosen is Int8Cache ? "an int8 cache" : chosen is PagedCache ? "a paged cache" : "a window"
+          chosen is Int8Cache
+          ? "an int8 cache" : chosen is PagedCache ? "a paged cache" : "a window"
         throw UsageError(
           "--\(option) \(chosen.info.name) is \(what), which kvtrace runs on the "
             + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
