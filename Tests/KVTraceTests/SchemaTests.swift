@@ -34,8 +34,8 @@ import Testing
     let kinds: [(String, [String])] = [
       ("stepBegan", EventFields.stepBegan), ("rows", EventFields.rows),
       ("attention", EventFields.attention), ("token", EventFields.token),
-      ("counters", EventFields.counters), ("blocks", EventFields.blocks),
-      ("quantization", EventFields.quantization),
+      ("counters", EventFields.counters), ("quantization", EventFields.quantization),
+      ("blocks", EventFields.blocks),
     ]
     let oneOf = try #require(try Self.definition("event")["oneOf"] as? [[String: String]])
     #expect(oneOf.map { $0["$ref"] } == kinds.map { "#/$defs/\($0.0)" })

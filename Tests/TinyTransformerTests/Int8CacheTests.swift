@@ -185,6 +185,7 @@ import Testing
   @Test func theNameParsesAndTakesNoNumber() throws {
     #expect(try CachePolicies.parse("int8") as? Int8Cache == Int8Cache())
     #expect(CachePolicies.all.contains { $0.name == "int8" })
+    let config = try Self.model().config
     #expect(Int8Cache().makeCache(config: config).int8 != nil)
     #expect(FullCache().makeCache(config: config).int8 == nil)
     for bad in ["int8:3", "int8,window:4", "INT8", "int4"] {

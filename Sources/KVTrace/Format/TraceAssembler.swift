@@ -190,5 +190,5 @@ enum EventFields {
     "type", "step", "sequence", "blockSize", "table", "allocated", "blocksInUse", "capacity",
     "references", "copy",
   ]
-  static let types = "stepBegan, rows, attention, token, counters, blocks, quantization"
+  static let types = "stepBegan, rows, attention, token, counters, quantization, blocks"
 }
