@@ -63,9 +63,13 @@ public enum RunRenderer {
     } else {
       lines += SharedPrefixText.headerLines(h, style: style)
     }
-    lines += TextLayout.wrap(
-      "steps    a prefill, then \(h.decodeSteps) decode \(h.decodeSteps == 1 ? "step" : "steps") "
-        + "that each feed the last token back in", width: style.width, indent: "         ")
+    let decoding =
+      switch h.decodeSteps {
+      case 0: "a prefill only, no decode step"
+      case 1: "a prefill, then 1 decode step that feeds the last token back in"
+      case let n: "a prefill, then \(n) decode steps that each feed the last token back in"
+      }
+    lines += TextLayout.wrap("steps    " + decoding, width: style.width, indent: "         ")
     lines += [
       "legend   " + Paint.fresh.apply(g.fresh, style.color)
         + " fresh: K and V computed at this step",
