@@ -26,8 +26,8 @@ extension TinyTransformer {
   /// decoding its prompt alone (exact).
   ///
   /// - Parameters:
-  ///   - promptTokens: The first prompt (sequence 0).
-  ///   - secondPromptTokens: The second prompt (sequence 1).
+  ///   - first: The first prompt's tokens (sequence 0).
+  ///   - second: The second prompt's tokens (sequence 1).
   ///   - promptTexts: The two prompts' texts for the header.
   ///   - steps: Decode steps after the prefill, for each sequence.
   ///   - blockSize: Positions per block.

@@ -91,7 +91,8 @@ public enum Oracle {
   /// `none`: at every step all `n` rows of the sequence are fresh in every layer
   /// and KV head. `full`: the prefill computes the prompt's rows; each decode step
   /// computes exactly one new row per layer and KV head and reuses all earlier ones;
-  /// `int8` the same, plus its bytes and rounding (see ``int8Problems``).
+  /// `int8` the same, plus its bytes (rows × 2 × (headSize + 4)) and a quantization
+  /// entry, each error within half its scale, for every fresh row.
   /// A window (``SlidingWindow``): the prefill computes every prompt row and evicts
   /// all but the sinks and the last N; each decode step computes one row, reuses
   /// the rest of what it holds, and evicts the one row that slid out of the window.

@@ -9,8 +9,8 @@ import KVTrace
 /// the table. Which physical block holds a position changes nothing a query
 /// computes, so the policy is **exact**: the same rows as ``FullCache``, in other
 /// places. What it changes is memory: the cache holds whole blocks, so up to
-/// `blockSize - 1` slots of the last one are allocated but empty (see
-/// ``BlockTable``).
+/// `blockSize - 1` slots of the last one are allocated but empty (internal
+/// fragmentation).
 public struct PagedCache: CachePolicy, Equatable {
   /// Positions per block, at least 1.
   public var blockSize: Int
