@@ -59,11 +59,16 @@ enum Platform {
   ///
   /// An export that is stopped midway then leaves nothing behind: its target is
   /// untouched (see `OutputFile`) and its half-written temporary file is gone.
+  ///
+  /// Only the kvtrace process itself (``handlesInterrupts``) keeps the path: it writes
+  /// one file at a time from one thread. Tests that run the command line in-process
+  /// export from many threads at once, and a shared C string swapped and freed by two
+  /// of them would be freed twice.
   static func removeOnInterrupt(_ path: String?) {
+    guard handlesInterrupts else { return }
     let previous = fileToRemoveOnInterrupt
     fileToRemoveOnInterrupt = path.flatMap { strdup($0) }
     free(previous)
-    guard handlesInterrupts else { return }
     // A parent may have started kvtrace with these signals blocked (threads of a
     // dispatch queue block them, and a child inherits the mask): unblock them here.
     var signals = sigset_t()
