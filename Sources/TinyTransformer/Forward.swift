@@ -46,9 +46,8 @@ extension TinyTransformer {
       let row = cache.rowOffset(layer: layer, position: position)
       let key = cache.keys.baseAddress! + row  // [kvDim] slot in the cache
       let value = cache.values.baseAddress! + row  // [kvDim] slot in the cache
-      Kernels.matmul(s.q, s.xb, wq, n: c.dim, d: c.dim, threads: t)  // [dim] -> [dim]
-      Kernels.matmul(key, s.xb, wk, n: c.dim, d: kvDim, threads: t)  // [dim] -> [kvDim]
-      Kernels.matmul(value, s.xb, wv, n: c.dim, d: kvDim, threads: t)  // [dim] -> [kvDim]
+      Kernels.matmul(  // [dim] -> q [dim], k [kvDim], v [kvDim], in one dispatch
+        s.xb, n: c.dim, (s.q, wq, c.dim), (key, wk, kvDim), (value, wv, kvDim), threads: t)
       Kernels.rope(s.q, count: c.dim, position: position, table: rotary)  // [dim]
       Kernels.rope(key, count: kvDim, position: position, table: rotary)  // rotate, then store
       cache.markWritten(layer: layer, position: position, step: step)
@@ -58,8 +57,8 @@ extension TinyTransformer {
       Kernels.matmul(s.xb2, s.xb, wo, n: c.dim, d: c.dim, threads: t)  // [dim] -> [dim]
       Kernels.add(s.x, s.xb2, n: c.dim)  // residual
       Kernels.rmsnorm(s.xb, s.x, w.mlpNorm + layer * c.dim, n: c.dim)  // [dim]
-      Kernels.matmul(s.gate, s.xb, w1, n: c.dim, d: c.mlpDim, threads: t)  // [dim] -> [mlpDim]
-      Kernels.matmul(s.up, s.xb, w3, n: c.dim, d: c.mlpDim, threads: t)  // [dim] -> [mlpDim]
+      Kernels.matmul(  // [dim] -> gate [mlpDim], up [mlpDim], in one dispatch
+        s.xb, n: c.dim, (s.gate, w1, c.mlpDim), (s.up, w3, c.mlpDim), threads: t)
       Kernels.swiglu(s.gate, s.up, n: c.mlpDim)  // [mlpDim]
       Kernels.matmul(s.xb2, s.gate, w2, n: c.mlpDim, d: c.dim, threads: t)  // [mlpDim] -> [dim]
       Kernels.add(s.x, s.xb2, n: c.dim)  // residual
@@ -77,10 +76,17 @@ extension TinyTransformer {
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
     let first = cache.rowOffset(layer: layer, position: 0)
-    let held = cache.heldPositions(layer: layer, through: position)  // the keys this query reads
-    let rows = Attention.Rows(
-      keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
-      positions: held)  // [position + 1, kvDim] each, of which `held` are read
+    let keys = cache.keys.baseAddress! + first
+    let values = cache.values.baseAddress! + first
+    // The keys this query reads: one range from 0 unless a window left holes.
+    let rows =
+      if let held = cache.heldRange(layer: layer, through: position) {
+        Attention.Rows(keys: keys, values: values, count: held.count)  // [held, kvDim] each
+      } else {
+        Attention.Rows(
+          keys: keys, values: values,
+          positions: cache.heldPositions(layer: layer, through: position))  // [position + 1, kvDim] each, some read
+      }
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
       keys: PositionSet())

@@ -16,6 +16,12 @@ public final class KVCache {
   let keys: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim]
   let values: UnsafeMutableBufferPointer<Float>  // [layers, contextLength, kvDim]
   private var writtenAt: [Int]  // [layers, contextLength]: the step that wrote the row, or -1
+  /// Per layer, how many positions from 0 are held, while ``contiguous``.
+  private var heldPrefix: [Int]  // [layers]
+  /// Whether every layer holds exactly the positions `0..<heldPrefix[layer]`: true
+  /// until a row is evicted or written past a gap. Only a window evicts; without one,
+  /// the keys a query reads are one range, found without scanning.
+  private var contiguous = true
   /// One past the newest position ever written (evicted or not): where the next step starts.
   public private(set) var extent = 0
 
@@ -28,6 +34,7 @@ public final class KVCache {
     values = .allocate(capacity: count)
     values.initialize(repeating: 0)
     writtenAt = Array(repeating: -1, count: config.layers * config.contextLength)
+    heldPrefix = Array(repeating: 0, count: config.layers)
   }
 
   deinit {
@@ -44,13 +51,31 @@ public final class KVCache {
   func markWritten(layer: Int, position: Int, step: Int) {
     writtenAt[layer * config.contextLength + position] = step
     extent = max(extent, position + 1)
+    if position == heldPrefix[layer] {
+      heldPrefix[layer] += 1
+    } else if position > heldPrefix[layer] {
+      contiguous = false  // a gap below this row
+    }
   }
 
   /// The positions up to and including `position` that hold a row in `layer`, in
   /// increasing order: the keys a query at `position` can read.
   func heldPositions(layer: Int, through position: Int) -> [Int] {
+    if let held = heldRange(layer: layer, through: position) { return Array(held) }
     let base = layer * config.contextLength
     return (0...position).filter { writtenAt[base + $0] >= 0 }
+  }
+
+  /// ``heldPositions(layer:through:)`` as one range from 0 when the cache has no
+  /// holes (nothing evicted), found without scanning or allocating; `nil` otherwise.
+  func heldRange(layer: Int, through position: Int) -> Range<Int>? {
+    contiguous ? 0..<min(position + 1, heldPrefix[layer]) : nil
+  }
+
+  /// How many of the positions up to and including `position` hold a row in `layer`.
+  func heldCount(layer: Int, through position: Int) -> Int {
+    heldRange(layer: layer, through: position)?.count
+      ?? heldPositions(layer: layer, through: position).count
   }
 
   /// Whether the cache holds a row for `(layer, position)`.
@@ -78,7 +103,10 @@ public final class KVCache {
   /// Forgets the rows of `positions` in every layer.
   public func evict(_ positions: Range<Int>) {
     for layer in 0..<config.layers {
-      for position in positions { writtenAt[layer * config.contextLength + position] = -1 }
+      for position in positions {
+        if writtenAt[layer * config.contextLength + position] >= 0 { contiguous = false }
+        writtenAt[layer * config.contextLength + position] = -1
+      }
     }
   }
 
@@ -86,6 +114,8 @@ public final class KVCache {
   public func removeAll() {
     evict(0..<config.contextLength)
     extent = 0
+    for layer in heldPrefix.indices { heldPrefix[layer] = 0 }
+    contiguous = true  // empty: no holes
   }
 
   /// The bytes of keys and values held: 2 × (rows held) × kvDim × 4.

@@ -72,6 +72,36 @@ enum Kernels {
     }
   }
 
+  /// One matrix of a multi-product dispatch: `out = w · x` with `w` of `rows` rows.
+  typealias Product = (out: UnsafeMutablePointer<Float>, w: UnsafePointer<Float>, rows: Int)
+
+  /// `a.out = a.w · x`, `b.out = b.w · x` and `c.out = c.w · x`: several products
+  /// of the same input in one dispatch.
+  ///
+  /// Handing work to other threads has a fixed cost per dispatch, and q, k and v
+  /// (or the MLP's two input projections) all read the same `x`: one dispatch over
+  /// their rows laid end to end pays that cost once. Every row is still one
+  /// ``dot(_:_:n:)`` by one thread, so the results equal separate ``matmul`` calls.
+  /// Leave out `c` for two products.
+  static func matmul(
+    _ x: UnsafePointer<Float>, n: Int, _ a: Product, _ b: Product, _ c: Product? = nil,
+    threads: Int = 1
+  ) {
+    let total = a.rows + b.rows + (c?.rows ?? 0)
+    Parallel.forEachBand(rows: total, work: total * n, threads: threads) { band in
+      // The band's rows of one product, which starts at row `start` of the whole.
+      func part(_ p: Product, start: Int) {
+        let first = max(band.lowerBound - start, 0)
+        let end = min(band.upperBound - start, p.rows)
+        guard first < end else { return }  // the band misses this product
+        for i in first..<end { p.out[i] = dot(p.w + i * n, x, n: n) }  // [rows, n] · [n] -> [rows]
+      }
+      part(a, start: 0)
+      part(b, start: a.rows)
+      if let c { part(c, start: a.rows + b.rows) }
+    }
+  }
+
   /// `out[p] = W · x[p]` for `count` vectors: a matrix-matrix product.
   ///
   /// `x` is `[count, n]`, `out` is `[count, d]`. Each row of `W` is read once

@@ -5,12 +5,13 @@ import Synchronization
 ///
 /// Each output row belongs to exactly one band and is computed the same way
 /// whatever the number of threads, so results are identical for any `--threads`.
-/// Small products run on the calling thread: waking a thread costs more than a
-/// few thousand multiply-adds.
+/// Small products run on the calling thread: even a cheap hand-off costs more
+/// than a few thousand multiply-adds.
 enum Parallel {
   /// The least work (multiply-adds) worth sending to other threads.
   static let minimumWork = 1 << 15
 
+  /// Calls `body` once per band of `0..<rows`; the calling thread takes band 0.
   static func forEachBand(
     rows: Int, work: Int, threads: Int, _ body: (Range<Int>) -> Void
   ) {
@@ -34,10 +35,13 @@ enum Parallel {
 
 /// A few long-lived threads that run the bands of one product at a time.
 ///
-/// A decode step of a 15M-parameter model makes about forty matrix products of a
-/// few hundred microseconds each; asking the system for threads every time would
-/// cost a large share of that. These workers spin briefly waiting for the next
-/// band, then sleep, so an idle program uses no CPU.
+/// A decode step of a 15M-parameter model makes about thirty matrix products, most
+/// of them tens of microseconds long, so handing out a product must cost far less
+/// than that. No locks on the way: the caller publishes the job by bumping an
+/// atomic generation, the workers (spinning on it) take their bands, the caller
+/// does band 0 itself and then spins on an atomic count of finished bands. Only a
+/// worker idle for a while (a millisecond or so: between runs, not between the
+/// products of a step) goes to sleep on a condition, so an idle program uses no CPU.
 final class WorkerPool: @unchecked Sendable {
   // @unchecked: `job` is written only while `busy` is held and before the new
   // generation is published, and read only by the workers that generation names,
@@ -46,16 +50,19 @@ final class WorkerPool: @unchecked Sendable {
   /// The most bands one product can use (the count shares a word with the generation).
   static let maximumBands = 255
 
-  private let busy = Mutex(false)
+  private let busy = Atomic<Bool>(false)
   /// `counter × 256 + bands`: each published product, with how many bands it has,
   /// in one atomic word so a worker never pairs one product's count with another's.
   private let generation = Atomic<Int>(0)
   private let finished = Atomic<Int>(0)
+  /// How many workers are asleep (or about to be) on `sleepers`.
+  private let sleeping = Atomic<Int>(0)
+  /// Whether the caller is asleep (or about to be) on `waiter`.
+  private let callerSleeping = Atomic<Bool>(false)
   private let sleepers = NSCondition()
   private let waiter = NSCondition()
-  /// How long a thread spins for news before it sleeps: long enough to catch the
-  /// next product of a decode step, short enough not to starve a busy machine.
-  private let spinLimit = 4_000
+  /// How many times a thread polls for news before it sleeps: about a millisecond.
+  private let spinLimit = 1 << 18
   private var job: (@Sendable (Int) -> Void)?
   private var workers = 0
 
@@ -63,32 +70,28 @@ final class WorkerPool: @unchecked Sendable {
   /// (doing nothing) when another product is already using the pool.
   func run(bands: Int, _ job: @escaping @Sendable (Int) -> Void) -> Bool {
     guard
-      busy.withLock({ taken in
-        taken
-          ? false
-          : {
-            taken = true; return true
-          }()
-      })
-    else {
-      return false
-    }
-    defer { busy.withLock { $0 = false } }
+      busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+    else { return false }
+    defer { busy.store(false, ordering: .releasing) }
     ensureWorkers(bands - 1)
     self.job = job
     finished.store(0, ordering: .relaxed)
-    sleepers.lock()
     let next = (generation.load(ordering: .relaxed) / 256 + 1) * 256 + bands
-    generation.store(next, ordering: .releasing)
-    sleepers.broadcast()
-    sleepers.unlock()
+    generation.store(next, ordering: .sequentiallyConsistent)
+    if sleeping.load(ordering: .sequentiallyConsistent) > 0 {
+      sleepers.lock()
+      sleepers.broadcast()
+      sleepers.unlock()
+    }
     job(0)
     var spins = 0
     while finished.load(ordering: .acquiring) < bands - 1 {
       spins += 1
       if spins > spinLimit {
         waiter.lock()
-        while finished.load(ordering: .acquiring) < bands - 1 { waiter.wait() }
+        callerSleeping.store(true, ordering: .sequentiallyConsistent)
+        while finished.load(ordering: .sequentiallyConsistent) < bands - 1 { waiter.wait() }
+        callerSleeping.store(false, ordering: .relaxed)
         waiter.unlock()
       }
     }
@@ -116,18 +119,24 @@ final class WorkerPool: @unchecked Sendable {
       while generation.load(ordering: .acquiring) == seen {
         spins += 1
         if spins > spinLimit {
+          // Announce the sleep before the last look: a caller that publishes after
+          // that look sees `sleeping > 0` and wakes us.
           sleepers.lock()
-          while generation.load(ordering: .acquiring) == seen { sleepers.wait() }
+          sleeping.add(1, ordering: .sequentiallyConsistent)
+          while generation.load(ordering: .sequentiallyConsistent) == seen { sleepers.wait() }
+          sleeping.subtract(1, ordering: .relaxed)
           sleepers.unlock()
         }
       }
       seen = generation.load(ordering: .acquiring)
       guard index < seen % 256 else { continue }  // this product needs fewer bands
       job?(index)
-      waiter.lock()
-      finished.add(1, ordering: .releasing)
-      waiter.broadcast()
-      waiter.unlock()
+      finished.add(1, ordering: .sequentiallyConsistent)
+      if callerSleeping.load(ordering: .sequentiallyConsistent) {
+        waiter.lock()
+        waiter.broadcast()
+        waiter.unlock()
+      }
     }
   }
 }

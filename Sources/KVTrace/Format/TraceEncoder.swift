@@ -208,9 +208,7 @@ public enum TraceEncoder {
 
   private static func floats(_ name: String, _ values: [Float], _ w: inout JSONWriter) {
     w.key(name)
-    w.beginArray()
-    for value in values { w.float(value) }
-    w.endArray()
+    w.floats(values)
   }
 
   private static func candidate(_ c: TokenCandidate, _ w: inout JSONWriter) {
