@@ -83,9 +83,9 @@ extension TinyTransformer {
       if let held = cache.heldRange(layer: layer, through: position) {
         Attention.Rows(keys: keys, values: values, count: held.count)  // [held, kvDim] each
       } else {
-        Attention.Rows(
+        Attention.Rows(  // [position + 1, kvDim] each, of which the held rows are read
           keys: keys, values: values,
-          positions: cache.heldPositions(layer: layer, through: position))  // [position + 1, kvDim] each, some read
+          positions: cache.heldPositions(layer: layer, through: position))
       }
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
