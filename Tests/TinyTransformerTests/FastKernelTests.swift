@@ -103,17 +103,55 @@ import Testing
     }
   }
 
-  @Test func oneAndTwoThreadsDecodeTheSameTokensAndLogits() throws {
+  @Test func oneTwoAndThreeThreadsDecodeTheSameTokensAndLogits() throws {
     let config = ModelConfig(
       layers: 2, heads: 4, kvHeads: 2, dim: 256, mlpDim: 512, contextLength: 64,
       vocabularySize: Tokenizer.demo.vocabularySize)
     var one = try TinyTransformer(config: config, seed: 5)
     one.threads = 1
-    var two = one
-    two.threads = 2
     let prompt = "The quick brown fox jumps over the lazy dog."
     let a = try one.generate(prompt: prompt, steps: 12, collectLogits: true)
-    let b = try two.generate(prompt: prompt, steps: 12, collectLogits: true)
-    #expect(a == b)
+    for threads in [2, 3] {
+      var many = one
+      many.threads = threads
+      let b = try many.generate(prompt: prompt, steps: 12, collectLogits: true)
+      #expect(a == b, "\(threads) threads")
+    }
+  }
+
+  /// q, k and v (and the MLP's gate and up) share one dispatch: each output must
+  /// equal its own product, bit for bit, for any number of threads.
+  @Test(arguments: sizes)
+  func productsSharingOneDispatchEqualSeparateProducts(n: Int) {
+    let rows = [769, 33, 7]
+    let w = rows.map { Self.random($0 * n, seed: 60 + UInt64($0 + n)) }
+    let x = Self.random(n, seed: 59 + UInt64(n))
+    let separate = rows.indices.map { index in
+      var out = [Float](repeating: 0, count: rows[index])
+      out.withUnsafeMutableBufferPointer {
+        Kernels.matmul($0.baseAddress!, x, w[index], n: n, d: rows[index])
+      }
+      return out
+    }
+    for threads in [1, 2, 3] {
+      var outs = rows.map { [Float](repeating: -1, count: $0) }
+      outs[0].withUnsafeMutableBufferPointer { a in
+        outs[1].withUnsafeMutableBufferPointer { b in
+          outs[2].withUnsafeMutableBufferPointer { c in
+            w[0].withUnsafeBufferPointer { w0 in
+              w[1].withUnsafeBufferPointer { w1 in
+                w[2].withUnsafeBufferPointer { w2 in
+                  Kernels.matmul(
+                    x, n: n, (a.baseAddress!, w0.baseAddress!, rows[0]),
+                    (b.baseAddress!, w1.baseAddress!, rows[1]),
+                    (c.baseAddress!, w2.baseAddress!, rows[2]), threads: threads)
+                }
+              }
+            }
+          }
+        }
+      }
+      #expect(outs == separate, "\(threads) threads")
+    }
   }
 }

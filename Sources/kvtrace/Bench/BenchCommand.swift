@@ -24,7 +24,11 @@ enum BenchCommand {
       report.shapes.append(try measure(shape, options: options))
     }
     report.peakMemoryBytes = Platform.peakMemoryBytes  // before the bandwidth buffer
-    report.bandwidth = MemoryBandwidth.measure(runs: options.runs)
+    // Read as many bytes as the largest model reads per token, the working set whose
+    // speed bounds decoding (at least 64 MB, far more than any cache holds).
+    let weights = report.shapes.map(\.weightBytesPerToken).max() ?? 0
+    report.bandwidthBytes = max(64 << 20, weights)
+    report.bandwidth = MemoryBandwidth.measure(bytes: report.bandwidthBytes, runs: options.runs)
     var result = CommandResult(output: options.json ? report.json() : report.text())
     #if DEBUG
       result.error =

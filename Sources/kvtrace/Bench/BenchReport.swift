@@ -25,6 +25,8 @@ struct BenchReport: Encodable {
   var noCacheRuns: Int
   var threads: Int
   var bandwidth = 0.0
+  /// The size of the buffer the bandwidth was measured on.
+  var bandwidthBytes = 0
   var shapes: [Shape] = []
   var peakMemoryBytes = 0
 
@@ -32,7 +34,8 @@ struct BenchReport: Encodable {
     var lines = [
       "kvtrace bench: medians of \(runs) runs (\(noCacheRuns) for runs without a cache), "
         + "tokens per second",
-      "memory read bandwidth, one core: \(gigabytes(bandwidth))/s",
+      "memory read bandwidth, one core: \(gigabytes(bandwidth))/s (a SIMD sum over "
+        + "\(megabytes(Double(bandwidthBytes))), read again and again like the weights)",
     ]
     for shape in shapes { lines += ["", ""] + describe(shape) }
     lines += ["", "peak memory while decoding: \(megabytes(Double(peakMemoryBytes)))"]
