@@ -134,23 +134,18 @@ import Testing
       return out
     }
     for threads in [1, 2, 3] {
-      var outs = rows.map { [Float](repeating: -1, count: $0) }
-      outs[0].withUnsafeMutableBufferPointer { a in
-        outs[1].withUnsafeMutableBufferPointer { b in
-          outs[2].withUnsafeMutableBufferPointer { c in
-            w[0].withUnsafeBufferPointer { w0 in
-              w[1].withUnsafeBufferPointer { w1 in
-                w[2].withUnsafeBufferPointer { w2 in
-                  Kernels.matmul(
-                    x, n: n, (a.baseAddress!, w0.baseAddress!, rows[0]),
-                    (b.baseAddress!, w1.baseAddress!, rows[1]),
-                    (c.baseAddress!, w2.baseAddress!, rows[2]), threads: threads)
-                }
-              }
-            }
+      let out = rows.map { UnsafeMutablePointer<Float>.allocate(capacity: $0) }
+      defer { out.forEach { $0.deallocate() } }
+      w[0].withUnsafeBufferPointer { w0 in
+        w[1].withUnsafeBufferPointer { w1 in
+          w[2].withUnsafeBufferPointer { w2 in
+            Kernels.matmul(  // [n] -> [769], [33], [7] in one dispatch
+              x, n: n, (out[0], w0.baseAddress!, rows[0]), (out[1], w1.baseAddress!, rows[1]),
+              (out[2], w2.baseAddress!, rows[2]), threads: threads)
           }
         }
       }
+      let outs = rows.indices.map { Array(UnsafeBufferPointer(start: out[$0], count: rows[$0])) }
       #expect(outs == separate, "\(threads) threads")
     }
   }
