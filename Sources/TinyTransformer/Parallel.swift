@@ -71,7 +71,8 @@ final class WorkerPool: @unchecked Sendable {
   private let callerSleeping = Atomic<Bool>(false)
   private let sleepers = NSCondition()
   private let waiter = NSCondition()
-  /// How many times a thread polls for news before it sleeps: about a millisecond.
+  /// How many times a thread polls for news before it sleeps: about a millisecond
+  /// (it yields the core every 1024 polls, in case another thread needs it).
   private let spinLimit = 1 << 18
   private var job: (@Sendable (Int) -> Void)?
   private var workers = 0
@@ -102,6 +103,7 @@ final class WorkerPool: @unchecked Sendable {
     var spins = 0
     while finished.load(ordering: .acquiring) < bands - mine {
       spins += 1
+      if spins & 1023 == 0 { sched_yield() }  // let a descheduled worker finish its band
       if spins > spinLimit {
         waiter.lock()
         callerSleeping.store(true, ordering: .sequentiallyConsistent)
@@ -151,6 +153,7 @@ final class WorkerPool: @unchecked Sendable {
       var spins = 0
       while !hasWork(helper: helper) {
         spins += 1
+        if spins & 1023 == 0 { sched_yield() }  // on a busy machine, let others run
         if spins > spinLimit {
           // Announce the sleep before the last look: a caller that publishes after
           // that look sees `sleeping > 0` and wakes us.
