@@ -15,6 +15,10 @@
 /// chooses: one digit fewer if a multiple of ten fits, else the integer in the
 /// interval nearest the exact value (ties to even).
 ///
+/// The tests compare it with `Float.description` on millions of values; a one-off
+/// run over every non-negative finite `Float` (all 2,139,095,040 of them; a
+/// negative one is the same digits after a `-`) found no difference.
+///
 /// The layout is Swift's: plain decimal notation from `0.0001` up to `2^24`,
 /// otherwise scientific with a signed exponent of at least two digits; a whole
 /// number ends in `.0`; `-0.0` keeps its sign.

@@ -23,12 +23,9 @@ enum BenchCommand {
     for shape in options.shapes {
       report.shapes.append(try measure(shape, options: options))
     }
-    report.peakMemoryBytes = Platform.peakMemoryBytes  // before the bandwidth buffer
-    // Read as many bytes as the largest model reads per token, the working set whose
-    // speed bounds decoding (at least 64 MB, far more than any cache holds).
-    let weights = report.shapes.map(\.weightBytesPerToken).max() ?? 0
-    report.bandwidthBytes = max(64 << 20, weights)
-    report.bandwidth = MemoryBandwidth.measure(bytes: report.bandwidthBytes, runs: options.runs)
+    report.peakMemoryBytes = Platform.peakMemoryBytes
+    report.bandwidthBytes = report.shapes.map(\.bandwidthBytes).max() ?? 0
+    report.bandwidth = Stopwatch.median(report.shapes.map(\.bandwidth))
     var result = CommandResult(output: options.json ? report.json() : report.text())
     #if DEBUG
       result.error =
@@ -72,9 +69,14 @@ enum BenchCommand {
       weightBytesPerToken: model.weightBytesPerToken)
     // The same 256 tokens decoded four ways take turns, round after round, so a
     // change in the machine's load touches all of them alike; each gets its median.
+    // (The probe stays allocated to the end: its buffer counts in the peak memory.)
     var threadedModel = model
     threadedModel.threads = options.threads
     let threadedRun = DecodeRun(model: threadedModel, tokens: options.tokens)
+    // Between rounds, one pass over as many bytes as the model reads per token (at
+    // least 64 MB, far more than any cache holds): the bound, under the same load.
+    let probe = BandwidthProbe(bytes: max(64 << 20, model.weightBytesPerToken))
+    var passes: [Double] = []
     var off = NoRecorder()
     var summary = TraceLog(detail: .summary)
     // Full detail streams to an exporter: JSON Lines bytes into a sink that drops them.
@@ -88,7 +90,10 @@ enum BenchCommand {
       if options.threads > 1 {
         seconds.threaded.append(try threadedRun.seconds(policy: FullCache(), recorder: &off))
       }
+      passes.append(probe.measure())
     }
+    result.bandwidth = Stopwatch.median(passes)
+    result.bandwidthBytes = probe.bytes
     func rate(_ times: [Double]) -> Double { Double(options.tokens) / Stopwatch.median(times) }
     result.tracingOff = rate(seconds.off)
     result.tracingSummary = rate(seconds.summary)

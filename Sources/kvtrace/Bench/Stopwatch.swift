@@ -19,7 +19,7 @@ enum Stopwatch {
   }
 }
 
-/// Measures how fast one core can read memory: the ceiling of decoding speed.
+/// Measures how fast one core reads memory: the ceiling of decoding speed.
 ///
 /// Decoding one token reads every weight once, and a model this size does not fit
 /// in any cache, so tokens per second can be at most bandwidth ÷ weight bytes. The
@@ -27,23 +27,35 @@ enum Stopwatch {
 /// size from start to end, over and over, summing it with the same 8-wide
 /// accumulators as the matrix kernels, so the loop waits on memory, not on
 /// arithmetic. It is a plain measurement, not a model: whatever the machine
-/// gives one core (prefetchers, a shared cache, other programs) it gives both.
-enum MemoryBandwidth {
-  /// Bytes per second read from a buffer of `bytes` bytes (the median of `runs`
-  /// passes, after one pass that warms up the pages).
-  static func measure(bytes: Int = 64 << 20, runs: Int = 5) -> Double {
+/// gives one core (prefetchers, a shared cache, other programs) it gives both,
+/// and `kvtrace bench` takes one pass between each round of decoding runs, so
+/// both see the same load.
+final class BandwidthProbe {
+  // A class: it owns a large buffer.
+  /// The size of the buffer read.
+  let bytes: Int
+  private let buffer: UnsafeMutableBufferPointer<Float>
+  private var sink: Float = 0
+
+  /// Allocates `bytes` bytes, touches every page and reads them once, so the
+  /// passes that follow measure reading, not the first touch of the memory.
+  init(bytes: Int) {
     let count = bytes / MemoryLayout<Float>.size
-    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-    defer { buffer.deallocate() }
-    for i in 0..<count { buffer[i] = Float(i & 7) }  // touch every page
-    var sink = sum(buffer)  // one pass to settle the caches and the page tables
-    var rates: [Double] = []
-    for _ in 0..<runs {
-      let seconds = Stopwatch.seconds { sink += sum(buffer) }
-      rates.append(Double(count * MemoryLayout<Float>.size) / seconds)
-    }
+    self.bytes = count * MemoryLayout<Float>.size
+    buffer = .allocate(capacity: count)
+    for i in 0..<count { buffer[i] = Float(i & 7) }
+    sink = Self.sum(buffer)
+  }
+
+  deinit {
     if sink == -1 { print("") }  // keep the sums alive
-    return Stopwatch.median(rates)
+    buffer.deallocate()
+  }
+
+  /// One pass over the buffer: bytes read per second.
+  func measure() -> Double {
+    let seconds = Stopwatch.seconds { sink += Self.sum(buffer) }
+    return Double(bytes) / seconds
   }
 
   /// The sum of every element, with independent vector accumulators so the loop is
