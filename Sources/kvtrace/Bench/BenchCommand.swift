@@ -77,6 +77,7 @@ enum BenchCommand {
     // least 64 MB, far more than any cache holds): the bound, under the same load.
     let probe = BandwidthProbe(bytes: max(64 << 20, model.weightBytesPerToken))
     var passes: [Double] = []
+    var together: [Double] = []
     var off = NoRecorder()
     var summary = TraceLog(detail: .summary)
     // Full detail streams to an exporter: JSON Lines bytes into a sink that drops them.
@@ -91,8 +92,10 @@ enum BenchCommand {
         seconds.threaded.append(try threadedRun.seconds(policy: FullCache(), recorder: &off))
       }
       passes.append(probe.measure())
+      if options.threads > 1 { together.append(probe.measureTogether(threads: options.threads)) }
     }
     result.bandwidth = Stopwatch.median(passes)
+    result.bandwidthTogether = options.threads > 1 ? Stopwatch.median(together) : nil
     result.bandwidthBytes = probe.bytes
     func rate(_ times: [Double]) -> Double { Double(options.tokens) / Stopwatch.median(times) }
     result.tracingOff = rate(seconds.off)

@@ -12,6 +12,8 @@ struct BenchReport: Encodable {
     var bandwidth = 0.0
     /// The size of the buffer it was measured on.
     var bandwidthBytes = 0
+    /// The bandwidth of all `threads` cores reading at once, bytes/s.
+    var bandwidthTogether: Double?
     var tracingOff = 0.0
     var tracingSummary = 0.0
     var tracingFull = 0.0
@@ -66,6 +68,12 @@ struct BenchReport: Encodable {
       lines.append(
         row("  the same with \(threads) threads", threaded)
           + "  \(fixed(threaded / s.tracingOff, 2))× one thread")
+      if let together = s.bandwidthTogether {
+        lines.append(
+          "    (\(threads) cores reading memory at once: \(gigabytes(together))/s, "
+            + "\(fixed(together / s.bandwidth, 2))× one core: all that \(threads) threads can read)"
+        )
+      }
     }
     lines.append(
       row("  tracing summary", s.tracingSummary) + "  " + cost(s.tracingSummary, s.tracingOff))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Wall-clock measurements for `kvtrace bench`: the only code that reads the clock.
 enum Stopwatch {
   /// Seconds `body` takes to run.
@@ -55,6 +57,30 @@ final class BandwidthProbe {
   /// One pass over the buffer: bytes read per second.
   func measure() -> Double {
     let seconds = Stopwatch.seconds { sink += Self.sum(buffer) }
+    return Double(bytes) / seconds
+  }
+
+  /// One pass over the buffer by `threads` threads at once, each reading its own
+  /// contiguous share: bytes read per second by all of them together.
+  ///
+  /// Threads can only speed decoding up if the cores together read memory faster
+  /// than one does; on many small machines (and virtual ones) they do not.
+  func measureTogether(threads: Int) -> Double {
+    let count = buffer.count
+    let base = buffer.baseAddress!
+    let sums = UnsafeMutableBufferPointer<Float>.allocate(capacity: threads)
+    defer { sums.deallocate() }
+    nonisolated(unsafe) let shares = (base, sums)
+    let seconds = Stopwatch.seconds {
+      DispatchQueue.concurrentPerform(iterations: threads) { index in
+        let share = (count * index / threads)..<(count * (index + 1) / threads)
+        shares.1[index] = Self.sum(
+          UnsafeMutableBufferPointer(
+            rebasing: UnsafeMutableBufferPointer(
+              start: shares.0, count: count)[share]))
+      }
+    }
+    sink += sums.reduce(0, +)
     return Double(bytes) / seconds
   }
 
