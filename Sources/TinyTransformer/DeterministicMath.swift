@@ -72,6 +72,32 @@ enum DeterministicMath {
     }
     return e * Float(sign: .plus, exponent: exponent, significand: 1)
   }
+  /// ``expf(_:)`` of eight values at once, bit for bit the same results.
+  ///
+  /// The same operations in the same order, lane by lane, so each lane rounds
+  /// exactly as the scalar version does. A vector with a lane outside the common
+  /// range (NaN, overflow, underflow, a subnormal result) is left to the scalar
+  /// version, lane by lane.
+  @inline(__always)
+  static func expf(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let n = (x * 1.442_695_041).rounded(.toNearestOrAwayFromZero)
+    // Common range: x in [-87, 88] gives n in [-126, 127], a normal power of two.
+    guard all(x .>= -87) && all(x .<= 88) else {
+      var result = SIMD8<Float>()
+      for lane in 0..<8 { result[lane] = expf(x[lane]) }
+      return result
+    }
+    let r = (x - n * 0.693_359_375) - n * -2.121_944_4e-4
+    var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_950_7e-3
+    p = p * r + 8.333_451_907_3e-3
+    p = p * r + 4.166_579_589_4e-2
+    p = p * r + 1.666_666_545_9e-1
+    p = p * r + 5.000_000_120_1e-1
+    let e = (p * (r * r) + r) + 1
+    let bits = (SIMD8<Int32>(n) &+ 127) &<< 23  // 2^n, built from its exponent field
+    return e * unsafeBitCast(bits, to: SIMD8<Float>.self)
+  }
 
   /// (sin x, cos x), for the rotary position tables.
   static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {

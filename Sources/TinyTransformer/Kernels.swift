@@ -143,9 +143,20 @@ enum Kernels {
     var maximum = x[0]
     for i in 1..<n where x[i] > maximum { maximum = x[i] }
     var sum: Float = 0
-    for i in 0..<n {
+    var i = 0
+    let raw = UnsafeMutableRawPointer(x)
+    while i + 8 <= n {  // eight exponentials at once, the sum still in order
+      let offset = i * MemoryLayout<Float>.stride
+      let shifted = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - maximum
+      let e = DeterministicMath.expf(shifted)
+      raw.storeBytes(of: e, toByteOffset: offset, as: SIMD8<Float>.self)
+      for lane in 0..<8 { sum += e[lane] }
+      i += 8
+    }
+    while i < n {
       x[i] = DeterministicMath.expf(x[i] - maximum)
       sum += x[i]
+      i += 1
     }
     let inverse = 1 / sum
     for i in 0..<n { x[i] *= inverse }
@@ -165,9 +176,21 @@ enum Kernels {
 
   /// `gate = silu(gate) * up`, the SwiGLU activation of Llama's MLP.
   static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int) {
-    for i in 0..<n {  // [n], [n] -> [n]
+    var i = 0
+    let rawGate = UnsafeMutableRawPointer(gate)
+    let rawUp = UnsafeRawPointer(up)
+    while i + 8 <= n {  // [n], [n] -> [n], eight at a time, each lane as below
+      let offset = i * MemoryLayout<Float>.stride
+      let g = rawGate.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+      let u = rawUp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+      let silu = g / (1 + DeterministicMath.expf(-g))
+      rawGate.storeBytes(of: silu * u, toByteOffset: offset, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < n {
       let g = gate[i]
       gate[i] = g / (1 + DeterministicMath.expf(-g)) * up[i]
+      i += 1
     }
   }
 

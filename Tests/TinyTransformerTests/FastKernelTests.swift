@@ -94,6 +94,25 @@ import Testing
     #expect(DeterministicMath.expf(-200) == 0)
   }
 
+  /// The eight-wide exp must give each lane the scalar exp's very bits, in range
+  /// and out of it (NaN, overflow, underflow, subnormal results, mixed vectors).
+  @Test func eightWideExpEqualsTheScalarExpBitForBit() {
+    var random = SplitMix64(seed: 31)
+    var values: [Float] = [0, -0.0, 1, -1, 88, 88.72, 89, -87, -87.5, -103, -104, -200, 100, .nan]
+    for i in 0...80_000 { values.append(Float(-110 + Double(i) * 0.0025)) }
+    for _ in 0..<80_000 { values.append((random.nextUnitFloat() - 0.9) * 120) }
+    while values.count % 8 != 0 { values.append(0.5) }
+    var mismatches = 0
+    for start in stride(from: 0, to: values.count, by: 8) {
+      let x = SIMD8<Float>(values[start..<(start + 8)])
+      let wide = DeterministicMath.expf(x)
+      for lane in 0..<8 where wide[lane].bitPattern != DeterministicMath.expf(x[lane]).bitPattern {
+        mismatches += 1
+      }
+    }
+    #expect(mismatches == 0)
+  }
+
   @Test func topPicksTheLargestInOrderWithTiesByIndex() {
     let values: [Float] = [0.1, 0.5, 0.3, 0.5, -1, 0.9]
     values.withUnsafeBufferPointer {
