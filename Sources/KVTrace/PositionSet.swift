@@ -39,6 +39,10 @@ public struct PositionSet: Sendable, Equatable, Hashable, Codable, Sequence {
       ranges.append(position..<(position + 1))  // the common case: appending in order
       return
     }
+    if let last = ranges.last, last.upperBound == position {
+      ranges[ranges.count - 1] = last.lowerBound..<(position + 1)  // extending the last run
+      return
+    }
     var low = 0
     while low < index {
       let mid = (low + index) / 2

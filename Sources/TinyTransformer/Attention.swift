@@ -89,6 +89,7 @@ enum Attention {
     let headSize = c.headSize
     let scale = 1 / Float(headSize).squareRoot()
     let count = rows.count
+    let read = report == nil ? PositionSet() : rows.read  // once for all heads
     for head in 0..<c.heads {
       let kvHead = c.kvHead(forQueryHead: head)
       let query = q + head * headSize  // [headSize]
@@ -110,7 +111,7 @@ enum Attention {
       var recorded = event
       recorded.head = head
       recorded.kvHead = kvHead
-      recorded.keys = rows.read
+      recorded.keys = read
       recorded.scores = raw
       recorded.weights = full ? Array(UnsafeBufferPointer(start: scores, count: count)) : nil
       report?.events.append(recorded)

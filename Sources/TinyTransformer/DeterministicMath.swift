@@ -72,6 +72,45 @@ enum DeterministicMath {
     }
     return e * Float(sign: .plus, exponent: exponent, significand: 1)
   }
+  /// ``expf(_:)`` of eight values at once, bit for bit the same results.
+  ///
+  /// The same operations in the same order, lane by lane, so each lane rounds
+  /// exactly as the scalar version does. A vector with a lane outside the common
+  /// range (NaN, overflow, underflow, a subnormal result) is left to the scalar
+  /// version, lane by lane.
+  @inline(__always)
+  static func expf(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    // Common range: x in [-87, 88] gives n in [-126, 127], a normal power of two.
+    guard all(x .>= -87) && all(x .<= 88) else {
+      var result = SIMD8<Float>()
+      for lane in 0..<8 { result[lane] = expf(x[lane]) }
+      return result
+    }
+    // n = round(t), halves away from zero, as the scalar `rounded()`, in vector
+    // operations only: adding and subtracting 1.5 × 2^23 rounds to the nearest
+    // integer (halves to even) exactly for |t| < 2^22; then a half that went
+    // toward zero is moved away from it.
+    let t = x * 1.442_695_041
+    let magic = SIMD8<Float>(repeating: 12_582_912)
+    let shifted = t + magic  // n sits in the low bits of this float
+    var n = shifted - magic
+    let rest = t - n  // exact
+    n.replace(with: n + 1, where: (rest .== 0.5) .& (t .> 0))
+    n.replace(with: n - 1, where: (rest .== -0.5) .& (t .< 0))
+    let r = (x - n * 0.693_359_375) - n * -2.121_944_4e-4
+    var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_950_7e-3
+    p = p * r + 8.333_451_907_3e-3
+    p = p * r + 4.166_579_589_4e-2
+    p = p * r + 1.666_666_545_9e-1
+    p = p * r + 5.000_000_120_1e-1
+    let e = (p * (r * r) + r) + 1
+    // 2^n, built from its exponent field; n + 1.5 × 2^23 is exact and holds n in its low bits.
+    let whole =
+      unsafeBitCast(n + magic, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+    let power = unsafeBitCast((whole &+ 127) &<< 23, to: SIMD8<Float>.self)
+    return e * power
+  }
 
   /// (sin x, cos x), for the rotary position tables.
   static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {

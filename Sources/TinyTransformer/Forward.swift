@@ -44,9 +44,8 @@ extension TinyTransformer {
       let w3 = w.w3 + layer * c.mlpDim * c.dim  // [mlpDim, dim]
       Kernels.rmsnorm(s.xb, s.x, w.attentionNorm + layer * c.dim, n: c.dim)  // [dim] -> [dim]
       let (key, value) = cache.slots(layer: layer, position: position)  // [kvDim] each
-      Kernels.matmul(s.q, s.xb, wq, n: c.dim, d: c.dim, threads: t)  // [dim] -> [dim]
-      Kernels.matmul(key, s.xb, wk, n: c.dim, d: kvDim, threads: t)  // [dim] -> [kvDim]
-      Kernels.matmul(value, s.xb, wv, n: c.dim, d: kvDim, threads: t)  // [dim] -> [kvDim]
+      Kernels.matmul(  // [dim] -> q [dim], k [kvDim], v [kvDim], in one dispatch
+        s.xb, n: c.dim, (s.q, wq, c.dim), (key, wk, kvDim), (value, wv, kvDim), threads: t)
       Kernels.rope(s.q, count: c.dim, position: position, table: rotary)  // [dim]
       Kernels.rope(key, count: kvDim, position: position, table: rotary)  // rotate, then store
       cache.markWritten(layer: layer, position: position, step: step)
@@ -56,8 +55,8 @@ extension TinyTransformer {
       Kernels.matmul(s.xb2, s.xb, wo, n: c.dim, d: c.dim, threads: t)  // [dim] -> [dim]
       Kernels.add(s.x, s.xb2, n: c.dim)  // residual
       Kernels.rmsnorm(s.xb, s.x, w.mlpNorm + layer * c.dim, n: c.dim)  // [dim]
-      Kernels.matmul(s.gate, s.xb, w1, n: c.dim, d: c.mlpDim, threads: t)  // [dim] -> [mlpDim]
-      Kernels.matmul(s.up, s.xb, w3, n: c.dim, d: c.mlpDim, threads: t)  // [dim] -> [mlpDim]
+      Kernels.matmul(  // [dim] -> gate [mlpDim], up [mlpDim], in one dispatch
+        s.xb, n: c.dim, (s.gate, w1, c.mlpDim), (s.up, w3, c.mlpDim), threads: t)
       Kernels.swiglu(s.gate, s.up, n: c.mlpDim)  // [mlpDim]
       Kernels.matmul(s.xb2, s.gate, w2, n: c.mlpDim, d: c.dim, threads: t)  // [mlpDim] -> [dim]
       Kernels.add(s.x, s.xb2, n: c.dim)  // residual
@@ -74,13 +73,18 @@ extension TinyTransformer {
   func attend(
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
-    let held = cache.heldPositions(layer: layer, through: position)  // the keys this query reads
+    // The keys this query reads: one range from 0 unless a window left holes.
+    let held = cache.heldRange(layer: layer, through: position)
     let rows: Attention.Rows
     if let int8 = cache.int8 {  // int8 rows: read back rounded into scratch, [position + 1, kvDim]
-      int8.dequantize(layer: layer, positions: held)
-      rows = Attention.Rows(keys: int8.readKeys, values: int8.readValues, positions: held)
-    } else {
-      rows = cache.rows(layer: layer, positions: held)  // [position + 1, kvDim], paged or not
+      let positions = held.map(Array.init) ?? cache.heldPositions(layer: layer, through: position)
+      int8.dequantize(layer: layer, positions: positions)
+      rows = Attention.Rows(keys: int8.readKeys, values: int8.readValues, positions: positions)
+    } else {  // [position + 1, kvDim], contiguous or through a block table
+      rows = cache.rows(
+        layer: layer,
+        positions: held == nil ? cache.heldPositions(layer: layer, through: position) : nil,
+        count: held?.count ?? 0)
     }
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,

@@ -173,7 +173,7 @@ extension TinyTransformer {
     for position in positions {
       for gone in policy.evict(before: position, in: cache) { evicted.insert(gone) }
       if recording {  // the keys this query will read: what the cache holds, itself included
-        let keys = cache.heldPositions(layer: 0, through: position).count + 1
+        let keys = cache.heldCount(layer: 0, through: position) + 1
         flops += FLOPCount.position(position, keys: min(keys, position + 1), config: config)
       }
       forward(

@@ -24,6 +24,12 @@ public final class KVCache {
   /// `b` of layer `l` starts at `(l · capacity + b) · blockSize · kvDim`.
   private(set) var paging: BlockTable?
   private var writtenAt: [Int]  // [layers, contextLength]: the step that wrote the row, or -1
+  /// Per layer, how many positions from 0 are held, while ``contiguous``.
+  private var heldPrefix: [Int]  // [layers]
+  /// Whether every layer holds exactly the positions `0..<heldPrefix[layer]`: true
+  /// until a row is evicted or written past a gap. Only a window evicts; without one,
+  /// the keys a query reads are one range, found without scanning.
+  private var contiguous = true
   /// One past the newest position ever written (evicted or not): where the next step starts.
   public private(set) var extent = 0
 
@@ -62,6 +68,7 @@ public final class KVCache {
       values.initialize(repeating: 0)
     }
     writtenAt = Array(repeating: -1, count: config.layers * config.contextLength)
+    heldPrefix = Array(repeating: 0, count: config.layers)
   }
 
   deinit {
@@ -78,19 +85,21 @@ public final class KVCache {
     return paging.pool.offset(layer: layer, block: block, slot: position % paging.blockSize)
   }
 
-  /// The rows of `layer` a query reads, at `positions`: contiguous from position 0,
-  /// or, paged, found block by block through the block table.
-  func rows(layer: Int, positions: [Int]) -> Attention.Rows {
-    guard let paging else {
-      let first = rowOffset(layer: layer, position: 0)
-      return Attention.Rows(
-        keys: keys.baseAddress! + first, values: values.baseAddress! + first,
-        positions: positions)  // [positions, kvDim] each, of which `positions` are read
+  /// The rows of `layer` a query reads: the first `count` positions, or only
+  /// `positions` when given (a window left holes); contiguous from position 0, or,
+  /// paged, found block by block through the block table.
+  func rows(layer: Int, positions: [Int]?, count: Int) -> Attention.Rows {
+    let first =
+      paging.map { $0.pool.offset(layer: layer, block: 0, slot: 0) }  // the layer's block 0
+      ?? rowOffset(layer: layer, position: 0)
+    let keys = keys.baseAddress! + first
+    let values = values.baseAddress! + first
+    var rows =
+      positions.map { Attention.Rows(keys: keys, values: values, positions: $0) }
+      ?? Attention.Rows(keys: keys, values: values, count: count)  // [count, kvDim] each
+    if let paging {
+      rows.blocks = Attention.Rows.Blocks(table: paging.table, size: paging.blockSize)
     }
-    let first = paging.pool.offset(layer: layer, block: 0, slot: 0)  // the layer's block 0
-    var rows = Attention.Rows(
-      keys: keys.baseAddress! + first, values: values.baseAddress! + first, positions: positions)
-    rows.blocks = Attention.Rows.Blocks(table: paging.table, size: paging.blockSize)
     return rows
   }
 
@@ -144,13 +153,31 @@ public final class KVCache {
     int8?.store(layer: layer, position: position)
     writtenAt[layer * config.contextLength + position] = step
     extent = max(extent, position + 1)
+    if position == heldPrefix[layer] {
+      heldPrefix[layer] += 1
+    } else if position > heldPrefix[layer] {
+      contiguous = false  // a gap below this row
+    }
   }
 
   /// The positions up to and including `position` that hold a row in `layer`, in
   /// increasing order: the keys a query at `position` can read.
   func heldPositions(layer: Int, through position: Int) -> [Int] {
+    if let held = heldRange(layer: layer, through: position) { return Array(held) }
     let base = layer * config.contextLength
     return (0...position).filter { writtenAt[base + $0] >= 0 }
+  }
+
+  /// ``heldPositions(layer:through:)`` as one range from 0 when the cache has no
+  /// holes (nothing evicted), found without scanning or allocating; `nil` otherwise.
+  func heldRange(layer: Int, through position: Int) -> Range<Int>? {
+    contiguous ? 0..<min(position + 1, heldPrefix[layer]) : nil
+  }
+
+  /// How many of the positions up to and including `position` hold a row in `layer`.
+  func heldCount(layer: Int, through position: Int) -> Int {
+    heldRange(layer: layer, through: position)?.count
+      ?? heldPositions(layer: layer, through: position).count
   }
 
   /// Whether the cache holds a row for `(layer, position)`.
@@ -178,7 +205,10 @@ public final class KVCache {
   /// Forgets the rows of `positions` in every layer.
   public func evict(_ positions: Range<Int>) {
     for layer in 0..<config.layers {
-      for position in positions { writtenAt[layer * config.contextLength + position] = -1 }
+      for position in positions {
+        if writtenAt[layer * config.contextLength + position] >= 0 { contiguous = false }
+        writtenAt[layer * config.contextLength + position] = -1
+      }
     }
   }
 
@@ -186,6 +216,8 @@ public final class KVCache {
   public func removeAll() {
     evict(0..<config.contextLength)
     extent = 0
+    for layer in heldPrefix.indices { heldPrefix[layer] = 0 }
+    contiguous = true  // empty: no holes
   }
 
   /// The bytes of keys and values held: 2 × (rows held) × kvDim × 4 for floats;

@@ -72,6 +72,36 @@ enum Kernels {
     }
   }
 
+  /// One matrix of a multi-product dispatch: `out = w · x` with `w` of `rows` rows.
+  typealias Product = (out: UnsafeMutablePointer<Float>, w: UnsafePointer<Float>, rows: Int)
+
+  /// `a.out = a.w · x`, `b.out = b.w · x` and `c.out = c.w · x`: several products
+  /// of the same input in one dispatch.
+  ///
+  /// Handing work to other threads has a fixed cost per dispatch, and q, k and v
+  /// (or the MLP's two input projections) all read the same `x`: one dispatch over
+  /// their rows laid end to end pays that cost once. Every row is still one
+  /// ``dot(_:_:n:)`` by one thread, so the results equal separate ``matmul`` calls.
+  /// Leave out `c` for two products.
+  static func matmul(
+    _ x: UnsafePointer<Float>, n: Int, _ a: Product, _ b: Product, _ c: Product? = nil,
+    threads: Int = 1
+  ) {
+    let total = a.rows + b.rows + (c?.rows ?? 0)
+    Parallel.forEachBand(rows: total, work: total * n, threads: threads) { band in
+      // The band's rows of one product, which starts at row `start` of the whole.
+      func part(_ p: Product, start: Int) {
+        let first = max(band.lowerBound - start, 0)
+        let end = min(band.upperBound - start, p.rows)
+        guard first < end else { return }  // the band misses this product
+        for i in first..<end { p.out[i] = dot(p.w + i * n, x, n: n) }  // [rows, n] · [n] -> [rows]
+      }
+      part(a, start: 0)
+      part(b, start: a.rows)
+      if let c { part(c, start: a.rows + b.rows) }
+    }
+  }
+
   /// `out[p] = W · x[p]` for `count` vectors: a matrix-matrix product.
   ///
   /// `x` is `[count, n]`, `out` is `[count, d]`. Each row of `W` is read once
@@ -113,9 +143,20 @@ enum Kernels {
     var maximum = x[0]
     for i in 1..<n where x[i] > maximum { maximum = x[i] }
     var sum: Float = 0
-    for i in 0..<n {
+    var i = 0
+    let raw = UnsafeMutableRawPointer(x)
+    while i + 8 <= n {  // eight exponentials at once, the sum still in order
+      let offset = i * MemoryLayout<Float>.stride
+      let shifted = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - maximum
+      let e = DeterministicMath.expf(shifted)
+      raw.storeBytes(of: e, toByteOffset: offset, as: SIMD8<Float>.self)
+      for lane in 0..<8 { sum += e[lane] }
+      i += 8
+    }
+    while i < n {
       x[i] = DeterministicMath.expf(x[i] - maximum)
       sum += x[i]
+      i += 1
     }
     let inverse = 1 / sum
     for i in 0..<n { x[i] *= inverse }
@@ -135,9 +176,21 @@ enum Kernels {
 
   /// `gate = silu(gate) * up`, the SwiGLU activation of Llama's MLP.
   static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int) {
-    for i in 0..<n {  // [n], [n] -> [n]
+    var i = 0
+    let rawGate = UnsafeMutableRawPointer(gate)
+    let rawUp = UnsafeRawPointer(up)
+    while i + 8 <= n {  // [n], [n] -> [n], eight at a time, each lane as below
+      let offset = i * MemoryLayout<Float>.stride
+      let g = rawGate.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+      let u = rawUp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+      let silu = g / (1 + DeterministicMath.expf(-g))
+      rawGate.storeBytes(of: silu * u, toByteOffset: offset, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < n {
       let g = gate[i]
       gate[i] = g / (1 + DeterministicMath.expf(-g)) * up[i]
+      i += 1
     }
   }
 

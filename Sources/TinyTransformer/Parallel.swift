@@ -5,90 +5,110 @@ import Synchronization
 ///
 /// Each output row belongs to exactly one band and is computed the same way
 /// whatever the number of threads, so results are identical for any `--threads`.
-/// Small products run on the calling thread: waking a thread costs more than a
-/// few thousand multiply-adds.
+/// Small products run on the calling thread: even a cheap hand-off costs more
+/// than a few thousand multiply-adds.
 enum Parallel {
   /// The least work (multiply-adds) worth sending to other threads.
   static let minimumWork = 1 << 15
 
+  /// Calls `body` once per band of `0..<rows`; the calling thread takes band 0.
   static func forEachBand(
     rows: Int, work: Int, threads: Int, _ body: (Range<Int>) -> Void
   ) {
-    let bands = min(max(1, threads), rows, WorkerPool.maximumBands)
-    guard bands > 1, work >= minimumWork else {
+    let threads = min(max(1, threads), rows, WorkerPool.maximumThreads)
+    guard threads > 1, work >= minimumWork else {
       body(0..<rows)
       return
     }
+    // A few bands per thread, so a thread that starts late still finds work.
+    let bands = min(4 * threads, rows, WorkerPool.maximumBands)
     withoutActuallyEscaping(body) { escapable in
       // The bands write disjoint rows of the output, so sharing `body` is safe.
       nonisolated(unsafe) let band = escapable
       let job: @Sendable (Int) -> Void = { index in
         band((rows * index / bands)..<(rows * (index + 1) / bands))
       }
-      if !WorkerPool.shared.run(bands: bands, job) {
+      if !WorkerPool.shared.run(bands: bands, threads: threads, job) {
         for index in 0..<bands { job(index) }  // the pool is busy: same bands, one thread
       }
     }
   }
 }
 
-/// A few long-lived threads that run the bands of one product at a time.
+/// A few long-lived threads that share the bands of one product at a time.
 ///
-/// A decode step of a 15M-parameter model makes about forty matrix products of a
-/// few hundred microseconds each; asking the system for threads every time would
-/// cost a large share of that. These workers spin briefly waiting for the next
-/// band, then sleep, so an idle program uses no CPU.
+/// A decode step of a 15M-parameter model makes about thirty matrix products, most
+/// of them tens of microseconds long, so handing out a product must cost far less
+/// than that. No locks on the way: the caller publishes the job in one atomic
+/// word (which product, how many bands, how many already taken), and every thread,
+/// the caller included, takes the next band by bumping that word until none is
+/// left; the caller then waits, spinning, for the bands others took. A worker that
+/// is late (asleep, or not scheduled on a busy machine) simply takes no band: the
+/// caller does the work, and the product never waits for a thread that is not
+/// running. A worker idle for about a millisecond (between runs, not between the
+/// products of a step) sleeps on a condition, so an idle program uses no CPU.
 final class WorkerPool: @unchecked Sendable {
   // @unchecked: `job` is written only while `busy` is held and before the new
-  // generation is published, and read only by the workers that generation names,
-  // which the caller waits for before it can write `job` again.
+  // product is published, and read only by a thread that has taken one of its
+  // bands, which the caller waits for before it can write `job` again.
   static let shared = WorkerPool()
-  /// The most bands one product can use (the count shares a word with the generation).
+  /// The most bands one product can use (the count takes one byte of the word).
   static let maximumBands = 255
+  /// The most threads one product can use, the caller included (one byte too).
+  static let maximumThreads = 255
 
-  private let busy = Mutex(false)
-  /// `counter × 256 + bands`: each published product, with how many bands it has,
-  /// in one atomic word so a worker never pairs one product's count with another's.
-  private let generation = Atomic<Int>(0)
+  private let busy = Atomic<Bool>(false)
+  /// `product × 2^24 + helpers × 2^16 + bands × 2^8 + taken`: the current
+  /// product, how many workers may help, its band count and how many bands have
+  /// been taken, in one word so a thread never pairs one product's count with
+  /// another's.
+  private let state = Atomic<Int>(0)
+  /// Bands of the current product finished by workers.
   private let finished = Atomic<Int>(0)
+  /// How many workers are asleep (or about to be) on `sleepers`.
+  private let sleeping = Atomic<Int>(0)
+  /// Whether the caller is asleep (or about to be) on `waiter`.
+  private let callerSleeping = Atomic<Bool>(false)
   private let sleepers = NSCondition()
   private let waiter = NSCondition()
-  /// How long a thread spins for news before it sleeps: long enough to catch the
-  /// next product of a decode step, short enough not to starve a busy machine.
-  private let spinLimit = 4_000
+  /// How many times a thread polls for news before it sleeps: about a millisecond
+  /// (it yields the core every 1024 polls, in case another thread needs it).
+  private let spinLimit = 1 << 18
   private var job: (@Sendable (Int) -> Void)?
   private var workers = 0
 
-  /// Runs `job(0..<bands)` with the calling thread taking band 0; returns false
-  /// (doing nothing) when another product is already using the pool.
-  func run(bands: Int, _ job: @escaping @Sendable (Int) -> Void) -> Bool {
+  /// Runs `job(0..<bands)` on at most `threads` threads, the calling thread taking
+  /// part; returns false (doing nothing) when another product is using the pool.
+  func run(bands: Int, threads: Int, _ job: @escaping @Sendable (Int) -> Void) -> Bool {
     guard
-      busy.withLock({ taken in
-        taken
-          ? false
-          : {
-            taken = true; return true
-          }()
-      })
-    else {
-      return false
-    }
-    defer { busy.withLock { $0 = false } }
-    ensureWorkers(bands - 1)
+      busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+    else { return false }
+    defer { busy.store(false, ordering: .releasing) }
+    ensureWorkers(threads - 1)
     self.job = job
     finished.store(0, ordering: .relaxed)
-    sleepers.lock()
-    let next = (generation.load(ordering: .relaxed) / 256 + 1) * 256 + bands
-    generation.store(next, ordering: .releasing)
-    sleepers.broadcast()
-    sleepers.unlock()
-    job(0)
+    let product = state.load(ordering: .relaxed) >> 24 + 1
+    state.store(
+      product << 24 | (threads - 1) << 16 | bands << 8, ordering: .sequentiallyConsistent)
+    if sleeping.load(ordering: .sequentiallyConsistent) > 0 {
+      sleepers.lock()
+      sleepers.broadcast()
+      sleepers.unlock()
+    }
+    var mine = 0
+    while let band = take(helper: 0) {
+      job(band)
+      mine += 1
+    }
     var spins = 0
-    while finished.load(ordering: .acquiring) < bands - 1 {
+    while finished.load(ordering: .acquiring) < bands - mine {
       spins += 1
+      if spins & 1023 == 0 { sched_yield() }  // let a descheduled worker finish its band
       if spins > spinLimit {
         waiter.lock()
-        while finished.load(ordering: .acquiring) < bands - 1 { waiter.wait() }
+        callerSleeping.store(true, ordering: .sequentiallyConsistent)
+        while finished.load(ordering: .sequentiallyConsistent) < bands - mine { waiter.wait() }
+        callerSleeping.store(false, ordering: .relaxed)
         waiter.unlock()
       }
     }
@@ -96,38 +116,64 @@ final class WorkerPool: @unchecked Sendable {
     return true
   }
 
+  /// Takes the next band of the current product for worker `helper` (0: the
+  /// caller), or returns nil if all are taken or the product needs fewer helpers.
+  private func take(helper: Int) -> Int? {
+    var word = state.load(ordering: .acquiring)
+    while Self.open(word, helper: helper) {
+      let (exchanged, now) = state.compareExchange(
+        expected: word, desired: word + 1, ordering: .acquiringAndReleasing)
+      if exchanged { return word & 0xFF }
+      word = now
+    }
+    return nil
+  }
+
+  /// Whether `word` has a band nobody has taken that worker `helper` may take.
+  private static func open(_ word: Int, helper: Int) -> Bool {
+    word & 0xFF < (word >> 8) & 0xFF && helper <= (word >> 16) & 0xFF
+  }
+
+  private func hasWork(helper: Int) -> Bool {
+    Self.open(state.load(ordering: .sequentiallyConsistent), helper: helper)
+  }
+
   private func ensureWorkers(_ count: Int) {
     while workers < count {
       workers += 1
-      let index = workers
-      // The generation now, read before the next product is published: a thread
-      // that read it when it started could miss that product and wait forever.
-      let start = generation.load(ordering: .acquiring)
-      let thread = Thread { [self] in work(index: index, after: start) }
+      let helper = workers
+      let thread = Thread { [self] in work(helper: helper) }
       thread.stackSize = 1 << 20
       thread.start()
     }
   }
 
-  private func work(index: Int, after start: Int) {
-    var seen = start
+  private func work(helper: Int) {
     while true {
       var spins = 0
-      while generation.load(ordering: .acquiring) == seen {
+      while !hasWork(helper: helper) {
         spins += 1
+        if spins & 1023 == 0 { sched_yield() }  // on a busy machine, let others run
         if spins > spinLimit {
+          // Announce the sleep before the last look: a caller that publishes after
+          // that look sees `sleeping > 0` and wakes us.
           sleepers.lock()
-          while generation.load(ordering: .acquiring) == seen { sleepers.wait() }
+          sleeping.add(1, ordering: .sequentiallyConsistent)
+          while !hasWork(helper: helper) { sleepers.wait() }
+          sleeping.subtract(1, ordering: .relaxed)
           sleepers.unlock()
+          spins = 0
         }
       }
-      seen = generation.load(ordering: .acquiring)
-      guard index < seen % 256 else { continue }  // this product needs fewer bands
-      job?(index)
-      waiter.lock()
-      finished.add(1, ordering: .releasing)
-      waiter.broadcast()
-      waiter.unlock()
+      while let band = take(helper: helper) {
+        job?(band)
+        finished.add(1, ordering: .sequentiallyConsistent)
+        if callerSleeping.load(ordering: .sequentiallyConsistent) {
+          waiter.lock()
+          waiter.broadcast()
+          waiter.unlock()
+        }
+      }
     }
   }
 }

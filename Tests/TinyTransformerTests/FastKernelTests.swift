@@ -94,6 +94,25 @@ import Testing
     #expect(DeterministicMath.expf(-200) == 0)
   }
 
+  /// The eight-wide exp must give each lane the scalar exp's very bits, in range
+  /// and out of it (NaN, overflow, underflow, subnormal results, mixed vectors).
+  @Test func eightWideExpEqualsTheScalarExpBitForBit() {
+    var random = SplitMix64(seed: 31)
+    var values: [Float] = [0, -0.0, 1, -1, 88, 88.72, 89, -87, -87.5, -103, -104, -200, 100, .nan]
+    for i in 0...80_000 { values.append(Float(-110 + Double(i) * 0.0025)) }
+    for _ in 0..<80_000 { values.append((random.nextUnitFloat() - 0.9) * 120) }
+    while values.count % 8 != 0 { values.append(0.5) }
+    var mismatches = 0
+    for start in stride(from: 0, to: values.count, by: 8) {
+      let x = SIMD8<Float>(values[start..<(start + 8)])
+      let wide = DeterministicMath.expf(x)
+      for lane in 0..<8 where wide[lane].bitPattern != DeterministicMath.expf(x[lane]).bitPattern {
+        mismatches += 1
+      }
+    }
+    #expect(mismatches == 0)
+  }
+
   @Test func topPicksTheLargestInOrderWithTiesByIndex() {
     let values: [Float] = [0.1, 0.5, 0.3, 0.5, -1, 0.9]
     values.withUnsafeBufferPointer {
@@ -103,17 +122,50 @@ import Testing
     }
   }
 
-  @Test func oneAndTwoThreadsDecodeTheSameTokensAndLogits() throws {
+  @Test func oneTwoAndThreeThreadsDecodeTheSameTokensAndLogits() throws {
     let config = ModelConfig(
       layers: 2, heads: 4, kvHeads: 2, dim: 256, mlpDim: 512, contextLength: 64,
       vocabularySize: Tokenizer.demo.vocabularySize)
     var one = try TinyTransformer(config: config, seed: 5)
     one.threads = 1
-    var two = one
-    two.threads = 2
     let prompt = "The quick brown fox jumps over the lazy dog."
     let a = try one.generate(prompt: prompt, steps: 12, collectLogits: true)
-    let b = try two.generate(prompt: prompt, steps: 12, collectLogits: true)
-    #expect(a == b)
+    for threads in [2, 3] {
+      var many = one
+      many.threads = threads
+      let b = try many.generate(prompt: prompt, steps: 12, collectLogits: true)
+      #expect(a == b, "\(threads) threads")
+    }
+  }
+
+  /// q, k and v (and the MLP's gate and up) share one dispatch: each output must
+  /// equal its own product, bit for bit, for any number of threads.
+  @Test(arguments: sizes)
+  func productsSharingOneDispatchEqualSeparateProducts(n: Int) {
+    let rows = [769, 33, 7]
+    let w = rows.map { Self.random($0 * n, seed: 60 + UInt64($0 + n)) }
+    let x = Self.random(n, seed: 59 + UInt64(n))
+    let separate = rows.indices.map { index in
+      var out = [Float](repeating: 0, count: rows[index])
+      out.withUnsafeMutableBufferPointer {
+        Kernels.matmul($0.baseAddress!, x, w[index], n: n, d: rows[index])
+      }
+      return out
+    }
+    for threads in [1, 2, 3] {
+      let out = rows.map { UnsafeMutablePointer<Float>.allocate(capacity: $0) }
+      defer { out.forEach { $0.deallocate() } }
+      w[0].withUnsafeBufferPointer { w0 in
+        w[1].withUnsafeBufferPointer { w1 in
+          w[2].withUnsafeBufferPointer { w2 in
+            Kernels.matmul(  // [n] -> [769], [33], [7] in one dispatch
+              x, n: n, (out[0], w0.baseAddress!, rows[0]), (out[1], w1.baseAddress!, rows[1]),
+              (out[2], w2.baseAddress!, rows[2]), threads: threads)
+          }
+        }
+      }
+      let outs = rows.indices.map { Array(UnsafeBufferPointer(start: out[$0], count: rows[$0])) }
+      #expect(outs == separate, "\(threads) threads")
+    }
   }
 }

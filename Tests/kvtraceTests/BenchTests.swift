@@ -19,6 +19,7 @@ import Testing
       "medians of 1 runs", "memory read bandwidth, one core", "of the bandwidth bound",
       "the same with 2 threads", "tracing summary", "tracing full", "cache none",
       "FLOPs predict", "peak memory while decoding", "export of the full trace",
+      "2 cores reading memory at once", "the bandwidth probe's buffer",
     ] {
       #expect(result.output.contains(phrase), "missing: \(phrase)")
     }
@@ -33,7 +34,7 @@ import Testing
     #expect(shapes.count == 1)
     for key in [
       "tracingOff", "tracingSummary", "tracingFull", "shortNone", "shortFull", "exportJSON",
-      "exportJSONLines",
+      "exportJSONLines", "bandwidth", "bandwidthTogether",
     ] {
       let value = try #require(shapes[0][key] as? Double, "missing \(key)")
       #expect(value > 0)

@@ -5,9 +5,10 @@
 ///
 /// - keys come out in the order the caller writes them, never a dictionary's;
 /// - integers are plain decimal digits;
-/// - a `Float` is written with Swift's shortest round-trip `description`
-///   (`0.05`, `1e-05`), the fewest digits that read back as the very same
-///   `Float`, so a trace survives a trip through a file bit for bit;
+/// - a `Float` is written exactly as Swift's `description` spells it (`0.05`,
+///   `1e-05`): the fewest digits that read back as the very same `Float`, so a
+///   trace survives a trip through a file bit for bit. ``ShortestFloat`` finds
+///   those digits and writes them straight into the bytes, with no `String`;
 /// - strings are escaped as RFC 8259 requires (`"`, `\`, and control
 ///   characters) and everything else is written as UTF-8.
 ///
@@ -106,7 +107,48 @@ public struct JSONWriter: Sendable {
   public mutating func float(_ value: Float) {
     guard value.isFinite else { return null() }
     separate()
-    bytes.append(contentsOf: value.description.utf8)
+    var text: (UInt64, UInt64) = (0, 0)  // ShortestFloat.maximumLength bytes
+    withUnsafeMutableBytes(of: &text) { raw in
+      let start = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+      let count = ShortestFloat.write(value, to: start)
+      bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
+    }
+    needsComma = true
+  }
+
+  /// Writes an array of `Float`s, `[a,b,…]`: the same bytes as ``beginArray()``,
+  /// ``float(_:)`` for each, ``endArray()``, written in one pass.
+  ///
+  /// Scores and weights are most of a full trace's bytes, so this path grows the
+  /// buffer once for the whole array and writes the digits in place.
+  public mutating func floats(_ values: [Float]) {
+    separate()
+    let start = bytes.count
+    let room = 2 + values.count * (ShortestFloat.maximumLength + 1)
+    bytes.append(contentsOf: repeatElement(0, count: room))
+    let used = bytes.withUnsafeMutableBufferPointer { buffer in
+      let base = buffer.baseAddress! + start
+      var n = 0
+      base[n] = UInt8(ascii: "[")
+      n += 1
+      for (index, value) in values.enumerated() {
+        if index > 0 {
+          base[n] = UInt8(ascii: ",")
+          n += 1
+        }
+        if value.isFinite {
+          n += ShortestFloat.write(value, to: base + n)
+        } else {  // JSON has no infinity or NaN
+          for byte in "null".utf8 {
+            base[n] = byte
+            n += 1
+          }
+        }
+      }
+      base[n] = UInt8(ascii: "]")
+      return n + 1
+    }
+    bytes.removeLast(room - used)
     needsComma = true
   }
 

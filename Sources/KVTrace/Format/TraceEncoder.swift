@@ -26,7 +26,13 @@ public enum TraceEncoder {
   ///   - format: A single JSON document or JSON Lines.
   /// - Returns: UTF-8 JSON text.
   public static func encode(_ trace: Trace, as format: TraceFileFormat) -> [UInt8] {
-    var writer = JSONWriter(reservingCapacity: 1024 + 160 * trace.events.count)
+    // About 160 bytes per event and 12 per score or weight: growing a 30 MB buffer
+    // step by step would copy it again and again.
+    let floats = trace.events.reduce(0) { count, event in
+      guard case .attention(let a) = event else { return count }
+      return count + (a.scores?.count ?? 0) + (a.weights?.count ?? 0)
+    }
+    var writer = JSONWriter(reservingCapacity: 1024 + 160 * trace.events.count + 12 * floats)
     writePreamble(trace.header, to: &writer)
     switch format {
     case .json:
@@ -266,9 +272,7 @@ public enum TraceEncoder {
 
   private static func floats(_ name: String, _ values: [Float], _ w: inout JSONWriter) {
     w.key(name)
-    w.beginArray()
-    for value in values { w.float(value) }
-    w.endArray()
+    w.floats(values)
   }
 
   private static func candidate(_ c: TokenCandidate, _ w: inout JSONWriter) {

@@ -23,8 +23,9 @@ enum BenchCommand {
     for shape in options.shapes {
       report.shapes.append(try measure(shape, options: options))
     }
-    report.peakMemoryBytes = Platform.peakMemoryBytes  // before the bandwidth buffer
-    report.bandwidth = MemoryBandwidth.measure(runs: options.runs)
+    report.peakMemoryBytes = Platform.peakMemoryBytes
+    report.bandwidthBytes = report.shapes.map(\.bandwidthBytes).max() ?? 0
+    report.bandwidth = Stopwatch.median(report.shapes.map(\.bandwidth))
     var result = CommandResult(output: options.json ? report.json() : report.text())
     #if DEBUG
       result.error =
@@ -43,19 +44,17 @@ enum BenchCommand {
       promptTokens: [Tokenizer.bosToken + 260], steps: tokens - 1, recorder: &log)
     guard let trace = log.trace else { return (0, 0, 0) }
     var size = 0
-    func speed(_ format: TraceFileFormat) -> Double {
-      let seconds = (0..<runs).map { _ in
-        Stopwatch.seconds { size = TraceEncoder.encode(trace, as: format).count }
-      }
-      return Double(size) / Stopwatch.median(seconds)
+    var json: [Double] = []
+    var jsonLines: [Double] = []
+    for _ in 0..<runs {  // taking turns, like the decoding runs
+      json.append(Stopwatch.seconds { size = TraceEncoder.encode(trace, as: .json).count })
+      jsonLines.append(Stopwatch.seconds { size = TraceEncoder.encode(trace, as: .jsonl).count })
     }
-    let json = speed(.json)
-    let jsonLines = speed(.jsonl)
-    return (size, json, jsonLines)
+    return (size, Double(size) / Stopwatch.median(json), Double(size) / Stopwatch.median(jsonLines))
   }
 
   static func measure(_ shape: BenchShape, options: Options) throws -> BenchReport.Shape {
-    var model = try TinyTransformer(randomWeightsFor: shape.config, seed: 0)
+    let model = try TinyTransformer(randomWeightsFor: shape.config, seed: 0)
     let run = DecodeRun(model: model, tokens: options.tokens)
     func rate(
       _ run: DecodeRun, runs: Int, policy: some CachePolicy = FullCache(),
@@ -68,19 +67,43 @@ enum BenchCommand {
     var result = BenchReport.Shape(
       name: shape.name, config: shape.config, tokens: options.tokens,
       weightBytesPerToken: model.weightBytesPerToken)
-    result.tracingOff = try rate(run, runs: options.runs)
-    result.tracingSummary = try rate(run, runs: options.runs, recorder: TraceLog(detail: .summary))
+    // The same 256 tokens decoded four ways take turns, round after round, so a
+    // change in the machine's load touches all of them alike; each gets its median.
+    // (The probe stays allocated to the end: its buffer counts in the peak memory.)
+    var threadedModel = model
+    threadedModel.threads = options.threads
+    let threadedRun = DecodeRun(model: threadedModel, tokens: options.tokens)
+    // Between rounds, one pass over as many bytes as the model reads per token (at
+    // least 64 MB, far more than any cache holds): the bound, under the same load.
+    let probe = BandwidthProbe(bytes: max(64 << 20, model.weightBytesPerToken))
+    var passes: [Double] = []
+    var together: [Double] = []
+    var off = NoRecorder()
+    var summary = TraceLog(detail: .summary)
     // Full detail streams to an exporter: JSON Lines bytes into a sink that drops them.
-    let streaming = JSONLinesRecorder(detail: .full) { _ in }
-    result.tracingFull = try rate(run, runs: options.runs, recorder: streaming)
+    var streaming = JSONLinesRecorder(detail: .full) { _ in }
+    var seconds: (off: [Double], summary: [Double], full: [Double], threaded: [Double])
+    seconds = ([], [], [], [])
+    for _ in 0..<options.runs {
+      seconds.off.append(try run.seconds(policy: FullCache(), recorder: &off))
+      seconds.summary.append(try run.seconds(policy: FullCache(), recorder: &summary))
+      seconds.full.append(try run.seconds(policy: FullCache(), recorder: &streaming))
+      if options.threads > 1 {
+        seconds.threaded.append(try threadedRun.seconds(policy: FullCache(), recorder: &off))
+      }
+      passes.append(probe.measure())
+      if options.threads > 1 { together.append(probe.measureTogether(threads: options.threads)) }
+    }
+    result.bandwidth = Stopwatch.median(passes)
+    result.bandwidthTogether = options.threads > 1 ? Stopwatch.median(together) : nil
+    result.bandwidthBytes = probe.bytes
+    func rate(_ times: [Double]) -> Double { Double(options.tokens) / Stopwatch.median(times) }
+    result.tracingOff = rate(seconds.off)
+    result.tracingSummary = rate(seconds.summary)
+    result.tracingFull = rate(seconds.full)
+    result.threaded = options.threads > 1 ? rate(seconds.threaded) : nil
     (result.exportBytes, result.exportJSON, result.exportJSONLines) = try exportSpeed(
       model, tokens: options.tokens, runs: options.runs)
-    if options.threads > 1 {
-      model.threads = options.threads
-      result.threaded = try rate(
-        DecodeRun(model: model, tokens: options.tokens), runs: options.runs)
-      model.threads = 1
-    }
     let short = DecodeRun(model: model, tokens: min(options.noCacheTokens, options.tokens))
     result.noCacheTokens = short.tokens
     result.shortFull = try rate(short, runs: options.runs)

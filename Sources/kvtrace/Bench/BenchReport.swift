@@ -8,6 +8,12 @@ struct BenchReport: Encodable {
     var config: ModelConfig
     var tokens: Int
     var weightBytesPerToken: Int
+    /// One core's read bandwidth, bytes/s, measured between this shape's rounds.
+    var bandwidth = 0.0
+    /// The size of the buffer it was measured on.
+    var bandwidthBytes = 0
+    /// The bandwidth of all `threads` cores reading at once, bytes/s.
+    var bandwidthTogether: Double?
     var tracingOff = 0.0
     var tracingSummary = 0.0
     var tracingFull = 0.0
@@ -24,27 +30,35 @@ struct BenchReport: Encodable {
   var runs: Int
   var noCacheRuns: Int
   var threads: Int
+  /// The median of the shapes' bandwidths, bytes/s.
   var bandwidth = 0.0
+  /// The largest buffer a bandwidth probe read (it counts in the peak memory).
+  var bandwidthBytes = 0
   var shapes: [Shape] = []
   var peakMemoryBytes = 0
 
   func text() -> String {
     var lines = [
       "kvtrace bench: medians of \(runs) runs (\(noCacheRuns) for runs without a cache), "
-        + "tokens per second",
-      "memory read bandwidth, one core: \(gigabytes(bandwidth))/s",
+        + "tokens per second"
     ]
     for shape in shapes { lines += ["", ""] + describe(shape) }
-    lines += ["", "peak memory while decoding: \(megabytes(Double(peakMemoryBytes)))"]
+    lines += [
+      "",
+      "peak memory while decoding: \(megabytes(Double(peakMemoryBytes))), of which "
+        + "\(megabytes(Double(bandwidthBytes))) is the bandwidth probe's buffer",
+    ]
     return lines.joined(separator: "\n") + "\n"
   }
 
   private func describe(_ s: Shape) -> [String] {
     let c = s.config
-    let bound = bandwidth / Double(s.weightBytesPerToken)
+    let bound = s.bandwidth / Double(s.weightBytesPerToken)
     var lines = [
       "== \(s.name): \(c.layers) layers, \(c.heads) heads (\(c.kvHeads) KV), dim \(c.dim), "
         + "MLP \(c.mlpDim), vocabulary \(c.vocabularySize)",
+      "memory read bandwidth, one core: \(gigabytes(s.bandwidth))/s (a SIMD sum over "
+        + "\(megabytes(Double(s.bandwidthBytes))), one pass between rounds)",
       "weights read per token \(megabytes(Double(s.weightBytesPerToken))); the bandwidth "
         + "allows at most \(fixed(bound, 1)) tokens/s",
       row("\(s.tokens) tokens, cache full, tracing off, 1 thread", s.tracingOff)
@@ -54,6 +68,12 @@ struct BenchReport: Encodable {
       lines.append(
         row("  the same with \(threads) threads", threaded)
           + "  \(fixed(threaded / s.tracingOff, 2))× one thread")
+      if let together = s.bandwidthTogether {
+        lines.append(
+          "    (\(threads) cores reading memory at once: \(gigabytes(together))/s, "
+            + "\(fixed(together / s.bandwidth, 2))× one core: all that \(threads) threads can read)"
+        )
+      }
     }
     lines.append(
       row("  tracing summary", s.tracingSummary) + "  " + cost(s.tracingSummary, s.tracingOff))

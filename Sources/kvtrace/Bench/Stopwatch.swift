@@ -1,3 +1,5 @@
+import Foundation
+
 /// Wall-clock measurements for `kvtrace bench`: the only code that reads the clock.
 enum Stopwatch {
   /// Seconds `body` takes to run.
@@ -19,25 +21,67 @@ enum Stopwatch {
   }
 }
 
-/// Measures how fast one core can read memory: the ceiling of decoding speed.
+/// Measures how fast one core reads memory: the ceiling of decoding speed.
 ///
 /// Decoding one token reads every weight once, and a model this size does not fit
-/// in any cache, so tokens per second can be at most bandwidth ÷ weight bytes.
-enum MemoryBandwidth {
-  /// Bytes per second read from a buffer far larger than the caches (median of `runs`).
-  static func measure(megabytes: Int = 256, runs: Int = 5) -> Double {
-    let count = megabytes * 1024 * 1024 / MemoryLayout<Float>.size
-    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-    defer { buffer.deallocate() }
-    for i in 0..<count { buffer[i] = Float(i & 7) }  // touch every page
-    var sink: Float = 0
-    var rates: [Double] = []
-    for _ in 0..<runs {
-      let seconds = Stopwatch.seconds { sink += sum(buffer) }
-      rates.append(Double(count * MemoryLayout<Float>.size) / seconds)
-    }
+/// in any cache, so tokens per second can be at most bandwidth ÷ weight bytes. The
+/// probe does what decoding does at its best: it streams a buffer of the weights'
+/// size from start to end, over and over, summing it with the same 8-wide
+/// accumulators as the matrix kernels, so the loop waits on memory, not on
+/// arithmetic. It is a plain measurement, not a model: whatever the machine
+/// gives one core (prefetchers, a shared cache, other programs) it gives both,
+/// and `kvtrace bench` takes one pass between each round of decoding runs, so
+/// both see the same load.
+final class BandwidthProbe {
+  // A class: it owns a large buffer.
+  /// The size of the buffer read.
+  let bytes: Int
+  private let buffer: UnsafeMutableBufferPointer<Float>
+  private var sink: Float = 0
+
+  /// Allocates `bytes` bytes, touches every page and reads them once, so the
+  /// passes that follow measure reading, not the first touch of the memory.
+  init(bytes: Int) {
+    let count = bytes / MemoryLayout<Float>.size
+    self.bytes = count * MemoryLayout<Float>.size
+    buffer = .allocate(capacity: count)
+    for i in 0..<count { buffer[i] = Float(i & 7) }
+    sink = Self.sum(buffer)
+  }
+
+  deinit {
     if sink == -1 { print("") }  // keep the sums alive
-    return Stopwatch.median(rates)
+    buffer.deallocate()
+  }
+
+  /// One pass over the buffer: bytes read per second.
+  func measure() -> Double {
+    let seconds = Stopwatch.seconds { sink += Self.sum(buffer) }
+    return Double(bytes) / seconds
+  }
+
+  /// One pass over the buffer by `threads` threads at once, each reading its own
+  /// contiguous share: bytes read per second by all of them together.
+  ///
+  /// Threads can only speed decoding up if the cores together read memory faster
+  /// than one does; on many small machines (and virtual ones) they do not.
+  func measureTogether(threads: Int) -> Double {
+    let count = buffer.count
+    let base = buffer.baseAddress!
+    let sums = UnsafeMutableBufferPointer<Float>.allocate(capacity: threads)
+    defer { sums.deallocate() }
+    nonisolated(unsafe) let shares = (base, sums)
+    let seconds = Stopwatch.seconds {
+      DispatchQueue.concurrentPerform(iterations: threads) { index in
+        let share = (count * index / threads)..<(count * (index + 1) / threads)
+        shares.1[index] = Self.sum(
+          UnsafeMutableBufferPointer(
+            rebasing: UnsafeMutableBufferPointer(
+              start: shares.0, count: count)[share]))
+      }
+    }
+    sink += sums.reduce(0, +)
+    return Double(bytes) / seconds
   }
 
   /// The sum of every element, with independent vector accumulators so the loop is

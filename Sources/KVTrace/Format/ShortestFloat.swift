@@ -1,0 +1,257 @@
+/// Writes a `Float` with the fewest decimal digits that read back as the same value.
+///
+/// This is what `Float.description` prints, byte for byte (`0.1`, `1.0`,
+/// `0.00012345`, `1e-05`, `3.4028235e+38`), without building a `String`: the
+/// trace writer spells millions of scores and weights, and the string costs more
+/// than finding the digits.
+///
+/// Finding the digits is Raffaello Giulietti's *Schubfach* method (as in Java's
+/// `Float.toString`). A `Float` is `c × 2^q`; every real number closer to it than
+/// to its neighbours reads back as it, so the task is the shortest decimal
+/// `d × 10^k` inside that *rounding interval*. Schubfach picks `k` so that the
+/// interval, scaled by `10^-k`, holds at most a few integers, computes the scaled
+/// value and both ends with one 64×64-bit multiplication each (a 63-bit
+/// approximation of `10^-k` is precise enough for a 24-bit significand), and then
+/// chooses: one digit fewer if a multiple of ten fits, else the integer in the
+/// interval nearest the exact value (ties to even).
+///
+/// The tests compare it with `Float.description` on millions of values; a one-off
+/// run over every non-negative finite `Float` (all 2,139,095,040 of them; a
+/// negative one is the same digits after a `-`) found no difference.
+///
+/// The layout is Swift's: plain decimal notation from `0.0001` up to `2^24`,
+/// otherwise scientific with a signed exponent of at least two digits; a whole
+/// number ends in `.0`; `-0.0` keeps its sign.
+enum ShortestFloat {
+  /// The most bytes one value can take: `-1.2345678e-38`.
+  static let maximumLength = 16
+
+  /// Writes the spelling of the finite `value` at `out` (at least
+  /// ``maximumLength`` bytes); returns the number of bytes written.
+  static func write(_ value: Float, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    var length = 0
+    if value.sign == .minus {
+      out[0] = UInt8(ascii: "-")
+      length = 1
+    }
+    guard value != 0 else {
+      out[length] = UInt8(ascii: "0")
+      out[length + 1] = UInt8(ascii: ".")
+      out[length + 2] = UInt8(ascii: "0")
+      return length + 3
+    }
+    let (digits, exponent) = decimal(value.magnitude)
+    let scientific = value.magnitude > 0x1p24
+    return length + layout(digits, exponent, scientific: scientific, to: out + length)
+  }
+
+  // MARK: - The digits
+
+  private static let minimumExponent = -149  // q of the subnormals and the smallest normals
+  private static let hiddenBit: UInt64 = 1 << 23  // the significand's implicit leading 1
+  private static let minimumTableK = -45
+
+  /// The shortest `digits × 10^exponent` that reads back as the positive, finite `v`.
+  @inline(__always)
+  static func decimal(_ v: Float) -> (digits: UInt64, exponent: Int) {
+    let fraction = UInt64(v.significandBitPattern)
+    let biased = Int(v.exponentBitPattern)
+    guard biased != 0 else {  // subnormal: c × 2^-149
+      return digits(q: minimumExponent, c: fraction, dk: 0)
+    }
+    let c = hiddenBit | fraction
+    let q = biased - 150
+    if q < 0, q > -24 {  // perhaps a whole number below 2^24: its digits are exact
+      let whole = c >> UInt64(-q)
+      if whole << UInt64(-q) == c { return (whole, 0) }
+    }
+    return digits(q: q, c: c, dk: 0)
+  }
+
+  /// Schubfach for `c × 2^q`; `dk` corrects the exponent when `c` was scaled by 10.
+  @inline(__always)
+  private static func digits(q: Int, c: UInt64, dk: Int) -> (digits: UInt64, exponent: Int) {
+    let odd: UInt64 = c & 1  // an odd significand's interval excludes its ends
+    let cb = c << 2  // 4c: the value, with room for the quarter-steps of the ends
+    let cbr = cb + 2  // the upper end, (c + ½) scaled
+    let cbl: UInt64
+    let k: Int
+    if c != hiddenBit || q == minimumExponent {
+      cbl = cb - 2  // the lower end, (c - ½) scaled
+      k = floorLog10Pow2(q)
+    } else {
+      cbl = cb - 1  // at a power of two the gap below is half the gap above
+      k = floorLog10ThreeQuartersPow2(q)
+    }
+    let h = q + floorLog2Pow10(-k) + 33
+    let g = powersOfTen[k - minimumTableK] + 1  // 10^-k ≈ g × 2^r, g of 63 bits
+    let vb = roundToOdd(g, cb << UInt64(h))  // 4 × v × 10^-k, rounded to odd
+    let vbl = roundToOdd(g, cbl << UInt64(h))
+    let vbr = roundToOdd(g, cbr << UInt64(h))
+    let s = vb >> 2  // ⌊v × 10^-k⌋
+    do {  // one digit fewer: a multiple of ten in the interval?
+      let sp10 = 10 * (s / 10)
+      let tp10 = sp10 + 10
+      let upin = vbl + odd <= sp10 << 2
+      let wpin = (tp10 << 2) + odd <= vbr
+      if upin != wpin { return (upin ? sp10 : tp10, k + dk) }
+      if upin {  // both: only for the tiniest subnormals, where the interval is wide
+        let twice = (sp10 + tp10) << 1
+        let below = vb < twice || (vb == twice && (sp10 / 10) & 1 == 0)
+        return (below ? sp10 : tp10, k + dk)
+      }
+    }
+    let t = s + 1
+    let uin = vbl + odd <= s << 2
+    let win = (t << 2) + odd <= vbr
+    if uin != win { return (uin ? s : t, k + dk) }
+    // Both in: the nearer one, and the even one on a tie.
+    let twice = (s + t) << 1
+    let below = vb < twice || (vb == twice && s & 1 == 0)
+    return (below ? s : t, k + dk)
+  }
+
+  /// The high bits of `g × cp`, with any bits shifted out folded into the lowest
+  /// bit ("round to odd"), which keeps the comparisons above exact.
+  @inline(__always)
+  private static func roundToOdd(_ g: UInt64, _ cp: UInt64) -> UInt64 {
+    let high = g.multipliedFullWidth(by: cp).high
+    let vbp = high >> 31
+    return vbp | (((high & 0xFFFF_FFFF) + 0xFFFF_FFFF) >> 32)
+  }
+
+  /// ⌊q × log10(2)⌋, exact for the exponents a `Float` has.
+  @inline(__always)
+  private static func floorLog10Pow2(_ q: Int) -> Int { (q * 661_971_961_083) >> 41 }
+
+  /// ⌊log10(¾ × 2^q)⌋.
+  @inline(__always)
+  private static func floorLog10ThreeQuartersPow2(_ q: Int) -> Int {
+    (q * 661_971_961_083 - 274_743_187_321) >> 41
+  }
+
+  /// ⌊e × log2(10)⌋.
+  @inline(__always)
+  private static func floorLog2Pow10(_ e: Int) -> Int { (e * 913_124_641_741) >> 38 }
+
+  /// For k = -45...31: the top 63 bits of `10^-k` normalized to `[2^125, 2^126)`
+  /// (rounded up by one unit at bit 0 of the full 126 bits), as Schubfach's table.
+  /// Generated with exact rational arithmetic; the tests check every `Float`
+  /// spelling they try against `Float.description`.
+  private static let powersOfTen: [UInt64] = [
+    0x59AEDFC10D7279C5, 0x47BF19673DF52E37, 0x72CB5BD86321E38C,
+    0x5BD5E313828182D6, 0x4977E8DC68679BDF, 0x758CA7C70D7292FE,
+    0x5E0A1FD271287598, 0x4B3B4CA85A86C47A, 0x785EE10D5DA46D90,
+    0x604BE73DE4838AD9, 0x4D0985CB1D3608AE, 0x7B426FAB61F00DE3,
+    0x629B8C891B267182, 0x4EE2D6D415B85ACE, 0x7E37BE2022C0914B,
+    0x64F964E68233A76F, 0x50C783EB9B5C85F2, 0x409F9CBC7C4A04C2,
+    0x6765C793FA10079D, 0x52B7D2DCC80CD2E4, 0x422CA8B0A00A4250,
+    0x69E10DE76676D080, 0x54B40B1F852BDA00, 0x43C33C1937564800,
+    0x6C6B935B8BBD4000, 0x56BC75E2D6310000, 0x4563918244F40000,
+    0x6F05B59D3B200000, 0x58D15E1762800000, 0x470DE4DF82000000,
+    0x71AFD498D0000000, 0x5AF3107A40000000, 0x48C2739500000000,
+    0x746A528800000000, 0x5D21DBA000000000, 0x4A817C8000000000,
+    0x7735940000000000, 0x5F5E100000000000, 0x4C4B400000000000,
+    0x7A12000000000000, 0x61A8000000000000, 0x4E20000000000000,
+    0x7D00000000000000, 0x6400000000000000, 0x5000000000000000,
+    0x4000000000000000, 0x6666666666666666, 0x51EB851EB851EB85,
+    0x4189374BC6A7EF9D, 0x68DB8BAC710CB295, 0x53E2D6238DA3C211,
+    0x431BDE82D7B634DA, 0x6B5FCA6AF2BD215E, 0x55E63B88C230E77E,
+    0x44B82FA09B5A52CB, 0x6DF37F675EF6EADF, 0x57F5FF85E592557F,
+    0x465E6604B7A84465, 0x709709A125DA0709, 0x5A126E1A84AE6C07,
+    0x480EBE7B9D58566C, 0x734ACA5F6226F0AD, 0x5C3BD5191B525A24,
+    0x49C97747490EAE83, 0x760F253EDB4AB0D2, 0x5E72843249088D75,
+    0x4B8ED0283A6D3DF7, 0x78E480405D7B9658, 0x60B6CD004AC94513,
+    0x4D5F0A66A23A9DA9, 0x7BCB43D769F762A8, 0x63090312BB2C4EED,
+    0x4F3A68DBC8F03F24, 0x7EC3DAF941806506, 0x65697BFA9ACD1D9F,
+    0x51212FFBAF0A7E18, 0x40E7599625A1FE7A,
+  ]
+
+  // MARK: - The layout
+
+  /// "00", "01", … "99", one after another: two digits per division by 100.
+  private static let pairs: StaticString =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+  /// `10^0 … 10^10`.
+  private static let powers: [UInt64] = [
+    1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+    10_000_000_000,
+  ]
+
+  /// How many decimal digits `n` (from 1 to below 10^10) has.
+  @inline(__always)
+  private static func digitCount(_ n: UInt64) -> Int {
+    let bits = 64 - n.leadingZeroBitCount
+    let guess = (bits * 1233) >> 12  // ⌊bits × log10(2)⌋: the count, or one less
+    return n >= powers[guess] ? guess + 1 : guess
+  }
+
+  /// Writes the `count` digits of `n` at `out`.
+  @inline(__always)
+  private static func writeDigits(_ n: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8>) {
+    let table = pairs.utf8Start
+    var rest = n
+    var i = count
+    while i >= 2 {
+      let pair = Int(rest % 100) * 2
+      rest /= 100
+      out[i - 1] = table[pair + 1]
+      out[i - 2] = table[pair]
+      i -= 2
+    }
+    if i == 1 { out[0] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest) }
+  }
+
+  /// Writes `digits × 10^exponent` the way `Float.description` does; returns the length.
+  @inline(__always)
+  private static func layout(
+    _ digits: UInt64, _ exponent: Int, scientific: Bool, to out: UnsafeMutablePointer<UInt8>
+  ) -> Int {
+    var digits = digits
+    var exponent = exponent
+    while digits % 10 == 0 {  // the shortest form has no trailing zeros
+      digits /= 10
+      exponent += 1
+    }
+    let count = digitCount(digits)
+    let point = exponent + count  // where the decimal point falls, counted from the first digit
+    if scientific || point < -3 {  // d.ddde±XX
+      writeDigits(digits, count: count, to: out + 1)
+      out[0] = out[1]
+      var n = 1
+      if count > 1 {
+        out[1] = UInt8(ascii: ".")
+        n = count + 1
+      }
+      let power = point - 1
+      out[n] = UInt8(ascii: "e")
+      out[n + 1] = power < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+      let magnitude = abs(power)  // at most 45
+      out[n + 2] = UInt8(ascii: "0") + UInt8(magnitude / 10)
+      out[n + 3] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+      return n + 4
+    }
+    if point <= 0 {  // 0.000ddd
+      out[0] = UInt8(ascii: "0")
+      out[1] = UInt8(ascii: ".")
+      for i in 0..<(-point) { out[2 + i] = UInt8(ascii: "0") }
+      writeDigits(digits, count: count, to: out + 2 - point)
+      return 2 - point + count
+    }
+    writeDigits(digits, count: count, to: out)
+    if point < count {  // ddd.ddd: move the fraction right to make room for the point
+      var i = count
+      while i > point {
+        out[i] = out[i - 1]
+        i -= 1
+      }
+      out[point] = UInt8(ascii: ".")
+      return count + 1
+    }
+    for i in count..<point { out[i] = UInt8(ascii: "0") }  // ddd000.0
+    out[point] = UInt8(ascii: ".")
+    out[point + 1] = UInt8(ascii: "0")
+    return point + 2
+  }
+}
