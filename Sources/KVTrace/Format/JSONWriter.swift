@@ -7,7 +7,7 @@
 /// - integers are plain decimal digits;
 /// - a `Float` is written exactly as Swift's `description` spells it (`0.05`,
 ///   `1e-05`): the fewest digits that read back as the very same `Float`, so a
-///   trace survives a trip through a file bit for bit. ``ShortestFloat`` finds
+///   trace survives a trip through a file bit for bit. `ShortestFloat` finds
 ///   those digits and writes them straight into the bytes, with no `String`;
 /// - strings are escaped as RFC 8259 requires (`"`, `\`, and control
 ///   characters) and everything else is written as UTF-8.
