@@ -85,8 +85,8 @@ public struct FullCache: CachePolicy {
 public enum CachePolicies {
   /// The names `--cache` accepts, with one line each.
   public static let all: [(name: String, summary: String)] = [
-    (NoCache().info.name, NoCache().info.summary),
-    (FullCache().info.name, FullCache().info.summary),
+    (NoCache().info.name, "exact: " + NoCache().info.summary),
+    (FullCache().info.name, "exact: " + FullCache().info.summary),
     ("window:N", "approximate: keeps the last N positions, evicting one per step once full"),
     ("sinks:S,window:N", "approximate: pins the first S positions and keeps the last N"),
     ("paged:B", "exact: keeps every row in blocks of B positions found through a block table"),
