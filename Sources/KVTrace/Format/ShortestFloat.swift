@@ -168,39 +168,49 @@ enum ShortestFloat {
   ]
 
   // MARK: - The layout
+  //
+  // `digits` is below 1.7 × 10^8 (the scaled value is below 10 × c, and c below
+  // 2^24), so it has at most nine digits: a first one, 0 or 1, and eight more.
+  // Those eight are made all at once in one 64-bit word, one digit per byte, and
+  // the spelling is put together with whole-word stores: no loop over digits, no
+  // division, and every byte stays within the first 15 at `out`, so ``write(_:to:)``
+  // keeps to its ``maximumLength`` even after a `-`. A word may spill digits past
+  // the spelling's end; those bytes are not part of it, and the next value
+  // overwrites them.
 
-  /// "00", "01", … "99", one after another: two digits per division by 100.
+  /// "00", "01", … "99", one after another: an exponent's two digits in one look-up.
   private static let pairs: StaticString =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
-  /// `10^0 … 10^10`.
-  private static let powers: [UInt64] = [
-    1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
-    10_000_000_000,
-  ]
+  /// `"0"` in each of the eight bytes: or-ed with eight digits 0…9, it spells them.
+  private static let asciiZeros: UInt64 = 0x3030_3030_3030_3030
 
-  /// How many decimal digits `n` (from 1 to below 10^10) has.
+  /// `"0.000000"` as a word, first character in the lowest byte.
+  private static let zeroPoint: UInt64 = 0x3030_3030_3030_2E30
+
+  /// The eight decimal digits of `n` (below 10^8), one per byte as a number 0…9,
+  /// the most significant in the lowest byte: stored, they read left to right.
+  ///
+  /// This is "SIMD within a register": the number is split into two halves of
+  /// four digits, each half into two pairs, each pair into two digits, and every
+  /// split handles all lanes of the word with one multiplication. Dividing by a
+  /// small constant is a multiplication and a shift, exact on the range it gets:
+  /// ⌊x / 100⌋ = ⌊x × 10486 / 2^20⌋ for x below 10^4, and ⌊x / 10⌋ = ⌊x × 103 / 2^10⌋
+  /// for x below 100. No lane's product reaches the next lane, and the masks drop
+  /// the bits a shift brings down from it.
   @inline(__always)
-  private static func digitCount(_ n: UInt64) -> Int {
-    let bits = 64 - n.leadingZeroBitCount
-    let guess = (bits * 1233) >> 12  // ⌊bits × log10(2)⌋: the count, or one less
-    return n >= powers[guess] ? guess + 1 : guess
+  static func eightDigits(_ n: UInt64) -> UInt64 {
+    let halves = (n / 10_000) | (n % 10_000) << 32  // abcd | efgh: 32-bit lanes
+    let hundreds = (halves &* 10_486) >> 20 & 0x7F_0000_007F  // ab | ef
+    let pairs = hundreds | (halves &- 100 &* hundreds) << 16  // ab | cd | ef | gh: 16-bit lanes
+    let tens = (pairs &* 103) >> 10 & 0x000F_000F_000F_000F  // a | c | e | g
+    return tens | (pairs &- 10 &* tens) << 8  // a | b | c | … | h: 8-bit lanes
   }
 
-  /// Writes the `count` digits of `n` at `out`.
+  /// Stores the eight bytes of `word` at `out`, lowest byte first, in one go.
   @inline(__always)
-  private static func writeDigits(_ n: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8>) {
-    let table = pairs.utf8Start
-    var rest = n
-    var i = count
-    while i >= 2 {
-      let pair = Int(rest % 100) * 2
-      rest /= 100
-      out[i - 1] = table[pair + 1]
-      out[i - 2] = table[pair]
-      i -= 2
-    }
-    if i == 1 { out[0] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest) }
+  private static func store(_ word: UInt64, at out: UnsafeMutablePointer<UInt8>) {
+    UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
   }
 
   /// Writes `digits × 10^exponent` the way `Float.description` does; returns the length.
@@ -208,48 +218,65 @@ enum ShortestFloat {
   private static func layout(
     _ digits: UInt64, _ exponent: Int, scientific: Bool, to out: UnsafeMutablePointer<UInt8>
   ) -> Int {
-    var digits = digits
-    var exponent = exponent
-    while digits % 10 == 0 {  // the shortest form has no trailing zeros
-      digits /= 10
-      exponent += 1
+    // Nine digit places: `top`, then eight in a word. The spelling needs the first
+    // significant digit apart, and the digits after it as a word.
+    let top = digits / 100_000_000  // 0 or 1
+    let low = eightDigits(digits - top * 100_000_000)
+    let first: UInt64
+    let rest: UInt64
+    let point: Int  // where the decimal point falls, counted from the first digit
+    if top != 0 {
+      (first, rest, point) = (top, low, exponent + 9)
+    } else {  // leading zero digits are empty low bytes
+      let zeros = low.trailingZeroBitCount / 8
+      first = low >> (8 * zeros) & 0xFF
+      rest = low >> (8 * zeros + 8)
+      point = exponent + 8 - zeros
     }
-    let count = digitCount(digits)
-    let point = exponent + count  // where the decimal point falls, counted from the first digit
+    // Trailing zeros are empty high bytes; the shortest form drops them.
+    let restCount = rest == 0 ? 0 : 8 - rest.leadingZeroBitCount / 8
+    let count = 1 + restCount
+    let leading = UInt8(truncatingIfNeeded: first) | UInt8(ascii: "0")
+    let text = rest | asciiZeros  // the digits after the first, then "0"s up to eight
     if scientific || point < -3 {  // d.ddde±XX
-      writeDigits(digits, count: count, to: out + 1)
-      out[0] = out[1]
+      out[0] = leading
       var n = 1
-      if count > 1 {
+      if restCount > 0 {
         out[1] = UInt8(ascii: ".")
-        n = count + 1
+        store(text, at: out + 2)
+        n = 2 + restCount
       }
       let power = point - 1
       out[n] = UInt8(ascii: "e")
       out[n + 1] = power < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-      let magnitude = abs(power)  // at most 45
-      out[n + 2] = UInt8(ascii: "0") + UInt8(magnitude / 10)
-      out[n + 3] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+      let pair = pairs.utf8Start + 2 * abs(power)  // at most 45: two digits
+      out[n + 2] = pair[0]
+      out[n + 3] = pair[1]
       return n + 4
     }
-    if point <= 0 {  // 0.000ddd
-      out[0] = UInt8(ascii: "0")
-      out[1] = UInt8(ascii: ".")
-      for i in 0..<(-point) { out[2 + i] = UInt8(ascii: "0") }
-      writeDigits(digits, count: count, to: out + 2 - point)
-      return 2 - point + count
+    if point <= 0 {  // 0.000ddd, with at most three zeros after the point
+      store(zeroPoint, at: out)
+      out[2 - point] = leading
+      store(text, at: out + 3 - point)
+      return 3 - point + restCount
     }
-    writeDigits(digits, count: count, to: out)
-    if point < count {  // ddd.ddd: move the fraction right to make room for the point
-      var i = count
-      while i > point {
-        out[i] = out[i - 1]
-        i -= 1
+    out[0] = leading
+    store(text, at: out + 1)
+    if point < count {  // ddd.ddd: the digits after the point move right by one
+      if point <= 6 {
+        store(text >> (8 * (point - 1)), at: out + point + 1)
+      } else {  // a million or more, with a fraction: byte by byte, within bounds
+        var i = count
+        while i > point {
+          out[i] = out[i - 1]
+          i -= 1
+        }
       }
       out[point] = UInt8(ascii: ".")
       return count + 1
     }
-    for i in count..<point { out[i] = UInt8(ascii: "0") }  // ddd000.0
+    // ddd000.0: a whole number below 2^24 has at most eight digits, so the word's
+    // "0"s after the last digit already fill the places up to the point.
     out[point] = UInt8(ascii: ".")
     out[point + 1] = UInt8(ascii: "0")
     return point + 2
