@@ -29,11 +29,11 @@ enum ShortestFloat {
   /// Writes the spelling of the finite `value` at `out` (at least
   /// ``maximumLength`` bytes); returns the number of bytes written.
   static func write(_ value: Float, to out: UnsafeMutablePointer<UInt8>) -> Int {
-    var length = 0
-    if value.sign == .minus {
-      out[0] = UInt8(ascii: "-")
-      length = 1
-    }
+    // No branch on the sign (half of all scores are negative, in no pattern a
+    // processor could guess): the `-` is always written, and kept by starting the
+    // rest one byte later.
+    out[0] = UInt8(ascii: "-")
+    let length = value.sign == .minus ? 1 : 0
     guard value != 0 else {
       out[length] = UInt8(ascii: "0")
       out[length + 1] = UInt8(ascii: ".")
@@ -57,7 +57,7 @@ enum ShortestFloat {
     let fraction = UInt64(v.significandBitPattern)
     let biased = Int(v.exponentBitPattern)
     guard biased != 0 else {  // subnormal: c × 2^-149
-      return digits(q: minimumExponent, c: fraction, dk: 0)
+      return digits(q: minimumExponent, c: fraction)
     }
     let c = hiddenBit | fraction
     let q = biased - 150
@@ -65,12 +65,12 @@ enum ShortestFloat {
       let whole = c >> UInt64(-q)
       if whole << UInt64(-q) == c { return (whole, 0) }
     }
-    return digits(q: q, c: c, dk: 0)
+    return digits(q: q, c: c)
   }
 
-  /// Schubfach for `c × 2^q`; `dk` corrects the exponent when `c` was scaled by 10.
+  /// Schubfach for `c × 2^q`.
   @inline(__always)
-  private static func digits(q: Int, c: UInt64, dk: Int) -> (digits: UInt64, exponent: Int) {
+  private static func digits(q: Int, c: UInt64) -> (digits: UInt64, exponent: Int) {
     let odd: UInt64 = c & 1  // an odd significand's interval excludes its ends
     let cb = c << 2  // 4c: the value, with room for the quarter-steps of the ends
     let cbr = cb + 2  // the upper end, (c + ½) scaled
@@ -89,26 +89,28 @@ enum ShortestFloat {
     let vbl = roundToOdd(g, cbl << UInt64(h))
     let vbr = roundToOdd(g, cbr << UInt64(h))
     let s = vb >> 2  // ⌊v × 10^-k⌋
-    do {  // one digit fewer: a multiple of ten in the interval?
-      let sp10 = 10 * (s / 10)
-      let tp10 = sp10 + 10
-      let upin = vbl + odd <= sp10 << 2
-      let wpin = (tp10 << 2) + odd <= vbr
-      if upin != wpin { return (upin ? sp10 : tp10, k + dk) }
-      if upin {  // both: only for the tiniest subnormals, where the interval is wide
-        let twice = (sp10 + tp10) << 1
-        let below = vb < twice || (vb == twice && (sp10 / 10) & 1 == 0)
-        return (below ? sp10 : tp10, k + dk)
-      }
-    }
+    // Every candidate is worked out and the answer picked at the end: which one
+    // wins follows no pattern, and a guessed branch that goes wrong costs more
+    // than these few additions and comparisons.
+    // One digit fewer: the multiples of ten around the value, if one is inside.
+    let sp10 = 10 * (s / 10)
+    let tp10 = sp10 + 10
+    let upin = vbl + odd <= sp10 << 2
+    let wpin = (tp10 << 2) + odd <= vbr
+    // Otherwise s or s + 1, whichever is inside; if both, the nearer one, and the
+    // even one on a tie.
     let t = s + 1
     let uin = vbl + odd <= s << 2
     let win = (t << 2) + odd <= vbr
-    if uin != win { return (uin ? s : t, k + dk) }
-    // Both in: the nearer one, and the even one on a tie.
     let twice = (s + t) << 1
-    let below = vb < twice || (vb == twice && s & 1 == 0)
-    return (below ? s : t, k + dk)
+    let nearer = vb < twice || (vb == twice && s & 1 == 0) ? s : t
+    let full = uin != win ? (uin ? s : t) : nearer
+    if upin && wpin {  // both multiples of ten: only the tiniest subnormals, whose interval is wide
+      let twice = (sp10 + tp10) << 1
+      let below = vb < twice || (vb == twice && (sp10 / 10) & 1 == 0)
+      return (below ? sp10 : tp10, k)
+    }
+    return (upin != wpin ? (upin ? sp10 : tp10) : full, k)
   }
 
   /// The high bits of `g × cp`, with any bits shifted out folded into the lowest
@@ -225,14 +227,12 @@ enum ShortestFloat {
     let first: UInt64
     let rest: UInt64
     let point: Int  // where the decimal point falls, counted from the first digit
-    if top != 0 {
-      (first, rest, point) = (top, low, exponent + 9)
-    } else {  // leading zero digits are empty low bytes
-      let zeros = low.trailingZeroBitCount / 8
-      first = low >> (8 * zeros) & 0xFF
-      rest = low >> (8 * zeros + 8)
-      point = exponent + 8 - zeros
-    }
+    // (Picked without a branch: a first digit of 1 comes and goes at random.)
+    let zeros = low.trailingZeroBitCount / 8  // leading zero digits are empty low bytes
+    let shifted = low >> (8 * zeros)
+    first = top != 0 ? top : shifted & 0xFF
+    rest = top != 0 ? low : shifted >> 8
+    point = exponent + (top != 0 ? 9 : 8 - zeros)
     // Trailing zeros are empty high bytes; the shortest form drops them.
     let restCount = rest == 0 ? 0 : 8 - rest.leadingZeroBitCount / 8
     let count = 1 + restCount
