@@ -124,6 +124,8 @@ public struct JSONWriter: Sendable {
   public mutating func floats(_ values: [Float]) {
     separate()
     let start = bytes.count
+    // Brackets, and a comma and a full `maximumLength` per value: the formatter's
+    // word stores past a short spelling stay inside the room.
     let room = 2 + values.count * (ShortestFloat.maximumLength + 1)
     bytes.append(contentsOf: repeatElement(0, count: room))
     let used = bytes.withUnsafeMutableBufferPointer { buffer in
