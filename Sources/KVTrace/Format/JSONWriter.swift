@@ -124,6 +124,8 @@ public struct JSONWriter: Sendable {
   public mutating func floats(_ values: [Float]) {
     separate()
     let start = bytes.count
+    // Brackets, and a comma and a full `maximumLength` per value: the formatter's
+    // word stores past a short spelling stay inside the room.
     let room = 2 + values.count * (ShortestFloat.maximumLength + 1)
     bytes.append(contentsOf: repeatElement(0, count: room))
     let used = bytes.withUnsafeMutableBufferPointer { buffer in
@@ -209,25 +211,35 @@ public struct JSONWriter: Sendable {
     needsComma = false
   }
 
+  /// Writes the decimal digits of `value`: made right to left in a small buffer
+  /// on the stack, then copied in one go.
   private mutating func writeDigits(_ value: UInt) {
     guard value >= 10 else { return bytes.append(UInt8(ascii: "0") + UInt8(value)) }
-    let start = bytes.count
-    var rest = value
-    while rest > 0 {
-      bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-      rest /= 10
+    var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for UInt.max's 20 digits
+    withUnsafeMutableBytes(of: &text) { raw in
+      let end = raw.count
+      var start = end
+      var rest = value
+      while rest > 0 {
+        start -= 1
+        raw[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+      }
+      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
     }
-    bytes[start...].reverse()
   }
 
   private mutating func writeQuoted(_ text: String) {
     bytes.append(UInt8(ascii: "\""))
-    let utf8 = text.utf8
-    // Most strings need no escaping at all: copy them in one go.
-    if utf8.contains(where: Self.needsEscape) {
-      for byte in utf8 { writeEscaped(byte) }
-    } else {
+    // Most strings need no escaping at all (keys never do): check and copy their
+    // UTF-8 where it lies, in one go. A native Swift string keeps it in one piece.
+    let copied = text.utf8.withContiguousStorageIfAvailable { utf8 in
+      guard !utf8.contains(where: Self.needsEscape) else { return false }
       bytes.append(contentsOf: utf8)
+      return true
+    }
+    if copied != true {
+      for byte in text.utf8 { writeEscaped(byte) }
     }
     bytes.append(UInt8(ascii: "\""))
   }

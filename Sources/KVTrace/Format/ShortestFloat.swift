@@ -17,7 +17,10 @@
 ///
 /// The tests compare it with `Float.description` on millions of values; a one-off
 /// run over every non-negative finite `Float` (all 2,139,095,040 of them; a
-/// negative one is the same digits after a `-`) found no difference.
+/// negative one is the same digits after a `-`) found no difference. When the
+/// digits came to be written a word at a time (below), a second one-off run
+/// compared every one of them with the version before, byte for byte, and
+/// checked that nothing was written past ``maximumLength``: no difference either.
 ///
 /// The layout is Swift's: plain decimal notation from `0.0001` up to `2^24`,
 /// otherwise scientific with a signed exponent of at least two digits; a whole
@@ -27,13 +30,14 @@ enum ShortestFloat {
   static let maximumLength = 16
 
   /// Writes the spelling of the finite `value` at `out` (at least
-  /// ``maximumLength`` bytes); returns the number of bytes written.
+  /// ``maximumLength`` bytes); returns its length. Bytes after the spelling, up to
+  /// ``maximumLength``, may be overwritten too: the digits go in whole words.
   static func write(_ value: Float, to out: UnsafeMutablePointer<UInt8>) -> Int {
-    var length = 0
-    if value.sign == .minus {
-      out[0] = UInt8(ascii: "-")
-      length = 1
-    }
+    // No branch on the sign (half of all scores are negative, in no pattern a
+    // processor could guess): the `-` is always written, and kept by starting the
+    // rest one byte later.
+    out[0] = UInt8(ascii: "-")
+    let length = value.sign == .minus ? 1 : 0
     guard value != 0 else {
       out[length] = UInt8(ascii: "0")
       out[length + 1] = UInt8(ascii: ".")
@@ -57,7 +61,7 @@ enum ShortestFloat {
     let fraction = UInt64(v.significandBitPattern)
     let biased = Int(v.exponentBitPattern)
     guard biased != 0 else {  // subnormal: c × 2^-149
-      return digits(q: minimumExponent, c: fraction, dk: 0)
+      return digits(q: minimumExponent, c: fraction)
     }
     let c = hiddenBit | fraction
     let q = biased - 150
@@ -65,12 +69,12 @@ enum ShortestFloat {
       let whole = c >> UInt64(-q)
       if whole << UInt64(-q) == c { return (whole, 0) }
     }
-    return digits(q: q, c: c, dk: 0)
+    return digits(q: q, c: c)
   }
 
-  /// Schubfach for `c × 2^q`; `dk` corrects the exponent when `c` was scaled by 10.
+  /// Schubfach for `c × 2^q`.
   @inline(__always)
-  private static func digits(q: Int, c: UInt64, dk: Int) -> (digits: UInt64, exponent: Int) {
+  private static func digits(q: Int, c: UInt64) -> (digits: UInt64, exponent: Int) {
     let odd: UInt64 = c & 1  // an odd significand's interval excludes its ends
     let cb = c << 2  // 4c: the value, with room for the quarter-steps of the ends
     let cbr = cb + 2  // the upper end, (c + ½) scaled
@@ -89,26 +93,28 @@ enum ShortestFloat {
     let vbl = roundToOdd(g, cbl << UInt64(h))
     let vbr = roundToOdd(g, cbr << UInt64(h))
     let s = vb >> 2  // ⌊v × 10^-k⌋
-    do {  // one digit fewer: a multiple of ten in the interval?
-      let sp10 = 10 * (s / 10)
-      let tp10 = sp10 + 10
-      let upin = vbl + odd <= sp10 << 2
-      let wpin = (tp10 << 2) + odd <= vbr
-      if upin != wpin { return (upin ? sp10 : tp10, k + dk) }
-      if upin {  // both: only for the tiniest subnormals, where the interval is wide
-        let twice = (sp10 + tp10) << 1
-        let below = vb < twice || (vb == twice && (sp10 / 10) & 1 == 0)
-        return (below ? sp10 : tp10, k + dk)
-      }
-    }
+    // Every candidate is worked out and the answer picked at the end: which one
+    // wins follows no pattern, and a guessed branch that goes wrong costs more
+    // than these few additions and comparisons.
+    // One digit fewer: the multiples of ten around the value, if one is inside.
+    let sp10 = 10 * (s / 10)
+    let tp10 = sp10 + 10
+    let upin = vbl + odd <= sp10 << 2
+    let wpin = (tp10 << 2) + odd <= vbr
+    // Otherwise s or s + 1, whichever is inside; if both, the nearer one, and the
+    // even one on a tie.
     let t = s + 1
     let uin = vbl + odd <= s << 2
     let win = (t << 2) + odd <= vbr
-    if uin != win { return (uin ? s : t, k + dk) }
-    // Both in: the nearer one, and the even one on a tie.
     let twice = (s + t) << 1
-    let below = vb < twice || (vb == twice && s & 1 == 0)
-    return (below ? s : t, k + dk)
+    let nearer = vb < twice || (vb == twice && s & 1 == 0) ? s : t
+    let full = uin != win ? (uin ? s : t) : nearer
+    if upin && wpin {  // both multiples of ten: only the tiniest subnormals, whose interval is wide
+      let twice = (sp10 + tp10) << 1
+      let below = vb < twice || (vb == twice && (sp10 / 10) & 1 == 0)
+      return (below ? sp10 : tp10, k)
+    }
+    return (upin != wpin ? (upin ? sp10 : tp10) : full, k)
   }
 
   /// The high bits of `g × cp`, with any bits shifted out folded into the lowest
@@ -168,39 +174,49 @@ enum ShortestFloat {
   ]
 
   // MARK: - The layout
+  //
+  // `digits` is below 1.7 × 10^8 (the scaled value is below 10 × c, and c below
+  // 2^24), so it has at most nine digits: a first one, 0 or 1, and eight more.
+  // Those eight are made all at once in one 64-bit word, one digit per byte, and
+  // the spelling is put together with whole-word stores: no loop over digits, no
+  // division, and every byte stays within the first 15 at `out`, so ``write(_:to:)``
+  // keeps to its ``maximumLength`` even after a `-`. A word may spill digits past
+  // the spelling's end; those bytes are not part of it, and the next value
+  // overwrites them.
 
-  /// "00", "01", … "99", one after another: two digits per division by 100.
+  /// "00", "01", … "99", one after another: an exponent's two digits in one look-up.
   private static let pairs: StaticString =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
-  /// `10^0 … 10^10`.
-  private static let powers: [UInt64] = [
-    1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
-    10_000_000_000,
-  ]
+  /// `"0"` in each of the eight bytes: or-ed with eight digits 0…9, it spells them.
+  private static let asciiZeros: UInt64 = 0x3030_3030_3030_3030
 
-  /// How many decimal digits `n` (from 1 to below 10^10) has.
+  /// `"0.000000"` as a word, first character in the lowest byte.
+  private static let zeroPoint: UInt64 = 0x3030_3030_3030_2E30
+
+  /// The eight decimal digits of `n` (below 10^8), one per byte as a number 0…9,
+  /// the most significant in the lowest byte: stored, they read left to right.
+  ///
+  /// This is "SIMD within a register": the number is split into two halves of
+  /// four digits, each half into two pairs, each pair into two digits, and every
+  /// split handles all lanes of the word with one multiplication. Dividing by a
+  /// small constant is a multiplication and a shift, exact on the range it gets:
+  /// ⌊x / 100⌋ = ⌊x × 10486 / 2^20⌋ for x below 10^4, and ⌊x / 10⌋ = ⌊x × 103 / 2^10⌋
+  /// for x below 100. No lane's product reaches the next lane, and the masks drop
+  /// the bits a shift brings down from it.
   @inline(__always)
-  private static func digitCount(_ n: UInt64) -> Int {
-    let bits = 64 - n.leadingZeroBitCount
-    let guess = (bits * 1233) >> 12  // ⌊bits × log10(2)⌋: the count, or one less
-    return n >= powers[guess] ? guess + 1 : guess
+  static func eightDigits(_ n: UInt64) -> UInt64 {
+    let halves = (n / 10_000) | (n % 10_000) << 32  // abcd | efgh: 32-bit lanes
+    let hundreds = (halves &* 10_486) >> 20 & 0x7F_0000_007F  // ab | ef
+    let pairs = hundreds | (halves &- 100 &* hundreds) << 16  // ab | cd | ef | gh: 16-bit lanes
+    let tens = (pairs &* 103) >> 10 & 0x000F_000F_000F_000F  // a | c | e | g
+    return tens | (pairs &- 10 &* tens) << 8  // a | b | c | … | h: 8-bit lanes
   }
 
-  /// Writes the `count` digits of `n` at `out`.
+  /// Stores the eight bytes of `word` at `out`, lowest byte first, in one go.
   @inline(__always)
-  private static func writeDigits(_ n: UInt64, count: Int, to out: UnsafeMutablePointer<UInt8>) {
-    let table = pairs.utf8Start
-    var rest = n
-    var i = count
-    while i >= 2 {
-      let pair = Int(rest % 100) * 2
-      rest /= 100
-      out[i - 1] = table[pair + 1]
-      out[i - 2] = table[pair]
-      i -= 2
-    }
-    if i == 1 { out[0] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest) }
+  private static func store(_ word: UInt64, at out: UnsafeMutablePointer<UInt8>) {
+    UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
   }
 
   /// Writes `digits × 10^exponent` the way `Float.description` does; returns the length.
@@ -208,48 +224,63 @@ enum ShortestFloat {
   private static func layout(
     _ digits: UInt64, _ exponent: Int, scientific: Bool, to out: UnsafeMutablePointer<UInt8>
   ) -> Int {
-    var digits = digits
-    var exponent = exponent
-    while digits % 10 == 0 {  // the shortest form has no trailing zeros
-      digits /= 10
-      exponent += 1
-    }
-    let count = digitCount(digits)
-    let point = exponent + count  // where the decimal point falls, counted from the first digit
+    // Nine digit places: `top`, then eight in a word. The spelling needs the first
+    // significant digit apart, and the digits after it as a word.
+    let top = digits / 100_000_000  // 0 or 1
+    let low = eightDigits(digits - top * 100_000_000)
+    let first: UInt64
+    let rest: UInt64
+    let point: Int  // where the decimal point falls, counted from the first digit
+    // (Picked without a branch: a first digit of 1 comes and goes at random.)
+    let zeros = low.trailingZeroBitCount / 8  // leading zero digits are empty low bytes
+    let shifted = low >> (8 * zeros)
+    first = top != 0 ? top : shifted & 0xFF
+    rest = top != 0 ? low : shifted >> 8
+    point = exponent + (top != 0 ? 9 : 8 - zeros)
+    // Trailing zeros are empty high bytes; the shortest form drops them.
+    let restCount = rest == 0 ? 0 : 8 - rest.leadingZeroBitCount / 8
+    let count = 1 + restCount
+    let leading = UInt8(truncatingIfNeeded: first) | UInt8(ascii: "0")
+    let text = rest | asciiZeros  // the digits after the first, then "0"s up to eight
     if scientific || point < -3 {  // d.ddde±XX
-      writeDigits(digits, count: count, to: out + 1)
-      out[0] = out[1]
+      out[0] = leading
       var n = 1
-      if count > 1 {
+      if restCount > 0 {
         out[1] = UInt8(ascii: ".")
-        n = count + 1
+        store(text, at: out + 2)
+        n = 2 + restCount
       }
       let power = point - 1
       out[n] = UInt8(ascii: "e")
       out[n + 1] = power < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-      let magnitude = abs(power)  // at most 45
-      out[n + 2] = UInt8(ascii: "0") + UInt8(magnitude / 10)
-      out[n + 3] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+      let pair = pairs.utf8Start + 2 * abs(power)  // at most 45: two digits
+      out[n + 2] = pair[0]
+      out[n + 3] = pair[1]
       return n + 4
     }
-    if point <= 0 {  // 0.000ddd
-      out[0] = UInt8(ascii: "0")
-      out[1] = UInt8(ascii: ".")
-      for i in 0..<(-point) { out[2 + i] = UInt8(ascii: "0") }
-      writeDigits(digits, count: count, to: out + 2 - point)
-      return 2 - point + count
+    if point <= 0 {  // 0.000ddd, with at most three zeros after the point
+      store(zeroPoint, at: out)
+      out[2 - point] = leading
+      store(text, at: out + 3 - point)
+      return 3 - point + restCount
     }
-    writeDigits(digits, count: count, to: out)
-    if point < count {  // ddd.ddd: move the fraction right to make room for the point
-      var i = count
-      while i > point {
-        out[i] = out[i - 1]
-        i -= 1
+    out[0] = leading
+    store(text, at: out + 1)
+    if point < count {  // ddd.ddd: the digits after the point move right by one
+      if point <= 6 {
+        store(text >> (8 * (point - 1)), at: out + point + 1)
+      } else {  // a million or more, with a fraction: byte by byte, within bounds
+        var i = count
+        while i > point {
+          out[i] = out[i - 1]
+          i -= 1
+        }
       }
       out[point] = UInt8(ascii: ".")
       return count + 1
     }
-    for i in count..<point { out[i] = UInt8(ascii: "0") }  // ddd000.0
+    // ddd000.0: a whole number below 2^24 has at most eight digits, so the word's
+    // "0"s after the last digit already fill the places up to the point.
     out[point] = UInt8(ascii: ".")
     out[point + 1] = UInt8(ascii: "0")
     return point + 2
