@@ -128,6 +128,32 @@ enum Kernels {
     }
   }
 
+  /// `y += a · x`, both `[n]`: the step of a weighted sum of rows.
+  ///
+  /// Eight lanes at a time, each lane the same multiply then add as the plain
+  /// loop, so the result is identical to it.
+  @inline(__always)
+  static func addScaled(
+    _ y: UnsafeMutablePointer<Float>, _ a: Float, _ x: UnsafePointer<Float>, n: Int
+  ) {
+    let ry = UnsafeMutableRawPointer(y)
+    let rx = UnsafeRawPointer(x)
+    var offset = 0  // bytes
+    let end8 = (n / 8) &* 32
+    while offset < end8 {  // [n] += scalar · [n], eight at a time
+      let sum =
+        ry.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        + a * rx.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+      ry.storeBytes(of: sum, toByteOffset: offset, as: SIMD8<Float>.self)
+      offset &+= 32
+    }
+    var i = offset / 4
+    while i < n {
+      y[i] += a * x[i]
+      i &+= 1
+    }
+  }
+
   /// `out = x / rms(x) * weight`: root-mean-square normalization.
   ///
   /// Llama normalizes the hidden state before attention and before the MLP
