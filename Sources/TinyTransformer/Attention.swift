@@ -72,12 +72,18 @@ enum Attention {
   /// names the step, layer, kind and query) with this head's keys, scores and
   /// weights.
   ///
+  /// The rows are read in order, each once for the scores and once for the
+  /// weighted sum, every head's slice of a row while that row is in cache: a row
+  /// is `kvDim` floats side by side, and a loop over one head's slices alone
+  /// would jump from row to row, waiting on memory at each. Every head's result
+  /// is the same arithmetic in the same order either way.
+  ///
   /// - Parameters:
   ///   - q: The queries of all heads, `[heads, headSize]`, already rotated if the
   ///     attention uses positions.
   ///   - rows: The keys and values read.
   ///   - config: The shape (heads, KV heads, head size).
-  ///   - scores: Scratch of at least `rows.count` floats.
+  ///   - scores: Scratch of at least `heads × rows.count` floats.
   ///   - out: `[heads, headSize]`, overwritten.
   ///   - event: The coordinates every recorded event carries.
   ///   - report: Receives the events, if recording.
@@ -89,31 +95,38 @@ enum Attention {
     let headSize = c.headSize
     let scale = 1 / Float(headSize).squareRoot()
     let count = rows.count
-    let read = report == nil ? PositionSet() : rows.read  // once for all heads
+    for t in 0..<count {  // scores [heads, count], row by row
+      let k = rows.keys + rows.offset(t, kvDim: c.kvDim)  // [kvDim]
+      for head in 0..<c.heads {
+        let key = k + c.kvHead(forQueryHead: head) * headSize  // [headSize]
+        scores[head * count + t] = Kernels.dot(q + head * headSize, key, n: headSize) * scale
+      }
+    }
+    let full = report?.detail == .full
+    var raw: [[Float]] = []  // [heads][count], before the softmax, at full detail only
     for head in 0..<c.heads {
-      let kvHead = c.kvHead(forQueryHead: head)
-      let query = q + head * headSize  // [headSize]
-      for t in 0..<count {  // scores [count]
-        let k = rows.keys + rows.offset(t, kvDim: c.kvDim) + kvHead * headSize  // [headSize]
-        scores[t] = Kernels.dot(query, k, n: headSize) * scale
+      let headScores = scores + head * count  // [count]
+      if full { raw.append(Array(UnsafeBufferPointer(start: headScores, count: count))) }
+      Kernels.softmax(headScores, n: count)  // weights [count]
+    }
+    out.initialize(repeating: 0, count: c.heads * headSize)
+    for t in 0..<count {  // Σ_t weight_t · v_t, row by row
+      let v = rows.values + rows.offset(t, kvDim: c.kvDim)  // [kvDim]
+      for head in 0..<c.heads {
+        let value = v + c.kvHead(forQueryHead: head) * headSize  // [headSize]
+        Kernels.addScaled(out + head * headSize, scores[head * count + t], value, n: headSize)
       }
-      let full = report?.detail == .full
-      let raw = full ? Array(UnsafeBufferPointer(start: scores, count: count)) : nil
-      Kernels.softmax(scores, n: count)  // weights [count]
-      let o = out + head * headSize  // [headSize]
-      o.initialize(repeating: 0, count: headSize)
-      for t in 0..<count {  // Σ_t weight_t · v_t
-        let v = rows.values + rows.offset(t, kvDim: c.kvDim) + kvHead * headSize
-        let weight = scores[t]
-        for i in 0..<headSize { o[i] += weight * v[i] }
-      }
-      guard report != nil else { continue }
+    }
+    guard report != nil else { return }
+    let read = rows.read  // once for all heads
+    for head in 0..<c.heads {
       var recorded = event
       recorded.head = head
-      recorded.kvHead = kvHead
+      recorded.kvHead = c.kvHead(forQueryHead: head)
       recorded.keys = read
-      recorded.scores = raw
-      recorded.weights = full ? Array(UnsafeBufferPointer(start: scores, count: count)) : nil
+      recorded.scores = full ? raw[head] : nil
+      recorded.weights =
+        full ? Array(UnsafeBufferPointer(start: scores + head * count, count: count)) : nil
       report?.events.append(recorded)
     }
   }

@@ -11,41 +11,48 @@
 /// against.
 enum Kernels {
   /// The dot product of `a` and `b`, both `[n]`.
+  ///
+  /// The loop walks byte offsets with wrapping arithmetic (`&+`): an offset into a
+  /// buffer that exists cannot overflow, and without the overflow checks the loop
+  /// is nothing but loads, multiplies and adds (rows are short, so every
+  /// instruction per step counts).
   @inline(__always)
   static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, n: Int) -> Float {
     let ra = UnsafeRawPointer(a)
     let rb = UnsafeRawPointer(b)
-    let stride = MemoryLayout<Float>.stride
     var s0 = SIMD8<Float>()
     var s1 = SIMD8<Float>()
     var s2 = SIMD8<Float>()
     var s3 = SIMD8<Float>()
-    var j = 0
-    while j + 32 <= n {
+    var offset = 0  // bytes: element j is at 4 j
+    let end32 = (n / 32) &* 128  // the bytes of the whole 32-element blocks
+    while offset < end32 {
       s0 +=
-        ra.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<Float>.self)
-        * rb.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<Float>.self)
+        ra.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
       s1 +=
-        ra.loadUnaligned(fromByteOffset: (j + 8) * stride, as: SIMD8<Float>.self)
-        * rb.loadUnaligned(fromByteOffset: (j + 8) * stride, as: SIMD8<Float>.self)
+        ra.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD8<Float>.self)
       s2 +=
-        ra.loadUnaligned(fromByteOffset: (j + 16) * stride, as: SIMD8<Float>.self)
-        * rb.loadUnaligned(fromByteOffset: (j + 16) * stride, as: SIMD8<Float>.self)
+        ra.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD8<Float>.self)
       s3 +=
-        ra.loadUnaligned(fromByteOffset: (j + 24) * stride, as: SIMD8<Float>.self)
-        * rb.loadUnaligned(fromByteOffset: (j + 24) * stride, as: SIMD8<Float>.self)
-      j += 32
+        ra.loadUnaligned(fromByteOffset: offset &+ 96, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: offset &+ 96, as: SIMD8<Float>.self)
+      offset &+= 128
     }
-    while j + 8 <= n {
+    let end8 = (n / 8) &* 32  // then 8 at a time, into the first accumulator
+    while offset < end8 {
       s0 +=
-        ra.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<Float>.self)
-        * rb.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<Float>.self)
-      j += 8
+        ra.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        * rb.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+      offset &+= 32
     }
     var sum = horizontalSum((s0 + s1) + (s2 + s3))
-    while j < n {
+    var j = offset / 4
+    while j < n {  // the last n % 8, one at a time
       sum += a[j] * b[j]
-      j += 1
+      j &+= 1
     }
     return sum
   }
@@ -68,7 +75,7 @@ enum Kernels {
     n: Int, d: Int, threads: Int = 1
   ) {
     Parallel.forEachBand(rows: d, work: d * n, threads: threads) { rows in
-      for i in rows { out[i] = dot(w + i * n, x, n: n) }  // [d, n] · [n] -> [d]
+      for i in rows { out[i] = dot(w + i &* n, x, n: n) }  // [d, n] · [n] -> [d]
     }
   }
 
@@ -94,7 +101,7 @@ enum Kernels {
         let first = max(band.lowerBound - start, 0)
         let end = min(band.upperBound - start, p.rows)
         guard first < end else { return }  // the band misses this product
-        for i in first..<end { p.out[i] = dot(p.w + i * n, x, n: n) }  // [rows, n] · [n] -> [rows]
+        for i in first..<end { p.out[i] = dot(p.w + i &* n, x, n: n) }  // [rows, n] · [n] -> [rows]
       }
       part(a, start: 0)
       part(b, start: a.rows)
@@ -118,6 +125,32 @@ enum Kernels {
         let row = w + i * n
         for p in 0..<count { out[p * d + i] = dot(row, x + p * n, n: n) }
       }
+    }
+  }
+
+  /// `y += a · x`, both `[n]`: the step of a weighted sum of rows.
+  ///
+  /// Eight lanes at a time, each lane the same multiply then add as the plain
+  /// loop, so the result is identical to it.
+  @inline(__always)
+  static func addScaled(
+    _ y: UnsafeMutablePointer<Float>, _ a: Float, _ x: UnsafePointer<Float>, n: Int
+  ) {
+    let ry = UnsafeMutableRawPointer(y)
+    let rx = UnsafeRawPointer(x)
+    var offset = 0  // bytes
+    let end8 = (n / 8) &* 32
+    while offset < end8 {  // [n] += scalar · [n], eight at a time
+      let sum =
+        ry.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        + a * rx.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+      ry.storeBytes(of: sum, toByteOffset: offset, as: SIMD8<Float>.self)
+      offset &+= 32
+    }
+    var i = offset / 4
+    while i < n {
+      y[i] += a * x[i]
+      i &+= 1
     }
   }
 

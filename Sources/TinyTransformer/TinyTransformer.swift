@@ -90,14 +90,14 @@ final class Scratch {
   let q: UnsafeMutablePointer<Float>  // [dim]      queries of all heads
   let gate: UnsafeMutablePointer<Float>  // [mlpDim]
   let up: UnsafeMutablePointer<Float>  // [mlpDim]
-  let scores: UnsafeMutablePointer<Float>  // [contextLength] one head's scores
+  let scores: UnsafeMutablePointer<Float>  // [heads, contextLength] every head's scores
   let logits: UnsafeMutablePointer<Float>  // [vocab]
   let probabilities: UnsafeMutablePointer<Float>  // [vocab]
   private let buffers: [UnsafeMutablePointer<Float>]
 
   init(config c: ModelConfig) {
     let sizes = [
-      c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.contextLength, c.vocabularySize,
+      c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.heads * c.contextLength, c.vocabularySize,
       c.vocabularySize,
     ]
     buffers = sizes.map { size in

@@ -168,4 +168,17 @@ import Testing
       #expect(outs == separate, "\(threads) threads")
     }
   }
+
+  /// `y += a · x`, eight lanes at a time, equals the plain loop bit for bit.
+  @Test(arguments: sizes)
+  func addScaledEqualsThePlainLoopBitForBit(n: Int) {
+    let x = Self.random(n, seed: 50 + UInt64(n))
+    let start = Self.random(n, seed: 51 + UInt64(n))
+    var fast = start
+    var slow = start
+    let a: Float = 0.3137
+    fast.withUnsafeMutableBufferPointer { Kernels.addScaled($0.baseAddress!, a, x, n: n) }
+    for i in 0..<n { slow[i] += a * x[i] }
+    #expect(fast.map(\.bitPattern) == slow.map(\.bitPattern))
+  }
 }
