@@ -47,18 +47,22 @@ let package = Package(
       name: "cache-policies", dependencies: ["KVTrace", "TinyTransformer"],
       path: "Examples/cache-policies"),
 
+    // Golden files for the tests: output kept in Snapshots/ beside them, recorded on demand.
+    .target(name: "GoldenFiles", path: "Tests/GoldenFiles"),
     .testTarget(
-      name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer"], exclude: ["Snapshots"]),
+      name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer", "GoldenFiles"],
+      exclude: ["Snapshots"]),
     .testTarget(name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace"]),
     .testTarget(
-      name: "KVTraceRenderTests", dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer"],
+      name: "KVTraceRenderTests",
+      dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer", "GoldenFiles"],
       exclude: ["Snapshots"]),
     .testTarget(name: "kvtraceTests", dependencies: ["kvtrace"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
         "kvtrace", "summarize", "quick-brown-fox", "export-trace", "custom-recorder",
-        "cache-policies",
+        "cache-policies", "GoldenFiles",
       ],
       exclude: ["Snapshots"]),
   ],

@@ -7,7 +7,6 @@
 import Foundation
 import Testing
 
-private let snapshots = goldenURL.deletingLastPathComponent()
 private let summarizePrompt = "summarize: My friends are cool but they eat too many carbs."
 
 /// The built `summarize` example.
@@ -31,7 +30,7 @@ private let summarizeURL = productsDirectory.appendingPathComponent("summarize")
   #expect(sentences.components(separatedBy: "The encoder did not run again.").count == 7)
   #expect(output.components(separatedBy: "cross-attention K/V from the encoder output").count == 7)
   #expect(output.split(separator: "\n").allSatisfy { $0.count <= 80 })
-  try expectGolden(result.stdout, at: snapshots.appendingPathComponent("encoder-decoder.txt"))
+  try golden.check(result.stdout, named: "encoder-decoder.txt")
 }
 
 @Test func theEncoderDecoderPromptIsTheDefaultOfItsArchitecture() throws {
@@ -92,7 +91,7 @@ func encoderDecoderUsageErrorsExitSixtyFour(_ arguments: [String], _ message: St
     #expect(row.contains("0 new, 104 reused"), "\(row)")
   }
   #expect(output.contains("Cross-attention: 104 rows in all"))
-  try expectGolden(result.stdout, at: snapshots.appendingPathComponent("summarize-example.txt"))
+  try golden.check(result.stdout, named: "summarize-example.txt")
 }
 
 @Test func theSummarizeExampleRecomputesTheCrossRowsWhenAsked() throws {

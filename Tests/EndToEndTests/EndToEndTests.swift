@@ -6,15 +6,11 @@
 // and review the difference with `git diff` before committing it.
 
 import Foundation
+import GoldenFiles
 import Testing
 
-/// The golden output of the default demo, found next to this source file.
-let goldenURL = URL(fileURLWithPath: #filePath)
-  .deletingLastPathComponent()
-  .appendingPathComponent("Snapshots")
-  .appendingPathComponent("default-demo.txt")
-
-let recordHint = "Record it with: KVTRACE_RECORD=1 swift test --filter EndToEndTests"
+/// The golden files of the end-to-end tests, in `Snapshots/`.
+let golden = GoldenFiles(besideFile: #filePath)
 
 @Test func theExecutableWasBuilt() {
   #expect(
@@ -36,42 +32,7 @@ let recordHint = "Record it with: KVTRACE_RECORD=1 swift test --filter EndToEndT
   let result = try runKVTrace([])
   #expect(result.status == 0)
   #expect(!result.stdout.isEmpty)
-  try expectGolden(result.stdout, at: goldenURL)
-}
-
-/// Checks `stdout` against the golden file at `url`, or records it under `KVTRACE_RECORD=1`.
-func expectGolden(
-  _ stdout: Data, at url: URL, sourceLocation: SourceLocation = #_sourceLocation
-) throws {
-  if ProcessInfo.processInfo.environment["KVTRACE_RECORD"] == "1" {
-    try FileManager.default.createDirectory(
-      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try stdout.write(to: url)
-    #expect(try Data(contentsOf: url) == stdout, sourceLocation: sourceLocation)
-    return
-  }
-  guard let golden = FileManager.default.contents(atPath: url.path) else {
-    Issue.record("No golden file at \(url.path). \(recordHint)", sourceLocation: sourceLocation)
-    return
-  }
-  let difference = firstDifference(
-    String(decoding: golden, as: UTF8.self), String(decoding: stdout, as: UTF8.self))
-  #expect(
-    stdout == golden,
-    "output differs from the golden file, \(difference). If intended: \(recordHint)",
-    sourceLocation: sourceLocation)
-}
-
-/// Where two texts first differ, by line, for a failure message.
-func firstDifference(_ expected: String, _ actual: String) -> String {
-  let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-  let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-  for index in 0..<max(expectedLines.count, actualLines.count) {
-    let want = index < expectedLines.count ? String(expectedLines[index]) : "<end of file>"
-    let got = index < actualLines.count ? String(actualLines[index]) : "<end of output>"
-    if want != got { return "line \(index + 1): expected \"\(want)\", got \"\(got)\"" }
-  }
-  return "same lines, different bytes"
+  try golden.check(result.stdout, named: "default-demo.txt")
 }
 
 @Test func runEqualsTheDefaultDemo() throws {

@@ -40,15 +40,3 @@ enum TerminalSVG {
       .replacingOccurrences(of: ">", with: "&gt;")
   }
 }
-
-/// Compares `output` with the golden file Snapshots/`name` (KVTRACE_RECORD=1 writes it).
-func checkGolden(_ output: String, named name: String) throws {
-  let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("Snapshots/\(name)")
-  if ProcessInfo.processInfo.environment["KVTRACE_RECORD"] == "1" {
-    try output.write(to: url, atomically: true, encoding: .utf8)
-    return
-  }
-  let golden = try String(contentsOf: url, encoding: .utf8)
-  #expect(golden == output, "\(name) differs from the output. \(recordHint)")
-}

@@ -11,6 +11,7 @@
 // then run Tutorials/make-images.sh to turn the SVGs into the PNGs the catalog shows.
 
 import Foundation
+import GoldenFiles
 import Testing
 
 @Suite struct TutorialTests {
@@ -19,7 +20,7 @@ import Testing
   static let tutorials = root.appendingPathComponent("Tutorials")
   static let resources = tutorials.appendingPathComponent("KVTrace.docc/Resources")
   static let examples = ["quick-brown-fox", "export-trace", "custom-recorder", "cache-policies"]
-  static var recording: Bool { ProcessInfo.processInfo.environment["KVTRACE_RECORD"] == "1" }
+  static var recording: Bool { GoldenFiles.recording }
 
   /// The non-comment, non-blank lines of a manifest under Tutorials/.
   static func manifest(_ name: String) throws -> [String] {
@@ -208,7 +209,7 @@ import Testing
   @Test(arguments: examples) func exampleRunsAndPrintsItsGolden(_ example: String) throws {
     let result = try runProduct(productsDirectory.appendingPathComponent(example), [])
     #expect(result.status == 0, "\(example) exited \(result.status): \(result.error)")
-    try checkGolden(result.output, named: "example-\(example).txt")
+    try golden.check(result.output, named: "example-\(example).txt")
   }
 
   @Test func exportTraceReadsBackWhatItWrote() throws {

@@ -17,7 +17,7 @@ import TinyTransformer
   @Test func defaultDemoGolden() throws {
     let trace = try RunRendererGoldenTests.trace(detail: .summary)
     let text = String(decoding: ChromeTraceRenderer.render(trace), as: UTF8.self)
-    try Golden.check(text, named: "default-demo.chrome.json")
+    try golden.check(text, named: "default-demo.chrome.json")
   }
 
   @Test func aTrackPerLayerAndASlicePerStepAndLayer() throws {

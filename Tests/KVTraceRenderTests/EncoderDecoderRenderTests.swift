@@ -43,7 +43,7 @@ import TinyTransformer
   // MARK: - Golden runs
 
   @Test func theSummarizeRun() throws {
-    try Golden.check(
+    try golden.check(
       RunRenderer.render(try Self.trace(), focus: RenderFocus(), style: .plain),
       named: "encoder-decoder.txt")
   }
@@ -53,7 +53,7 @@ import TinyTransformer
       try Self.trace(steps: 3, cross: .recompute), focus: RenderFocus(layer: 1, head: 3),
       style: RenderStyle(unicode: false))
     #expect(text.utf8.allSatisfy { $0 < 0x80 })
-    try Golden.check(text, named: "encoder-decoder-recompute-ascii.txt")
+    try golden.check(text, named: "encoder-decoder-recompute-ascii.txt")
   }
 
   @Test func withoutACacheAndGroupedQueries() throws {
@@ -62,11 +62,11 @@ import TinyTransformer
     let sentences = none.replacingOccurrences(of: "\n", with: " ")  // undo the wrapping
     #expect(sentences.contains("cross    once, but cache none keeps nothing"))
     #expect(sentences.contains("its output is the decoder's input, not a cache"))
-    try Golden.check(none, named: "encoder-decoder-none.txt")
+    try golden.check(none, named: "encoder-decoder-none.txt")
     let gqa = RunRenderer.render(
       try Self.trace(config: Self.gqa, steps: 2, detail: .summary),
       focus: RenderFocus(layer: 2, head: 7), style: .plain)
-    try Golden.check(gqa, named: "encoder-decoder-gqa-summary.txt")
+    try golden.check(gqa, named: "encoder-decoder-gqa-summary.txt")
   }
 
   @Test func everyLineFitsTheWidth() throws {

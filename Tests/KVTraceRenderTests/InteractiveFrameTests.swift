@@ -20,7 +20,7 @@ import TinyTransformer
   ) throws {
     let lines = frame.lines(state, size: size, style: style)
     #expect(lines.count == size.rows, sourceLocation: sourceLocation)
-    try Golden.check(Self.text(lines), named: name, sourceLocation: sourceLocation)
+    try golden.check(Self.text(lines), named: name, sourceLocation: sourceLocation)
   }
 
   // MARK: - Golden frames

@@ -20,33 +20,33 @@ import TinyTransformer
 
   @Test func defaultDemo() throws {
     let text = RunRenderer.render(try Self.trace(), focus: RenderFocus(), style: .plain)
-    try Golden.check(text, named: "default-demo.txt")
+    try golden.check(text, named: "default-demo.txt")
   }
 
   @Test func defaultDemoASCII() throws {
     let style = RenderStyle(unicode: false)
     let text = RunRenderer.render(try Self.trace(), focus: RenderFocus(), style: style)
     #expect(text.utf8.allSatisfy { $0 < 0x80 })
-    try Golden.check(text, named: "default-demo-ascii.txt")
+    try golden.check(text, named: "default-demo-ascii.txt")
   }
 
   @Test func noCache() throws {
     let trace = try Self.trace(steps: 2, policy: NoCache())
     let text = RunRenderer.render(trace, focus: RenderFocus(layer: 1, head: 2), style: .plain)
-    try Golden.check(text, named: "no-cache.txt")
+    try golden.check(text, named: "no-cache.txt")
   }
 
   @Test func slidingWindow() throws {
     let trace = try Self.trace(steps: 3, policy: SlidingWindow(window: 4))
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
-    try Golden.check(text, named: "window-4.txt")
+    try golden.check(text, named: "window-4.txt")
   }
 
   @Test func attentionSinksASCII() throws {
     let trace = try Self.trace(steps: 3, policy: SlidingWindow(sinks: 2, window: 4))
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: RenderStyle(unicode: false))
     #expect(text.utf8.allSatisfy { $0 < 0x80 })
-    try Golden.check(text, named: "sinks-2-window-4-ascii.txt")
+    try golden.check(text, named: "sinks-2-window-4-ascii.txt")
   }
 
   @Test func int8Cache() throws {
@@ -54,7 +54,7 @@ import TinyTransformer
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
     #expect(text.contains("cache    int8 (approximate)"))
     #expect(text.contains("memory   int8 holds 2.3 KiB where float rows would take 6.0 KiB"))
-    try Golden.check(text, named: "int8.txt")
+    try golden.check(text, named: "int8.txt")
   }
 
   /// `kvtrace compare --cache int8`: full against int8, ≈ where they may differ.
@@ -71,20 +71,20 @@ import TinyTransformer
       report.reference, report.cached, verdict: verdict, focus: RenderFocus(), style: .plain)
     #expect(text.contains("memory   at the end cache int8 held 3.0 KiB, cache full 8.0 KiB"))
     #expect(!text.contains("✗"))
-    try Golden.check(text, named: "compare-int8.txt")
+    try golden.check(text, named: "compare-int8.txt")
   }
 
   @Test func pagedBlocks() throws {
     let trace = try Self.trace(policy: PagedCache(blockSize: 4))
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
-    try Golden.check(text, named: "paged-4.txt")
+    try golden.check(text, named: "paged-4.txt")
   }
 
   @Test func pagedBlocksASCII() throws {
     let trace = try Self.trace(steps: 3, policy: PagedCache(blockSize: 3))
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: RenderStyle(unicode: false))
     #expect(text.utf8.allSatisfy { $0 < 0x80 })
-    try Golden.check(text, named: "paged-3-ascii.txt")
+    try golden.check(text, named: "paged-3-ascii.txt")
   }
 
   @Test func twoPromptsShareAPrefix() throws {
@@ -97,11 +97,11 @@ import TinyTransformer
       secondPromptTokens: model.tokenizer.encode(second), promptTexts: (Self.pangram, second),
       steps: 2, recorder: &log)
     let trace = try #require(log.trace)
-    try Golden.check(
+    try golden.check(
       RunRenderer.render(trace, focus: RenderFocus(), style: .plain), named: "two-prompts.txt")
     let ascii = RunRenderer.render(trace, focus: RenderFocus(), style: RenderStyle(unicode: false))
     #expect(ascii.utf8.allSatisfy { $0 < 0x80 })
-    try Golden.check(ascii, named: "two-prompts-ascii.txt")
+    try golden.check(ascii, named: "two-prompts-ascii.txt")
   }
 
   @Test func groupedQuerySummaryDetail() throws {
@@ -110,7 +110,7 @@ import TinyTransformer
       vocabularySize: Tokenizer.demo.vocabularySize)
     let trace = try Self.trace(config: config, steps: 2, detail: .summary)
     let text = RunRenderer.render(trace, focus: RenderFocus(layer: 2, head: 7), style: .plain)
-    try Golden.check(text, named: "gqa-summary.txt")
+    try golden.check(text, named: "gqa-summary.txt")
   }
 
   @Test func wideModelCollapsesToLayersAndLongSequenceElidesRows() throws {
@@ -122,7 +122,7 @@ import TinyTransformer
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
     #expect(text.contains(" pos  token     0 1 2 3 4 5   query"))
     #expect(text.contains("rows not shown"))
-    try Golden.check(text, named: "wide-long.txt")
+    try golden.check(text, named: "wide-long.txt")
   }
 
   @Test func colorOutputDiffersOnlyByEscapes() throws {

@@ -47,7 +47,7 @@ import TinyTransformer
     #expect(text.contains(#""phase":"encode""#))
     #expect(text.contains(#""kind":"cross""#))
     #expect(text.contains(#""crossRowsComputed":13,"crossRowsReused":0"#))
-    try Golden.check(bytes, named: "encoder-decoder-summary.json")
+    try golden.check(bytes, named: "encoder-decoder-summary.json")
   }
 
   /// A JSON object with a key twice is ambiguous (readers keep either one), so the

@@ -4,7 +4,7 @@ import Testing
 /// The exact bytes of the default demo's trace, at summary detail (small enough to read).
 @Suite struct GoldenJSONTests {
   @Test func defaultDemoSummaryDocument() throws {
-    try Golden.check(
+    try golden.check(
       TraceEncoder.encode(try Demo.summary.get(), as: .json),
       named: "default-demo-summary.json")
   }

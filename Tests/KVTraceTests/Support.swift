@@ -1,4 +1,5 @@
 import Foundation
+import GoldenFiles
 import KVTrace
 import Testing
 import TinyTransformer
@@ -25,38 +26,8 @@ enum Demo {
   static let summary = Result { try trace(detail: .summary) }
 }
 
-/// Compares text with a golden file in `Snapshots/`, or records it when `KVTRACE_RECORD=1`.
-enum Golden {
-  static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("Snapshots")
-
-  static func check(
-    _ bytes: [UInt8], named name: String, sourceLocation: SourceLocation = #_sourceLocation
-  ) throws {
-    let url = directory.appendingPathComponent(name)
-    if ProcessInfo.processInfo.environment["KVTRACE_RECORD"] == "1" {
-      try Data(bytes).write(to: url)
-      return
-    }
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      Issue.record(
-        "missing golden file \(name); run KVTRACE_RECORD=1 swift test to record it",
-        sourceLocation: sourceLocation)
-      return
-    }
-    let expected = Array(data)
-    guard bytes != expected else { return }
-    let got = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
-    let want = String(decoding: expected, as: UTF8.self).split(separator: "\n")
-    let line =
-      zip(got, want).enumerated().first { $1.0 != $1.1 }?.offset ?? min(got.count, want.count)
-    let gotLine = line < got.count ? String(got[line]) : "<end>"
-    let wantLine = line < want.count ? String(want[line]) : "<end>"
-    Issue.record(
-      "\(name) differs at line \(line + 1):\n  got:  \(gotLine)\n  want: \(wantLine)",
-      sourceLocation: sourceLocation)
-  }
-}
+/// The golden files of this target, in `Snapshots/`.
+let golden = GoldenFiles(besideFile: #filePath)
 
 /// The error decoding `bytes` gives, or nil if they decode.
 ///
