@@ -74,19 +74,10 @@ extension TinyTransformer {
         run(
           step: step, tokens: tokens[sequence], policy: policy, cache: caches[sequence],
           scratch: scratch, recorder: &recorder, sequence: sequence)
-        let logits = UnsafeBufferPointer(start: scratch.logits, count: config.vocabularySize)
-        if samplers[sequence].needsProbabilities || recorder.isRecording {
-          samplers[sequence].probabilities(logits, into: scratch.probabilities)
-        }
-        let next = samplers[sequence].choose(logits: logits, probabilities: scratch.probabilities)
-        if recorder.isRecording {
-          var event = tokenEvent(step, tokens[sequence].count, next, scratch.probabilities)
-          event.sequence = sequence
-          recorder.record(.token(event))
-        }
-        results[sequence].tokens.append(next)
-        if collectLogits { results[sequence].logits.append(Array(logits)) }
-        tokens[sequence].append(next)
+        chooseNext(
+          step: step, sequence: sequence, tokens: &tokens[sequence],
+          result: &results[sequence], sampler: &samplers[sequence], scratch: scratch,
+          collectLogits: collectLogits, recorder: &recorder)
       }
     }
     return results

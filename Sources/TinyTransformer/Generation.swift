@@ -123,19 +123,34 @@ extension TinyTransformer {
       run(
         step: step, tokens: tokens, policy: policy, cache: cache, scratch: scratch,
         recorder: &recorder)
-      let logits = UnsafeBufferPointer(start: scratch.logits, count: config.vocabularySize)
-      if sampler.needsProbabilities || recorder.isRecording {
-        sampler.probabilities(logits, into: scratch.probabilities)
-      }
-      let next = sampler.choose(logits: logits, probabilities: scratch.probabilities)
-      if recorder.isRecording {
-        recorder.record(.token(tokenEvent(step, tokens.count, next, scratch.probabilities)))
-      }
-      result.tokens.append(next)
-      if collectLogits { result.logits.append(Array(logits)) }
-      tokens.append(next)
+      chooseNext(
+        step: step, tokens: &tokens, result: &result, sampler: &sampler, scratch: scratch,
+        collectLogits: collectLogits, recorder: &recorder)
     }
     return result
+  }
+
+  /// Chooses the next token from the logits a step left in `scratch.logits`, records
+  /// it (with its sequence, when two prompts decode together), and feeds it back:
+  /// appended to `tokens` for the next step, and to `result`.
+  func chooseNext(
+    step: Int, sequence: Int = 0, tokens: inout [Int], result: inout Generation,
+    sampler: inout Sampler, scratch: Scratch, collectLogits: Bool,
+    recorder: inout some TraceRecorder
+  ) {
+    let logits = UnsafeBufferPointer(start: scratch.logits, count: config.vocabularySize)
+    if sampler.needsProbabilities || recorder.isRecording {
+      sampler.probabilities(logits, into: scratch.probabilities)
+    }
+    let next = sampler.choose(logits: logits, probabilities: scratch.probabilities)
+    if recorder.isRecording {
+      var event = tokenEvent(step, tokens.count, next, scratch.probabilities)
+      event.sequence = sequence
+      recorder.record(.token(event))
+    }
+    result.tokens.append(next)
+    if collectLogits { result.logits.append(Array(logits)) }
+    tokens.append(next)
   }
 
   func check(promptTokens: [Int], steps: Int) throws(DecodeError) {
