@@ -52,11 +52,8 @@ extension Oracle {
         sampling: sampling, collectLogits: true, recorder: &log)
       guard let trace = log.trace else { throw .emptyPrompt }
       alone.append(trace)
-      divergence.append(
-        zip(solo.tokens, together[index].tokens).enumerated().first { $1.0 != $1.1 }?.offset)
-      for (a, b) in zip(solo.logits, together[index].logits) {
-        for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
-      }
+      divergence.append(firstDivergence(solo, together[index]))
+      maxDifference = max(maxDifference, maxLogitDifference(solo, together[index]))
     }
     guard let trace = sharedLog.trace else { throw .emptyPrompt }
     func computed(_ t: Trace) -> Int {

@@ -70,20 +70,29 @@ public enum Oracle {
     _ reference: Generation, _ referenceLog: TraceLog, _ cached: Generation,
     _ cachedLog: TraceLog
   ) throws(DecodeError) -> OracleReport {
-    var maxDifference: Float = 0
-    for (a, b) in zip(reference.logits, cached.logits) {
-      for (x, y) in zip(a, b) { maxDifference = max(maxDifference, abs(x - y)) }
-    }
     // Both logs began, so both traces exist.
     guard let referenceTrace = referenceLog.trace, let cachedTrace = cachedLog.trace else {
       throw .emptyPrompt
     }
     return OracleReport(
       reference: referenceTrace, cached: cachedTrace,
-      firstDivergence: zip(reference.tokens, cached.tokens).enumerated().first { $1.0 != $1.1 }?
-        .offset,
-      maxLogitDifference: maxDifference,
+      firstDivergence: firstDivergence(reference, cached),
+      maxLogitDifference: maxLogitDifference(reference, cached),
       accountingProblems: accountingProblems(referenceTrace) + accountingProblems(cachedTrace))
+  }
+
+  /// The first step whose token differs between two runs of the same input, or `nil`.
+  static func firstDivergence(_ a: Generation, _ b: Generation) -> Int? {
+    zip(a.tokens, b.tokens).enumerated().first { $1.0 != $1.1 }?.offset
+  }
+
+  /// The largest |Δlogit| between two runs' collected logits, over every step.
+  static func maxLogitDifference(_ a: Generation, _ b: Generation) -> Float {
+    var largest: Float = 0
+    for (x, y) in zip(a.logits, b.logits) {
+      for (u, v) in zip(x, y) { largest = max(largest, abs(u - v)) }
+    }
+    return largest
   }
 
   /// The ways a trace's rows differ from what its policy promises.
