@@ -32,7 +32,7 @@ struct Sampler {
   mutating func choose(
     logits: UnsafeBufferPointer<Float>, probabilities: UnsafeMutablePointer<Float>
   ) -> Int {
-    guard sampling.temperature > 0 else { return Self.top(1, of: logits)[0] }
+    guard sampling.temperature > 0 else { return Self.argmax(logits) }
     let all = UnsafeBufferPointer(start: probabilities, count: logits.count)
     let pool = sampling.topK > 0 ? Self.top(sampling.topK, of: all) : Array(all.indices)
     var total: Float = 0
@@ -43,6 +43,16 @@ struct Sampler {
       if threshold < 0 { return token }
     }
     return pool[pool.count - 1]
+  }
+
+  /// The index of the largest value (ties: the lowest index), as `top(1, of:)[0]`.
+  ///
+  /// Greedy decoding calls this once per step over the whole vocabulary: one pass
+  /// that allocates nothing, where `top` keeps a list.
+  static func argmax(_ values: UnsafeBufferPointer<Float>) -> Int {
+    var best = 0
+    for index in values.indices.dropFirst() where values[index] > values[best] { best = index }
+    return best
   }
 
   /// The indices of the `k` largest values, largest first (ties: lower index first).

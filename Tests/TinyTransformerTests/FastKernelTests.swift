@@ -122,6 +122,24 @@ import Testing
     }
   }
 
+  @Test func argmaxChoosesAsTopOneDoes() {
+    // Ties (values drawn from a few levels), NaN and infinities anywhere, awkward sizes.
+    var random = SplitMix64(seed: 17)
+    let levels: [Float] = [-.infinity, -1, 0, 0.25, 0.25, 2, .infinity, .nan]
+    for count in [1, 2, 7, 33, 288, 769, 32_000] {
+      for _ in 0..<4 {
+        let values = (0..<count).map { _ in
+          levels[Int(random.nextUnitFloat() * Float(levels.count)) % levels.count]
+        }
+        values.withUnsafeBufferPointer {
+          #expect(Sampler.argmax($0) == Sampler.top(1, of: $0)[0], "count \(count)")
+        }
+      }
+    }
+    [Float.nan, 1, 3, 3].withUnsafeBufferPointer { #expect(Sampler.argmax($0) == 0) }
+    [Float(1), 3, .nan, 3].withUnsafeBufferPointer { #expect(Sampler.argmax($0) == 1) }
+  }
+
   @Test func oneTwoAndThreeThreadsDecodeTheSameTokensAndLogits() throws {
     let config = ModelConfig(
       layers: 2, heads: 4, kvHeads: 2, dim: 256, mlpDim: 512, contextLength: 64,
