@@ -349,6 +349,12 @@ private func longestLine(_ text: String) -> Int {
   #expect(HelpLayout.wrap("", width: 10) == [""])
 }
 
+@Test func wrapKeepsAnIndentedLineThatFitsAndIndentsOneThatWraps() {
+  #expect(HelpLayout.wrap("  a     b", width: 10) == ["  a     b"])
+  #expect(HelpLayout.wrap("  aaa bbb ccc", width: 10) == ["  aaa bbb", "  ccc"])
+  #expect(HelpLayout.wrap("a     b", width: 10) == ["a b"])
+}
+
 @Test func rowPutsAWideLabelOnItsOwnLine() {
   let lines = HelpLayout.row("--a-very-long-option-name VALUE", "help")
   #expect(

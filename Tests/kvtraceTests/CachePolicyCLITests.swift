@@ -1,4 +1,5 @@
 import Testing
+import TinyTransformer
 
 @testable import kvtrace
 
@@ -73,13 +74,13 @@ func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
   #expect(result.error.contains("in --against window:-1"))
 }
 
+// One row each, laid out as the options are: the description from the option column on.
 @Test func helpListsEveryPolicy() {
-  let help = runCLI(["run", "--help"]).output
-  for name in [
-    "none:", "full:", "window:N: approximate", "sinks:S,window:N: approximate", "paged:B: exact",
-    "int8: approximate",
-  ] {
-    #expect(help.contains(name), "\(name)")
+  let help = runCLI(["run", "--help"]).output.split(separator: "\n").map(String.init)
+  for policy in CachePolicies.all {
+    let row = help.first { $0.hasPrefix("  \(policy.name) ") }
+    #expect(row?.count ?? 0 <= HelpLayout.width, "\(policy.name)")
+    #expect(row?.dropFirst(HelpLayout.column).hasPrefix(policy.summary.prefix(8)) == true)
   }
   #expect(runCLI(["compare", "--help"]).output.contains("--against POLICY"))
 }

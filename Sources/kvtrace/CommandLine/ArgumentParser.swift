@@ -305,24 +305,28 @@ enum HelpLayout {
   static let column = 24
 
   /// Wraps `text` to lines of at most `width` characters. Each line of `text` is wrapped on its
-  /// own (so blank lines separate paragraphs), runs of spaces collapse, and a word longer than
-  /// `width` is cut into pieces. Always returns at least one line.
+  /// own (so blank lines separate paragraphs). An indented line that fits is kept as written
+  /// (a table laid out with ``row(_:_:)`` stays aligned); a longer one keeps its leading spaces
+  /// on every line it wraps to. Elsewhere runs of spaces collapse, and a word longer than the
+  /// room left is cut into pieces. Always returns at least one line.
   static func wrap(_ text: String, width: Int = width) -> [String] {
-    let width = max(width, 1)
-    return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
+    text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line -> [String] in
+      if line.first == " ", line.count <= width { return [String(line)] }
+      let indent = String(line.prefix { $0 == " " }.prefix(max(width - 1, 0)))
+      let room = max(width - indent.count, 1)
       var lines: [String] = []
       var current = ""
-      for word in line.split(separator: " ").flatMap({ pieces(of: $0, width: width) }) {
+      for word in line.split(separator: " ").flatMap({ pieces(of: $0, width: room) }) {
         if current.isEmpty {
           current = word
-        } else if current.count + 1 + word.count <= width {
+        } else if current.count + 1 + word.count <= room {
           current += " " + word
         } else {
-          lines.append(current)
+          lines.append(indent + current)
           current = word
         }
       }
-      return lines + [current]
+      return lines + [current.isEmpty ? "" : indent + current]
     }
   }
 

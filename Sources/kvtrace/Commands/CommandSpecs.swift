@@ -91,7 +91,7 @@ enum CommandSpecs {
       them, the work the step did and what a run without a cache would have done.
 
       Cache policies:
-      \(CachePolicies.all.map { "  \($0.name): \($0.summary)" }.joined(separator: "\n"))
+      \(CachePolicies.all.flatMap { HelpLayout.row($0.name, $0.summary) }.joined(separator: "\n"))
 
       With --arch encoder-decoder the model is T5-style: the encoder reads the prompt once, \
       then the decoder writes from its start token, and every decoder step draws two grids: \
