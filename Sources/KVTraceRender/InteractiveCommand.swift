@@ -1,7 +1,7 @@
 /// What a key press asks of the interactive walk-through.
 ///
 /// Commands are independent of keys: the command line maps its keys to them, and
-/// ``InteractiveState/apply(_:stepCount:model:)`` carries them out, so the whole
+/// ``InteractiveState/apply(_:stepCounts:model:)`` carries them out, so the whole
 /// walk-through can be driven and tested without a terminal.
 public enum InteractiveCommand: String, Sendable, Equatable, CaseIterable {
   /// The next step (the cache grows by one row per layer and KV head at a decode step).
@@ -24,6 +24,8 @@ public enum InteractiveCommand: String, Sendable, Equatable, CaseIterable {
   case cycleView
   /// Softmax weights or raw scores in the attention heatmap.
   case toggleValues
+  /// The other prompt, when two were decoded together: same step, layer and head.
+  case nextSequence
   /// Shows or hides the list of keys.
   case toggleHelp
   /// Closes the help if it is shown, else leaves.

@@ -59,7 +59,8 @@ extension InteractiveFrame {
       return decoderGrids(state, record: record, size: size, style: style)
     }
     // An encoder-decoder's encode step is one grid too, of the source's rows.
-    let tokens = record.began.phase == .encode ? trace.sourceTokens : trace.tokens
+    let tokens =
+      record.began.phase == .encode ? trace.sourceTokens : trace.tokens(sequence: record.sequence)
     let records = Self.records(record, view: state.view)
     let length = record.began.sequenceLength
     let heatmap = Heatmap(

@@ -32,6 +32,14 @@ extension InteractiveFrame {
       return Paint.inverse.apply(TextLayout.padRight(" " + text, style.width), style.color)
     }
 
+    /// `sequence 1: "The quick brown fox jumps over a cat."`: for two prompts, the
+    /// one shown; nothing for one prompt.
+    func sequence() -> [String] {
+      guard twoPrompts else { return [] }
+      let prompt = SharedPrefixText.quoted(trace.header, sequence: state.sequence, style: style)
+      return [" sequence \(state.sequence): " + RunRenderer.flatten(prompt)]
+    }
+
     /// `rows 8 fresh, 80 reused · 104.6 k FLOPs (no cache 528.3 k) · cache holds 5.5 KiB`.
     func counters(_ record: StepRecord) -> String {
       guard let cached = record.counters else { return " no counters recorded for this step" }
@@ -66,10 +74,11 @@ extension InteractiveFrame {
     func hint() -> String {
       let k = style.glyphs.keys
       let values = state.values == .weights ? "w scores" : "w weights"
-      let optional = [
+      var optional = [
         "\(k.right) next", "\(k.left) back", "\(k.upDown) layer", "tab head", "c view", values,
         "g G first/last",
       ]
+      if twoPrompts { optional.insert("s sequence", at: 2) }
       let always = ["? help", "q quit"]
       var chosen: [String] = []
       for segment in optional {
@@ -85,7 +94,7 @@ extension InteractiveFrame {
     func help() -> [String] {
       let k = style.glyphs.keys
       let g = style.glyphs
-      let keys: [(String, String)] = [
+      var keys: [(String, String)] = [
         ("\(k.right) space l", "next step"),
         ("\(k.left) h", "previous step (free: every step is in the trace)"),
         ("\(k.up) \(k.down)", "previous / next layer"),
@@ -96,6 +105,7 @@ extension InteractiveFrame {
         ("?", "show or hide this help (Esc hides it too)"),
         ("q Esc Ctrl-C", "quit"),
       ]
+      if twoPrompts { keys.insert(("s", "sequence: the other prompt, at the same step"), at: 2) }
       let width = keys.map { TextLayout.width($0.0) }.max() ?? 0
       var lines = ["", Paint.bold.apply(" keys", style.color)]
       lines += keys.map { "   " + TextLayout.padRight($0.0, width) + "   " + $0.1 }
@@ -105,6 +115,11 @@ extension InteractiveFrame {
         "   " + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache",
         "   " + Paint.notCached.apply(g.notCached, style.color) + " not cached",
       ]
+      if twoPrompts {
+        lines.append(
+          "   " + Paint.reused.apply(SharedPrefixText.mark(style), style.color) + " "
+            + SharedPrefixText.meaning)
+      }
       if trace.header.policy.evicts {
         lines.append(
           "   " + Paint.evicted.apply(g.evicted, style.color)
@@ -121,6 +136,8 @@ extension InteractiveFrame {
       ]
       return lines
     }
+
+    private var twoPrompts: Bool { trace.header.sequenceCount > 1 }
 
     private var dot: String { style.unicode ? "·" : "-" }
 

@@ -6,10 +6,10 @@ import KVTrace
 /// A frame is a pure function of the trace, the state, the screen size and the
 /// style: no clock, no terminal. It is exactly `size.rows` lines, none wider than
 /// `size.columns` cells (color escapes do not count), so the caller can paint it
-/// line by line. At the top: a status line (step, phase, view, layer, head) and
-/// the step's counters, then the cache grid with the focused head's attention
-/// heatmap beside it. At the foot: the step told in a sentence, the next token,
-/// and a line of key hints.
+/// line by line. At the top: a status line (step, phase, view, layer, head), for
+/// two prompts a line naming the sequence shown, and the step's counters, then
+/// the cache grid with the focused head's attention heatmap beside it. At the
+/// foot: the step told in a sentence, the next token, and a line of key hints.
 ///
 /// When the screen is short, the grid keeps its first rows and its newest ones
 /// and marks the rows left out; the sentence gives way before the grid's newest
@@ -17,8 +17,8 @@ import KVTrace
 public struct InteractiveFrame: Sendable {
   /// The trace walked through.
   public let trace: Trace
-  /// The trace's steps, grouped once.
-  let steps: [StepRecord]
+  /// The trace's steps, grouped once: a list per sequence (one, or two for two prompts).
+  let sequences: [[StepRecord]]
 
   /// The smallest screen the walk-through draws on.
   public static let minimumSize = FrameSize(columns: 40, rows: 10)
@@ -26,11 +26,15 @@ public struct InteractiveFrame: Sendable {
   /// Prepares the frames of `trace`.
   public init(trace: Trace) {
     self.trace = trace
-    steps = trace.steps
+    let steps = trace.steps
+    sequences = (0..<trace.header.sequenceCount).map { sequence in
+      steps.filter { $0.sequence == sequence }
+    }
   }
 
-  /// How many steps the trace holds: the prefill and the decode steps.
-  public var stepCount: Int { steps.count }
+  /// How many steps each sequence holds (the prefill and the decode steps): one
+  /// count for one prompt, two for two prompts decoded together.
+  public var stepCounts: [Int] { sequences.map(\.count) }
 
   /// The shape of the model that made the trace.
   public var model: ModelConfig { trace.header.model }
@@ -46,13 +50,14 @@ public struct InteractiveFrame: Sendable {
     var style = style
     style.width = max(1, size.columns)
     let minimum = Self.minimumSize
+    let state = state.clamped(stepCounts: stepCounts, model: model)
     var lines: [String]
     if size.columns < minimum.columns || size.rows < minimum.rows {
       lines = [Panels.tooSmall(size, style: style)]
-    } else if steps.isEmpty {
+    } else if sequences[state.sequence].isEmpty {
       lines = ["This trace has no steps to walk through. Press q to leave."]
     } else {
-      lines = screen(state.clamped(stepCount: stepCount, model: model), size: size, style: style)
+      lines = screen(state, size: size, style: style)
     }
     lines += Array(repeating: "", count: max(0, size.rows - lines.count))
     return lines.prefix(max(0, size.rows)).map {
@@ -61,15 +66,15 @@ public struct InteractiveFrame: Sendable {
   }
 
   private func screen(_ state: InteractiveState, size: FrameSize, style: RenderStyle) -> [String] {
+    let steps = sequences[state.sequence]
     let record = steps[state.step]
-    let panels = Panels(trace: trace, stepCount: stepCount, state: state, style: style)
-    let status = panels.status(record)
+    let panels = Panels(trace: trace, stepCount: steps.count, state: state, style: style)
+    let status = [panels.status(record)] + panels.sequence()
     let hint = panels.hint()
     guard !state.showsHelp else {
-      let help = Panels.cut(panels.help(), rows: size.rows - 2, style: style)
-      return [status] + help + Array(repeating: "", count: max(0, size.rows - 2 - help.count)) + [
-        hint
-      ]
+      let rows = size.rows - status.count - 1
+      let help = Panels.cut(panels.help(), rows: rows, style: style)
+      return status + help + Array(repeating: "", count: max(0, rows - help.count)) + [hint]
     }
     let grid = gridTable(state, record: record, size: size, style: style)
     let withoutCache = state.view == .withoutCache
@@ -87,7 +92,7 @@ public struct InteractiveFrame: Sendable {
     // the rest of the grid, the rest of the sentence, and spacing last.
     let length = grid.rowCount
     let firstRows = min(length, 4)
-    var budget = size.rows - 2 - grid.headings - firstRows
+    var budget = size.rows - status.count - 1 - grid.headings - firstRows
     let summaryFirst = take(min(summary.count, 3), from: &budget)
     let counters = take(1, from: &budget)
     let moreRows = take(length - firstRows, from: &budget)
@@ -96,7 +101,7 @@ public struct InteractiveFrame: Sendable {
     let spaceBelow = take(1, from: &budget)
     let nextLines = take(next?.count ?? 0, from: &budget)
 
-    var top = [status] + (counters > 0 ? [panels.counters(record)] : [])
+    var top = status + (counters > 0 ? [panels.counters(record)] : [])
     top += Array(repeating: "", count: spaceAbove)
     top += grid.lines(maxRows: firstRows + moreRows)
     var bottom = Array(repeating: "", count: spaceBelow)

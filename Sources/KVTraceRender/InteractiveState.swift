@@ -9,6 +9,8 @@ import KVTrace
 public struct InteractiveState: Sendable, Equatable {
   /// The step shown: 0 is the prefill.
   public var step: Int
+  /// The sequence shown: 0, or 1 for the second of two prompts decoded together.
+  public var sequence: Int
   /// The layer and query head whose attention is shown.
   public var focus: RenderFocus
   /// The cache as used, without a cache, or both.
@@ -20,29 +22,34 @@ public struct InteractiveState: Sendable, Equatable {
 
   /// Creates a state; the defaults show the prefill's weights with the cache.
   public init(
-    step: Int = 0, focus: RenderFocus = RenderFocus(), view: CacheView = .cache,
-    values: AttentionValues = .weights, showsHelp: Bool = false
+    step: Int = 0, sequence: Int = 0, focus: RenderFocus = RenderFocus(),
+    view: CacheView = .cache, values: AttentionValues = .weights, showsHelp: Bool = false
   ) {
     self.step = step
+    self.sequence = sequence
     self.focus = focus
     self.view = view
     self.values = values
     self.showsHelp = showsHelp
   }
 
-  /// Carries out `command` for a trace of `stepCount` steps of `model`.
+  /// Carries out `command` for a trace of `model` whose sequences have
+  /// `stepCounts` steps: one count for one prompt, two for two prompts.
   ///
-  /// Steps stop at the first and the last; layers and heads wrap around, so a
-  /// single key visits all of them. Any command but the help toggle closes the
-  /// help. ``InteractiveCommand/quit`` changes nothing: leaving is the caller's job.
+  /// Steps stop at the first and the last; layers, heads and sequences wrap
+  /// around, so a single key visits all of them. Switching to a sequence with
+  /// fewer steps moves the step back to its last. Any command but the help toggle
+  /// closes the help. ``InteractiveCommand/quit`` changes nothing: leaving is the
+  /// caller's job.
   ///
   /// - Returns: Whether the state changed (and the frame needs drawing again).
   @discardableResult
   public mutating func apply(
-    _ command: InteractiveCommand, stepCount: Int, model: ModelConfig
+    _ command: InteractiveCommand, stepCounts: [Int], model: ModelConfig
   ) -> Bool {
     let before = self
-    let lastStep = max(0, stepCount - 1)
+    if command == .nextSequence { sequence = Self.wrap(sequence + 1, stepCounts.count) }
+    let lastStep = Self.lastStep(of: sequence, stepCounts)
     if command != .toggleHelp { showsHelp = false }
     switch command {
     case .nextStep: step = min(lastStep, step + 1)
@@ -55,19 +62,25 @@ public struct InteractiveState: Sendable, Equatable {
     case .previousHead: focus.head = Self.wrap(focus.head - 1, model.heads)
     case .cycleView: view = view.next
     case .toggleValues: values = values == .weights ? .scores : .weights
+    case .nextSequence: step = min(step, lastStep)
     case .toggleHelp: showsHelp.toggle()
     case .back, .quit: break
     }
     return self != before
   }
 
-  /// This state with the step, layer and head moved into the trace's range.
-  public func clamped(stepCount: Int, model: ModelConfig) -> InteractiveState {
+  /// This state with the sequence, step, layer and head moved into the trace's range.
+  public func clamped(stepCounts: [Int], model: ModelConfig) -> InteractiveState {
     var copy = self
-    copy.step = min(max(0, step), max(0, stepCount - 1))
+    copy.sequence = min(max(0, sequence), max(0, stepCounts.count - 1))
+    copy.step = min(max(0, step), Self.lastStep(of: copy.sequence, stepCounts))
     copy.focus.layer = min(max(0, focus.layer), max(0, model.layers - 1))
     copy.focus.head = min(max(0, focus.head), max(0, model.heads - 1))
     return copy
+  }
+
+  private static func lastStep(of sequence: Int, _ stepCounts: [Int]) -> Int {
+    max(0, (stepCounts.indices.contains(sequence) ? stepCounts[sequence] : 0) - 1)
   }
 
   private static func wrap(_ value: Int, _ count: Int) -> Int {

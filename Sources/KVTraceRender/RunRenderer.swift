@@ -87,7 +87,7 @@ public enum RunRenderer {
     if h.secondPrompt != nil {
       lines.append(
         "         " + Paint.reused.apply(SharedPrefixText.mark(style), style.color)
-          + " shared: sequence 0 computed it; sequence 1 only reads it")
+          + " " + SharedPrefixText.meaning)
     }
     if h.policy.name.hasPrefix("paged:") {
       lines.append(

@@ -10,16 +10,20 @@ enum SharedPrefixText {
   /// The mark of a row another sequence computed.
   static func mark(_ style: RenderStyle) -> String { style.unicode ? "▣" : "+" }
 
+  /// What the mark means, for the legend and the walk-through's help.
+  static let meaning = "shared: sequence 0 computed it; sequence 1 only reads it"
+
   /// The header's prompt lines for two prompts, and the prefix they share.
   static func headerLines(_ h: TraceHeader, style: RenderStyle) -> [String] {
-    guard let second = h.secondPrompt else { return [] }
+    guard h.secondPrompt != nil else { return [] }
     var lines: [String] = []
-    for (index, (text, tokens)) in [(h.prompt, h.promptTokens), (second.text, second.tokens)]
-      .enumerated()
-    {
-      let prompt = TextLayout.display("\"\(text)\"", unicode: style.unicode)
-      lines += TextLayout.wrap("prompt \(index) " + prompt, width: style.width, indent: "         ")
-      let labels = tokens.map { TextLayout.label($0.text, unicode: style.unicode) }
+    for sequence in 0..<2 {
+      lines += TextLayout.wrap(
+        "prompt \(sequence) " + quoted(h, sequence: sequence, style: style), width: style.width,
+        indent: "         ")
+      let labels = h.promptTokens(sequence: sequence).map {
+        TextLayout.label($0.text, unicode: style.unicode)
+      }
       lines += TextLayout.wrap(
         "tokens   \(labels.count): " + labels.joined(separator: " | "), width: style.width,
         indent: "         ")
@@ -30,6 +34,12 @@ enum SharedPrefixText {
         + "sequence 1 shares their blocks (a prompt's last token is never shared: its logits "
         + "choose the next token)", width: style.width, indent: "         ")
     return lines
+  }
+
+  /// `"The quick brown fox jumps over a cat."`: the prompt of `sequence`, quoted, on one line.
+  static func quoted(_ h: TraceHeader, sequence: Int, style: RenderStyle) -> String {
+    let text = sequence == 1 ? h.secondPrompt?.text ?? "" : h.prompt
+    return TextLayout.display("\"\(text)\"", unicode: style.unicode)
   }
 
   /// How many leading positions the two prompts share: common tokens, never a last one.

@@ -47,6 +47,30 @@ let leaveSequence = "\u{1B}[?1049l\u{1B}[?25h"
     #expect(sameModes(run.modes, run.modesBefore), "the terminal's modes are restored")
   }
 
+  /// Two prompts: `s` shows the other sequence at the same step, its shared rows marked.
+  @Test func sSwitchesBetweenTwoPrompts() throws {
+    let run = try PseudoTerminalRun([
+      "step", "--prompt", "The quick brown fox jumps over the lazy dog.", "--prompt",
+      "The quick brown fox jumps over a cat.", "--steps", "3",
+    ])
+    run.waitFor("sequence 0") {
+      $0.contains("step 0 of 3") && $0.contains("sequence 0: \"The quick brown fox jumps over the")
+    }
+    run.press("\u{1B}[C")
+    run.waitFor("step 1") { $0.contains("step 1 of 3") }
+    run.press("s")
+    let switched = run.waitFor("sequence 1") {
+      $0.contains("sequence 1: \"The quick brown fox jumps over a cat.\"")
+        && $0.contains("query 9 '")
+    }
+    #expect(stripEscapes(switched).contains("0  The       ▣ ▣ ▣ ▣  ▣ ▣ ▣ ▣"), "a shared row")
+    run.press("s")
+    run.waitFor("sequence 0 again") { $0.contains("sequence 0: ") && $0.contains("query 10 '") }
+    run.press("q")
+    #expect(run.waitForExit() == 0)
+    #expect(sameModes(run.modes, run.modesBefore))
+  }
+
   @Test func aResizeRedrawsAtTheNewSize() throws {
     let run = try PseudoTerminalRun(["step", "--color", "never"], columns: 100, rows: 30)
     let first = run.waitFor("the first frame") { $0.contains("q quit") }
@@ -110,9 +134,10 @@ let leaveSequence = "\u{1B}[?1049l\u{1B}[?25h"
     #expect(sameModes(run.modes, run.modesBefore), "never touched")
   }
 
-  @Test func noTerminalAtAllFallsBackToRunWithANote() throws {
-    let step = try runKVTrace(["step"])
-    let run = try runKVTrace(["run"])
+  @Test(arguments: [[], ["--prompt", "The cat sat.", "--prompt", "The cat ran."]])
+  func noTerminalAtAllFallsBackToRunWithANote(_ prompts: [String]) throws {
+    let step = try runKVTrace(["step"] + prompts)
+    let run = try runKVTrace(["run"] + prompts)
     #expect(step.status == 0)
     #expect(step.stdout == run.stdout)
     #expect(step.error.hasPrefix("kvtrace: note: 'kvtrace step' is interactive"))

@@ -141,7 +141,7 @@ import TinyTransformer
   @Test func everyFrameFillsItsScreenExactly() throws {
     for trace in try Self.traces() {
       let frame = InteractiveFrame(trace: trace)
-      for step in 0..<frame.stepCount {
+      for step in 0..<frame.stepCounts[0] {
         for view in CacheView.allCases {
           for unicode in [true, false] {
             let state = InteractiveState(step: step, view: view, values: .scores)

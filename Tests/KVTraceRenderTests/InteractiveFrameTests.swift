@@ -114,6 +114,79 @@ import TinyTransformer
     try Self.check(frame, state, size, named: "frame-80x24-help-sinks-ascii.txt", style: style)
   }
 
+  /// Two prompts decoded together: each sequence's frames, its shared rows marked.
+  @Test func twoPromptsSequenceZeroDecodeStep() throws {
+    let frame = InteractiveFrame(trace: try RunRendererGoldenTests.twoPromptTrace())
+    #expect(frame.stepCounts == [3, 3])
+    let state = InteractiveState(step: 1)
+    let lines = frame.lines(state, size: FrameSize(columns: 80, rows: 24), style: RenderStyle())
+    #expect(lines[1] == " sequence 0: \"The quick brown fox jumps over the lazy dog.\"")
+    #expect(lines.contains { $0.contains("query 10 'The'") })
+    #expect(!lines.contains { $0.contains("▣") }, "sequence 0 computed its prefix itself")
+    try Self.check(frame, state, FrameSize(columns: 80, rows: 24), named: "frame-80x24-seq0.txt")
+  }
+
+  @Test func twoPromptsSequenceOneMarksTheSharedRows() throws {
+    let frame = InteractiveFrame(trace: try RunRendererGoldenTests.twoPromptTrace())
+    let size = FrameSize(columns: 80, rows: 24)
+    for (unicode, shared, name) in [
+      (true, "▣ ▣ ▣ ▣  ▣ ▣ ▣ ▣", "frame-80x24-seq1.txt"),
+      (false, "+ + + +  + + + +", "frame-80x24-seq1-ascii.txt"),
+    ] {
+      let style = RenderStyle(unicode: unicode)
+      let state = InteractiveState(step: 0, sequence: 1)
+      let lines = frame.lines(state, size: size, style: style)
+      #expect(lines[1] == " sequence 1: \"The quick brown fox jumps over a cat.\"")
+      // Positions 0-5 are sequence 0's rows; 6-8 are this prompt's own.
+      #expect(lines.filter { $0.contains(shared) }.count == 6)
+      #expect(lines.contains { $0.hasPrefix("   6  a         ") })
+      #expect(lines.contains { $0.contains("block table") })
+      #expect(lines.last?.contains("s sequence") == true)
+      try Self.check(frame, state, size, named: name, style: style)
+    }
+    let ascii = frame.lines(
+      InteractiveState(sequence: 1), size: size, style: RenderStyle(unicode: false))
+    #expect(Self.text(ascii).utf8.allSatisfy { $0 < 0x80 })
+  }
+
+  @Test func twoPromptsHelpListsTheSequenceKeyAndTheSharedMark() throws {
+    let frame = InteractiveFrame(trace: try RunRendererGoldenTests.twoPromptTrace())
+    let state = InteractiveState(sequence: 1, showsHelp: true)
+    let text = Self.text(
+      frame.lines(state, size: FrameSize(columns: 80, rows: 30), style: RenderStyle()))
+    #expect(text.contains("   s              sequence: the other prompt, at the same step"))
+    #expect(text.contains("   ▣ shared: sequence 0 computed it; sequence 1 only reads it"))
+    // One prompt: neither line.
+    let single = Self.text(
+      try Self.demo().lines(state, size: FrameSize(columns: 80, rows: 30), style: RenderStyle()))
+    #expect(!single.contains("sequence"))
+  }
+
+  /// The switch keeps the step, layer and head; a sequence with fewer steps (a trace
+  /// whose sequence 1 stops early) takes its last step instead.
+  @Test func switchingKeepsTheCursorAndClampsToAShorterSequence() throws {
+    let full = try RunRendererGoldenTests.twoPromptTrace()
+    let size = FrameSize(columns: 80, rows: 24)
+    var state = InteractiveState(step: 2, focus: RenderFocus(layer: 1, head: 3))
+    let frame = InteractiveFrame(trace: full)
+    let changed = state.apply(.nextSequence, stepCounts: frame.stepCounts, model: frame.model)
+    #expect(changed)
+    #expect(state == InteractiveState(step: 2, sequence: 1, focus: RenderFocus(layer: 1, head: 3)))
+    #expect(
+      frame.lines(state, size: size, style: RenderStyle()).first?.contains("step 2 of 2") == true)
+
+    var events = full.events
+    events.removeAll { $0.sequence == 1 && $0.step == 2 }
+    let short = InteractiveFrame(trace: Trace(header: full.header, events: events))
+    #expect(short.stepCounts == [3, 2])
+    state = InteractiveState(step: 2, focus: RenderFocus(layer: 1, head: 3))
+    state.apply(.nextSequence, stepCounts: short.stepCounts, model: short.model)
+    #expect(state == InteractiveState(step: 1, sequence: 1, focus: RenderFocus(layer: 1, head: 3)))
+    try Self.check(short, state, size, named: "frame-80x24-seq1-clamped.txt")
+    state.apply(.nextSequence, stepCounts: short.stepCounts, model: short.model)
+    #expect(state.sequence == 0 && state.step == 1, "back to sequence 0, at the step it has")
+  }
+
   // MARK: - What the frames show
 
   @Test func withoutCacheEveryRowLightsUp() throws {
@@ -211,17 +284,21 @@ import TinyTransformer
       try RunRendererGoldenTests.trace(config: gqa, steps: 2, detail: .summary),
       try RunRendererGoldenTests.trace(steps: 2, policy: NoCache()),
       try RunRendererGoldenTests.trace(config: wide, prompt: long, steps: 1),
+      try RunRendererGoldenTests.twoPromptTrace(steps: 1),
     ]
   }
 
   @Test func everyFrameFillsItsScreenExactly() throws {
     for trace in try Self.traces() {
       let frame = InteractiveFrame(trace: trace)
-      for step in 0..<frame.stepCount {
+      for (sequence, step) in frame.stepCounts.enumerated().flatMap({ s, n in
+        (0..<n).map { (s, $0) }
+      }) {
         for view in CacheView.allCases {
           for values in AttentionValues.allCases {
             for unicode in [true, false] {
-              let state = InteractiveState(step: step, view: view, values: values)
+              let state = InteractiveState(
+                step: step, sequence: sequence, view: view, values: values)
               Self.expectFits(frame, state, style: RenderStyle(color: .ansi256, unicode: unicode))
             }
           }

@@ -12,7 +12,7 @@ import Testing
     -> InteractiveState
   {
     var state = start
-    for command in commands { state.apply(command, stepCount: 7, model: model) }
+    for command in commands { state.apply(command, stepCounts: [7], model: model) }
     return state
   }
 
@@ -49,14 +49,14 @@ import Testing
   @Test func applyReportsWhetherAnythingChanged() {
     var state = InteractiveState()
     let changes = [.previousStep, .nextStep, .quit, .back, .toggleHelp].map {
-      (command: InteractiveCommand) in state.apply(command, stepCount: 7, model: Self.model)
+      (command: InteractiveCommand) in state.apply(command, stepCounts: [7], model: Self.model)
     }
     #expect(changes == [false, true, false, false, true])
   }
 
   @Test func clampingMovesTheCursorIntoTheTrace() {
     let state = InteractiveState(step: 40, focus: RenderFocus(layer: 9, head: -1))
-    let clamped = state.clamped(stepCount: 7, model: Self.model)
+    let clamped = state.clamped(stepCounts: [7], model: Self.model)
     #expect(clamped.step == 6)
     #expect(clamped.focus == RenderFocus(layer: 1, head: 0))
   }

@@ -87,7 +87,9 @@ import TinyTransformer
     try golden.check(text, named: "paged-3-ascii.txt")
   }
 
-  @Test func twoPromptsShareAPrefix() throws {
+  /// The pangram and `The quick brown fox jumps over a cat.` decoded together over
+  /// paged blocks of 4: the first 6 positions shared.
+  static func twoPromptTrace(steps: Int = 2) throws -> Trace {
     let model = try TinyTransformer(
       config: .demo(vocabularySize: Tokenizer.demo.vocabularySize), seed: 0)
     let second = "The quick brown fox jumps over a cat."
@@ -95,8 +97,12 @@ import TinyTransformer
     _ = try model.generate(
       promptTokens: model.tokenizer.encode(Self.pangram),
       secondPromptTokens: model.tokenizer.encode(second), promptTexts: (Self.pangram, second),
-      steps: 2, recorder: &log)
-    let trace = try #require(log.trace)
+      steps: steps, recorder: &log)
+    return try #require(log.trace)
+  }
+
+  @Test func twoPromptsShareAPrefix() throws {
+    let trace = try Self.twoPromptTrace()
     try golden.check(
       RunRenderer.render(trace, focus: RenderFocus(), style: .plain), named: "two-prompts.txt")
     let ascii = RunRenderer.render(trace, focus: RenderFocus(), style: RenderStyle(unicode: false))

@@ -109,6 +109,36 @@ final class ScriptedTerminal: InteractiveTerminal {
     #expect(terminal.writes.count == 1)
   }
 
+  /// Two prompts: `s` shows the other sequence at the same step and back again; with
+  /// one prompt it changes nothing, so nothing is drawn.
+  @Test func sSwitchesTheSequenceShown() throws {
+    let trace = try #require(
+      KVTraceCLI.run(
+        arguments: [
+          "step", "--prompt", "The cat sat.", "--prompt", "The cat ran.", "--steps", "2",
+        ],
+        environment: [:], stdoutIsTerminal: true, stdinIsTerminal: true
+      ).walkThrough?.trace)
+    var session = InteractiveSession(
+      frame: InteractiveFrame(trace: trace), state: InteractiveState(), style: RenderStyle())
+    let terminal = ScriptedTerminal(events: [
+      Self.input("\u{1B}[C"), Self.input("s"), Self.input("s"), Self.input("q"),
+    ])
+    #expect(session.run(on: terminal) == .quit)
+    #expect(terminal.writes.count == 4)
+    #expect(terminal.writes[0].contains(" sequence 0: \"The cat sat.\""))
+    #expect(terminal.writes[2].contains(" sequence 1: \"The cat ran.\""))
+    #expect(terminal.writes[1].contains("step 1 of 2 · decode"))
+    #expect(!terminal.writes[2].contains("\u{1B}[1;1H"), "the status (step 1, layer 0) stays")
+    #expect(terminal.writes[2].contains("1  cat       ▣ ▣ ▣ ▣  ▣ ▣ ▣ ▣"), "a shared row")
+    #expect(terminal.writes[3].contains(" sequence 0: \"The cat sat.\""))
+
+    var single = Self.session()
+    let quiet = ScriptedTerminal(events: [Self.input("s"), Self.input("q")])
+    #expect(single.run(on: quiet) == .quit)
+    #expect(quiet.writes.count == 1)
+  }
+
   @Test func painterRepaintsOnlyChangedLines() {
     var painter = ScreenPainter()
     let first = painter.paint(["a", "b", "c"], clear: true)
@@ -130,6 +160,7 @@ final class ScriptedTerminal: InteractiveTerminal {
       (.up, .previousLayer), (.down, .nextLayer),
       (.tab, .nextHead), (.character("]"), .nextHead), (.character("["), .previousHead),
       (.backTab, .previousHead), (.character("c"), .cycleView), (.character("w"), .toggleValues),
+      (.character("s"), .nextSequence),
       (.character("g"), .firstStep), (.character("G"), .lastStep), (.home, .firstStep),
       (.end, .lastStep),
       (.character("?"), .toggleHelp), (.character("q"), .quit), (.escape, .back),

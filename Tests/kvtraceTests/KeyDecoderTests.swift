@@ -17,8 +17,9 @@ import Testing
 
   @Test func plainKeys() {
     #expect(
-      Self.keys(["lh q?"]) == [
+      Self.keys(["lh q?s"]) == [
         .character("l"), .character("h"), .character(" "), .character("q"), .character("?"),
+        .character("s"),
       ])
     #expect(Self.keys(["\t\r\n"]) == [.tab, .enter, .enter])
     #expect(Self.keys(["\u{03}"]) == [.interrupt])

@@ -1,3 +1,4 @@
+import KVTraceRender
 import Testing
 
 @testable import kvtrace
@@ -35,6 +36,31 @@ private let cat = "The quick brown fox jumps over a cat."
   #expect(result.output.hasSuffix("PASS: sharing changed the work, not the result.\n"))
 }
 
+/// `step` walks through both sequences; without a terminal it prints what `run` prints,
+/// and so does `replay --interactive` of the exported trace.
+@Test func stepAndInteractiveReplayTakeTwoPrompts() throws {
+  let directory = try TemporaryDirectory()
+  let file = directory.path("two.json")
+  let arguments = ["--prompt", pangram, "--prompt", cat, "--steps", "2"]
+  let run = runCLI(["run"] + arguments)
+  let step = runCLI(["step"] + arguments + ["--export", file])
+  #expect(step.code == .ok)
+  #expect(step.output == run.output)
+  #expect(step.error == KVTraceCLI.noTerminalNote("kvtrace step"))
+  let replay = runCLI(["replay", file, "--interactive"])
+  #expect(replay.code == .ok)
+  #expect(replay.output == run.output)
+  #expect(replay.error == KVTraceCLI.noTerminalNote("kvtrace replay --interactive"))
+
+  let walk = try #require(
+    KVTraceCLI.run(
+      arguments: ["replay", file, "--interactive"], environment: [:], stdoutIsTerminal: true,
+      stdinIsTerminal: true
+    ).walkThrough)
+  #expect(walk.trace.header.secondPrompt?.text == cat)
+  #expect(InteractiveFrame(trace: walk.trace).stepCounts == [3, 3])
+}
+
 @Test(arguments: [
   (["run", "--prompt", "a", "--prompt", "b", "--prompt", "c"], "--prompt is given 3 times"),
   (
@@ -42,7 +68,6 @@ private let cat = "The quick brown fox jumps over a cat."
     "--cache full cannot decode two prompts"
   ),
   (["compare", "--prompt", "A", "--prompt", "B", "--cache", "window:4"], "use --cache paged:B"),
-  (["step", "--prompt", "The cat", "--prompt", "The dog"], "kvtrace step walks through one"),
   (
     ["run", "--arch", "encoder-decoder", "--prompt", "a", "--prompt", "b", "--cache", "paged:2"],
     "--arch encoder-decoder"

@@ -199,6 +199,7 @@ enum CommandSpecs {
         up, down          layer              tab, ], [ head
         c   the cache, the same step without a cache, or both side by side
         w   attention weights or raw scores   g, G   first or last step
+        s   the other sequence, with two --prompt (its shared rows marked)
         ?   help                              q, Esc, Ctrl-C   quit
 
       With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --interactive' \

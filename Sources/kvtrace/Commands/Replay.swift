@@ -42,11 +42,6 @@ enum Replay {
     guard arguments.has("interactive") else {
       return CommandResult(output: RunRenderer.render(trace, focus: focus, style: style))
     }
-    if trace.header.secondPrompt != nil {
-      throw UsageError(
-        "\(path) decodes two prompts; the walk-through shows one prompt at a time",
-        fix: "replay it without --interactive")
-    }
     return KVTraceCLI.walkThrough(
       trace, focus: focus, style: style, environment: environment,
       isTerminal: stdinIsTerminal && stdoutIsTerminal, command: "kvtrace replay --interactive")

@@ -176,11 +176,6 @@ struct RunOptions: Sendable {
         "two prompts share a prefix on the decoder-only model, not with --arch encoder-decoder",
         fix: "give one --prompt, or leave out --arch encoder-decoder")
     }
-    if arguments.command == "step" {
-      throw UsageError(
-        "kvtrace step walks through one prompt; two prompts are drawn by kvtrace run",
-        fix: "use kvtrace run with the two prompts, or give kvtrace step one --prompt")
-    }
   }
 
   /// The policy `name` names, or a usage error naming `--option` and a value that works.

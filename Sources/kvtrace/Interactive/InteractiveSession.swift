@@ -57,7 +57,8 @@ struct InteractiveSession {
           guard let command = KeyBindings.command(for: key) else { continue }
           if command == .quit { return key == .interrupt ? .interrupted : .quit }
           if command == .back && !state.showsHelp { return .quit }
-          changed = state.apply(command, stepCount: frame.stepCount, model: frame.model) || changed
+          changed =
+            state.apply(command, stepCounts: frame.stepCounts, model: frame.model) || changed
         }
         if changed {
           try terminal.write(

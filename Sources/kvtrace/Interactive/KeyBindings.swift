@@ -15,6 +15,7 @@ enum KeyBindings {
     case .backTab, .character("["): .previousHead
     case .character("c"): .cycleView
     case .character("w"): .toggleValues
+    case .character("s"): .nextSequence
     case .character("?"): .toggleHelp
     case .escape: .back
     case .interrupt, .character("q"): .quit
