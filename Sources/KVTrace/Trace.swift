@@ -32,6 +32,12 @@ public struct Trace: Sendable, Equatable {
     return records
   }
 
+  /// The steps of one sequence, in step order: all of ``steps`` for one prompt;
+  /// with two prompts, sequence 0's or sequence 1's.
+  public func steps(sequence: Int) -> [StepRecord] {
+    steps.filter { $0.sequence == sequence }
+  }
+
   /// Every token of the sequence so far: the prompt, then each step's chosen token.
   public var tokens: [TraceToken] { tokens(sequence: 0) }
 

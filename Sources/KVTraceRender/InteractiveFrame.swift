@@ -26,10 +26,7 @@ public struct InteractiveFrame: Sendable {
   /// Prepares the frames of `trace`.
   public init(trace: Trace) {
     self.trace = trace
-    let steps = trace.steps
-    sequences = (0..<trace.header.sequenceCount).map { sequence in
-      steps.filter { $0.sequence == sequence }
-    }
+    sequences = (0..<trace.header.sequenceCount).map { trace.steps(sequence: $0) }
   }
 
   /// How many steps each sequence holds (the prefill and the decode steps): one

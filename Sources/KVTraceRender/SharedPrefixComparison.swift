@@ -31,7 +31,7 @@ public enum SharedPrefixComparison {
     lines.append("")
     var tokensOK = true
     for (sequence, solo) in alone.enumerated() {
-      let mine = together.steps.filter { $0.sequence == sequence }.compactMap(\.token)
+      let mine = together.steps(sequence: sequence).compactMap(\.token)
       let theirs = solo.steps.compactMap(\.token)
       let divergence = zip(mine, theirs).first { $0.chosen.token != $1.chosen.token }?.0.step
       tokensOK = tokensOK && divergence == nil

@@ -38,6 +38,11 @@ import TinyTransformer
     let trace = try TraceDecoder.decode(Array(Self.lines.joined(separator: "\n").utf8))
     #expect(trace.header.secondPrompt?.text == Self.cat)
     #expect(trace.steps.count == 14)  // 7 steps × 2 sequences
+    for sequence in 0..<2 {
+      let steps = trace.steps(sequence: sequence)
+      #expect(steps.map(\.began.step) == Array(0..<7))
+      #expect(steps.allSatisfy { $0.sequence == sequence })
+    }
     #expect(trace.tokens(sequence: 1).prefix(9).map(\.text).joined() == Self.cat)
   }
 
