@@ -48,7 +48,6 @@ public struct InteractiveState: Sendable, Equatable {
     _ command: InteractiveCommand, stepCounts: [Int], model: ModelConfig
   ) -> Bool {
     let before = self
-    if command == .nextSequence { sequence = Self.wrap(sequence + 1, stepCounts.count) }
     let lastStep = Self.lastStep(of: sequence, stepCounts)
     if command != .toggleHelp { showsHelp = false }
     switch command {
@@ -62,7 +61,9 @@ public struct InteractiveState: Sendable, Equatable {
     case .previousHead: focus.head = Self.wrap(focus.head - 1, model.heads)
     case .cycleView: view = view.next
     case .toggleValues: values = values == .weights ? .scores : .weights
-    case .nextSequence: step = min(step, lastStep)
+    case .nextSequence:
+      sequence = Self.wrap(sequence + 1, stepCounts.count)
+      step = min(step, Self.lastStep(of: sequence, stepCounts))
     case .toggleHelp: showsHelp.toggle()
     case .back, .quit: break
     }
