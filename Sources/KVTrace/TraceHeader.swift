@@ -18,6 +18,9 @@ public struct CachePolicyInfo: Sendable, Equatable, Hashable, Codable {
     self.summary = summary
   }
 
+  /// The policy, parsed from ``name``; `nil` only for a name kvtrace does not know.
+  public var kind: CachePolicyKind? { try? CachePolicyKind(parsing: name) }
+
   /// How many of the first positions the policy pins (its attention sinks), read
   /// from its name: `S` for `sinks:S,window:N`, else 0.
   public var pinnedPositions: Int {

@@ -28,17 +28,7 @@ public struct SlidingWindow: CachePolicy, Equatable {
   }
 
   /// `window:N` or `sinks:S,window:N`, approximate.
-  public var info: CachePolicyInfo {
-    sinks == 0
-      ? CachePolicyInfo(
-        name: "window:\(window)", exact: false,
-        summary: "keeps the last \(window) positions; older rows are evicted and no longer "
-          + "attended")
-      : CachePolicyInfo(
-        name: "sinks:\(sinks),window:\(window)", exact: false,
-        summary: "pins the first \(sinks) positions (attention sinks) and keeps the last "
-          + "\(window); the rows between are evicted")
-  }
+  public var info: CachePolicyInfo { CachePolicyKind.window(sinks: sinks, window: window).info }
 
   /// The positions a sequence of `length` keeps after its newest query: the sinks
   /// and the window.

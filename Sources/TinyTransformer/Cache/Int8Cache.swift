@@ -14,12 +14,7 @@ public struct Int8Cache: CachePolicy, Equatable {
   public init() {}
 
   /// `int8`, approximate.
-  public var info: CachePolicyInfo {
-    CachePolicyInfo(
-      name: "int8", exact: false,
-      summary: "each row is computed once, stored as int8 bytes with one float scale per row, "
-        + "and read back rounded")
-  }
+  public var info: CachePolicyInfo { CachePolicyKind.int8.info }
 
   /// A cache that stores rows as bytes and a scale.
   public func makeCache(config: ModelConfig) -> KVCache { KVCache(config: config, quantized: true) }

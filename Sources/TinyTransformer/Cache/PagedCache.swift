@@ -19,13 +19,7 @@ public struct PagedCache: CachePolicy, Equatable {
   public init(blockSize: Int) { self.blockSize = max(1, blockSize) }
 
   /// `paged:B`, exact.
-  public var info: CachePolicyInfo {
-    CachePolicyInfo(
-      name: "paged:\(blockSize)", exact: true,
-      summary: "keeps every row, in blocks of \(blockSize) "
-        + "\(blockSize == 1 ? "position" : "positions") allocated on demand from a pool and "
-        + "found through a block table")
-  }
+  public var info: CachePolicyInfo { CachePolicyKind.paged(blockSize: blockSize).info }
 
   /// A cache whose rows live in a pool of blocks.
   public func makeCache(config: ModelConfig) -> KVCache {
