@@ -2,7 +2,7 @@
 //
 // kvtrace: see how a transformer decodes with a key/value cache.
 //
-// Four targets, one data flow (see ../shared/ARCHITECTURE.md):
+// Four targets, one data flow (see ARCHITECTURE.md in this repository):
 //   TinyTransformer ──events──► KVTrace (the trace) ──► KVTraceRender ──► kvtrace (the CLI)
 // No package dependencies: only what the Swift toolchain ships.
 
