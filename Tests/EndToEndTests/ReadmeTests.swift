@@ -1,19 +1,29 @@
 import Foundation
 import Testing
 
-/// The README shows real output: each captured frame must be what kvtrace prints now.
+/// The README and the DocC articles show real output: each captured frame must be what
+/// kvtrace prints now.
 ///
 /// A ```text block whose first line is `$ swift run kvtrace ARGS` is compared with
 /// the output of `kvtrace ARGS` (a `…` line stands for omitted lines); one whose
 /// first line is `$ swift run kvtrace step` is a screen of the walk-through and is
 /// compared with its golden frame; any other ```text block must appear, whole, in
-/// the default demo's output.
+/// the default demo's output. The deep dives that moved out of the README into DocC
+/// articles (``articles``) are held to the same rule.
 @Suite struct ReadmeTests {
-  static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+  static let readme = root.appendingPathComponent("README.md")
 
-  static func textBlocks() throws -> [String] {
-    let text = try String(contentsOf: readme, encoding: .utf8)
+  /// The DocC articles with captured frames, relative to the package root.
+  static let articles = [
+    "Sources/TinyTransformer/TinyTransformer.docc/CachePolicies.md",
+    "Sources/TinyTransformer/TinyTransformer.docc/EncoderDecoder.md",
+    "Sources/KVTraceRender/KVTraceRender.docc/WalkThrough.md",
+  ]
+
+  static func textBlocks(in file: URL = readme) throws -> [String] {
+    let text = try String(contentsOf: file, encoding: .utf8)
     return text.components(separatedBy: "```text\n").dropFirst().compactMap {
       $0.components(separatedBy: "\n```").first
     }
@@ -22,7 +32,8 @@ import Testing
   /// The walk-through's first decode step at 80×24, as its golden test keeps it
   /// (KVTraceRenderTests/Snapshots), trailing spaces trimmed.
   static func stepFrame() throws -> String {
-    let golden = readme.deletingLastPathComponent()
+    let golden =
+      root
       .appendingPathComponent("Tests/KVTraceRenderTests/Snapshots/frame-80x24-step1.txt")
     let text = try String(contentsOf: golden, encoding: .utf8)
     return text.components(separatedBy: "\n").map {
@@ -33,12 +44,24 @@ import Testing
   @Test func everyCapturedFrameIsCurrentOutput() throws {
     let blocks = try Self.textBlocks()
     #expect(blocks.count >= 3)
+    try Self.expectCurrentOutput(blocks, in: "README")
+  }
+
+  /// The frames that moved from the README to an article: the same check, where they live now.
+  @Test(arguments: articles)
+  func everyArticleFrameIsCurrentOutput(article: String) throws {
+    let blocks = try Self.textBlocks(in: Self.root.appendingPathComponent(article))
+    #expect(!blocks.isEmpty)
+    try Self.expectCurrentOutput(blocks, in: article)
+  }
+
+  static func expectCurrentOutput(_ blocks: [String], in source: String) throws {
     let demo = String(decoding: try runKVTrace([]).stdout, as: UTF8.self)
     for block in blocks {
       var lines = block.components(separatedBy: "\n")
       var output = demo
       if lines.first == "$ swift run kvtrace step" {
-        output = try Self.stepFrame()
+        output = try stepFrame()
         lines.removeFirst()
       } else if let first = lines.first, first.hasPrefix("$ swift run kvtrace") {
         // "Quoted words" stay together, as a shell keeps them.
@@ -48,7 +71,7 @@ import Testing
       }
       for part in lines.split(separator: "…") where !part.isEmpty {
         let chunk = part.joined(separator: "\n")
-        #expect(output.contains(chunk), "README block is not current output:\n\(chunk)")
+        #expect(output.contains(chunk), "\(source): block is not current output:\n\(chunk)")
       }
     }
   }
