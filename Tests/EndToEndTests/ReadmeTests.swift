@@ -17,7 +17,7 @@ import Testing
 
   /// The DocC articles with captured frames, relative to the package root.
   static let articles = [
-    "Sources/TinyTransformer/TinyTransformer.docc/CachePolicies.md",
+    "Sources/TinyTransformer/TinyTransformer.docc/CachePolicyGuide.md",
     "Sources/TinyTransformer/TinyTransformer.docc/EncoderDecoder.md",
     "Sources/KVTraceRender/KVTraceRender.docc/WalkThrough.md",
   ]

@@ -85,7 +85,7 @@ public enum CachePolicies {
 
   /// The policy called `name`.
   ///
-  /// - Throws: ``CachePolicyError`` naming what is wrong with `name` and a value that works.
+  /// - Throws: ``KVTrace/CachePolicyError`` naming what is wrong with `name` and a value that works.
   public static func parse(_ name: String) throws(CachePolicyError) -> any CachePolicy {
     make(try CachePolicyKind(parsing: name))
   }
