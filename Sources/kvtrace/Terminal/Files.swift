@@ -21,13 +21,13 @@ extension CommandFailure {
 /// `replay` reads a whole trace into memory, so what it reads is bounded before a
 /// byte is read: a regular file, standard input (`-`, whatever it is: a file, a
 /// pipe) or a FIFO that a program is writing to. A device such as `/dev/zero`, a
-/// directory, or a FIFO with no writer is refused (exit 66) instead of read until
-/// memory runs out or waited on forever. No trace is read past ``traceLimit``
-/// (1 GiB, the most `run --export` writes; replaying that much takes about 2.5 GB
-/// of memory): a larger regular file is refused by its size before it is read,
-/// a longer stream as soon as it passes the limit (exit 65). Input that does not
-/// start like a trace (`{`) is not read past its first MiB: the decoder reports
-/// its first byte.
+/// directory, or a FIFO that no program writes to (within about five seconds) is
+/// refused (exit 66) instead of read until memory runs out or waited on forever.
+/// No trace is read past ``traceLimit`` (1 GiB, the most `run --export` writes;
+/// replaying that much takes about 2.5 GB of memory): a larger regular file is
+/// refused by its size before it is read, a longer stream as soon as it passes the
+/// limit (exit 65). Input that does not start like a trace (`{`) is not read past
+/// its first MiB: the decoder reports its first byte.
 enum Files {
   /// The most bytes a trace may have: `replay` reads no more, `run` exports no more.
   static let traceLimit = 1 << 30
@@ -95,29 +95,35 @@ enum Files {
   }
 
   /// The first bytes of a FIFO opened without blocking, after which its reads block;
-  /// refuses one that no program writes to.
+  /// refuses one that no program opens for writing within about five seconds.
   ///
   /// With no writer a non-blocking read sees the end at once; with a writer that has
   /// sent nothing yet it fails with `EAGAIN` (a writer blocked opening the FIFO counts).
+  /// A writer started just before kvtrace (`producer > fifo & kvtrace replay fifo`)
+  /// may open the FIFO a moment after kvtrace does, so kvtrace looks again every 10 ms.
   private static func awaitWriter(_ descriptor: Int32, _ path: String) throws(CommandFailure)
     -> [UInt8]
   {
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    var count = -1
-    repeat {
-      count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
-    } while count < 0 && errno == EINTR
-    if count == 0 {
-      throw CommandFailure(
-        "cannot read '\(path)': it is a FIFO that no program is writing to; "
-          + "start the writer first, or give a trace file's path", .noInput)
+    for _ in 0..<fifoWriterChecks {
+      let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+      if count == 0 || (count < 0 && errno == EINTR) {
+        usleep(10_000)  // no writer yet
+        continue
+      }
+      if count < 0, errno != EAGAIN {
+        throw .system("read", path, .ioError, fix: "check the writer and try again")
+      }
+      _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+      return Array(chunk[..<max(count, 0)])
     }
-    if count < 0, errno != EAGAIN {
-      throw .system("read", path, .ioError, fix: "check the writer and try again")
-    }
-    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
-    return Array(chunk[..<max(count, 0)])
+    throw CommandFailure(
+      "cannot read '\(path)': it is a FIFO that no program is writing to; "
+        + "start the writer first, or give a trace file's path", .noInput)
   }
+
+  /// How many times, 10 ms apart, a FIFO is checked for a writer: about five seconds.
+  private static let fifoWriterChecks = 500
 
   /// Reads `descriptor` to its end after the bytes `first`, up to ``traceLimit`` bytes.
   private static func readAll(_ descriptor: Int32, _ path: String, after first: [UInt8])
