@@ -73,7 +73,7 @@ extension Platform {
   static func finish(_ result: CommandResult) -> Never {
     if !writeStandardOutput(Array(result.output.utf8)) {
       if errno == EPIPE { readerLeft() }
-      let failure = CommandFailure.standardOutput("the output")
+      let failure = CommandFailure.standardOutput()
       write(failure.result.error, toStandardError: true)
       exit(failure.code.rawValue)
     }
@@ -83,10 +83,11 @@ extension Platform {
 }
 
 extension CommandFailure {
-  /// Writing `what` to standard output failed, as `errno` says: exit 74.
-  static func standardOutput(_ what: String) -> CommandFailure {
+  /// Writing `what` (the command's output when nil) to standard output failed, as
+  /// `errno` says: exit 74.
+  static func standardOutput(_ what: String? = nil) -> CommandFailure {
     CommandFailure(
-      "cannot write \(what)to standard output: \(String(cString: strerror(errno))); "
+      "cannot write \(what.map { $0 + " " } ?? "")to standard output: \(String(cString: strerror(errno))); "
         + "check where the output goes (a full disk, a closed descriptor)", .ioError)
   }
 }
