@@ -35,6 +35,7 @@ enum KVTraceCLI {
         } catch {
           return error.result
         }
+        if options.export?.writesToStandardOutput == true { return CommandResult() }
         guard parsed.command == "step" else {
           return CommandResult(
             output: RunRenderer.render(trace, focus: options.focus, style: options.style))

@@ -1,6 +1,7 @@
 // kvtrace's entry point: read the world, run the command, write the results.
 // Everything between lives in `KVTraceCLI`, which is pure and tested directly.
 
+Platform.handleClosedPipes()  // a reader leaving ends kvtrace quietly; write errors exit 74
 Platform.handlesInterrupts = true  // an export stopped midway removes its temporary file
 var result = KVTraceCLI.run(
   arguments: Array(CommandLine.arguments.dropFirst()),
@@ -11,6 +12,4 @@ var result = KVTraceCLI.run(
 if let walkThrough = result.walkThrough {
   result = walkThrough.run()  // `kvtrace step` on a terminal: raw mode until the person quits
 }
-Platform.write(result.output)
-Platform.write(result.error, toStandardError: true)
-Platform.exit(result.code.rawValue)
+Platform.finish(result)  // exit 74 with one line if standard output cannot take the output

@@ -8,7 +8,10 @@ import TinyTransformer
 /// the model reports it, through a ``JSONLinesRecorder`` beside the in-memory
 /// log that the terminal rendering needs. The other formats are written once
 /// the run is over. Every file is written beside its target and renamed into
-/// place only when complete (see ``OutputFile``).
+/// place only when complete (see ``OutputFile``); `-` and `/dev/stdout` write to
+/// standard output instead, and then the trace *is* the output: the rendering is
+/// not printed after it (``ExportRequest/writesToStandardOutput``). A trace that
+/// `replay` can read (JSON, JSON Lines) is never written past ``Files/traceLimit``.
 enum Exporter {
   /// A full-detail export estimated above this many bytes warns before it starts.
   static let largeExportBytes = 100_000_000
@@ -26,7 +29,7 @@ enum Exporter {
     }
     warnIfLarge(
       export, path: export.path, options, model: model, policy: options.policy, warn: warn)
-    let file = try OutputFile(replacing: export.path)
+    let file = try OutputFile(replacing: export.path, limit: limit(export.format))
     var log = TraceLog(detail: options.detail)
     if export.format == .jsonl {
       var tee = TeeRecorder(log, JSONLinesRecorder(detail: options.detail) { file.write($0) })
@@ -45,9 +48,14 @@ enum Exporter {
   static func write(_ trace: Trace, as format: ExportRequest.Format, to path: String)
     throws(CommandFailure)
   {
-    let file = try OutputFile(replacing: path)
+    let file = try OutputFile(replacing: path, limit: limit(format))
     file.write(bytes(of: trace, as: format))
     try file.commit()
+  }
+
+  /// The most bytes a file in `format` may hold: what `replay` reads, for the formats it reads.
+  static func limit(_ format: ExportRequest.Format) -> Int? {
+    format == .chrome ? nil : Files.traceLimit
   }
 
   /// The bytes of `trace` in `format`.
@@ -121,4 +129,10 @@ enum Exporter {
     }
     return trace
   }
+}
+
+extension ExportRequest {
+  /// Whether the trace goes to standard output (`--export -`, `--export /dev/stdout`):
+  /// the command then prints nothing else there, so the stream is a trace.
+  var writesToStandardOutput: Bool { ExportTarget.standardOutputNames.contains(path) }
 }

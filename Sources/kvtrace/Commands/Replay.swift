@@ -8,6 +8,10 @@ import KVTraceRender
 /// it, with the same `--layer`, `--head`, `--color` and `--ascii`. No model is
 /// built and nothing is decoded again. With `--step` the trace is walked through
 /// on the terminal as `kvtrace step` walks through a fresh run.
+///
+/// `FILE` is `-` for standard input (`kvtrace run --export - --format jsonl |
+/// kvtrace replay -`). What may be read, and how much, is ``Files/readTrace(_:stdinIsTerminal:)``'s
+/// rule: regular files, standard input and FIFOs with a writer, up to 1 GiB.
 enum Replay {
   static func run(
     _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool,
@@ -15,13 +19,14 @@ enum Replay {
   ) throws(UsageError) -> CommandResult {
     let style = try RunOptions.style(
       arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
-    let path = arguments.positionals.first ?? ""
+    let file = arguments.positionals.first ?? ""
     let bytes: [UInt8]
     do {
-      bytes = try Files.read(path)
+      bytes = try Files.readTrace(file, stdinIsTerminal: stdinIsTerminal)
     } catch {
       return error.result
     }
+    let path = file == "-" ? "standard input" : file
     let trace: Trace
     do {
       trace = try TraceDecoder.decode(bytes)

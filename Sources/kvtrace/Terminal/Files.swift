@@ -16,24 +16,120 @@ extension CommandFailure {
   }
 }
 
-/// Whole-file reads.
+/// Reading a trace for `replay`, bounded.
+///
+/// `replay` reads a whole trace into memory, so what it reads is bounded before a
+/// byte is read: a regular file, standard input (`-`, whatever it is: a file, a
+/// pipe) or a FIFO that a program is writing to. A device such as `/dev/zero`, a
+/// directory, or a FIFO that no program writes to (within about five seconds) is
+/// refused (exit 66) instead of read until memory runs out or waited on forever.
+/// No trace is read past ``traceLimit`` (1 GiB, the most `run --export` writes;
+/// replaying that much takes about 2.5 GB of memory): a larger regular file is
+/// refused by its size before it is read, a longer stream as soon as it passes the
+/// limit (exit 65). Input that does not start like a trace (`{`) is not read past
+/// its first MiB: the decoder reports its first byte.
 enum Files {
-  /// The bytes of the file at `path`.
+  /// The most bytes a trace may have: `replay` reads no more, `run` exports no more.
+  static let traceLimit = 1 << 30
+  /// ``traceLimit`` for messages.
+  static let traceLimitText = "1 GiB (1073741824 bytes)"
+
+  /// The bytes of the trace at `path`, or of standard input when `path` is `-`.
   ///
+  /// - Parameter stdinIsTerminal: Whether standard input is a terminal; `-` is then
+  ///   refused rather than waiting for someone to type a trace.
   /// - Throws: ``CommandFailure`` with code 66 when the file is missing, unreadable
-  ///   or a directory, 74 when reading fails midway.
-  static func read(_ path: String) throws(CommandFailure) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+  ///   or not something a trace is read from, 65 when it is larger than
+  ///   ``traceLimit``, 74 when reading fails midway.
+  static func readTrace(_ path: String, stdinIsTerminal: Bool = false) throws(CommandFailure)
+    -> [UInt8]
+  {
+    if path == "-" {
+      guard !stdinIsTerminal else {
+        throw CommandFailure(
+          "cannot read a trace from standard input: it is a terminal; "
+            + "pipe a trace into 'kvtrace replay -' or give the trace file's path", .noInput)
+      }
+      let first = try check(STDIN_FILENO, "standard input", isStandardInput: true)
+      return try readAll(STDIN_FILENO, "standard input", after: first)
+    }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       throw .system("read", path, .noInput, fix: "check the path")
     }
     defer { close(descriptor) }
+    let first = try check(descriptor, path, isStandardInput: false)
+    return try readAll(descriptor, path, after: first)
+  }
+
+  /// Refuses what a trace is never read from; for a FIFO, waits only if a program writes to it.
+  ///
+  /// - Returns: The bytes already read (from a FIFO), to read on from.
+  private static func check(_ descriptor: Int32, _ path: String, isStandardInput: Bool)
+    throws(CommandFailure) -> [UInt8]
+  {
     var status = stat()
-    if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+    guard fstat(descriptor, &status) == 0 else {
+      throw .system("read", path, .noInput, fix: "check the path")
+    }
+    switch status.st_mode & S_IFMT {
+    case S_IFDIR:
       throw CommandFailure(
         "cannot read '\(path)': it is a directory; give the trace file's path", .noInput)
+    case S_IFREG:
+      guard status.st_size <= traceLimit else {
+        throw CommandFailure(
+          "cannot read '\(path)': it has \(status.st_size) bytes, more than the "
+            + "\(traceLimitText) kvtrace reads for a trace; is it a trace file?", .dataError)
+      }
+    case S_IFIFO where !isStandardInput:
+      return try awaitWriter(descriptor, path)
+    case _ where isStandardInput:
+      break  // standard input is read whatever it is, up to the limit
+    default:
+      throw CommandFailure(
+        "cannot read '\(path)': it is a device, not a trace file; "
+          + "give a trace file's path, or '-' to read standard input", .noInput)
     }
-    var bytes: [UInt8] = []
+    return []
+  }
+
+  /// The first bytes of a FIFO opened without blocking, after which its reads block;
+  /// refuses one that no program opens for writing within about five seconds.
+  ///
+  /// With no writer a non-blocking read sees the end at once; with a writer that has
+  /// sent nothing yet it fails with `EAGAIN` (a writer blocked opening the FIFO counts).
+  /// A writer started just before kvtrace (`producer > fifo & kvtrace replay fifo`)
+  /// may open the FIFO a moment after kvtrace does, so kvtrace looks again every 10 ms.
+  private static func awaitWriter(_ descriptor: Int32, _ path: String) throws(CommandFailure)
+    -> [UInt8]
+  {
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    for _ in 0..<fifoWriterChecks {
+      let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+      if count == 0 || (count < 0 && errno == EINTR) {
+        usleep(10_000)  // no writer yet
+        continue
+      }
+      if count < 0, errno != EAGAIN {
+        throw .system("read", path, .ioError, fix: "check the writer and try again")
+      }
+      _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+      return Array(chunk[..<max(count, 0)])
+    }
+    throw CommandFailure(
+      "cannot read '\(path)': it is a FIFO that no program is writing to; "
+        + "start the writer first, or give a trace file's path", .noInput)
+  }
+
+  /// How many times, 10 ms apart, a FIFO is checked for a writer: about five seconds.
+  private static let fifoWriterChecks = 500
+
+  /// Reads `descriptor` to its end after the bytes `first`, up to ``traceLimit`` bytes.
+  private static func readAll(_ descriptor: Int32, _ path: String, after first: [UInt8])
+    throws(CommandFailure) -> [UInt8]
+  {
+    var bytes = first
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
@@ -43,105 +139,17 @@ enum Files {
         throw .system("read", path, .ioError, fix: "check the disk and try again")
       }
       bytes += chunk[..<count]
-    }
-  }
-}
-
-/// A new file that replaces `path` only once it is complete.
-///
-/// Bytes go to a temporary file beside the target (same folder, so the final
-/// rename cannot cross file systems); ``commit()`` flushes it to disk and
-/// renames it over the target in one step. A reader of `path` sees the old
-/// file or the whole new one, never half of it; if kvtrace fails or is stopped
-/// midway, the old file is untouched.
-final class OutputFile {
-  // A class: it owns an open file descriptor, closed exactly once.
-  let path: String
-  private let temporaryPath: String
-  private var descriptor: Int32
-  private var buffer: [UInt8] = []
-  private var failure: CommandFailure?
-  private var isOpen = true
-
-  /// Creates the temporary file beside `path`.
-  ///
-  /// - Throws: ``CommandFailure`` with code 73 when the folder is missing or not
-  ///   writable, or `path` is a directory.
-  init(replacing path: String) throws(CommandFailure) {
-    var status = stat()
-    if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
-      throw CommandFailure(
-        "cannot create '\(path)': it is a directory; give a file name", .cannotCreate)
-    }
-    let slash = path.lastIndex(of: "/")
-    let folder = slash.map { String(path[...$0]) } ?? ""
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    self.path = path
-    temporaryPath = "\(folder).\(name).kvtrace-\(getpid()).tmp"
-    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw .system(
-        "create", path, .cannotCreate, fix: "check that the folder exists and is writable")
-    }
-    Platform.removeOnInterrupt(temporaryPath)
-    buffer.reserveCapacity(1 << 16)
-  }
-
-  deinit { discard() }
-
-  /// Appends `bytes`; they reach the disk in large writes. A failure is kept for ``commit()``.
-  func write(_ bytes: [UInt8]) {
-    buffer += bytes
-    if buffer.count >= 1 << 16 { flush() }
-  }
-
-  /// Writes what is buffered, syncs it, and renames the file into place.
-  ///
-  /// - Throws: ``CommandFailure`` with code 74 when writing failed, 73 when the rename did.
-  func commit() throws(CommandFailure) {
-    flush()
-    if failure == nil, fsync(descriptor) != 0 {
-      failure = .system("write", path, .ioError, fix: "check the disk and try again")
-    }
-    close(descriptor)
-    isOpen = false
-    defer { Platform.removeOnInterrupt(nil) }
-    if let failure {
-      unlink(temporaryPath)
-      throw failure
-    }
-    guard rename(temporaryPath, path) == 0 else {
-      let error = CommandFailure.system(
-        "create", path, .cannotCreate, fix: "check that the folder is writable")
-      unlink(temporaryPath)
-      throw error
-    }
-  }
-
-  /// Closes and removes the temporary file; the target stays as it was.
-  func discard() {
-    guard isOpen else { return }
-    close(descriptor)
-    unlink(temporaryPath)
-    isOpen = false
-    Platform.removeOnInterrupt(nil)
-  }
-
-  private func flush() {
-    guard failure == nil, isOpen else { return }
-    var offset = 0
-    while offset < buffer.count {
-      let written = buffer.withUnsafeBytes { raw -> Int in
-        guard let base = raw.baseAddress else { return 0 }
-        return systemWrite(descriptor, base + offset, raw.count - offset)
+      guard bytes.count <= traceLimit else {
+        throw CommandFailure(
+          "cannot read '\(path)': it goes on past the \(traceLimitText) "
+            + "kvtrace reads for a trace; is it a trace?", .dataError)
       }
-      if written < 0, errno == EINTR { continue }
-      guard written > 0 else {
-        failure = .system("write", path, .ioError, fix: "check the disk and try again")
-        break
-      }
-      offset += written
+      if bytes.count >= 1 << 20, !startsLikeATrace(bytes) { return bytes }
     }
-    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Whether the first byte that is not white space is `{`, as in every trace.
+  private static func startsLikeATrace(_ bytes: [UInt8]) -> Bool {
+    bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "{")
   }
 }
