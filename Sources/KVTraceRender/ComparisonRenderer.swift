@@ -187,9 +187,11 @@ public enum ComparisonRenderer {
       rowsOK ? Paint.ok.apply("APPROXIMATE", style.color) : Paint.bad.apply("FAIL", style.color)
     guard rowsOK else { return label + ": the rows broke the policy's accounting." }
     let (how, why) =
-      approximate.quantizesRows
-      ? ("reads rounded rows", "which reads back rows rounded to int8")
-      : ("reads fewer keys", "which forgets rows the query would have read")
+      switch approximate.kind {
+      case .int8: ("reads rounded rows", "which reads back rows rounded to int8")
+      case .window, .none, .full, .paged:
+        ("reads fewer keys", "which forgets rows the query would have read")
+      }
     guard let divergence else {
       return label + ": \(approximate.name) gave the same tokens as \(exact.name) at every "
         + "step here, although it \(how); on other prompts or longer runs it may not."
@@ -212,31 +214,31 @@ public enum ComparisonRenderer {
     if let source = trace.header.source {
       let c = trace.header.model
       let cross = "the \(source.tokens.count * c.layers * c.kvHeads) cross rows"
-      switch (trace.header.policy.name, source.crossAttention) {
-      case ("none", _): return "none recomputed every self and cross row at every step"
-      case ("full", .once):
+      switch (trace.header.policy.kind, source.crossAttention) {
+      case (.none, _): return "none recomputed every self and cross row at every step"
+      case (.full, .once):
         return "full computed one new self row per layer and KV head per decoder step, and "
           + "\(cross) once, at the first"
-      case ("full", .recompute):
+      case (.full, .recompute):
         return "full computed one new self row per layer and KV head per decoder step, and "
           + "\(cross) at every step"
-      default: break
+      case (.window, _), (.paged, _), (.int8, _): break  // an encoder-decoder runs none or full
       }
     }
-    return switch trace.header.policy.name {
-    case "none": "none recomputed every row at every step"
-    case "full": "full computed one new row per layer and KV head per decode step"
-    case "int8":
+    let name = trace.header.policy.name
+    return switch trace.header.policy.kind {
+    case .none: "none recomputed every row at every step"
+    case .full: "full computed one new row per layer and KV head per decode step"
+    case .int8:
       "int8 computed one new row per layer and KV head per decode step, each K or V row "
         + "in \(trace.header.model.headSize + 4) bytes (a byte per value and a 4-byte scale)"
-    case let name where name.hasPrefix("sinks:"):
+    case .window(let sinks, _) where sinks > 0:
       "\(name) pinned its sinks and evicted one row per decode step once full"
-    case let name where name.hasPrefix("window:"):
+    case .window:
       "\(name) held at most its window and evicted one row per decode step once full"
-    case let name where name.hasPrefix("paged:"):
+    case .paged:
       "\(name) computed rows as full does, held ceil(n / B) blocks and allocated one only "
         + "when a position opened it"
-    default: "\(trace.header.policy.name) kept its accounting"
     }
   }
 

@@ -55,7 +55,9 @@ extension RunRenderer {
 
   /// What the cross-attention K/V do in this run, in one sentence.
   private static func crossLine(_ h: TraceHeader) -> String {
-    guard h.policy.name != "none" else {
+    switch h.policy.kind {
+    case .full, .window, .paged, .int8: break
+    case .none:
       return "\(h.source?.crossAttention.rawValue ?? "once"), but cache none keeps nothing: "
         + "the cross-attention K/V are projected from the encoder output at every step"
     }
