@@ -27,22 +27,38 @@ public enum RunRenderer {
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// The title and the model's lines, however many the model line wraps to: the
+  /// top of the header, which a comparison shows too.
+  static func title(_ trace: Trace, style: RenderStyle) -> [String] {
+    let m = trace.header.model
+    let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
+    let (title, model) =
+      switch trace.header.architecture {
+      case .decoder:
+        (
+          "kvtrace: a tiny transformer decoding with a KV cache",
+          "decoder-only, \(m.layers) layers"
+        )
+      case .encoderDecoder:
+        (
+          "kvtrace: a tiny encoder-decoder and its two KV caches",
+          "encoder-decoder (T5-style), \(m.layers) encoder + \(m.layers) decoder "
+            + (m.layers == 1 ? "layer" : "layers")
+        )
+      }
+    return [Paint.bold.apply(title, style.color)]
+      + TextLayout.wrap(
+        "model    \(model) \(style.glyphs.times) \(heads), head size \(m.headSize), "
+          + "context \(m.contextLength)", width: style.width, indent: "         ")
+  }
+
   /// What ran: model, weights, cache policy, prompt, and the legend.
   public static func header(_ trace: Trace, style: RenderStyle) -> [String] {
     guard trace.header.architecture == .decoder else {
       return encoderDecoderHeader(trace, style: style)
     }
     let h = trace.header
-    let m = h.model
-    let g = style.glyphs
-    let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
-    var lines = [
-      Paint.bold.apply("kvtrace: a tiny transformer decoding with a KV cache", style.color)
-    ]
-    lines += TextLayout.wrap(
-      "model    decoder-only, \(m.layers) layers \(g.times) \(heads), head size \(m.headSize), "
-        + "context \(m.contextLength)",
-      width: style.width, indent: "         ")
+    var lines = title(trace, style: style)
     if h.weights.hasPrefix("random") {
       lines += TextLayout.wrap(
         "weights  \(h.weights): the words are arbitrary, but every row below was really "
