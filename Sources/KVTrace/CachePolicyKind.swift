@@ -58,6 +58,6 @@ public enum CachePolicyKind: Sendable, Hashable {
 
   /// The name, exactness and summary the trace header records.
   public var info: CachePolicyInfo {
-    CachePolicyInfo(name: name, exact: isExact, summary: summary)
+    CachePolicyInfo(kind: self, exact: isExact, summary: summary)
   }
 }

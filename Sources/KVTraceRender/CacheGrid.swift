@@ -31,7 +31,11 @@ public enum CacheGrid {
     room.width -= blocks.map { $0.width + GridTable.gap.count } ?? 0
     let layout = Layout(config: config, style: room, showsAttention: showsAttention)
     let tokens = trace.tokens(sequence: record.sequence)
-    let pinned = trace.header.policy.pinnedPositions
+    let pinned =
+      switch trace.header.policy.kind {
+      case .window(let sinks, _): sinks
+      case .none, .full, .paged, .int8: 0
+      }
     var table = GridTable(columns: [layout.column(record, pinned: pinned, style: style)])
     if let blocks { table.columns.append(blocks) }
     var lines: [String] = []

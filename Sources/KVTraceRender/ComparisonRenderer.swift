@@ -22,6 +22,55 @@ public enum ComparisonRenderer {
     }
   }
 
+  /// What a comparison concludes: the one value its last line and the exit code of
+  /// `kvtrace compare` are both made from.
+  public enum Outcome: Sendable, Equatable {
+    /// An exact pair agreed: same tokens, logits within the tolerance, rows as promised.
+    case pass
+    /// An approximate policy kept its accounting; its tokens may rightly differ.
+    case approximate
+    /// An exact pair differs, or a run broke its policy's row accounting.
+    case fail
+
+    /// Whether the comparison is as it should be (exit 0).
+    public var succeeded: Bool {
+      switch self {
+      case .pass, .approximate: true
+      case .fail: false
+      }
+    }
+  }
+
+  /// What comparing `left` with `right` concludes, given the oracle's measurements.
+  public static func outcome(_ left: Trace, _ right: Trace, verdict: Verdict) -> Outcome {
+    Findings(left, right, verdict: verdict).outcome
+  }
+
+  /// The facts the verdict lines state, and the outcome they add up to.
+  struct Findings {
+    /// The first step whose chosen tokens differ, if any.
+    let divergence: Int?
+    let tokensOK: Bool
+    let logitsOK: Bool
+    let rowsOK: Bool
+    let approximate: Bool
+
+    init(_ left: Trace, _ right: Trace, verdict: Verdict) {
+      let pairs = zip(left.steps.compactMap(\.token), right.steps.compactMap(\.token))
+      divergence = pairs.first { $0.chosen.token != $1.chosen.token }?.0.step
+      tokensOK = divergence == nil
+      logitsOK = verdict.maxLogitDifference <= verdict.tolerance
+      rowsOK = verdict.accountingProblems.isEmpty
+      approximate = ComparisonRenderer.approximate(left, right)
+    }
+
+    var outcome: Outcome {
+      guard rowsOK else { return .fail }
+      if approximate { return .approximate }
+      return tokensOK && logitsOK ? .pass : .fail
+    }
+  }
+
   /// The comparison text, ending in a newline.
   ///
   /// - Parameters:
@@ -33,7 +82,7 @@ public enum ComparisonRenderer {
   public static func render(
     _ left: Trace, _ right: Trace, verdict: Verdict, focus: RenderFocus, style: RenderStyle
   ) -> String {
-    var lines = RunRenderer.header(right, style: style).prefix(2).map { $0 }
+    var lines = RunRenderer.title(right, style: style)
     let l = left.header.policy.name
     let r = right.header.policy.name
     let (a, b) = columnNames(left, right)
@@ -119,14 +168,13 @@ public enum ComparisonRenderer {
   static func verdictLines(
     _ left: Trace, _ right: Trace, verdict: Verdict, style: RenderStyle
   ) -> [String] {
-    let pairs = zip(left.steps.compactMap(\.token), right.steps.compactMap(\.token))
+    let findings = Findings(left, right, verdict: verdict)
+    let (divergence, tokensOK, logitsOK, rowsOK, approximate) = (
+      findings.divergence, findings.tokensOK, findings.logitsOK, findings.rowsOK,
+      findings.approximate
+    )
     let total = left.steps.filter { $0.token != nil }.count  // an encoder step chooses none
-    let divergence = pairs.first { $0.chosen.token != $1.chosen.token }?.0.step
     let g = style.glyphs
-    let tokensOK = divergence == nil
-    let logitsOK = verdict.maxLogitDifference <= verdict.tolerance
-    let rowsOK = verdict.accountingProblems.isEmpty
-    let approximate = approximate(left, right)
     func mark(_ ok: Bool) -> String {
       ok ? Paint.ok.apply(g.check, style.color) : Paint.bad.apply(g.cross, style.color)
     }
@@ -159,15 +207,13 @@ public enum ComparisonRenderer {
         "work     cache \(right.header.policy.name) did \(TextLayout.metric(work(right))) FLOPs, "
           + "cache \(left.header.policy.name) \(TextLayout.metric(work(left)))")
     }
-    let pass = tokensOK && logitsOK && rowsOK
     if approximate {
       lines += TextLayout.wrap(
-        approximateVerdict(left, right, divergence: divergence, rowsOK: rowsOK, style: style),
-        width: style.width)
+        approximateVerdict(left, right, findings: findings, style: style), width: style.width)
       return lines
     }
     lines.append(
-      pass
+      findings.outcome.succeeded
         ? Paint.ok.apply("PASS", style.color) + ": the cache changed the work, not the result."
         : Paint.bad.apply("FAIL", style.color)
           + ": the runs differ; a correct cache changes only the work.")
@@ -177,20 +223,25 @@ public enum ComparisonRenderer {
   /// The last line when either policy is approximate: a difference is the lesson
   /// (M15), not a failure; only broken row accounting fails.
   private static func approximateVerdict(
-    _ left: Trace, _ right: Trace, divergence: Int?, rowsOK: Bool, style: RenderStyle
+    _ left: Trace, _ right: Trace, findings: Findings, style: RenderStyle
   ) -> String {
     let (exact, approximate) =
       right.header.policy.exact
       ? (right.header.policy, left.header.policy)
       : (left.header.policy, right.header.policy)
-    let label =
-      rowsOK ? Paint.ok.apply("APPROXIMATE", style.color) : Paint.bad.apply("FAIL", style.color)
-    guard rowsOK else { return label + ": the rows broke the policy's accounting." }
+    switch findings.outcome {
+    case .fail:
+      return Paint.bad.apply("FAIL", style.color) + ": the rows broke the policy's accounting."
+    case .approximate, .pass: break
+    }
+    let label = Paint.ok.apply("APPROXIMATE", style.color)
     let (how, why) =
-      approximate.quantizesRows
-      ? ("reads rounded rows", "which reads back rows rounded to int8")
-      : ("reads fewer keys", "which forgets rows the query would have read")
-    guard let divergence else {
+      switch approximate.kind {
+      case .int8: ("reads rounded rows", "which reads back rows rounded to int8")
+      case .window, .none, .full, .paged:
+        ("reads fewer keys", "which forgets rows the query would have read")
+      }
+    guard let divergence = findings.divergence else {
       return label + ": \(approximate.name) gave the same tokens as \(exact.name) at every "
         + "step here, although it \(how); on other prompts or longer runs it may not."
     }
@@ -212,31 +263,31 @@ public enum ComparisonRenderer {
     if let source = trace.header.source {
       let c = trace.header.model
       let cross = "the \(source.tokens.count * c.layers * c.kvHeads) cross rows"
-      switch (trace.header.policy.name, source.crossAttention) {
-      case ("none", _): return "none recomputed every self and cross row at every step"
-      case ("full", .once):
+      switch (trace.header.policy.kind, source.crossAttention) {
+      case (.none, _): return "none recomputed every self and cross row at every step"
+      case (.full, .once):
         return "full computed one new self row per layer and KV head per decoder step, and "
           + "\(cross) once, at the first"
-      case ("full", .recompute):
+      case (.full, .recompute):
         return "full computed one new self row per layer and KV head per decoder step, and "
           + "\(cross) at every step"
-      default: break
+      case (.window, _), (.paged, _), (.int8, _): break  // an encoder-decoder runs none or full
       }
     }
-    return switch trace.header.policy.name {
-    case "none": "none recomputed every row at every step"
-    case "full": "full computed one new row per layer and KV head per decode step"
-    case "int8":
+    let name = trace.header.policy.name
+    return switch trace.header.policy.kind {
+    case .none: "none recomputed every row at every step"
+    case .full: "full computed one new row per layer and KV head per decode step"
+    case .int8:
       "int8 computed one new row per layer and KV head per decode step, each K or V row "
         + "in \(trace.header.model.headSize + 4) bytes (a byte per value and a 4-byte scale)"
-    case let name where name.hasPrefix("sinks:"):
+    case .window(let sinks, _) where sinks > 0:
       "\(name) pinned its sinks and evicted one row per decode step once full"
-    case let name where name.hasPrefix("window:"):
+    case .window:
       "\(name) held at most its window and evicted one row per decode step once full"
-    case let name where name.hasPrefix("paged:"):
+    case .paged:
       "\(name) computed rows as full does, held ceil(n / B) blocks and allocated one only "
         + "when a position opened it"
-    default: "\(trace.header.policy.name) kept its accounting"
     }
   }
 

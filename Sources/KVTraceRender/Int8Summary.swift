@@ -41,9 +41,11 @@ enum Int8Summary {
   /// "memory   int8 holds 3.0 KiB where float rows would take 8.0 KiB: 2.67× smaller",
   /// for the run's last step.
   static func totalsLine(_ trace: Trace, style: RenderStyle) -> String? {
-    guard trace.header.policy.quantizesRows, let bytes = trace.steps.last?.counters?.cacheBytes,
-      bytes > 0
-    else { return nil }
+    switch trace.header.policy.kind {
+    case .int8: break
+    case .none, .full, .window, .paged: return nil
+    }
+    guard let bytes = trace.steps.last?.counters?.cacheBytes, bytes > 0 else { return nil }
     let float = floatBytes(bytes, config: trace.header.model)
     return "memory   int8 holds \(TextLayout.bytes(bytes)) where float rows would take "
       + "\(TextLayout.bytes(float)): \(TextLayout.fixed(Double(float) / Double(bytes), 2))"

@@ -46,6 +46,11 @@ extension InteractiveFrame {
       let without = record.withoutCache().counters ?? cached
       let flops = TextLayout.metric(cached.flops)
       let noCacheFlops = TextLayout.metric(cached.flopsWithoutCache)
+      let quantized =
+        switch trace.header.policy.kind {
+        case .int8: " as int8"
+        case .none, .full, .window, .paged: ""
+        }
       let segments: [String] =
         switch state.view {
         case .cache:
@@ -53,7 +58,7 @@ extension InteractiveFrame {
             "rows: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused",
             "FLOPs: \(flops) (no cache: \(noCacheFlops))",
             "cache: \(TextLayout.bytes(cached.cacheBytes))"
-              + (trace.header.policy.quantizesRows ? " as int8" : ""),
+              + quantized,
           ]
         case .withoutCache:
           [
@@ -109,31 +114,11 @@ extension InteractiveFrame {
       let width = keys.map { TextLayout.width($0.0) }.max() ?? 0
       var lines = ["", Paint.bold.apply(" keys", style.color)]
       lines += keys.map { "   " + TextLayout.padRight($0.0, width) + "   " + $0.1 }
-      lines += [
-        "", Paint.bold.apply(" marks", style.color),
-        "   " + Paint.fresh.apply(g.fresh, style.color) + " fresh: K and V computed at this step",
-        "   " + Paint.reused.apply(g.reused, style.color) + " reused: read back from the cache",
-        "   " + Paint.notCached.apply(g.notCached, style.color) + " not cached",
-      ]
-      if twoPrompts {
-        lines.append(
-          "   " + Paint.reused.apply(SharedPrefixText.mark(style), style.color) + " "
-            + SharedPrefixText.meaning)
+      lines += ["", Paint.bold.apply(" marks", style.color)]
+      // The walk-through draws no block table, so its help does not explain one.
+      lines += Legend.marks(trace.header).filter { $0 != .blockTable }.map {
+        "   " + Legend.entry($0, style: style)
       }
-      if trace.header.policy.evicts {
-        lines.append(
-          "   " + Paint.evicted.apply(g.evicted, style.color)
-            + " evicted at this step: no later query reads it")
-      }
-      if trace.header.policy.pinnedPositions > 0 {
-        lines.append(
-          "   " + Paint.pinned.apply(g.pinned, style.color)
-            + " pinned sink: an early row the policy never evicts")
-      }
-      lines += [
-        "   " + g.shades.joined(separator: " ")
-          + " attention: a key's share of the largest value in its query's row"
-      ]
       return lines
     }
 

@@ -5,21 +5,12 @@ extension RunRenderer {
   /// cross-attention mode, the source, the decoder's start, and the legend.
   static func encoderDecoderHeader(_ trace: Trace, style: RenderStyle) -> [String] {
     let h = trace.header
-    let m = h.model
     let g = style.glyphs
     let indent = "         "
     func wrap(_ text: String) -> [String] {
       TextLayout.wrap(text, width: style.width, indent: indent)
     }
-    let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
-    let layers = m.layers == 1 ? "layer" : "layers"
-    var lines = [
-      Paint.bold.apply(
-        "kvtrace: a tiny encoder-decoder and its two KV caches", style.color)
-    ]
-    lines += wrap(
-      "model    encoder-decoder (T5-style), \(m.layers) encoder + \(m.layers) decoder \(layers) "
-        + "\(g.times) \(heads), head size \(m.headSize), context \(m.contextLength)")
+    var lines = title(trace, style: style)
     lines += wrap(
       "weights  \(h.weights): the words are arbitrary, but every row below was really "
         + "computed, or really read back from a cache")
@@ -55,7 +46,9 @@ extension RunRenderer {
 
   /// What the cross-attention K/V do in this run, in one sentence.
   private static func crossLine(_ h: TraceHeader) -> String {
-    guard h.policy.name != "none" else {
+    switch h.policy.kind {
+    case .full, .window, .paged, .int8: break
+    case .none:
       return "\(h.source?.crossAttention.rawValue ?? "once"), but cache none keeps nothing: "
         + "the cross-attention K/V are projected from the encoder output at every step"
     }

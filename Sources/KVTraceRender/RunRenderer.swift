@@ -27,22 +27,38 @@ public enum RunRenderer {
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// The title and the model's lines, however many the model line wraps to: the
+  /// top of the header, which a comparison shows too.
+  static func title(_ trace: Trace, style: RenderStyle) -> [String] {
+    let m = trace.header.model
+    let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
+    let (title, model) =
+      switch trace.header.architecture {
+      case .decoder:
+        (
+          "kvtrace: a tiny transformer decoding with a KV cache",
+          "decoder-only, \(m.layers) layers"
+        )
+      case .encoderDecoder:
+        (
+          "kvtrace: a tiny encoder-decoder and its two KV caches",
+          "encoder-decoder (T5-style), \(m.layers) encoder + \(m.layers) decoder "
+            + (m.layers == 1 ? "layer" : "layers")
+        )
+      }
+    return [Paint.bold.apply(title, style.color)]
+      + TextLayout.wrap(
+        "model    \(model) \(style.glyphs.times) \(heads), head size \(m.headSize), "
+          + "context \(m.contextLength)", width: style.width, indent: "         ")
+  }
+
   /// What ran: model, weights, cache policy, prompt, and the legend.
   public static func header(_ trace: Trace, style: RenderStyle) -> [String] {
     guard trace.header.architecture == .decoder else {
       return encoderDecoderHeader(trace, style: style)
     }
     let h = trace.header
-    let m = h.model
-    let g = style.glyphs
-    let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
-    var lines = [
-      Paint.bold.apply("kvtrace: a tiny transformer decoding with a KV cache", style.color)
-    ]
-    lines += TextLayout.wrap(
-      "model    decoder-only, \(m.layers) layers \(g.times) \(heads), head size \(m.headSize), "
-        + "context \(m.contextLength)",
-      width: style.width, indent: "         ")
+    var lines = title(trace, style: style)
     if h.weights.hasPrefix("random") {
       lines += TextLayout.wrap(
         "weights  \(h.weights): the words are arbitrary, but every row below was really "
@@ -70,34 +86,28 @@ public enum RunRenderer {
       case let n: "a prefill, then \(n) decode steps that each feed the last token back in"
       }
     lines += TextLayout.wrap("steps    " + decoding, width: style.width, indent: "         ")
-    lines += [
-      "legend   " + Paint.fresh.apply(g.fresh, style.color)
-        + " fresh: K and V computed at this step",
-      "         " + Paint.reused.apply(g.reused, style.color)
-        + " reused: read back from the cache   "
-        + Paint.notCached.apply(g.notCached, style.color) + " not cached",
-    ]
-    if h.policy.evicts {
-      lines.append(
-        "         " + Paint.evicted.apply(g.evicted, style.color)
-          + " evicted at this step: no later query reads it"
-          + (h.policy.pinnedPositions > 0
-            ? "   " + Paint.pinned.apply(g.pinned, style.color) + " pinned sink" : ""))
-    }
-    if h.secondPrompt != nil {
-      lines.append(
-        "         " + Paint.reused.apply(SharedPrefixText.mark(style), style.color)
-          + " " + SharedPrefixText.meaning)
-    }
-    if h.policy.name.hasPrefix("paged:") {
-      lines.append(
-        "         i \(g.arrow) #id  logical block i is pool block #id ("
-          + Paint.fresh.apply("new", style.color) + ": allocated now)")
-    }
-    lines += [
-      "         a row per position, a column per layer and KV head"
-    ]
+    lines += legend(h, style: style)
     return lines.map { $0.trimmingTrailingSpaces() }
+  }
+
+  /// The header's legend: the marks the grids below use, two to a line where short.
+  private static func legend(_ h: TraceHeader, style: RenderStyle) -> [String] {
+    let marks = Legend.marks(h)
+    func entry(_ mark: Legend.Mark, short: Bool = false) -> String {
+      Legend.entry(mark, short: short, style: style)
+    }
+    var lines = [
+      "legend   " + entry(.fresh), "         " + entry(.reused) + "   " + entry(.notCached),
+    ]
+    if marks.contains(.evicted) {
+      lines.append(
+        "         " + entry(.evicted)
+          + (marks.contains(.pinned) ? "   " + entry(.pinned, short: true) : ""))
+    }
+    for mark in [Legend.Mark.shared, .blockTable] where marks.contains(mark) {
+      lines.append("         " + entry(mark))
+    }
+    return lines + ["         a row per position, a column per layer and KV head"]
   }
 
   /// The rule that opens a step: `━━ step 1 · decode · position 10 ━━━━`, with the

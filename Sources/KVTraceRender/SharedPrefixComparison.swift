@@ -7,6 +7,26 @@ import KVTrace
 /// and logits must be those of its prompt alone, and the rows the two solo runs
 /// compute twice (the shared prefix) must be computed once.
 public enum SharedPrefixComparison {
+  /// What the comparison concludes (``ComparisonRenderer/Outcome/pass`` or
+  /// ``ComparisonRenderer/Outcome/fail``): the one value its last line and the exit
+  /// code of `kvtrace compare` are both made from.
+  public static func outcome(
+    together: Trace, alone: [Trace], verdict: ComparisonRenderer.Verdict
+  ) -> ComparisonRenderer.Outcome {
+    let tokensOK = divergences(together: together, alone: alone).allSatisfy { $0 == nil }
+    let logitsOK = verdict.maxLogitDifference <= verdict.tolerance
+    return tokensOK && logitsOK && verdict.accountingProblems.isEmpty ? .pass : .fail
+  }
+
+  /// For each sequence, the first step whose token differs from its prompt's alone.
+  private static func divergences(together: Trace, alone: [Trace]) -> [Int?] {
+    alone.enumerated().map { sequence, solo in
+      let mine = together.steps(sequence: sequence).compactMap(\.token)
+      let theirs = solo.steps.compactMap(\.token)
+      return zip(mine, theirs).first { $0.chosen.token != $1.chosen.token }?.0.step
+    }
+  }
+
   /// The comparison, ending in a newline.
   ///
   /// - Parameters:
@@ -23,18 +43,16 @@ public enum SharedPrefixComparison {
       ok ? Paint.ok.apply(g.check, style.color) : Paint.bad.apply(g.cross, style.color)
     }
     let shared = SharedPrefixText.sharedLength(together.header)
-    var lines = Array(RunRenderer.header(together, style: style).prefix(2))
+    var lines = RunRenderer.title(together, style: style)
     lines += TextLayout.wrap(
       "compare  the two prompts decoded together (\(together.header.policy.name), the first "
         + "\(StepSummary.count(shared, "position")) shared) against each alone (full)",
       width: style.width, indent: "         ")
     lines.append("")
-    var tokensOK = true
+    let divergences = divergences(together: together, alone: alone)
     for (sequence, solo) in alone.enumerated() {
-      let mine = together.steps(sequence: sequence).compactMap(\.token)
-      let theirs = solo.steps.compactMap(\.token)
-      let divergence = zip(mine, theirs).first { $0.chosen.token != $1.chosen.token }?.0.step
-      tokensOK = tokensOK && divergence == nil
+      let divergence = divergences[sequence]
+      let steps = solo.steps.compactMap(\.token).count
       let text = TextLayout.display(
         RunRenderer.flatten(together.tokens(sequence: sequence).map(\.text).joined()),
         unicode: style.unicode)
@@ -43,7 +61,7 @@ public enum SharedPrefixComparison {
       lines.append(
         "tokens   \(mark(divergence == nil)) "
           + (divergence.map { "sequence \(sequence) first differs at step \($0)" }
-            ?? "sequence \(sequence) identical to its prompt alone at all \(theirs.count) steps"))
+            ?? "sequence \(sequence) identical to its prompt alone at all \(steps) steps"))
     }
     let logitsOK = verdict.maxLogitDifference <= verdict.tolerance
     lines.append(
@@ -64,9 +82,8 @@ public enum SharedPrefixComparison {
     lines.append(
       "memory   at the end the shared pool held \(TextLayout.bytes(bytes(together))); alone "
         + alone.map { TextLayout.bytes(bytes($0)) }.joined(separator: " + "))
-    let passed = tokensOK && logitsOK && rowsOK
     lines.append(
-      passed
+      outcome(together: together, alone: alone, verdict: verdict).succeeded
         ? Paint.ok.apply("PASS", style.color) + ": sharing changed the work, not the result."
         : Paint.bad.apply("FAIL", style.color) + ": sharing changed the result.")
     return lines.joined(separator: "\n") + "\n"

@@ -10,9 +10,6 @@ enum SharedPrefixText {
   /// The mark of a row another sequence computed.
   static func mark(_ style: RenderStyle) -> String { style.unicode ? "▣" : "+" }
 
-  /// What the mark means, for the legend and the walk-through's help.
-  static let meaning = "shared: sequence 0 computed it; sequence 1 only reads it"
-
   /// The header's prompt lines for two prompts, and the prefix they share.
   static func headerLines(_ h: TraceHeader, style: RenderStyle) -> [String] {
     guard h.secondPrompt != nil else { return [] }

@@ -148,11 +148,11 @@ public enum StepSummary {
     } else {
       text += "as many as without a cache; "
     }
-    guard trace.header.policy.quantizesRows else {
-      return text + "cache \(TextLayout.bytes(c.cacheBytes))"
+    return switch trace.header.policy.kind {
+    case .int8:
+      text + "cache " + Int8Summary.held(c.cacheBytes, config: trace.header.model, style: style)
+    case .none, .full, .window, .paged: text + "cache \(TextLayout.bytes(c.cacheBytes))"
     }
-    return text + "cache "
-      + Int8Summary.held(c.cacheBytes, config: trace.header.model, style: style)
   }
 
   /// "next token 'sit' (p 0.04); runners-up 'game' 0.03, …"

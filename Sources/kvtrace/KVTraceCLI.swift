@@ -143,7 +143,8 @@ enum KVTraceCLI {
     let text = ComparisonRenderer.render(
       report.reference, report.cached, verdict: verdict, focus: options.focus,
       style: options.style)
-    return CommandResult(output: text, code: report.asExpected ? .ok : .checkFailed)
+    let outcome = ComparisonRenderer.outcome(report.reference, report.cached, verdict: verdict)
+    return CommandResult(output: text, code: outcome.succeeded ? .ok : .checkFailed)
   }
 
   /// `kvtrace compare --prompt A --prompt B`: the two decoded together, sharing their
@@ -166,6 +167,8 @@ enum KVTraceCLI {
       accountingProblems: report.accountingProblems)
     let text = SharedPrefixComparison.render(
       together: report.shared, alone: report.alone, verdict: verdict, style: options.style)
-    return CommandResult(output: text, code: report.passed ? .ok : .checkFailed)
+    let outcome = SharedPrefixComparison.outcome(
+      together: report.shared, alone: report.alone, verdict: verdict)
+    return CommandResult(output: text, code: outcome.succeeded ? .ok : .checkFailed)
   }
 }

@@ -182,6 +182,11 @@ let malformedCases: [Malformed] = [
     kind: .cutShort, line: 207, path: "$.events",
     problem: "the trace ends after 7 whole steps, but its header promises 8"),
   Malformed(
+    name: "an unknown cache policy",
+    damage: { $0.editing(line: 1, "\"name\":\"full\"", "\"name\":\"lru\"") },
+    kind: .outOfRange, line: 1, path: "$.header.policy.name",
+    problem: "policy \"lru\" is not a cache policy kvtrace knows; it reads none, full,"),
+  Malformed(
     name: "more steps than the context holds",
     damage: { $0.editing(line: 1, "\"decodeSteps\":6", "\"decodeSteps\":60") },
     kind: .outOfRange, line: 1, path: "$.header.decodeSteps",

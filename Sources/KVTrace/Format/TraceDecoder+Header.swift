@@ -17,10 +17,7 @@ extension TraceDecoder {
   {
     let h = try ObjectReader(value, path: path, bytes: bytes, allowed: headerFields)
     let model = try modelConfig(h.object("model", allowed: modelFields))
-    let policyReader = try h.object("policy", allowed: ["name", "exact", "summary"])
-    let policy = CachePolicyInfo(
-      name: try policyReader.string("name"), exact: try policyReader.bool("exact"),
-      summary: try policyReader.string("summary"))
+    let policy = try self.policy(h.object("policy", allowed: ["name", "exact", "summary"]))
     let sampling = try self.sampling(
       h.object("sampling", allowed: ["temperature", "topK"]), vocabulary: model.vocabularySize)
     let prompt = try tokens(h, "promptTokens", model: model)
@@ -39,6 +36,19 @@ extension TraceDecoder {
             + "\(model.contextLength)"
           : "an encoder-decoder decodes 1 to \(room) steps (the context length)"),
       detail: try h.name("detail", as: TraceDetail.self), source: source, secondPrompt: second)
+  }
+
+  /// The cache policy, its name parsed into a ``CachePolicyKind``.
+  private static func policy(_ p: ObjectReader) throws(TraceProblem) -> CachePolicyInfo {
+    let name = try p.string("name")
+    guard let kind = try? CachePolicyKind(parsing: name) else {
+      let names = CachePolicyKind.catalog.map(\.name).joined(separator: ", ")
+      throw TraceProblem(
+        .outOfRange, at: try p.required("name").offset, p.path + ".name",
+        "policy \"\(name)\" is not a cache policy kvtrace knows; it reads \(names)")
+    }
+    return CachePolicyInfo(
+      kind: kind, name: name, exact: try p.bool("exact"), summary: try p.string("summary"))
   }
 
   /// The second of two prompts decoded together, if the header has one.
