@@ -52,12 +52,13 @@ let package = Package(
     .testTarget(
       name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer", "GoldenFiles"],
       exclude: ["Snapshots"]),
-    .testTarget(name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace"]),
+    .testTarget(
+      name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace", "GoldenFiles"]),
     .testTarget(
       name: "KVTraceRenderTests",
       dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer", "GoldenFiles"],
       exclude: ["Snapshots"]),
-    .testTarget(name: "kvtraceTests", dependencies: ["kvtrace"]),
+    .testTarget(name: "kvtraceTests", dependencies: ["kvtrace", "GoldenFiles"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
@@ -65,6 +66,9 @@ let package = Package(
         "cache-policies", "GoldenFiles",
       ],
       exclude: ["Snapshots"]),
+    // The golden-file check itself; the house rules (file and function length, imports).
+    .testTarget(name: "GoldenFilesTests", dependencies: ["GoldenFiles"]),
+    .testTarget(name: "HouseRulesTests", dependencies: ["GoldenFiles"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -95,7 +95,7 @@ import Testing
       guard command.hasPrefix("$ swift run ") else { continue }
       let current = try Self.currentText(ofCommand: command)
       if Self.recording && shown != current {
-        try current.write(to: file, atomically: true, encoding: .utf8)
+        try GoldenFiles.recordBaseline(current, at: file)
         continue
       }
       #expect(shown == current, "\(name) is not what `\(command.dropFirst(2))` prints now")
@@ -117,7 +117,7 @@ import Testing
       let file = Self.tutorials.appendingPathComponent("Images/\(parts[0]).svg")
       let shown = try? String(contentsOf: file, encoding: .utf8)
       if Self.recording && shown != svg {
-        try svg.write(to: file, atomically: true, encoding: .utf8)
+        try GoldenFiles.recordBaseline(svg, at: file)
       } else {
         #expect(shown == svg, "Images/\(parts[0]).svg is not drawn from \(parts[1])")
       }

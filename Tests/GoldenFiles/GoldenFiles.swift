@@ -1,62 +1,111 @@
 // Golden files, shared by every test target: expected output kept beside the tests.
+//
+// Modelled on swift-argument-parser's snapshot helper: a golden file is checked, never
+// silently rewritten. Recording (KVTRACE_RECORD=1) or a missing file writes the current
+// output AND fails the test with "recorded a new baseline, run again", so a recording run
+// can never pass by accident; review the diff, then run again without KVTRACE_RECORD.
 import Foundation
 import Testing
 
 /// The `Snapshots` folder beside a test file: output compared byte for byte with
-/// the file of the same name, or recorded into it under `KVTRACE_RECORD=1`.
+/// the file of the same name, or recorded into it.
 ///
-/// Recording rewrites the files from the current output; review the diff before
-/// committing it. A difference is reported with its first differing line.
+/// Under `KVTRACE_RECORD=1`, or when the file does not exist yet, the current output is
+/// written and the test fails with "recorded a new baseline, run again": review the diff
+/// (`git diff Tests`), then run the tests again without `KVTRACE_RECORD`. A difference is
+/// reported with its first differing line.
 public struct GoldenFiles: Sendable {
   /// The folder the golden files live in.
   public let directory: URL
 
-  /// The `Snapshots` folder beside `file` (pass `#filePath`).
+  /// Whether this check records every golden file instead of comparing it.
+  public let isRecording: Bool
+
+  /// The `Snapshots` folder beside `file` (pass `#filePath`), recording under `KVTRACE_RECORD=1`.
   public init(besideFile file: String) {
-    directory = URL(fileURLWithPath: file).deletingLastPathComponent()
-      .appendingPathComponent("Snapshots")
+    self.init(
+      directory: URL(fileURLWithPath: file).deletingLastPathComponent()
+        .appendingPathComponent("Snapshots"),
+      recording: Self.recording)
   }
 
-  /// Whether this run records golden files instead of checking them.
+  /// The golden files in `directory`, recorded when `recording` is true (tests of the check).
+  public init(directory: URL, recording: Bool) {
+    self.directory = directory
+    isRecording = recording
+  }
+
+  /// The environment variable that switches recording on (`KVTRACE_RECORD=1`).
+  public static let recordVariable = "KVTRACE_RECORD"
+
+  /// Whether this test run records golden files: `KVTRACE_RECORD=1` in the environment.
   public static var recording: Bool {
-    ProcessInfo.processInfo.environment["KVTRACE_RECORD"] == "1"
+    ProcessInfo.processInfo.environment[recordVariable] == "1"
   }
 
-  /// Checks `bytes` against the golden file `name`, or records it.
+  /// Checks `bytes` against the golden file `name`, or records it and fails.
   public func check(
     _ bytes: [UInt8], named name: String, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     let url = directory.appendingPathComponent(name)
-    if Self.recording {
-      try Data(bytes).write(to: url)
-      return
-    }
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      Issue.record(
-        "missing golden file \(name); run KVTRACE_RECORD=1 swift test to record it",
-        sourceLocation: sourceLocation)
+    guard !isRecording, let data = FileManager.default.contents(atPath: url.path) else {
+      try Self.recordBaseline(bytes, at: url, sourceLocation: sourceLocation)
       return
     }
     let expected = Array(data)
     guard bytes != expected else { return }
     let difference = Self.firstDifference(expected, bytes)
     Issue.record(
-      "\(name) differs at \(difference)\nif intended, record it with KVTRACE_RECORD=1 swift test",
+      """
+      \(name) differs at \(difference)
+      if intended, record it with \(Self.recordVariable)=1 swift test, review the diff, \
+      then run again without it
+      """,
       sourceLocation: sourceLocation)
   }
 
-  /// Checks `text` against the golden file `name`, or records it.
+  /// Checks `text` against the golden file `name`, or records it and fails.
   public func check(
     _ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     try check(Array(text.utf8), named: name, sourceLocation: sourceLocation)
   }
 
-  /// Checks `data` against the golden file `name`, or records it.
+  /// Checks `data` against the golden file `name`, or records it and fails.
   public func check(
     _ data: Data, named name: String, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     try check(Array(data), named: name, sourceLocation: sourceLocation)
+  }
+
+  /// Writes `bytes` to the golden file at `url` and fails the current test: a recorded
+  /// baseline is never a pass.
+  ///
+  /// Use it for golden files kept outside a `Snapshots` folder (the tutorials' outputs).
+  public static func recordBaseline(
+    _ bytes: [UInt8], at url: URL, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let existed = FileManager.default.fileExists(atPath: url.path)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(bytes).write(to: url)
+    let why =
+      existed
+      ? "recording is on (\(recordVariable)=1)"
+      : "there was no golden file; \(recordVariable)=1 re-records every golden file"
+    Issue.record(
+      """
+      recorded a new baseline, run again: wrote \(url.path)
+      because \(why); review the diff, then run again without \(recordVariable) to check it
+      """,
+      sourceLocation: sourceLocation)
+  }
+
+  /// Writes `text` to the golden file at `url` and fails the current test.
+  public static func recordBaseline(
+    _ text: String, at url: URL, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    try recordBaseline(Array(text.utf8), at: url, sourceLocation: sourceLocation)
   }
 
   /// Where two outputs first differ, by line, for a failure message.
