@@ -1,118 +1,105 @@
 import Foundation
 import KVTrace
 
-/// Every parameter of a decoder-only model, in one flat `Float32` buffer in llama2.c's order.
+/// Every parameter of a model, in one flat `Float32` buffer laid out by a ``WeightLayout``.
 ///
-/// The tensors follow llama2.c's order and layout (see ``WeightLayout``). A matrix `[d, n]`
-/// maps an `n`-vector to a `d`-vector. The buffer is a `Data`: for a random model, memory
-/// this type filled from a seeded generator; for a checkpoint, the file's own bytes, which
-/// the command line maps into memory, so the weights are never copied. The operating system
-/// reads a mapped page from disk the first time the model touches it, and a model's memory is
-/// about the size of its file.
+/// Both architectures keep their weights this way: the decoder-only model in llama2.c's
+/// order, the encoder-decoder in its own (see ``WeightLayout``). A matrix `[d, n]` maps an
+/// `n`-vector to a `d`-vector. A random model's weights are drawn here, tensor by tensor in
+/// buffer order, by the one table of rules in ``WeightRole/randomFill(_:)``; a checkpoint's
+/// are its file's bytes, read in place (see ``WeightBuffer``).
 ///
-/// Raw pointers into a `Data` are valid only inside `withUnsafeBytes`, so the tensors are
-/// handed out by ``withTensors(_:)`` for the length of one computation and never stored.
+/// The tensors are handed out by ``withTensors(_:)`` for the length of one computation and
+/// never stored.
 struct Weights: Sendable {
   /// Where each tensor sits in the buffer.
   let layout: WeightLayout
-  /// The buffer: little-endian `Float32`s from byte `start` on.
-  private let storage: Data
-  /// The byte offset of the first tensor in `storage` (after a checkpoint's header).
-  private let start: Int
+  /// The floats.
+  let buffer: WeightBuffer
 
-  /// Draws every weight from `SplitMix64(seed)`, tensor by tensor in file order.
+  /// Draws every weight of `layout` from `SplitMix64(seed)`, tensor by tensor in buffer order.
   ///
-  /// Matrices are uniform in `±scale` with `scale ∝ 1/√fan-in`; norm weights are 1.
+  /// Each tensor is filled as ``WeightRole/randomFill(_:)`` says: uniform in `±scale`, one
+  /// draw per element, or all ones (a norm, which draws nothing). So the same seed gives the
+  /// same bits for the same layout on every machine.
   ///
-  /// The classifier rows of `rareTokens` are drawn at a tenth of the scale. The
-  /// demo marks every piece that does not begin a new word (specials, raw bytes,
-  /// word pieces without a leading space): a trained model learns that English
-  /// words follow spaces, and without this prior a random model spells bytes and
-  /// glued fragments. It shapes which words appear, not how the cache works.
-  init(config: ModelConfig, seed: UInt64, rareTokens: Set<Int> = []) {
-    let layout = WeightLayout(config: config, includesRotaryTables: false, sharesClassifier: false)
-    var storage = Data(count: layout.floatCount * MemoryLayout<Float>.size)
-    storage.withUnsafeMutableBytes { raw in
-      let floats = raw.bindMemory(to: Float.self)
+  /// The classifier rows of `rareTokens` are then scaled to a tenth. The demo marks every
+  /// piece that does not begin a new word (specials, raw bytes, word pieces without a leading
+  /// space): a trained model learns that English words follow spaces, and without this prior
+  /// a random model spells bytes and glued fragments. It shapes which words appear, not how
+  /// the cache works.
+  init(random layout: WeightLayout, seed: UInt64, rareTokens: Set<Int> = []) {
+    let c = layout.config
+    buffer = WeightBuffer(count: layout.floatCount) { floats in
       var generator = SplitMix64(seed: seed)
-      for (tensor, scale) in Self.randomScales(config) {
-        let base = layout.offset(of: tensor)
-        for i in 0..<WeightLayout.count(of: tensor, config) {
-          floats[base + i] = scale == 0 ? 1 : generator.nextSignedFloat() * scale
+      var next = floats
+      for role in layout.parts.flatMap(\.roles) {
+        let count = role.count(c)
+        switch role.randomFill(c) {
+        case .ones:
+          next.update(repeating: 1, count: count)
+        case .uniform(let scale):
+          for i in 0..<count { next[i] = generator.nextSignedFloat() * scale }
         }
+        next += count
       }
-      let classifier = layout.offset(of: .classifier)
-      for token in rareTokens.sorted() where (0..<config.vocabularySize).contains(token) {
-        for j in 0..<config.dim { floats[classifier + token * config.dim + j] *= 0.1 }
+      let classifier = floats + layout.offset(of: .classifier)
+      for token in rareTokens.sorted() where (0..<c.vocabularySize).contains(token) {
+        for j in 0..<c.dim { classifier[token * c.dim + j] *= 0.1 }
       }
     }
     self.layout = layout
-    self.storage = storage
-    start = 0
+  }
+
+  /// A random decoder-only model of shape `config`: llama2.c's order, no RoPE tables, a
+  /// classifier of its own. See ``init(random:seed:rareTokens:)``.
+  init(config: ModelConfig, seed: UInt64, rareTokens: Set<Int> = []) {
+    let layout = WeightLayout(config: config, includesRotaryTables: false, sharesClassifier: false)
+    self.init(random: layout, seed: seed, rareTokens: rareTokens)
   }
 
   /// The weights of a checkpoint, read in place from its bytes.
-  ///
-  /// If the floats are not 4-byte aligned in memory (a `Data` slice at an odd offset; a
-  /// mapped file never is), they are copied once into fresh, aligned memory.
   init(checkpoint: Checkpoint) {
     layout = checkpoint.layout
-    let data = checkpoint.data
-    let aligned = data.withUnsafeBytes { raw in
-      raw.baseAddress.map { Int(bitPattern: $0 + Checkpoint.headerByteCount) % 4 == 0 } ?? true
-    }
-    storage = aligned ? data : data.withUnsafeBytes { Data($0) }
-    start = Checkpoint.headerByteCount
+    buffer = WeightBuffer(data: checkpoint.data, start: Checkpoint.headerByteCount)
   }
 
-  /// Pointers to every tensor, valid only inside `body`.
+  /// Pointers to every tensor of a decoder-only model, valid only inside `body`.
   struct Tensors {
     let tokenEmbedding: UnsafePointer<Float>  // [vocab, dim]
-    let attentionNorm: UnsafePointer<Float>  // [layers, dim]
-    let wq: UnsafePointer<Float>  // [layers, dim, dim]
-    let wk: UnsafePointer<Float>  // [layers, kvDim, dim]
-    let wv: UnsafePointer<Float>  // [layers, kvDim, dim]
-    let wo: UnsafePointer<Float>  // [layers, dim, dim]
-    let mlpNorm: UnsafePointer<Float>  // [layers, dim]
-    let w1: UnsafePointer<Float>  // [layers, mlpDim, dim]  (gate)
-    let w2: UnsafePointer<Float>  // [layers, dim, mlpDim]  (down)
-    let w3: UnsafePointer<Float>  // [layers, mlpDim, dim]  (up)
+    let attention: AttentionWeights  // every layer's norm, Wq, Wk, Wv, Wo
+    let feedForward: FeedForwardWeights  // every layer's norm, W1, W2, W3
     let finalNorm: UnsafePointer<Float>  // [dim]
     let classifier: UnsafePointer<Float>  // [vocab, dim], the token embedding when shared
+
+    var attentionNorm: UnsafePointer<Float> { attention.norm }  // [layers, dim]
+    var wq: UnsafePointer<Float> { attention.wq }  // [layers, dim, dim]
+    var wk: UnsafePointer<Float> { attention.wk }  // [layers, kvDim, dim]
+    var wv: UnsafePointer<Float> { attention.wv }  // [layers, kvDim, dim]
+    var wo: UnsafePointer<Float> { attention.wo }  // [layers, dim, dim]
+    var mlpNorm: UnsafePointer<Float> { feedForward.norm }  // [layers, dim]
+    var w1: UnsafePointer<Float> { feedForward.w1 }  // [layers, mlpDim, dim]  (gate)
+    var w2: UnsafePointer<Float> { feedForward.w2 }  // [layers, dim, mlpDim]  (down)
+    var w3: UnsafePointer<Float> { feedForward.w3 }  // [layers, mlpDim, dim]  (up)
   }
 
-  /// Runs `body` with pointers to every tensor.
+  /// Runs `body` with pointers to every tensor of a decoder-only model.
   ///
-  /// The pointers must not escape `body`: they point into the `Data`'s storage, which is
-  /// only pinned for the duration of the call.
+  /// The pointers must not escape `body`: a checkpoint's bytes are only pinned for the
+  /// duration of the call.
   func withTensors<Result>(_ body: (Tensors) -> Result) -> Result {
-    storage.withUnsafeBytes { raw in
-      // The layout holds at least one float (every dimension is positive), so the buffer is
-      // never empty and has a base address.
-      let floats = (raw.baseAddress! + start).assumingMemoryBound(to: Float.self)
-      func at(_ tensor: WeightLayout.Tensor) -> UnsafePointer<Float> {
-        UnsafePointer(floats + layout.offset(of: tensor))
-      }
+    buffer.withFloats { floats in
+      let (l, c) = (layout, layout.config)
       return body(
         Tensors(
-          tokenEmbedding: at(.tokenEmbedding), attentionNorm: at(.attentionNorm), wq: at(.wq),
-          wk: at(.wk), wv: at(.wv), wo: at(.wo), mlpNorm: at(.mlpNorm), w1: at(.w1), w2: at(.w2),
-          w3: at(.w3), finalNorm: at(.finalNorm), classifier: at(.classifier)))
+          tokenEmbedding: floats + l.offset(of: .tokenEmbedding),
+          attention: AttentionWeights(at: floats + l.offset(of: .attention), c),
+          feedForward: FeedForwardWeights(at: floats + l.offset(of: .feedForward), c),
+          finalNorm: floats + l.offset(of: .finalNorm),
+          classifier: floats + l.offset(of: .classifier)))
     }
   }
 
   /// How many parameters the model has (a shared classifier counted once).
   var parameterCount: Int { layout.parameterCount }
-
-  /// The scale each tensor of a random model is drawn with, in file order; 0 means "all ones".
-  private static func randomScales(_ c: ModelConfig) -> [(WeightLayout.Tensor, Float)] {
-    let qkGain: Float = 2.5  // sharper attention, so random heads show structure
-    func fanIn(_ n: Int) -> Float { 1 / Float(n).squareRoot() }
-    return [
-      (.tokenEmbedding, 1), (.attentionNorm, 0), (.wq, qkGain * fanIn(c.dim)),
-      (.wk, qkGain * fanIn(c.dim)), (.wv, fanIn(c.dim)), (.wo, fanIn(c.dim)), (.mlpNorm, 0),
-      (.w1, fanIn(c.dim)), (.w2, fanIn(c.mlpDim)), (.w3, fanIn(c.dim)), (.finalNorm, 0),
-      (.classifier, 2 * fanIn(c.dim)),
-    ]
-  }
 }

@@ -37,7 +37,8 @@ extension Oracle {
   ///   self-attention rows are all `S` source positions, fresh, in every layer
   ///   and KV head, with no cross rows.
   /// - *Decoder self-attention* at a step of sequence length `n`: `none`, all
-  ///   `n` rows fresh; `full`, row `n − 1` fresh and rows `0..<n − 1` reused.
+  ///   `n` rows fresh; `full`, row `n − 1` fresh and rows `0..<n − 1` reused. The
+  ///   decoder supports no other policy, and a trace that names one is a problem.
   /// - *Cross-attention* never grows: always the `S` source positions. With
   ///   `none` or `--cross recompute` they are fresh at every step; with `full` and
   ///   `--cross once` fresh at the first decoder step and reused at every later
@@ -45,95 +46,57 @@ extension Oracle {
   /// - The counters agree with the rows events, cross rows counted apart.
   public static func encoderDecoderAccountingProblems(_ trace: Trace) -> [String] {
     let header = trace.header
-    let config = header.model
-    let policy = header.policy.name
+    guard let kind = header.policy.kind else { return [unknownPolicy(trace)] }
+    guard let rules = PolicyRules.encoderDecoder(kind) else {
+      return [
+        "\(kind.name): the encoder-decoder keeps its decoder's rows by the rules of none and "
+          + "full only, so a trace that records \(kind.name) did not keep them as it says"
+      ]
+    }
+    var check = AccountingCheck(trace)
+    let encodeSteps = trace.steps.filter { $0.began.phase == .encode }.map(\.step)
+    if encodeSteps != [0] {
+      check.report("the encoder ran at steps \(encodeSteps); it must run once, at step 0")
+    }
     let sourceLength = header.source?.tokens.count ?? 0
     let source = PositionSet(0..<sourceLength)
-    let crossOnce = policy == "full" && header.source?.crossAttention == .once
-    let none = PositionSet()
-    var problems: [String] = []
-    let steps = trace.steps
-    let encodeSteps = steps.filter { $0.began.phase == .encode }.map(\.step)
-    if encodeSteps != [0] {
-      problems.append("the encoder ran at steps \(encodeSteps); it must run once, at step 0")
-    }
+    var crossOnce = header.source?.crossAttention == .once
+    if case .recomputeAll = rules.rows { crossOnce = false }
     var crossComputed = 0
-    for record in steps {
+    for record in trace.steps {
       let n = record.began.sequenceLength
-      var expected: [AttentionKind: (fresh: PositionSet, reused: PositionSet)] = [:]
-      switch (record.began.phase, policy) {
-      case (.encode, _):
-        expected[.self] = (source, none)
-      case (.prefill, _):
-        problems.append("step \(record.step): an encoder-decoder decoder has no prefill")
-      case (.decode, "none"), (.decode, "full"):
-        expected[.self] =
-          policy == "none"
-          ? (PositionSet(0..<n), none) : (PositionSet((n - 1)..<n), PositionSet(0..<(n - 1)))
-        expected[.cross] = crossOnce && n > 1 ? (none, source) : (source, none)
-      case (.decode, _):
-        break  // a policy this oracle has no rule for
+      switch record.began.phase {
+      case .encode:
+        check.checkRows(record, .self, ExpectedRows(fresh: source))
+        check.checkRows(record, .cross, nil)
+      case .prefill:
+        check.report("\(check.label(record)): an encoder-decoder decoder has no prefill")
+      case .decode:
+        check.checkRows(record, .self, rules.expected(first: false, length: n))
+        let cross =
+          crossOnce && n > 1
+          ? ExpectedRows(fresh: PositionSet(), reused: source) : ExpectedRows(fresh: source)
+        check.checkRows(record, .cross, cross)
       }
-      for kind in AttentionKind.allCases {
-        for layer in 0..<config.layers {
-          for kvHead in 0..<config.kvHeads {
-            let rows = record.rows(layer: layer, kvHead: kvHead, kind: kind)
-            let label = "\(policy) step \(record.step) layer \(layer) KV head \(kvHead) \(kind)"
-            if let rows, kind == .cross {
-              crossComputed += rows.fresh.count
-              if !PositionSet(ranges: rows.fresh.ranges + rows.reused.ranges).allSatisfy({
-                $0 < sourceLength
-              }) {
-                problems.append("\(label): a cross row beyond the source length \(sourceLength)")
-              }
-            }
-            guard let want = expected[kind] else {
-              if rows != nil, record.began.phase == .encode {
-                problems.append("\(label): the encoder step has no cross rows")
-              }
-              continue
-            }
-            if let problem = mismatch(rows, want.fresh, want.reused, label) {
-              problems.append(problem)
-            }
-          }
+      for rows in record.rows where rows.kind == .cross {
+        crossComputed += rows.fresh.count
+        if !PositionSet(ranges: rows.fresh.ranges + rows.reused.ranges).allSatisfy({
+          $0 < sourceLength
+        }) {
+          check.report(
+            "\(check.label(record)) layer \(rows.layer) KV head \(rows.kvHead) cross: a cross "
+              + "row beyond the source length \(sourceLength)")
         }
       }
-      problems += counterProblems(record, policy: policy)
+      check.checkCounters(record)
     }
-    let onceTotal = sourceLength * config.layers * config.kvHeads
+    let onceTotal = sourceLength * header.model.layers * header.model.kvHeads
     if crossOnce, crossComputed != onceTotal {
-      problems.append(
-        "\(policy) --cross once computed \(crossComputed) cross rows in all; expected exactly "
-          + "\(onceTotal) (\(sourceLength) source positions × \(config.layers) layers × "
-          + "\(config.kvHeads) KV heads)")
+      check.report(
+        "\(kind.name) --cross once computed \(crossComputed) cross rows in all; expected exactly "
+          + "\(onceTotal) (\(sourceLength) source positions × \(header.model.layers) layers × "
+          + "\(header.model.kvHeads) KV heads)")
     }
-    return problems
-  }
-
-  /// A problem when `rows` is missing or its fresh and reused rows are not the expected ones.
-  static func mismatch(
-    _ rows: RowsEvent?, _ fresh: PositionSet, _ reused: PositionSet, _ label: String
-  ) -> String? {
-    guard let rows else { return "\(label): no rows" }
-    guard rows.fresh != fresh || rows.reused != reused else { return nil }
-    return
-      "\(label): fresh \(Array(rows.fresh)) reused \(Array(rows.reused)), expected fresh "
-      + "\(Array(fresh)) reused \(Array(reused))"
-  }
-
-  /// Problems when a step's counters disagree with its rows events.
-  private static func counterProblems(_ record: StepRecord, policy: String) -> [String] {
-    guard let counters = record.counters else { return [] }
-    func total(_ rows: [RowsEvent], _ part: KeyPath<RowsEvent, PositionSet>) -> Int {
-      rows.reduce(0) { $0 + $1[keyPath: part].count }
-    }
-    let cross = record.rows.filter { $0.kind == .cross }
-    let agree =
-      counters.rowsComputed == total(record.rows, \.fresh)
-      && counters.rowsReused == total(record.rows, \.reused)
-      && counters.crossRowsComputed == total(cross, \.fresh)
-      && counters.crossRowsReused == total(cross, \.reused)
-    return agree ? [] : ["\(policy) step \(record.step): counters disagree with the rows events"]
+    return check.problems
   }
 }

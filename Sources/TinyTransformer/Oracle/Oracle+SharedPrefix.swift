@@ -77,60 +77,59 @@ extension Oracle {
   /// when the prefix ends inside it. So the prefix's rows are computed exactly once.
   public static func sharedPrefixAccountingProblems(_ trace: Trace) -> [String] {
     guard let second = trace.header.secondPrompt else { return ["the trace has one prompt"] }
+    guard let kind = trace.header.policy.kind else { return [unknownPolicy(trace)] }
+    let rules = PolicyRules(kind)
+    guard let blockSize = rules.blockSize else {
+      return ["\(kind.name): two prompts share a prefix only in a paged cache"]
+    }
     let config = trace.header.model
     let c = TinyTransformer.sharedPrefixLength(
       trace.header.promptTokens.map(\.id), second.tokens.map(\.id))
-    var problems: [String] = []
+    var check = AccountingCheck(trace)
     var firstTable: [Int] = []
     var prefixComputed = 0
     for record in trace.steps {
-      let n = record.began.sequenceLength
-      let s = record.sequence
-      let label = "sequence \(s) step \(record.step)"
-      let start = record.step > 0 ? n - 1 : (s == 1 ? c : 0)
-      let shared = PositionSet(0..<(s == 1 ? c : 0))
-      for rows in record.rows {
-        prefixComputed += rows.fresh.filter { $0 < c }.count
-        if rows.fresh != PositionSet(start..<n) || rows.reused != PositionSet(0..<start)
-          || rows.shared != shared
-        {
-          problems.append(
-            "\(label) layer \(rows.layer): fresh \(Array(rows.fresh)), shared "
-              + "\(Array(rows.shared)); expected fresh \(start)..<\(n), shared 0..<\(shared.count)")
-        }
-      }
-      guard let blocks = record.blocks.first, record.blocks.count == 1 else {
-        problems.append("\(label): \(record.blocks.count) blocks events, not 1")
-        continue
-      }
-      let b = blocks.blockSize
-      if blocks.table.count != (n + b - 1) / b {
-        problems.append("\(label): \(blocks.table.count) blocks for \(n) positions")
-      }
-      if s == 0, record.step == 0 { firstTable = blocks.table }
-      guard s == 1, record.step == 0 else { continue }
-      let whole = c / b
-      if Array(blocks.table.prefix(whole)) != Array(firstTable.prefix(whole))
-        || blocks.references.prefix(whole).contains(where: { $0 != 2 })
-      {
-        problems.append("\(label): the \(whole) whole prefix blocks are not shared twice")
-      }
-      let expectedCopy =
-        c % b == 0 || whole >= firstTable.count
-        ? nil
-        : BlockCopy(
-          from: firstTable[whole], to: blocks.table[whole], positions: (whole * b)..<c)
-      if blocks.copy != expectedCopy {
-        problems.append(
-          "\(label): copy \(String(describing: blocks.copy)), expected "
-            + "\(String(describing: expectedCopy))")
+      let expected = rules.expected(
+        first: record.step == 0, length: record.began.sequenceLength,
+        sharedPrefix: record.sequence == 1 ? c : 0)
+      check.checkRows(record, .self, expected)
+      check.checkCounters(record)
+      prefixComputed += record.rows.reduce(0) { $0 + $1.fresh.filter { $0 < c }.count }
+      guard let blocks = check.checkBlockTable(record, blockSize: blockSize) else { continue }
+      if record.sequence == 0, record.step == 0 { firstTable = blocks.table }
+      if record.sequence == 1, record.step == 0 {
+        checkSharing(blocks, of: firstTable, prefix: c, label: check.label(record), &check)
       }
     }
     if prefixComputed != c * config.layers * config.kvHeads {
-      problems.append(
+      check.report(
         "the shared prefix's rows were computed \(prefixComputed) times over layers and KV "
           + "heads, not once each (\(c * config.layers * config.kvHeads))")
     }
-    return problems
+    return check.problems
+  }
+
+  /// Checks that the second sequence's first table holds the first one's whole prefix
+  /// blocks, each referenced twice, and copied the block where the prompts part.
+  private static func checkSharing(
+    _ blocks: BlocksEvent, of firstTable: [Int], prefix c: Int, label: String,
+    _ check: inout AccountingCheck
+  ) {
+    let b = blocks.blockSize
+    let whole = c / b
+    if Array(blocks.table.prefix(whole)) != Array(firstTable.prefix(whole))
+      || blocks.references.prefix(whole).contains(where: { $0 != 2 })
+    {
+      check.report("\(label): the \(whole) whole prefix blocks are not shared twice")
+    }
+    let expectedCopy =
+      c % b == 0 || whole >= firstTable.count
+      ? nil
+      : BlockCopy(from: firstTable[whole], to: blocks.table[whole], positions: (whole * b)..<c)
+    if blocks.copy != expectedCopy {
+      check.report(
+        "\(label): copy \(String(describing: blocks.copy)), expected "
+          + "\(String(describing: expectedCopy))")
+    }
   }
 }

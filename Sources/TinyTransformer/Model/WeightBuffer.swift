@@ -1,0 +1,69 @@
+import Foundation
+
+/// The memory behind a model's weights: floats this process drew, or a checkpoint's bytes.
+///
+/// A random model's floats live in memory the buffer allocates, fills once and frees when
+/// the last model holding it goes away; their address never moves. A checkpoint's floats
+/// are the file's own bytes, a `Data` the command line maps into memory, so the weights are
+/// never copied: the operating system reads a mapped page from disk the first time the model
+/// touches it. Raw pointers into a `Data` are valid only inside `withUnsafeBytes`, so the
+/// floats are handed out by ``withFloats(_:)`` for the length of one computation.
+///
+/// This is the one place that knows how weights are stored; a buffer of quantized blocks
+/// (Q8_0, Q4_1) would be a third kind of storage here, read by the products.
+final class WeightBuffer: @unchecked Sendable {
+  // A class: it owns memory that must be freed exactly once. @unchecked: the floats are
+  // written in init and only read afterwards.
+
+  private enum Storage {
+    /// Floats allocated and filled here.
+    case owned(UnsafeMutablePointer<Float>)
+    /// Little-endian `Float32`s from byte `start` of a `Data` on.
+    case borrowed(Data, start: Int)
+  }
+
+  private let storage: Storage
+
+  /// Allocates `count` floats and lets `fill` write every one of them.
+  init(count: Int, fill: (UnsafeMutablePointer<Float>) -> Void) {
+    let floats = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    floats.initialize(repeating: 0, count: max(count, 1))
+    fill(floats)
+    storage = .owned(floats)
+  }
+
+  /// Reads the floats in place from `data`, starting `start` bytes in.
+  ///
+  /// If the floats are not 4-byte aligned in memory (a `Data` slice at an odd offset; a
+  /// mapped file never is), they are copied once into fresh, aligned memory.
+  init(data: Data, start: Int) {
+    let aligned = data.withUnsafeBytes { raw in
+      raw.baseAddress.map { Int(bitPattern: $0 + start) % 4 == 0 } ?? true
+    }
+    storage = .borrowed(aligned ? data : data.withUnsafeBytes { Data($0) }, start: start)
+  }
+
+  deinit {
+    if case .owned(let floats) = storage { floats.deallocate() }
+  }
+
+  /// Runs `body` with a pointer to the first float; the pointer must not escape `body`.
+  func withFloats<Result>(_ body: (UnsafePointer<Float>) -> Result) -> Result {
+    switch storage {
+    case .owned(let floats):
+      return body(floats)
+    case .borrowed(let data, let start):
+      return data.withUnsafeBytes { raw in
+        // A layout holds at least one float (every dimension is positive), so the bytes are
+        // never empty and have a base address.
+        body((raw.baseAddress! + start).assumingMemoryBound(to: Float.self))
+      }
+    }
+  }
+
+  /// The first float, when the buffer owns its floats: the address then stays valid for as
+  /// long as the buffer lives. `nil` for a `Data`'s bytes.
+  var stableFloats: UnsafePointer<Float>? {
+    if case .owned(let floats) = storage { UnsafePointer(floats) } else { nil }
+  }
+}
