@@ -2,6 +2,7 @@
 // Everything between lives in `KVTraceCLI`, which is pure and tested directly.
 
 Platform.handlesInterrupts = true  // an export stopped midway removes its temporary file
+Platform.installThreadYield()  // the worker threads' sched_yield, while they wait
 var result = KVTraceCLI.run(
   arguments: Array(CommandLine.arguments.dropFirst()),
   environment: ProcessEnvironment.current,
