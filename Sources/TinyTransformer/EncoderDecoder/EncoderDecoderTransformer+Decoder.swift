@@ -14,12 +14,14 @@ extension EncoderDecoderTransformer {
   ///     every row (self and cross) at every step.
   ///   - crossAttention: Keep the cross-attention K/V after the first step, or
   ///     project them again at every step.
-  /// - Throws: ``DecodeError`` when `maxLength` is outside `1...contextLength`
-  ///   or the encoder output is not this model's.
+  /// - Throws: ``DecodeError`` when `maxLength` is outside `1...contextLength`,
+  ///   the encoder output is not this model's, or the policy is one the
+  ///   encoder-decoder does not implement (``KVTrace/Architecture/supports(_:)``).
   public func makeDecoderCache(
     encoderOutput: EncoderOutput, maxLength: Int, policy: some CachePolicy = FullCache(),
     crossAttention: CrossAttentionMode = .once
   ) throws(DecodeError) -> DecoderCache {
+    try Self.check(policy: policy)
     guard maxLength >= 1 else { throw .noDecoderSteps }
     guard maxLength <= config.contextLength else {
       throw .exceedsContext(promptTokens: 0, steps: maxLength, contextLength: config.contextLength)

@@ -32,6 +32,13 @@ extension EncoderDecoderTransformer {
     }
   }
 
+  /// Checks that the encoder-decoder implements `policy`: ``NoCache`` or ``FullCache``.
+  static func check(policy: some CachePolicy) throws(DecodeError) {
+    guard let kind = policy.info.kind, Architecture.encoderDecoder.supports(kind) else {
+      throw .unsupportedPolicy(policy.info.name, architecture: .encoderDecoder)
+    }
+  }
+
   /// The encoder pass; also returns the cache its K/V rows were written to, so a
   /// trace can report them (all fresh, at `step`).
   func encode(_ tokens: [Int], step: Int, report: inout AttentionReport?) -> (

@@ -20,7 +20,8 @@ extension EncoderDecoderTransformer {
   ///   - recorder: Receives the header and every event.
   /// - Returns: The decoder's prompt (the start token alone), the chosen tokens
   ///   and, optionally, the logits of each decoder step.
-  /// - Throws: ``DecodeError`` for an empty or too long source, or no steps.
+  /// - Throws: ``DecodeError`` for an empty or too long source, no steps, or a
+  ///   policy the encoder-decoder does not implement (window, paged, int8).
   public func generate(
     source: String, steps: Int, policy: some CachePolicy = FullCache(),
     crossAttention: CrossAttentionMode = .once, sampling: Sampling = .greedy,
@@ -42,6 +43,7 @@ extension EncoderDecoderTransformer {
   ) throws(DecodeError) -> Generation {
     try check(source: sourceTokens)
     guard steps >= 1 else { throw .noDecoderSteps }
+    try Self.check(policy: policy)  // before the header: a refused policy records nothing
     let recording = recorder.isRecording
     if recording {
       recorder.begin(

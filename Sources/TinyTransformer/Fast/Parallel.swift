@@ -103,7 +103,7 @@ final class WorkerPool: @unchecked Sendable {
     var spins = 0
     while finished.load(ordering: .acquiring) < bands - mine {
       spins += 1
-      if spins & 1023 == 0 { sched_yield() }  // let a descheduled worker finish its band
+      if spins & 1023 == 0 { WorkerThreads.yield() }  // let a descheduled worker finish its band
       if spins > spinLimit {
         waiter.lock()
         callerSleeping.store(true, ordering: .sequentiallyConsistent)
@@ -153,7 +153,7 @@ final class WorkerPool: @unchecked Sendable {
       var spins = 0
       while !hasWork(helper: helper) {
         spins += 1
-        if spins & 1023 == 0 { sched_yield() }  // on a busy machine, let others run
+        if spins & 1023 == 0 { WorkerThreads.yield() }  // on a busy machine, let others run
         if spins > spinLimit {
           // Announce the sleep before the last look: a caller that publishes after
           // that look sees `sleeping > 0` and wakes us.
