@@ -15,12 +15,20 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent()
   static let readme = root.appendingPathComponent("README.md")
 
-  /// The DocC articles with captured frames, relative to the package root.
-  static let articles = [
-    "Sources/TinyTransformer/TinyTransformer.docc/CachePolicyGuide.md",
-    "Sources/TinyTransformer/TinyTransformer.docc/EncoderDecoder.md",
-    "Sources/KVTraceRender/KVTraceRender.docc/WalkThrough.md",
-  ]
+  /// The articles of the libraries' DocC catalogs (`Sources/*/*.docc/*.md`) that hold a
+  /// captured frame, relative to the package root: found, not listed, so a new one is
+  /// checked too.
+  static let articles: [String] = {
+    let sources = root.appendingPathComponent("Sources")
+    let modules = (try? FileManager.default.contentsOfDirectory(atPath: sources.path)) ?? []
+    return modules.sorted().flatMap { module -> [String] in
+      let catalog = "Sources/\(module)/\(module).docc"
+      let files =
+        (try? FileManager.default.contentsOfDirectory(
+          atPath: root.appendingPathComponent(catalog).path)) ?? []
+      return files.sorted().filter { $0.hasSuffix(".md") }.map { "\(catalog)/\($0)" }
+    }.filter { (try? textBlocks(in: root.appendingPathComponent($0)))?.isEmpty == false }
+  }()
 
   static func textBlocks(in file: URL = readme) throws -> [String] {
     let text = try String(contentsOf: file, encoding: .utf8)
@@ -48,6 +56,16 @@ import Testing
   }
 
   /// The frames that moved from the README to an article: the same check, where they live now.
+  @Test func theArticlesThatHoldFramesAreFound() {
+    for article in [
+      "Sources/TinyTransformer/TinyTransformer.docc/CachePolicyGuide.md",
+      "Sources/TinyTransformer/TinyTransformer.docc/EncoderDecoder.md",
+      "Sources/KVTraceRender/KVTraceRender.docc/WalkThrough.md",
+    ] {
+      #expect(Self.articles.contains(article))
+    }
+  }
+
   @Test(arguments: articles)
   func everyArticleFrameIsCurrentOutput(article: String) throws {
     let blocks = try Self.textBlocks(in: Self.root.appendingPathComponent(article))
