@@ -109,6 +109,7 @@ enum KVTraceCLI {
   static func compare(_ options: RunOptions, warn: (String) -> Void) throws(UsageError)
     -> CommandResult
   {
+    if options.export?.writesToStandardOutput == true { throw Exporter.twoTracesToOneStream }
     let model: any CommandModel
     do { model = try options.commandModel() } catch { return error.result }
     if let second = options.secondPrompt, let transformer = model as? TinyTransformer {

@@ -8,10 +8,8 @@ import Testing
   @Test func aDeviceIsRefused() throws {
     let directory = try ScratchDirectory()
     // `timeout` only keeps a broken kvtrace from running forever; nothing here is timed.
-    let status = try directory.shell(#"timeout 300 "$KVTRACE" replay /dev/zero > out 2> err"#)
-    #expect(status == 66, "\(directory.text("err"))")
-    #expect(isOneErrorLine(directory.text("err")))
-    #expect(directory.text("err").contains("it is a device"))
+    try directory.expectFailure(
+      #"timeout 300 "$KVTRACE" replay /dev/zero > out 2> err"#, 66, "it is a device")
     #expect(directory.text("out").isEmpty)
   }
 
@@ -20,11 +18,9 @@ import Testing
   @Test func aFileOverTheCapIsRefusedBeforeItIsRead() throws {
     let directory = try ScratchDirectory()
     // Sparse: 1 GiB and one byte of zeros that take no disk.
-    let status = try directory.shell(
-      #"truncate -s 1073741825 big.json && "$KVTRACE" replay big.json > out 2> err"#)
-    #expect(status == 65, "\(directory.text("err"))")
-    #expect(isOneErrorLine(directory.text("err")))
-    #expect(directory.text("err").contains("more than the 1 GiB (1073741824 bytes)"))
+    try directory.expectFailure(
+      #"truncate -s 1073741825 big.json && "$KVTRACE" replay big.json > out 2> err"#, 65,
+      "more than the 1 GiB (1073741824 bytes)")
     let zeros = try directory.shell(
       #"timeout 300 "$KVTRACE" replay - < /dev/zero > out 2> err"#)
     #expect(zeros == 65, "\(directory.text("err"))")
@@ -47,8 +43,7 @@ import Testing
     #expect(directory.text("pipe") == expected)
     #expect(try directory.shell(#"cat t.jsonl > fifo & "$KVTRACE" replay fifo > fifo.out"#) == 0)
     #expect(directory.text("fifo.out") == expected)
-    let status = try directory.shell(#"timeout 300 "$KVTRACE" replay nobody > out 2> err"#)
-    #expect(status == 66, "\(directory.text("err"))")
-    #expect(directory.text("err").contains("no program is writing to"))
+    try directory.expectFailure(
+      #"timeout 300 "$KVTRACE" replay nobody > out 2> err"#, 66, "no program is writing to")
   }
 }

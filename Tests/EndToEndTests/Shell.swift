@@ -3,20 +3,19 @@
 import Foundation
 import Testing
 
-/// A fresh directory for one test's files, removed when the test is done with it.
+/// A fresh folder for one test's files and the shell scripts run in it; removed with it.
 final class ScratchDirectory {
-  let url: URL
+  let url = FileManager.default.temporaryDirectory
+    .appendingPathComponent("kvtrace-e2e-\(UUID().uuidString)", isDirectory: true)
 
   init() throws {
-    url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("kvtrace-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
   }
 
   deinit { try? FileManager.default.removeItem(at: url) }
 
-  /// The path of `name` inside the directory.
-  func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+  /// `name` inside the folder.
+  func path(_ name: String) -> String { url.path + "/" + name }
 
   /// The bytes of `name`, or empty when it does not exist.
   func contents(_ name: String) -> Data {
@@ -44,6 +43,21 @@ final class ScratchDirectory {
     try process.run()
     process.waitUntilExit()
     return process.terminationStatus
+  }
+}
+
+extension ScratchDirectory {
+  /// Runs `script`, which sends kvtrace's standard error to the file `err`, and expects
+  /// exit `status` and one line there, containing `words`.
+  func expectFailure(
+    _ script: String, _ status: Int32, _ words: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let actual = try shell(script)
+    let error = text("err")
+    #expect(actual == status, "\(script): \(error)", sourceLocation: sourceLocation)
+    #expect(isOneErrorLine(error), "\(script): \(error)", sourceLocation: sourceLocation)
+    #expect(error.contains(words), "\(script): \(error)", sourceLocation: sourceLocation)
   }
 }
 

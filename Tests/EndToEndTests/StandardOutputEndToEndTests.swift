@@ -12,21 +12,18 @@ import Testing
     guard FileManager.default.fileExists(atPath: "/dev/full") else { return }  // Linux has it
     let directory = try ScratchDirectory()
     #expect(try directory.shell(#""$KVTRACE" run --steps 1 --export t.json > /dev/null"#) == 0)
-    let status = try directory.shell(#""$KVTRACE" \#(command) > /dev/full 2> err"#)
-    #expect(status == 74, "\(command): \(directory.text("err"))")
-    #expect(isOneErrorLine(directory.text("err")), "\(command): \(directory.text("err"))")
-    #expect(directory.text("err").contains("cannot write to standard output"))
+    try directory.expectFailure(
+      #""$KVTRACE" \#(command) > /dev/full 2> err"#, 74,
+      "cannot write to standard output: No space left on device")
   }
 
   /// `kvtrace run >&-`: no standard output at all is a write error too, and no file
   /// kvtrace opens takes its place.
   @Test func aClosedStandardOutputExitsSeventyFour() throws {
     let directory = try ScratchDirectory()
-    let status = try directory.shell(
-      #""$KVTRACE" run --steps 1 --export t.json >&- 2> err"#)
-    #expect(status == 74, "\(directory.text("err"))")
-    #expect(isOneErrorLine(directory.text("err")))
-    #expect(directory.text("err").contains("cannot write to standard output"))
+    try directory.expectFailure(
+      #""$KVTRACE" run --steps 1 --export t.json >&- 2> err"#, 74,
+      "cannot write to standard output")
     #expect(directory.contents("t.json").starts(with: Data(#"{"format":"kvtrace""#.utf8)))
   }
 

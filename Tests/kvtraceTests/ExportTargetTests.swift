@@ -86,6 +86,15 @@ import Testing
     #expect(try TraceDecoder.decode(try #require(directory.contents(name))).steps.count == 2)
   }
 
+  /// `compare` writes two traces: they cannot share standard output.
+  @Test func compareDoesNotExportToStandardOutput() {
+    for target in ["-", "/dev/stdout"] {
+      expectFailure(
+        runCLI(["compare", "--export", target, "--format", "json"]), .usage,
+        ["compare exports two traces, so --export cannot be standard output"])
+    }
+  }
+
   /// A trace `replay` could not read is not written: past its limit the export fails
   /// with 73 and the target is untouched.
   @Test func anExportStopsAtItsLimit() throws {

@@ -53,6 +53,11 @@ enum Exporter {
     try file.commit()
   }
 
+  /// `compare --export -`: two traces cannot share standard output and stay readable.
+  static let twoTracesToOneStream = UsageError(
+    "compare exports two traces, so --export cannot be standard output",
+    fix: "give a file name such as --export c.json (it writes c.reference.json and c.full.json)")
+
   /// The most bytes a file in `format` may hold: what `replay` reads, for the formats it reads.
   static func limit(_ format: ExportRequest.Format) -> Int? {
     format == .chrome ? nil : Files.traceLimit
