@@ -3,6 +3,7 @@
 import KVTrace
 import Testing
 
+@testable import KVTraceRender
 @testable import kvtrace
 
 @Suite struct OptionCatalogTests {
@@ -45,6 +46,19 @@ import Testing
     }
     for option in [O.cache, O.against, O.shape] {
       #expect(option.spec.help.contains("(default \(option.defaultValue)"), "\(option.spec.name)")
+    }
+  }
+}
+
+/// `kvtrace step --help` describes the walk-through's keys in prose; it must name
+/// every key the bindings list.
+@Test func theStepHelpNamesEveryKey() throws {
+  let help = CommandSpecs.parser.helpText(for: "step")
+  let keys = try #require(help.components(separatedBy: "Keys:").last)
+  for row in KVTraceRender.KeyBindings.rows {
+    for (key, _) in row.listed {
+      let label = KVTraceRender.KeyBindings.label(key, Glyphs.ascii.keys)
+      #expect(keys.contains(label), "\(label)")
     }
   }
 }
