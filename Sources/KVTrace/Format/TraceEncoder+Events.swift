@@ -17,10 +17,7 @@ extension TraceEncoder {
   /// A `rows` event after its `"type":`, the fields in ``EventFields``' order.
   static func writeRows(_ e: RowsEvent, _ w: inout JSONWriter) {
     w.string("rows")
-    w.field("step", e.step)
-    sequence(e.sequence, &w)
-    w.field("layer", e.layer)
-    w.field("kind", e.kind.rawValue)
+    layerCoordinates(e.step, e.sequence, e.layer, e.kind, &w)
     w.field("kvHead", e.kvHead)
     positions("fresh", e.fresh, &w)
     positions("reused", e.reused, &w)
@@ -28,13 +25,10 @@ extension TraceEncoder {
     if !e.shared.isEmpty { positions("shared", e.shared, &w) }  // another sequence's rows
   }
 
-  /// A `attention` event after its `"type":`, the fields in ``EventFields``' order.
+  /// An `attention` event after its `"type":`, the fields in ``EventFields``' order.
   static func writeAttention(_ e: AttentionEvent, _ w: inout JSONWriter) {
     w.string("attention")
-    w.field("step", e.step)
-    sequence(e.sequence, &w)
-    w.field("layer", e.layer)
-    w.field("kind", e.kind.rawValue)
+    layerCoordinates(e.step, e.sequence, e.layer, e.kind, &w)
     w.field("head", e.head)
     w.field("kvHead", e.kvHead)
     w.field("query", e.query)
@@ -109,5 +103,16 @@ extension TraceEncoder {
       w.endArray()
       w.endObject()
     }
+  }
+
+  /// `step`, `sequence` (when not 0), `layer` and `kind`: where a rows or an
+  /// attention event belongs.
+  private static func layerCoordinates(
+    _ step: Int, _ sequence: Int, _ layer: Int, _ kind: AttentionKind, _ w: inout JSONWriter
+  ) {
+    w.field("step", step)
+    self.sequence(sequence, &w)
+    w.field("layer", layer)
+    w.field("kind", kind.rawValue)
   }
 }

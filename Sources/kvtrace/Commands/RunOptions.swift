@@ -63,23 +63,7 @@ struct RunOptions: Sendable {
     reference = try Self.cachePolicy(
       policy.info.exact ? arguments.value(O.against) : arguments.last("against") ?? "full",
       option: "against")
-    if architecture.architecture == .encoderDecoder {
-      for (option, chosen) in [("cache", policy), ("against", reference)]
-      where !chosen.info.exact || chosen is PagedCache {
-        // The decoder keeps its rows by the exact rules only: a window would have to
-        // evict self rows before each query and leave the cross rows alone, which
-        // the encoder-decoder does not do; refusing is better than a wrong picture.
-        // An int8 decoder would need its self and cross rows rounded apart; not built.
-        // Its two caches are contiguous, so paged blocks would be a label without a table.
-        let what =
-          chosen is Int8Cache
-          ? "an int8 cache" : chosen is PagedCache ? "a paged cache" : "a window"
-        throw UsageError(
-          "--\(option) \(chosen.info.name) is \(what), which kvtrace runs on the "
-            + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
-          fix: "use --\(option) full or --\(option) none, or leave out --arch encoder-decoder")
-      }
-    }
+    try Self.checkArchitecture(architecture, policy: policy, reference: reference)
     sampling = Sampling(
       temperature: try Self.float(arguments, O.temperature, range: 0...100),
       topK: try arguments.int(O.topK, range: 0...(files == nil ? vocabulary : .max)))
@@ -89,6 +73,28 @@ struct RunOptions: Sendable {
     detail = try arguments.choice(O.detail)
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
     export = try ExportRequest(arguments)
+  }
+
+  /// `--arch encoder-decoder` takes the exact, contiguous policies only (none, full).
+  private static func checkArchitecture(
+    _ architecture: ArchitectureOptions, policy: any CachePolicy, reference: any CachePolicy
+  ) throws(UsageError) {
+    guard architecture.architecture == .encoderDecoder else { return }
+    for (option, chosen) in [("cache", policy), ("against", reference)]
+    where !chosen.info.exact || chosen is PagedCache {
+      // The decoder keeps its rows by the exact rules only: a window would have to
+      // evict self rows before each query and leave the cross rows alone, which
+      // the encoder-decoder does not do; refusing is better than a wrong picture.
+      // An int8 decoder would need its self and cross rows rounded apart; not built.
+      // Its two caches are contiguous, so paged blocks would be a label without a table.
+      let what =
+        chosen is Int8Cache
+        ? "an int8 cache" : chosen is PagedCache ? "a paged cache" : "a window"
+      throw UsageError(
+        "--\(option) \(chosen.info.name) is \(what), which kvtrace runs on the "
+          + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
+        fix: "use --\(option) full or --\(option) none, or leave out --arch encoder-decoder")
+    }
   }
 
   /// The model these options describe: random weights, or the checkpoint's.
