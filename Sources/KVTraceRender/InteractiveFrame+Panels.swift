@@ -103,7 +103,8 @@ extension InteractiveFrame {
       var lines = ["", Paint.bold.apply(" keys", style.color)]
       lines += keys.map { "   " + TextLayout.padRight($0.0, width) + "   " + $0.1 }
       lines += ["", Paint.bold.apply(" marks", style.color)]
-      // The walk-through draws no block table, so its help does not explain one.
+      // The help lists the grid's marks; the block table beside a paged grid is
+      // explained by the run's legend, not here (the help's frames are golden).
       lines += Legend.marks(trace.header).filter { $0 != .blockTable }.map {
         "   " + Legend.entry($0, style: style)
       }
