@@ -77,14 +77,10 @@ extension InteractiveFrame {
 
     /// The keys that matter most, as many as fit; help and quit always.
     func hint() -> String {
-      let k = style.glyphs.keys
-      let values = state.values == .weights ? "w scores" : "w weights"
-      var optional = [
-        "\(k.right) next", "\(k.left) back", "\(k.upDown) layer", "tab head", "c view", values,
-        "g G first/last",
-      ]
-      if twoPrompts { optional.insert("s sequence", at: 2) }
-      let always = ["? help", "q quit"]
+      let rows = KeyBindings.rows(sequences: trace.header.sequenceCount)
+      let hint = { (row: KeyBindings.Row) in row.hint(style.glyphs.keys, state.values) }
+      let optional = rows.filter { !$0.alwaysHinted }.map(hint)
+      let always = rows.filter(\.alwaysHinted).map(hint)
       var chosen: [String] = []
       for segment in optional {
         let candidate = chosen + [segment] + always
@@ -97,25 +93,18 @@ extension InteractiveFrame {
 
     /// The list of keys and the legend.
     func help() -> [String] {
-      let k = style.glyphs.keys
-      let g = style.glyphs
-      var keys: [(String, String)] = [
-        ("\(k.right) space l", "next step"),
-        ("\(k.left) h", "previous step (free: every step is in the trace)"),
-        ("\(k.up) \(k.down)", "previous / next layer"),
-        ("tab ] [", "next / previous head"),
-        ("c", "view: the cache, the same step without one, both side by side"),
-        ("w", "attention weights, or raw scores \(g.score) before the softmax"),
-        ("g G", "first / last step"),
-        ("?", "show or hide this help (Esc hides it too)"),
-        ("q Esc Ctrl-C", "quit"),
-      ]
-      if twoPrompts { keys.insert(("s", "sequence: the other prompt, at the same step"), at: 2) }
+      let keys = KeyBindings.rows(sequences: trace.header.sequenceCount).map { row in
+        (
+          row.listed.map { KeyBindings.label($0.0, style.glyphs.keys) }.joined(separator: " "),
+          row.meaning(style.glyphs)
+        )
+      }
       let width = keys.map { TextLayout.width($0.0) }.max() ?? 0
       var lines = ["", Paint.bold.apply(" keys", style.color)]
       lines += keys.map { "   " + TextLayout.padRight($0.0, width) + "   " + $0.1 }
       lines += ["", Paint.bold.apply(" marks", style.color)]
-      // The walk-through draws no block table, so its help does not explain one.
+      // The help lists the grid's marks; the block table beside a paged grid is
+      // explained by the run's legend, not here (the help's frames are golden).
       lines += Legend.marks(trace.header).filter { $0 != .blockTable }.map {
         "   " + Legend.entry($0, style: style)
       }

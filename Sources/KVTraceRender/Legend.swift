@@ -38,7 +38,7 @@ enum Legend {
   }
 
   /// The mark's name, the short form a packed legend line uses.
-  static func name(_ mark: Mark, style: RenderStyle) -> String {
+  static func name(_ mark: Mark) -> String {
     switch mark {
     case .fresh: "fresh"
     case .reused: "reused"
@@ -69,7 +69,7 @@ enum Legend {
 
   /// `■ fresh: K and V computed at this step`, or the short form `◆ pinned sink`.
   static func entry(_ mark: Mark, short: Bool = false, style: RenderStyle) -> String {
-    let name = name(mark, style: style)
+    let name = name(mark)
     let meaning = short ? nil : meaning(mark, style: style)
     let words = [name, meaning].compactMap { $0 }.filter { !$0.isEmpty }
     return symbol(mark, style: style) + " " + words.joined(separator: ": ")

@@ -52,13 +52,16 @@ enum KVTraceCLI {
   /// `kvtrace bench`: measured speed.
   static func bench(_ arguments: ParsedArguments) throws(UsageError) -> CommandResult {
     var options = BenchCommand.Options()
-    options.runs = try arguments.int("runs", default: 5, range: 1...100)
-    options.tokens = try arguments.int("tokens", default: 256, range: 2...256)
-    options.threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
+    typealias O = OptionCatalog
+    options.runs = try arguments.int(O.runs)
+    options.tokens = try arguments.int(O.tokens)
+    options.threads = try arguments.int(O.benchThreads, default: Platform.processorCount)
+    let shapes = [("all", BenchShape.all), ("demo", [.demo]), ("15M", [.stories15M])]
     options.shapes = try arguments.choice(
-      "shape", default: BenchShape.all,
-      from: [("all", BenchShape.all), ("demo", [.demo]), ("15M", [.stories15M])])
-    options.json = arguments.has("json")
+      O.shape.spec.name,
+      default: shapes.first { $0.0 == O.shape.defaultValue }?.1 ?? BenchShape.all,
+      from: shapes)
+    options.json = arguments.has(O.json.name)
     do {
       return try BenchCommand.run(options)
     } catch {

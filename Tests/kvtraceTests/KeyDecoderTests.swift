@@ -1,5 +1,6 @@
 // Key decoding: bytes from a raw-mode terminal back into keys, however they are split.
 
+import KVTraceRender
 import Testing
 
 @testable import kvtrace

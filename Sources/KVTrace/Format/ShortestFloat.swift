@@ -219,6 +219,28 @@ enum ShortestFloat {
     UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
   }
 
+  /// Writes `d.ddde±XX`: the first digit, the others (`restCount` of them, in
+  /// `text`) after a point, and the power of ten; returns the length.
+  @inline(__always)
+  private static func layoutScientific(
+    _ leading: UInt8, _ text: UInt64, _ restCount: Int, power: Int,
+    to out: UnsafeMutablePointer<UInt8>
+  ) -> Int {
+    out[0] = leading
+    var n = 1
+    if restCount > 0 {
+      out[1] = UInt8(ascii: ".")
+      store(text, at: out + 2)
+      n = 2 + restCount
+    }
+    out[n] = UInt8(ascii: "e")
+    out[n + 1] = power < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+    let pair = pairs.utf8Start + 2 * abs(power)  // at most 45: two digits
+    out[n + 2] = pair[0]
+    out[n + 3] = pair[1]
+    return n + 4
+  }
+
   /// Writes `digits × 10^exponent` the way `Float.description` does; returns the length.
   @inline(__always)
   private static func layout(
@@ -243,20 +265,7 @@ enum ShortestFloat {
     let leading = UInt8(truncatingIfNeeded: first) | UInt8(ascii: "0")
     let text = rest | asciiZeros  // the digits after the first, then "0"s up to eight
     if scientific || point < -3 {  // d.ddde±XX
-      out[0] = leading
-      var n = 1
-      if restCount > 0 {
-        out[1] = UInt8(ascii: ".")
-        store(text, at: out + 2)
-        n = 2 + restCount
-      }
-      let power = point - 1
-      out[n] = UInt8(ascii: "e")
-      out[n + 1] = power < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-      let pair = pairs.utf8Start + 2 * abs(power)  // at most 45: two digits
-      out[n + 2] = pair[0]
-      out[n + 3] = pair[1]
-      return n + 4
+      return layoutScientific(leading, text, restCount, power: point - 1, to: out)
     }
     if point <= 0 {  // 0.000ddd, with at most three zeros after the point
       store(zeroPoint, at: out)

@@ -166,29 +166,3 @@ struct TraceAssembler {
     return name
   }
 }
-
-/// The fields of each event type, in the order kvtrace writes them.
-enum EventFields {
-  static let stepBegan = ["type", "step", "sequence", "phase", "queries", "sequenceLength"]
-  static let rows = [
-    "type", "step", "sequence", "layer", "kind", "kvHead", "fresh", "reused", "evicted", "shared",
-  ]
-  static let attention = [
-    "type", "step", "sequence", "layer", "kind", "head", "kvHead", "query", "keys", "scores",
-    "weights",
-  ]
-  static let token = ["type", "step", "sequence", "position", "chosen", "candidates"]
-  static let counters = [
-    "type", "step", "sequence", "rowsComputed", "rowsReused", "flops", "flopsWithoutCache",
-    "cacheBytes", "crossRowsComputed", "crossRowsReused",
-  ]
-  static let quantization = [
-    "type", "step", "layer", "kvHead", "positions", "keyScales", "keyErrors", "valueScales",
-    "valueErrors",
-  ]
-  static let blocks = [
-    "type", "step", "sequence", "blockSize", "table", "allocated", "blocksInUse", "capacity",
-    "references", "copy",
-  ]
-  static let types = "stepBegan, rows, attention, token, counters, quantization, blocks"
-}

@@ -145,107 +145,24 @@ public enum TraceEncoder {
     w.beginObject()
     w.key("type")
     switch event {
-    case .stepBegan(let e):
-      w.string("stepBegan")
-      w.field("step", e.step)
-      sequence(e.sequence, &w)
-      w.field("phase", e.phase.rawValue)
-      w.key("queries")
-      w.beginArray()
-      w.int(e.queries.lowerBound)
-      w.int(e.queries.upperBound)
-      w.endArray()
-      w.field("sequenceLength", e.sequenceLength)
-    case .rows(let e):
-      w.string("rows")
-      w.field("step", e.step)
-      sequence(e.sequence, &w)
-      w.field("layer", e.layer)
-      w.field("kind", e.kind.rawValue)
-      w.field("kvHead", e.kvHead)
-      positions("fresh", e.fresh, &w)
-      positions("reused", e.reused, &w)
-      positions("evicted", e.evicted, &w)
-      if !e.shared.isEmpty { positions("shared", e.shared, &w) }  // another sequence's rows
-    case .attention(let e):
-      w.string("attention")
-      w.field("step", e.step)
-      sequence(e.sequence, &w)
-      w.field("layer", e.layer)
-      w.field("kind", e.kind.rawValue)
-      w.field("head", e.head)
-      w.field("kvHead", e.kvHead)
-      w.field("query", e.query)
-      positions("keys", e.keys, &w)
-      if let scores = e.scores { floats("scores", scores, &w) }
-      if let weights = e.weights { floats("weights", weights, &w) }
-    case .token(let e):
-      w.string("token")
-      w.field("step", e.step)
-      sequence(e.sequence, &w)
-      w.field("position", e.position)
-      w.key("chosen")
-      candidate(e.chosen, &w)
-      w.key("candidates")
-      w.beginArray()
-      for c in e.candidates { candidate(c, &w) }
-      w.endArray()
-    case .counters(let e):
-      w.string("counters")
-      w.field("step", e.step)
-      sequence(e.sequence, &w)
-      w.field("rowsComputed", e.rowsComputed)
-      w.field("rowsReused", e.rowsReused)
-      w.field("flops", e.flops)
-      w.field("flopsWithoutCache", e.flopsWithoutCache)
-      w.field("cacheBytes", e.cacheBytes)
-      if e.crossRowsComputed != 0 || e.crossRowsReused != 0 {  // an encoder-decoder's decoder
-        w.field("crossRowsComputed", e.crossRowsComputed)
-        w.field("crossRowsReused", e.crossRowsReused)
-      }
-    case .quantization(let e):
-      w.string("quantization")
-      w.field("step", e.step)
-      w.field("layer", e.layer)
-      w.field("kvHead", e.kvHead)
-      positions("positions", e.positions, &w)
-      floats("keyScales", e.keyScales, &w)
-      floats("keyErrors", e.keyErrors, &w)
-      floats("valueScales", e.valueScales, &w)
-      floats("valueErrors", e.valueErrors, &w)
-    case .blocks(let e):
-      w.string("blocks")
-      w.field("step", e.step)
-      sequence(e.sequence, &w)
-      w.field("blockSize", e.blockSize)
-      ints("table", e.table, &w)
-      ints("allocated", e.allocated, &w)
-      w.field("blocksInUse", e.blocksInUse)
-      w.field("capacity", e.capacity)
-      ints("references", e.references, &w)
-      if let copy = e.copy {  // copy on write, where two prompts part
-        w.key("copy")
-        w.beginObject()
-        w.field("from", copy.from)
-        w.field("to", copy.to)
-        w.key("positions")
-        w.beginArray()
-        w.int(copy.positions.lowerBound)
-        w.int(copy.positions.upperBound)
-        w.endArray()
-        w.endObject()
-      }
+    case .stepBegan(let e): writeStepBegan(e, &w)
+    case .rows(let e): writeRows(e, &w)
+    case .attention(let e): writeAttention(e, &w)
+    case .token(let e): writeToken(e, &w)
+    case .counters(let e): writeCounters(e, &w)
+    case .quantization(let e): writeQuantization(e, &w)
+    case .blocks(let e): writeBlocks(e, &w)
     }
     w.endObject()
   }
 
-  private static func field(_ name: String, _ value: Int, _ w: inout JSONWriter) {
+  static func field(_ name: String, _ value: Int, _ w: inout JSONWriter) {
     w.key(name)
     w.int(value)
   }
 
   /// A position set as runs `[[start, end], …]`, each end excluded.
-  private static func positions(_ name: String, _ set: PositionSet, _ w: inout JSONWriter) {
+  static func positions(_ name: String, _ set: PositionSet, _ w: inout JSONWriter) {
     w.key(name)
     w.beginArray()
     for range in set.ranges {
@@ -259,23 +176,23 @@ public enum TraceEncoder {
 
   /// `"sequence": n` for the second of two prompts; nothing for sequence 0, so a
   /// single prompt's trace reads as it always did.
-  private static func sequence(_ sequence: Int, _ w: inout JSONWriter) {
+  static func sequence(_ sequence: Int, _ w: inout JSONWriter) {
     if sequence != 0 { w.field("sequence", sequence) }
   }
 
-  private static func ints(_ name: String, _ values: [Int], _ w: inout JSONWriter) {
+  static func ints(_ name: String, _ values: [Int], _ w: inout JSONWriter) {
     w.key(name)
     w.beginArray()
     for value in values { w.int(value) }
     w.endArray()
   }
 
-  private static func floats(_ name: String, _ values: [Float], _ w: inout JSONWriter) {
+  static func floats(_ name: String, _ values: [Float], _ w: inout JSONWriter) {
     w.key(name)
     w.floats(values)
   }
 
-  private static func candidate(_ c: TokenCandidate, _ w: inout JSONWriter) {
+  static func candidate(_ c: TokenCandidate, _ w: inout JSONWriter) {
     w.beginObject()
     w.field("token", c.token)
     w.field("text", c.text)

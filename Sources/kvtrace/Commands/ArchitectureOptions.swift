@@ -12,16 +12,7 @@ struct ArchitectureOptions: Sendable, Equatable {
   static let encoderDecoderPrompt = "summarize: My friends are cool but they eat too many carbs."
 
   /// The options as `--help` lists them.
-  static let specs: [OptionSpec] = [
-    OptionSpec(
-      name: "arch", kind: .value(placeholder: "ARCH"),
-      help: "decoder (default) or encoder-decoder: a T5-style model whose encoder reads the "
-        + "prompt once (default prompt \"\(encoderDecoderPrompt)\")"),
-    OptionSpec(
-      name: "cross", kind: .value(placeholder: "MODE"),
-      help: "encoder-decoder only: once projects the cross-attention K/V at the first decoder "
-        + "step and reuses them (default); recompute projects them at every step"),
-  ]
+  static let specs = [OptionCatalog.arch.spec, OptionCatalog.cross.spec]
 
   /// Decodes the options.
   ///
@@ -30,10 +21,8 @@ struct ArchitectureOptions: Sendable, Equatable {
   /// mode should not be left believing it changed something. So is
   /// `--arch encoder-decoder` with a llama2.c `--checkpoint`, a decoder-only model.
   init(_ arguments: ParsedArguments) throws(UsageError) {
-    architecture = try arguments.choice(
-      "arch", default: .decoder, from: Architecture.allCases.map { ($0.rawValue, $0) })
-    crossAttention = try arguments.choice(
-      "cross", default: .once, from: CrossAttentionMode.allCases.map { ($0.rawValue, $0) })
+    architecture = try arguments.choice(OptionCatalog.arch)
+    crossAttention = try arguments.choice(OptionCatalog.cross)
     if architecture == .encoderDecoder, arguments.has("checkpoint") || arguments.has("tokenizer") {
       throw UsageError(
         "--checkpoint and --tokenizer load a llama2.c model, which is decoder-only; "
@@ -49,6 +38,6 @@ struct ArchitectureOptions: Sendable, Equatable {
 
   /// The prompt to decode when `--prompt` is not given.
   var defaultPrompt: String {
-    architecture == .encoderDecoder ? Self.encoderDecoderPrompt : CommandSpecs.defaultPrompt
+    architecture == .encoderDecoder ? Self.encoderDecoderPrompt : OptionCatalog.prompt.defaultValue
   }
 }

@@ -3,83 +3,23 @@ import TinyTransformer
 /// The commands and options of kvtrace, as `--help` shows them.
 enum CommandSpecs {
   static let version = "kvtrace 0.1.0"
-  static let defaultPrompt = "The quick brown fox jumps over the lazy dog."
+
+  typealias O = OptionCatalog
+
+  /// The prompt `run` decodes when given none.
+  static var defaultPrompt: String { O.prompt.defaultValue }
 
   static let modelOptions: [OptionSpec] = [
-    OptionSpec(
-      name: "prompt", kind: .value(placeholder: "TEXT"),
-      help: "the text to continue (default: \"\(defaultPrompt)\"); twice: two prompts "
-        + "decoded together, their common prefix shared (paged blocks)"),
-    OptionSpec(
-      name: "steps", kind: .value(placeholder: "N"),
-      help: "decode steps after the prefill (default 6)"),
-    OptionSpec(
-      name: "seed", kind: .value(placeholder: "N"),
-      help: "seed of the weights and of sampling (default 0)"),
-    OptionSpec(
-      name: "layers", kind: .value(placeholder: "N"), help: "transformer layers (default 2)"),
-    OptionSpec(
-      name: "heads", kind: .value(placeholder: "N"), help: "query heads per layer (default 4)"),
-    OptionSpec(
-      name: "kv-heads", kind: .value(placeholder: "N"),
-      help:
-        "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"
-    ),
-    OptionSpec(
-      name: "dim", kind: .value(placeholder: "N"),
-      help: "model width, a multiple of --heads (default 8 per head)"),
-    OptionSpec(
-      name: "context", kind: .value(placeholder: "N"),
-      help: "positions the model holds: the prompt plus the decode steps (default 64)"),
-    OptionSpec(
-      name: "threads", kind: .value(placeholder: "N"),
-      help: "threads for the large matrix products; results are identical for any N "
-        + "(default: the number of cores)"),
-    OptionSpec(
-      name: "checkpoint", kind: .value(placeholder: "FILE"),
-      help: "a trained llama2.c model such as stories15M.bin, instead of random weights"),
-    OptionSpec(
-      name: "tokenizer", kind: .value(placeholder: "FILE"),
-      help: "the llama2.c tokenizer.bin that goes with --checkpoint"),
-    OptionSpec(
-      name: "temperature", kind: .value(placeholder: "T"),
-      help: "0 picks the most probable token (default); above 0 samples, seeded"),
-    OptionSpec(
-      name: "top-k", kind: .value(placeholder: "K"),
-      help: "sample only among the K most probable tokens (default: all)"),
+    O.prompt.spec, O.steps.spec, O.seed.spec, O.layers.spec, O.heads.spec, O.kvHeads.spec,
+    O.dim.spec, O.context.spec, O.threads.spec, O.checkpoint, O.tokenizer, O.temperature.spec,
+    O.topK.spec,
   ]
 
   static let viewOptions: [OptionSpec] = [
-    OptionSpec(
-      name: "layer", kind: .value(placeholder: "L"),
-      help: "the layer whose attention is drawn (default 0)"),
-    OptionSpec(
-      name: "head", kind: .value(placeholder: "H"),
-      help: "the query head whose attention is drawn (default 0)"),
-    OptionSpec(
-      name: "detail", kind: .value(placeholder: "LEVEL"),
-      help: "summary (rows only) or full (also scores and weights; default)"),
-    OptionSpec(
-      name: "color", kind: .value(placeholder: "WHEN"),
-      help: "auto (default), always or never; auto honors NO_COLOR and CLICOLOR_FORCE"),
-    OptionSpec(name: "ascii", kind: .flag, help: "draw with ASCII characters only"),
+    O.layer.spec, O.head.spec, O.detail.spec, O.color.spec, O.ascii,
   ]
 
-  static let exportOptions: [OptionSpec] = [
-    OptionSpec(
-      name: "export", kind: .value(placeholder: "FILE"),
-      help: "also write the trace to FILE: .json, .jsonl (streamed) or .chrome.json (Perfetto)"),
-    OptionSpec(
-      name: "format", kind: .value(placeholder: "FORMAT"),
-      help: "json, jsonl or chrome (default: from the name of FILE)"),
-  ]
-
-  static var cacheOption: OptionSpec {
-    let names = CachePolicies.all.map(\.name).joined(separator: ", ")
-    return OptionSpec(
-      name: "cache", kind: .value(placeholder: "POLICY"),
-      help: "the cache policy: \(names) (default full)")
-  }
+  static let exportOptions: [OptionSpec] = [O.export, O.format]
 
   static let run = CommandSpec(
     name: "run",
@@ -101,7 +41,8 @@ enum CommandSpecs {
       With --export FILE the trace is also written to FILE, and 'kvtrace replay FILE' \
       prints this same output again. See 'kvtrace schema' for the file format.
       """,
-    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
+    options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions + exportOptions
+  )
 
   static let compare = CommandSpec(
     name: "compare",
@@ -126,10 +67,7 @@ enum CommandSpecs {
       t.full.json (the policy under test, named after it).
       """,
     options: modelOptions + ArchitectureOptions.specs + [
-      cacheOption,
-      OptionSpec(
-        name: "against", kind: .value(placeholder: "POLICY"),
-        help: "the policy to compare with (default none; full when --cache is approximate)"),
+      O.cache.spec, O.against.spec,
     ] + viewOptions + exportOptions)
 
   static let replay = CommandSpec(
@@ -142,11 +80,7 @@ enum CommandSpecs {
       file gets one line naming the place and the problem, and exit status 65. With \
       --interactive, walks through the trace on the terminal as 'kvtrace step' does.
       """,
-    options: viewOptions.filter { $0.name != "detail" } + [
-      OptionSpec(
-        name: "interactive", kind: .flag,
-        help: "walk through the trace interactively, as 'kvtrace step' does")
-    ],
+    options: viewOptions.filter { $0.name != "detail" } + [O.interactive],
     positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
 
   static let schema = CommandSpec(
@@ -169,20 +103,7 @@ enum CommandSpecs {
       decoding gets to the bound it sets. Run it in a release build: \
       swift run -c release kvtrace bench
       """,
-    options: [
-      OptionSpec(
-        name: "runs", kind: .value(placeholder: "N"),
-        help: "runs per measurement; medians are reported (default 5)"),
-      OptionSpec(
-        name: "tokens", kind: .value(placeholder: "N"),
-        help: "tokens to decode per run (default 256)"),
-      OptionSpec(
-        name: "threads", kind: .value(placeholder: "N"),
-        help: "threads for the threaded measurement (default: the number of cores)"),
-      OptionSpec(
-        name: "shape", kind: .value(placeholder: "NAME"), help: "demo, 15M or all (default all)"),
-      OptionSpec(name: "json", kind: .flag, help: "print the measurements as JSON"),
-    ])
+    options: [O.runs.spec, O.tokens.spec, O.benchThreads.spec, O.shape.spec, O.json])
 
   static let step = CommandSpec(
     name: "step",
@@ -205,7 +126,8 @@ enum CommandSpecs {
       With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --interactive' \
       walks through it again without the model.
       """,
-    options: modelOptions + ArchitectureOptions.specs + [cacheOption] + viewOptions + exportOptions)
+    options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions + exportOptions
+  )
 
   static let parser = ArgumentParser(
     toolName: "kvtrace",

@@ -35,7 +35,7 @@ struct ExportRequest: Sendable, Equatable {
     self.path = path
     if arguments.has("format") {
       format = try arguments.choice(
-        "format", default: .json, from: Format.allCases.map { ($0.rawValue, $0) })
+        OptionCatalog.format.name, default: .json, from: Format.allCases.map { ($0.rawValue, $0) })
     } else if let inferred = Self.extensions.first(where: { path.hasSuffix($0.0) })?.1 {
       format = inferred
     } else {

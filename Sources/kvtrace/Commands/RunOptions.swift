@@ -33,12 +33,12 @@ struct RunOptions: Sendable {
   ) throws(UsageError) {
     files = try ModelFiles.parse(arguments)
     let vocabulary = Tokenizer.demo.vocabularySize
-    let layers = try arguments.int("layers", default: 2, range: 1...16)
-    let heads = try arguments.int("heads", default: 4, range: 1...32)
-    let kvHeads = try arguments.int("kv-heads", default: heads, range: 1...32)
-    let dim = try arguments.int("dim", default: heads * 8, range: 2...1024)
-    let context = try arguments.int(
-      "context", default: 64, range: ModelConfig.Limits.contextLength)
+    typealias O = OptionCatalog
+    let layers = try arguments.int(O.layers)
+    let heads = try arguments.int(O.heads)
+    let kvHeads = try arguments.int(O.kvHeads, default: heads)
+    let dim = try arguments.int(O.dim, default: heads * O.dimPerHead)
+    let context = try arguments.int(O.context)
     config = ModelConfig(
       layers: layers, heads: heads, kvHeads: kvHeads, dim: dim, mlpDim: 2 * dim,
       contextLength: context, vocabularySize: vocabulary)
@@ -47,47 +47,54 @@ struct RunOptions: Sendable {
     } catch {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }
-    seed = UInt64(try arguments.int("seed", default: 0, range: 0...Int(Int32.max)))
+    seed = UInt64(try arguments.int(O.seed))
     architecture = try ArchitectureOptions(arguments)
-    prompt = arguments.last("prompt") ?? architecture.defaultPrompt
+    prompt = arguments.last(O.prompt.spec.name) ?? architecture.defaultPrompt
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
     let stepLimit = files == nil ? config.contextLength : Checkpoint.maximumContextLength
-    steps = try arguments.int("steps", default: 6, range: 0...stepLimit)
-    let prompts = arguments.all("prompt")
+    steps = try arguments.int(O.steps, range: 0...stepLimit)
+    let prompts = arguments.all(O.prompt.spec.name)
     secondPrompt = prompts.count == 2 ? prompts[1] : nil
     if prompts.count == 2 { prompt = prompts[0] }
     policy = try Self.cachePolicy(
-      arguments.last("cache") ?? (secondPrompt == nil ? "full" : "paged:4"), option: "cache")
+      secondPrompt == nil ? arguments.value(O.cache) : arguments.last("cache") ?? O.twoPromptCache,
+      option: "cache")
     try Self.checkTwoPrompts(prompts.count, policy: policy, arguments)
     reference = try Self.cachePolicy(
-      arguments.last("against") ?? (policy.info.exact ? "none" : "full"), option: "against")
-    if architecture.architecture == .encoderDecoder {
-      for (option, chosen) in [("cache", policy), ("against", reference)]
-      where !chosen.info.exact || chosen is PagedCache {
-        // The decoder keeps its rows by the exact rules only: a window would have to
-        // evict self rows before each query and leave the cross rows alone, which
-        // the encoder-decoder does not do; refusing is better than a wrong picture.
-        // An int8 decoder would need its self and cross rows rounded apart; not built.
-        // Its two caches are contiguous, so paged blocks would be a label without a table.
-        let what =
-          chosen is Int8Cache
-          ? "an int8 cache" : chosen is PagedCache ? "a paged cache" : "a window"
-        throw UsageError(
-          "--\(option) \(chosen.info.name) is \(what), which kvtrace runs on the "
-            + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
-          fix: "use --\(option) full or --\(option) none, or leave out --arch encoder-decoder")
-      }
-    }
+      policy.info.exact ? arguments.value(O.against) : arguments.last("against") ?? "full",
+      option: "against")
+    try Self.checkArchitecture(architecture, policy: policy, reference: reference)
     sampling = Sampling(
-      temperature: try Self.float(arguments, "temperature", range: 0...100),
-      topK: try arguments.int("top-k", default: 0, range: 0...(files == nil ? vocabulary : .max)))
+      temperature: try Self.float(arguments, O.temperature, range: 0...100),
+      topK: try arguments.int(O.topK, range: 0...(files == nil ? vocabulary : .max)))
     // With a checkpoint, `model()` checks the focus against the loaded shape.
     focus = try Self.focus(arguments, config: files == nil ? config : nil)
-    threads = try arguments.int("threads", default: Platform.processorCount, range: 1...256)
-    detail = try arguments.choice(
-      "detail", default: .full, from: TraceDetail.allCases.map { ($0.rawValue, $0) })
+    threads = try arguments.int(O.threads, default: Platform.processorCount)
+    detail = try arguments.choice(O.detail)
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
     export = try ExportRequest(arguments)
+  }
+
+  /// `--arch encoder-decoder` takes the exact, contiguous policies only (none, full).
+  private static func checkArchitecture(
+    _ architecture: ArchitectureOptions, policy: any CachePolicy, reference: any CachePolicy
+  ) throws(UsageError) {
+    guard architecture.architecture == .encoderDecoder else { return }
+    for (option, chosen) in [("cache", policy), ("against", reference)]
+    where !chosen.info.exact || chosen is PagedCache {
+      // The decoder keeps its rows by the exact rules only: a window would have to
+      // evict self rows before each query and leave the cross rows alone, which
+      // the encoder-decoder does not do; refusing is better than a wrong picture.
+      // An int8 decoder would need its self and cross rows rounded apart; not built.
+      // Its two caches are contiguous, so paged blocks would be a label without a table.
+      let what =
+        chosen is Int8Cache
+        ? "an int8 cache" : chosen is PagedCache ? "a paged cache" : "a window"
+      throw UsageError(
+        "--\(option) \(chosen.info.name) is \(what), which kvtrace runs on the "
+          + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
+        fix: "use --\(option) full or --\(option) none, or leave out --arch encoder-decoder")
+    }
   }
 
   /// The model these options describe: random weights, or the checkpoint's.
@@ -125,19 +132,19 @@ struct RunOptions: Sendable {
     -> RenderFocus
   {
     RenderFocus(
-      layer: try arguments.int("layer", default: 0, range: 0...((config?.layers ?? .max) - 1)),
-      head: try arguments.int("head", default: 0, range: 0...((config?.heads ?? .max) - 1)))
+      layer: try arguments.int(
+        OptionCatalog.layer, range: 0...((config?.layers ?? .max) - 1)),
+      head: try arguments.int(OptionCatalog.head, range: 0...((config?.heads ?? .max) - 1)))
   }
 
   /// The style `--color` and `--ascii` ask for, in this environment.
   static func style(
     _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
   ) throws(UsageError) -> RenderStyle {
-    let color = try arguments.choice(
-      "color", default: ColorChoice.auto, from: ColorChoice.allCases.map { ($0.rawValue, $0) })
+    let color = try arguments.choice(OptionCatalog.color)
     return RenderStyle(
       width: 80, color: color.resolve(environment: environment, isTerminal: stdoutIsTerminal),
-      unicode: !arguments.has("ascii"))
+      unicode: !arguments.has(OptionCatalog.ascii.name))
   }
 
   /// The usage error for a prompt the model cannot decode, with a fix that names an option
@@ -188,9 +195,10 @@ struct RunOptions: Sendable {
   }
 
   private static func float(
-    _ arguments: ParsedArguments, _ name: String, range: ClosedRange<Float>
+    _ arguments: ParsedArguments, _ option: ValueOption<Float>, range: ClosedRange<Float>
   ) throws(UsageError) -> Float {
-    guard let raw = arguments.last(name) else { return 0 }
+    let name = option.spec.name
+    guard let raw = arguments.last(name) else { return option.defaultValue }
     guard let value = Float(raw), value.isFinite else {
       throw UsageError("--\(name) expects a number, got '\(raw)'", fix: "for example --\(name) 0.8")
     }

@@ -1,3 +1,5 @@
+import KVTraceRender
+
 /// Turns the bytes a raw-mode terminal sends into ``Key``s: a pure state machine.
 ///
 /// Keys may arrive split across reads (`ESC` now, `[A` a moment later), and Esc

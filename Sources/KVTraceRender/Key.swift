@@ -2,12 +2,15 @@
 ///
 /// A terminal in raw mode sends bytes, not keys: `q` is one byte, ← is the three
 /// bytes `ESC [ D`, and Ctrl-C is the byte 3 (raw mode turns off the signal it
-/// would otherwise send). ``KeyDecoder`` turns the bytes back into keys.
-enum Key: Equatable, Sendable {
+/// would otherwise send). The command line's key decoder turns the bytes back into keys.
+public enum Key: Equatable, Sendable {
+  /// The arrow keys.
   case up, down, left, right
+  /// Home and End.
   case home, end
   /// Tab; Shift-Tab is `backTab`.
   case tab, backTab
+  /// Return.
   case enter
   /// Esc on its own, not the start of a sequence.
   case escape

@@ -1,0 +1,112 @@
+import KVTrace
+import TinyTransformer
+
+/// Every option of kvtrace, each declared once: its name, placeholder, default and
+/// help. ``CommandSpecs`` lists their specs in `--help`, and the commands read their
+/// values through the same declarations.
+enum OptionCatalog {
+  static let prompt = ValueOption(
+    "prompt", placeholder: "TEXT", default: "The quick brown fox jumps over the lazy dog."
+  ) {
+    "the text to continue (default: \"\($0)\"); twice: two prompts decoded together, their "
+      + "common prefix shared (paged blocks)"
+  }
+  static let steps = IntOption("steps", default: 6, range: 0...Int.max) {
+    "decode steps after the prefill (default \($0))"
+  }
+  static let seed = IntOption("seed", default: 0, range: 0...Int(Int32.max)) {
+    "seed of the weights and of sampling (default \($0))"
+  }
+  static let layers = IntOption("layers", default: 2, range: 1...16) {
+    "transformer layers (default \($0))"
+  }
+  static let heads = IntOption("heads", default: 4, range: 1...32) {
+    "query heads per layer (default \($0))"
+  }
+  static let kvHeads = IntOption(
+    "kv-heads", range: 1...32,
+    help:
+      "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"
+  )
+  /// Eight dimensions per head unless `--dim` says otherwise.
+  static let dimPerHead = 8
+  static let dim = IntOption(
+    "dim", range: 2...1024,
+    help: "model width, a multiple of --heads (default \(dimPerHead) per head)")
+  static let context = IntOption(
+    "context", default: 64, range: ModelConfig.Limits.contextLength
+  ) { "positions the model holds: the prompt plus the decode steps (default \($0))" }
+  static let threads = IntOption(
+    "threads", range: 1...256,
+    help: "threads for the large matrix products; results are identical for any N "
+      + "(default: the number of cores)")
+  static let checkpoint = OptionSpec(
+    name: "checkpoint", kind: .value(placeholder: "FILE"),
+    help: "a trained llama2.c model such as stories15M.bin, instead of random weights")
+  static let tokenizer = OptionSpec(
+    name: "tokenizer", kind: .value(placeholder: "FILE"),
+    help: "the llama2.c tokenizer.bin that goes with --checkpoint")
+  static let temperature = ValueOption("temperature", placeholder: "T", default: Float(0)) {
+    "\(Int($0)) picks the most probable token (default); above 0 samples, seeded"
+  }
+  static let topK = IntOption("top-k", placeholder: "K", default: 0, range: 0...Int.max) {
+    _ in "sample only among the K most probable tokens (default: all)"
+  }
+
+  static let layer = IntOption("layer", placeholder: "L", default: 0, range: 0...Int.max) {
+    "the layer whose attention is drawn (default \($0))"
+  }
+  static let head = IntOption("head", placeholder: "H", default: 0, range: 0...Int.max) {
+    "the query head whose attention is drawn (default \($0))"
+  }
+  static let detail = ValueOption("detail", placeholder: "LEVEL", default: TraceDetail.full) {
+    "summary (rows only) or \($0.rawValue) (also scores and weights; default)"
+  }
+  static let color = ValueOption("color", placeholder: "WHEN", default: ColorChoice.auto) {
+    "\($0.rawValue) (default), always or never; auto honors NO_COLOR and CLICOLOR_FORCE"
+  }
+  static let ascii = OptionSpec(name: "ascii", kind: .flag, help: "draw with ASCII characters only")
+
+  static let export = OptionSpec(
+    name: "export", kind: .value(placeholder: "FILE"),
+    help: "also write the trace to FILE: .json, .jsonl (streamed) or .chrome.json (Perfetto)")
+  static let format = OptionSpec(
+    name: "format", kind: .value(placeholder: "FORMAT"),
+    help: "json, jsonl or chrome (default: from the name of FILE)")
+
+  static let cache = ValueOption("cache", placeholder: "POLICY", default: "full") {
+    "the cache policy: \(CachePolicies.all.map(\.name).joined(separator: ", ")) (default \($0))"
+  }
+  /// `--cache`'s default when two prompts are decoded together.
+  static let twoPromptCache = "paged:4"
+  static let against = ValueOption("against", placeholder: "POLICY", default: "none") {
+    "the policy to compare with (default \($0); full when --cache is approximate)"
+  }
+
+  static let arch = ValueOption("arch", placeholder: "ARCH", default: Architecture.decoder) {
+    "\($0.rawValue) (default) or encoder-decoder: a T5-style model whose encoder reads the "
+      + "prompt once (default prompt \"\(ArchitectureOptions.encoderDecoderPrompt)\")"
+  }
+  static let cross = ValueOption("cross", placeholder: "MODE", default: CrossAttentionMode.once) {
+    "encoder-decoder only: \($0.rawValue) projects the cross-attention K/V at the first decoder "
+      + "step and reuses them (default); recompute projects them at every step"
+  }
+
+  static let interactive = OptionSpec(
+    name: "interactive", kind: .flag,
+    help: "walk through the trace interactively, as 'kvtrace step' does")
+
+  static let runs = IntOption("runs", default: 5, range: 1...100) {
+    "runs per measurement; medians are reported (default \($0))"
+  }
+  static let tokens = IntOption("tokens", default: 256, range: 2...256) {
+    "tokens to decode per run (default \($0))"
+  }
+  static let benchThreads = IntOption(
+    "threads", range: 1...256,
+    help: "threads for the threaded measurement (default: the number of cores)")
+  static let shape = ValueOption("shape", placeholder: "NAME", default: "all") {
+    "demo, 15M or all (default \($0))"
+  }
+  static let json = OptionSpec(name: "json", kind: .flag, help: "print the measurements as JSON")
+}
