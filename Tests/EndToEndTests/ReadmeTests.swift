@@ -8,7 +8,7 @@ import Testing
 /// first line is `$ swift run kvtrace step` is a screen of the walk-through and is
 /// compared with its golden frame; any other ```text block must appear, whole, in
 /// the default demo's output.
-@Suite struct ReadmeTests {
+@Suite(.tags(.endToEnd, .golden)) struct ReadmeTests {
   static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
 

@@ -31,7 +31,8 @@ import Testing
   /// Every Swift file under Sources/, with its module (the folder below Sources/).
   static func sources() throws -> [(module: String, source: SwiftSource)] {
     let sources = root.appendingPathComponent("Sources")
-    let paths = FileManager.default.enumerator(atPath: sources.path)?
+    let paths =
+      FileManager.default.enumerator(atPath: sources.path)?
       .compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }.sorted() ?? []
     return try paths.map { path in
       let text = try String(
