@@ -25,14 +25,14 @@ extension SwiftSource {
       var levels: Set<String> = []
       var after = index + 1
       if after < tokens.count, tokens[after].text == "(",
-        let close = Self.matchingParenthesis(of: after, in: tokens)
+        let close = Self.matchingClose(of: after, in: tokens)
       {
         levels = Self.tagLevels(in: tokens, from: after, to: close)
         after = close + 1
       }
       var body: ClosedRange<Int>?
       if text == "@Suite", let open = tokens[after...].firstIndex(where: { $0.text == "{" }),
-        let close = Self.matchingBrace(of: open, in: tokens)
+        let close = Self.matchingClose(of: open, in: tokens)
       {
         body = tokens[open].line...tokens[close].line
       }
@@ -62,7 +62,7 @@ extension SwiftSource {
   /// The level names written `.name` in a `tags(…)` call between `start` and `end`.
   static func tagLevels(in tokens: [Token], from start: Int, to end: Int) -> Set<String> {
     guard let tags = (start..<end).first(where: { tokens[$0].text == "tags" }),
-      tokens[tags + 1].text == "(", let close = matchingParenthesis(of: tags + 1, in: tokens)
+      tokens[tags + 1].text == "(", let close = matchingClose(of: tags + 1, in: tokens)
     else { return [] }
     var found: Set<String> = []
     for index in (tags + 1)..<close
@@ -70,16 +70,5 @@ extension SwiftSource {
       found.insert(tokens[index + 1].text)
     }
     return found
-  }
-
-  /// The index of the `)` that closes the `(` at `open`.
-  static func matchingParenthesis(of open: Int, in tokens: [Token]) -> Int? {
-    var depth = 0
-    for index in open..<tokens.count {
-      if tokens[index].text == "(" { depth += 1 }
-      if tokens[index].text == ")" { depth -= 1 }
-      if depth == 0 { return index }
-    }
-    return nil
   }
 }
