@@ -12,7 +12,7 @@ private let summarizePrompt = "summarize: My friends are cool but they eat too m
 /// The built `summarize` example.
 private let summarizeURL = productsDirectory.appendingPathComponent("summarize")
 
-@Test func encoderDecoderRunMatchesTheGoldenFile() throws {
+@Test(.tags(.endToEnd, .golden)) func encoderDecoderRunMatchesTheGoldenFile() throws {
   let result = try runKVTrace(["run", "--arch", "encoder-decoder", "--prompt", summarizePrompt])
   #expect(result.status == 0)
   #expect(result.stderr.isEmpty, "\(result.error)")
@@ -33,14 +33,14 @@ private let summarizeURL = productsDirectory.appendingPathComponent("summarize")
   try golden.check(result.stdout, named: "encoder-decoder.txt")
 }
 
-@Test func theEncoderDecoderPromptIsTheDefaultOfItsArchitecture() throws {
+@Test(.tags(.endToEnd)) func theEncoderDecoderPromptIsTheDefaultOfItsArchitecture() throws {
   let bare = try runKVTrace(["--arch", "encoder-decoder"])
   let explicit = try runKVTrace(["run", "--arch", "encoder-decoder", "--prompt", summarizePrompt])
   #expect(bare.status == 0)
   #expect(bare.stdout == explicit.stdout)
 }
 
-@Test(arguments: [["once"], ["recompute"], []])
+@Test(.tags(.endToEnd), arguments: [["once"], ["recompute"], []])
 func encoderDecoderComparePassesInBothCrossModes(_ mode: [String]) throws {
   let cross = mode.isEmpty ? [] : ["--cross"] + mode
   let result = try runKVTrace(["compare", "--arch", "encoder-decoder"] + cross)
@@ -52,7 +52,7 @@ func encoderDecoderComparePassesInBothCrossModes(_ mode: [String]) throws {
   #expect(result.output.contains(rule), "\(result.output)")
 }
 
-@Test func stepWithoutATerminalPrintsTheEncoderDecoderRun() throws {
+@Test(.tags(.endToEnd)) func stepWithoutATerminalPrintsTheEncoderDecoderRun() throws {
   let step = try runKVTrace(["step", "--arch", "encoder-decoder", "--cross", "recompute"])
   let run = try runKVTrace(["run", "--arch", "encoder-decoder", "--cross", "recompute"])
   #expect(step.status == 0)
@@ -60,12 +60,16 @@ func encoderDecoderComparePassesInBothCrossModes(_ mode: [String]) throws {
   #expect(step.error.contains("needs a terminal"))
 }
 
-@Test(arguments: [
-  (["--cross", "recompute"], "--cross applies to the cross-attention of an encoder-decoder model"),
-  (["--arch", "encoder-decoer"], "did you mean '--arch encoder-decoder'?"),
-  (["--arch", "encoder-decoder", "--cross", "twice"], "--cross expects one of once, recompute"),
-  (["--arch", "encoder-decoder", "--steps", "0"], "needs at least one decoder step"),
-])
+@Test(
+  .tags(.endToEnd),
+  arguments: [
+    (
+      ["--cross", "recompute"], "--cross applies to the cross-attention of an encoder-decoder model"
+    ),
+    (["--arch", "encoder-decoer"], "did you mean '--arch encoder-decoder'?"),
+    (["--arch", "encoder-decoder", "--cross", "twice"], "--cross expects one of once, recompute"),
+    (["--arch", "encoder-decoder", "--steps", "0"], "needs at least one decoder step"),
+  ])
 func encoderDecoderUsageErrorsExitSixtyFour(_ arguments: [String], _ message: String) throws {
   let result = try runKVTrace(arguments)
   #expect(result.status == 64)
@@ -74,7 +78,7 @@ func encoderDecoderUsageErrorsExitSixtyFour(_ arguments: [String], _ message: St
   #expect(result.error.filter { $0 == "\n" }.count == 1, "\(result.error)")
 }
 
-@Test func theSummarizeExampleShowsTheFlowDoneRight() throws {
+@Test(.tags(.endToEnd, .golden)) func theSummarizeExampleShowsTheFlowDoneRight() throws {
   let result = try runProduct(summarizeURL, [])
   #expect(result.status == 0, "\(result.error)")
   let output = result.output
@@ -94,7 +98,7 @@ func encoderDecoderUsageErrorsExitSixtyFour(_ arguments: [String], _ message: St
   try golden.check(result.stdout, named: "summarize-example.txt")
 }
 
-@Test func theSummarizeExampleRecomputesTheCrossRowsWhenAsked() throws {
+@Test(.tags(.endToEnd)) func theSummarizeExampleRecomputesTheCrossRowsWhenAsked() throws {
   let result = try runProduct(summarizeURL, ["recompute"])
   #expect(result.status == 0)
   #expect(result.output.contains("104 new, 0 reused       about"))

@@ -12,13 +12,13 @@ import Testing
 /// The golden files of the end-to-end tests, in `Snapshots/`.
 let golden = GoldenFiles(besideFile: #filePath)
 
-@Test func theExecutableWasBuilt() {
+@Test(.tags(.endToEnd)) func theExecutableWasBuilt() {
   #expect(
     FileManager.default.isExecutableFile(atPath: kvtraceURL.path),
     "no kvtrace executable at \(kvtraceURL.path)")
 }
 
-@Test func defaultDemoDrawsTheGrid() throws {
+@Test(.tags(.endToEnd)) func defaultDemoDrawsTheGrid() throws {
   let result = try runKVTrace([])
   #expect(result.status == 0)
   #expect(result.stderr.isEmpty, "\(result.error)")
@@ -28,21 +28,21 @@ let golden = GoldenFiles(besideFile: #filePath)
   #expect(!containsEscape(result.stdout))
 }
 
-@Test func defaultDemoMatchesTheGoldenFile() throws {
+@Test(.tags(.endToEnd, .golden)) func defaultDemoMatchesTheGoldenFile() throws {
   let result = try runKVTrace([])
   #expect(result.status == 0)
   #expect(!result.stdout.isEmpty)
   try golden.check(result.stdout, named: "default-demo.txt")
 }
 
-@Test func runEqualsTheDefaultDemo() throws {
+@Test(.tags(.endToEnd)) func runEqualsTheDefaultDemo() throws {
   let bare = try runKVTrace([])
   let run = try runKVTrace(["run"])
   #expect(run.status == 0)
   #expect(run.stdout == bare.stdout)
 }
 
-@Test func helpExitsZero() throws {
+@Test(.tags(.endToEnd)) func helpExitsZero() throws {
   for arguments in [["--help"], ["run", "--help"], ["compare", "--help"]] {
     let result = try runKVTrace(arguments)
     #expect(result.status == 0, "\(arguments)")
@@ -51,7 +51,7 @@ let golden = GoldenFiles(besideFile: #filePath)
   }
 }
 
-@Test func versionPrintsOneLine() throws {
+@Test(.tags(.endToEnd)) func versionPrintsOneLine() throws {
   let result = try runKVTrace(["--version"])
   #expect(result.status == 0)
   #expect(result.stderr.isEmpty)
@@ -59,7 +59,9 @@ let golden = GoldenFiles(besideFile: #filePath)
     result.output.wholeMatch(of: #/kvtrace [0-9]+\.[0-9]+\.[0-9]+\n/#) != nil, "\(result.output)")
 }
 
-@Test(arguments: [["--bogus"], ["--steps", "-1"], ["compare", "--color", "sometimes"]])
+@Test(
+  .tags(.endToEnd),
+  arguments: [["--bogus"], ["--steps", "-1"], ["compare", "--color", "sometimes"]])
 func badOptionExitsSixtyFourWithOneLine(_ arguments: [String]) throws {
   let result = try runKVTrace(arguments)
   #expect(result.status == 64)
@@ -69,7 +71,7 @@ func badOptionExitsSixtyFourWithOneLine(_ arguments: [String]) throws {
   #expect(result.error.filter { $0 == "\n" }.count == 1, "\(result.error)")
 }
 
-@Test func compareExitsZero() throws {
+@Test(.tags(.endToEnd)) func compareExitsZero() throws {
   let result = try runKVTrace(["compare"])
   #expect(result.status == 0)
   #expect(result.stderr.isEmpty)
@@ -78,7 +80,7 @@ func badOptionExitsSixtyFourWithOneLine(_ arguments: [String]) throws {
 
 // MARK: - Color on a pipe
 
-@Test func autoColorDoesNotColorAPipe() throws {
+@Test(.tags(.endToEnd)) func autoColorDoesNotColorAPipe() throws {
   for arguments in [[], ["compare"]] {
     let result = try runKVTrace(arguments, environment: testEnvironment(["COLORTERM": "truecolor"]))
     #expect(result.status == 0)
@@ -86,7 +88,7 @@ func badOptionExitsSixtyFourWithOneLine(_ arguments: [String]) throws {
   }
 }
 
-@Test func cliColorForceColorsAPipe() throws {
+@Test(.tags(.endToEnd)) func cliColorForceColorsAPipe() throws {
   let result = try runKVTrace([], environment: testEnvironment(["CLICOLOR_FORCE": "1"]))
   #expect(result.status == 0)
   #expect(containsEscape(result.stdout))
@@ -95,7 +97,7 @@ func badOptionExitsSixtyFourWithOneLine(_ arguments: [String]) throws {
 }
 
 /// NO_COLOR wins over CLICOLOR_FORCE under `--color auto`; `--color always` wins over both.
-@Test func noColorBeatsCLIColorForce() throws {
+@Test(.tags(.endToEnd)) func noColorBeatsCLIColorForce() throws {
   let both = testEnvironment(["NO_COLOR": "1", "CLICOLOR_FORCE": "1"])
   let auto = try runKVTrace([], environment: both)
   #expect(auto.status == 0)
@@ -105,14 +107,14 @@ func badOptionExitsSixtyFourWithOneLine(_ arguments: [String]) throws {
   #expect(containsEscape(always.stdout))
 }
 
-@Test func colorNeverBeatsCLIColorForce() throws {
+@Test(.tags(.endToEnd)) func colorNeverBeatsCLIColorForce() throws {
   let environment = testEnvironment(["CLICOLOR_FORCE": "1"])
   let result = try runKVTrace(["--color", "never"], environment: environment)
   #expect(result.status == 0)
   #expect(!containsEscape(result.stdout))
 }
 
-@Test func asciiOutputIsPureASCII() throws {
+@Test(.tags(.endToEnd)) func asciiOutputIsPureASCII() throws {
   let result = try runKVTrace(["--ascii"])
   #expect(result.status == 0)
   #expect(result.stdout.allSatisfy { $0 < 0x80 })

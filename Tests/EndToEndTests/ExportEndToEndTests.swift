@@ -15,6 +15,7 @@ private final class Scratch {
 }
 
 @Test(
+  .tags(.endToEnd),
   arguments: [
     [], ["--detail", "summary", "--steps", "3", "--ascii"],
     ["--layers", "3", "--heads", "8", "--kv-heads", "2", "--layer", "2", "--head", "5"],
@@ -38,14 +39,14 @@ func replayOfTheExportPrintsTheSameBytes(_ arguments: [String], _ name: String) 
   #expect(replay.stdout == run.stdout)
 }
 
-@Test func schemaPrintsJSON() throws {
+@Test(.tags(.endToEnd)) func schemaPrintsJSON() throws {
   let result = try runKVTrace(["schema"])
   #expect(result.status == 0)
   let schema = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]
   #expect(schema?["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
 }
 
-@Test func fileErrorsHaveTheirExitCodes() throws {
+@Test(.tags(.endToEnd)) func fileErrorsHaveTheirExitCodes() throws {
   let scratch = try Scratch()
   let missing = try runKVTrace(["replay", scratch.path("missing.json")])
   #expect(missing.status == 66)
@@ -66,7 +67,7 @@ func replayOfTheExportPrintsTheSameBytes(_ arguments: [String], _ name: String) 
   }
 }
 
-@Test func aCutJSONLinesFileIsDrawnThenReported() throws {
+@Test(.tags(.endToEnd)) func aCutJSONLinesFileIsDrawnThenReported() throws {
   let scratch = try Scratch()
   let file = scratch.path("t.jsonl")
   _ = try runKVTrace(["--export", file])
@@ -79,7 +80,7 @@ func replayOfTheExportPrintsTheSameBytes(_ arguments: [String], _ name: String) 
 }
 
 /// A large export warns before it starts, and Ctrl-C midway leaves no file behind.
-@Test func anInterruptedExportLeavesNothingBehind() throws {
+@Test(.tags(.endToEnd)) func anInterruptedExportLeavesNothingBehind() throws {
   let scratch = try Scratch()
   let process = Process()
   process.executableURL = kvtraceURL

@@ -4,7 +4,7 @@
 import Foundation
 import Testing
 
-@Test func aMissingCheckpointExits66AndANonModelExits65() throws {
+@Test(.tags(.endToEnd)) func aMissingCheckpointExits66AndANonModelExits65() throws {
   let directory = FileManager.default.temporaryDirectory
     .appendingPathComponent("kvtrace-e2e-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

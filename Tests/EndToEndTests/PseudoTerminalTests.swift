@@ -12,7 +12,7 @@ import Testing
 /// What the terminal must receive last: the main screen back, the cursor shown.
 let leaveSequence = "\u{1B}[?1049l\u{1B}[?25h"
 
-@Suite struct PseudoTerminalTests {
+@Suite(.tags(.endToEnd)) struct PseudoTerminalTests {
   @Test func keysStepThroughAndQuitRestoresTheTerminal() throws {
     let run = try PseudoTerminalRun(["step", "--color", "always"])
     let first = run.waitFor("the first frame") {

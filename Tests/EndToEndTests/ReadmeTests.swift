@@ -10,7 +10,7 @@ import Testing
 /// compared with its golden frame; any other ```text block must appear, whole, in
 /// the default demo's output. The deep dives that moved out of the README into DocC
 /// articles (``articles``) are held to the same rule.
-@Suite struct ReadmeTests {
+@Suite(.tags(.endToEnd, .golden)) struct ReadmeTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
   static let readme = root.appendingPathComponent("README.md")

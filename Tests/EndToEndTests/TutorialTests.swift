@@ -70,7 +70,7 @@ import Testing
     return try runProduct(productsDirectory.appendingPathComponent(program), arguments)
   }
 
-  @Test func everyCodeFileIsItsExamplesFile() throws {
+  @Test(.tags(.golden)) func everyCodeFileIsItsExamplesFile() throws {
     let code = try Self.resourceNames().filter { $0.hasSuffix(".swift") }
     #expect(!code.isEmpty)
     for name in code {
@@ -82,7 +82,7 @@ import Testing
     }
   }
 
-  @Test func everyShownOutputIsCurrent() throws {
+  @Test(.tags(.endToEnd, .golden)) func everyShownOutputIsCurrent() throws {
     let listed = try Self.manifest("outputs.txt")
     #expect(listed.count >= 8)
     let onDisk = try Self.resourceNames().filter { $0.hasSuffix(".txt") }
@@ -102,7 +102,7 @@ import Testing
     }
   }
 
-  @Test func everyImageIsDrawnFromAShownOutput() throws {
+  @Test(.tags(.endToEnd, .golden)) func everyImageIsDrawnFromAShownOutput() throws {
     let images = try Self.manifest("images.txt")
     #expect(images.count >= 4)
     for entry in images {
@@ -149,7 +149,7 @@ import Testing
     return true
   }
 
-  @Test func everyCommandInTheArticlesShowsCurrentOutput() throws {
+  @Test(.tags(.endToEnd, .golden)) func everyCommandInTheArticlesShowsCurrentOutput() throws {
     let catalog = Self.tutorials.appendingPathComponent("KVTrace.docc")
     let articles = try FileManager.default.contentsOfDirectory(atPath: catalog.path)
       .filter { $0.hasSuffix(".md") || $0.hasSuffix(".tutorial") }.sorted()
@@ -177,7 +177,7 @@ import Testing
 
   /// The workshop guide maps every misconception of ../shared/TEACHING.md (M1–M15) to the
   /// tutorial that corrects it, each naming a tutorial page.
-  @Test func everyMisconceptionIsMappedToATutorial() throws {
+  @Test(.tags(.unit)) func everyMisconceptionIsMappedToATutorial() throws {
     let guide = try String(
       contentsOf: Self.tutorials.appendingPathComponent("KVTrace.docc/WorkshopGuide.tutorial"),
       encoding: .utf8)
@@ -188,7 +188,7 @@ import Testing
     }
   }
 
-  @Test func noTwoResourcesShareAName() throws {
+  @Test(.tags(.unit)) func noTwoResourcesShareAName() throws {
     let catalog = Self.tutorials.appendingPathComponent("KVTrace.docc")
     var seen: [String: String] = [:]
     let files = FileManager.default.enumerator(atPath: catalog.path)?.allObjects as? [String] ?? []
@@ -206,13 +206,15 @@ import Testing
     }
   }
 
-  @Test(arguments: examples) func exampleRunsAndPrintsItsGolden(_ example: String) throws {
+  @Test(.tags(.endToEnd, .golden), arguments: examples) func exampleRunsAndPrintsItsGolden(
+    _ example: String
+  ) throws {
     let result = try runProduct(productsDirectory.appendingPathComponent(example), [])
     #expect(result.status == 0, "\(example) exited \(result.status): \(result.error)")
     try golden.check(result.output, named: "example-\(example).txt")
   }
 
-  @Test func exportTraceReadsBackWhatItWrote() throws {
+  @Test(.tags(.endToEnd)) func exportTraceReadsBackWhatItWrote() throws {
     let file = FileManager.default.temporaryDirectory
       .appendingPathComponent("kvtrace-export-\(getpid()).json")
     defer { try? FileManager.default.removeItem(at: file) }
@@ -227,7 +229,7 @@ import Testing
     #expect(replay.output == run.output)
   }
 
-  @Test func cachePoliciesSaysEveryExactPolicyMatches() throws {
+  @Test(.tags(.endToEnd)) func cachePoliciesSaysEveryExactPolicyMatches() throws {
     let result = try runProduct(productsDirectory.appendingPathComponent("cache-policies"), [])
     let lines = result.output.components(separatedBy: "\n").filter { $0.contains("(exact)") }
     #expect(lines.count >= 2)

@@ -49,7 +49,8 @@ public struct GoldenFiles: Sendable {
   ) throws {
     let url = directory.appendingPathComponent(name)
     guard !isRecording, let data = FileManager.default.contents(atPath: url.path) else {
-      try Self.recordBaseline(bytes, at: url, sourceLocation: sourceLocation)
+      try Self.recordBaseline(
+        bytes, at: url, recording: isRecording, sourceLocation: sourceLocation)
       return
     }
     let expected = Array(data)
@@ -81,31 +82,33 @@ public struct GoldenFiles: Sendable {
   /// Writes `bytes` to the golden file at `url` and fails the current test: a recorded
   /// baseline is never a pass.
   ///
-  /// Use it for golden files kept outside a `Snapshots` folder (the tutorials' outputs).
+  /// Use it for golden files kept outside a `Snapshots` folder (the tutorials' outputs),
+  /// under `KVTRACE_RECORD=1` or when the file is missing.
   public static func recordBaseline(
-    _ bytes: [UInt8], at url: URL, sourceLocation: SourceLocation = #_sourceLocation
+    _ bytes: [UInt8], at url: URL, recording: Bool = GoldenFiles.recording,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    let existed = FileManager.default.fileExists(atPath: url.path)
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(bytes).write(to: url)
     let why =
-      existed
-      ? "recording is on (\(recordVariable)=1)"
-      : "there was no golden file; \(recordVariable)=1 re-records every golden file"
+      recording
+      ? "recording is on (\(recordVariable)=1): review the diff, then run the tests again "
+        + "without \(recordVariable) to check it"
+      : "there was no golden file (recording is off; \(recordVariable)=1 swift test "
+        + "re-records every one): review it, then run the tests again to check it"
     Issue.record(
-      """
-      recorded a new baseline, run again: wrote \(url.path)
-      because \(why); review the diff, then run again without \(recordVariable) to check it
-      """,
+      "recorded a new baseline, run again: wrote \(url.path)\n\(why)",
       sourceLocation: sourceLocation)
   }
 
   /// Writes `text` to the golden file at `url` and fails the current test.
   public static func recordBaseline(
-    _ text: String, at url: URL, sourceLocation: SourceLocation = #_sourceLocation
+    _ text: String, at url: URL, recording: Bool = GoldenFiles.recording,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    try recordBaseline(Array(text.utf8), at: url, sourceLocation: sourceLocation)
+    try recordBaseline(
+      Array(text.utf8), at: url, recording: recording, sourceLocation: sourceLocation)
   }
 
   /// Where two outputs first differ, by line, for a failure message.

@@ -1,12 +1,13 @@
 // The four levels of kvtrace's tests, declared once for every test target.
 //
-// Every suite and every free test function carries exactly the tags of the levels it
-// exercises: `@Suite(.tags(.unit))`, `@Test(.tags(.endToEnd, .golden))`.
+// Every test carries the levels it exercises, on its suite when all the suite's tests share
+// them, else on itself: `@Suite(.tags(.unit))`, `@Test(.tags(.endToEnd, .golden))`.
+// HouseRulesTests.everyTestDeclaresItsLevel fails on a test without one.
 //
 // Running one level: Swift Testing 6.3 on Linux cannot select tags from the command line
 // (`swift test --filter tag:unit` selects nothing), so `Tests/level.sh LEVEL` lists the
 // tests with their tags and runs `swift test --filter` with the ones of that level:
-//   Tests/level.sh unit        # also: oracle, golden, endToEnd
+//   Tests/level.sh unit        # also: oracle, golden, endToEnd; `untagged` lists the rest
 // Each test target makes the tags visible in all its files with one `@_exported import
 // GoldenFiles` (its TestLevels.swift).
 import Testing

@@ -28,12 +28,15 @@ import Testing
     FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) }
   }
 
-  /// Whether `issue` says a baseline was recorded, naming `file` and the switch.
-  func saysRecorded(_ issue: Issue, file: String) -> Bool {
+  /// Whether `issue` says a baseline was recorded, naming `file`, why, and the switch.
+  func saysRecorded(_ issue: Issue, file: String, because reason: String) -> Bool {
     let message = issue.comments.map(\.rawValue).joined(separator: "\n")
     return message.contains("recorded a new baseline, run again") && message.contains(file)
-      && message.contains("KVTRACE_RECORD")
+      && message.contains(reason) && message.contains("KVTRACE_RECORD")
   }
+
+  static let recordingIsOn = "recording is on (KVTRACE_RECORD=1)"
+  static let noGoldenFile = "there was no golden file (recording is off"
 
   @Test func recordingWritesTheFileAndFails() throws {
     let folder = Self.temporaryFolder()
@@ -42,30 +45,21 @@ import Testing
     try withKnownIssue {
       try golden.check("new output\n", named: "frame.txt")
     } matching: { issue in
-      saysRecorded(issue, file: "frame.txt")
+      saysRecorded(issue, file: "frame.txt", because: Self.recordingIsOn)
     }
     #expect(contents(folder.appendingPathComponent("frame.txt")) == "new output\n")
   }
 
-  @Test func recordingFailsEvenWhenTheFileAlreadyMatches() throws {
+  /// Recording rewrites and fails whether the file held the same output or another.
+  @Test(arguments: ["new\n", "old\n"])
+  func recordingOverwritesAndFailsWhateverTheFileHeld(_ held: String) throws {
     let folder = Self.temporaryFolder()
     defer { Self.remove(folder) }
-    try seed(folder, "same\n")
-    try withKnownIssue {
-      try GoldenFiles(directory: folder, recording: true).check("same\n", named: "a.txt")
-    } matching: { issue in
-      saysRecorded(issue, file: "a.txt")
-    }
-  }
-
-  @Test func recordingOverwritesADifferentFile() throws {
-    let folder = Self.temporaryFolder()
-    defer { Self.remove(folder) }
-    try seed(folder, "old\n")
+    try seed(folder, held)
     try withKnownIssue {
       try GoldenFiles(directory: folder, recording: true).check(Data("new\n".utf8), named: "a.txt")
     } matching: { issue in
-      saysRecorded(issue, file: "a.txt")
+      saysRecorded(issue, file: "a.txt", because: Self.recordingIsOn)
     }
     #expect(contents(folder.appendingPathComponent("a.txt")) == "new\n")
   }
@@ -77,7 +71,7 @@ import Testing
     try withKnownIssue {
       try golden.check(Array("first run\n".utf8), named: "missing.txt")
     } matching: { issue in
-      saysRecorded(issue, file: "missing.txt")
+      saysRecorded(issue, file: "missing.txt", because: Self.noGoldenFile)
     }
     #expect(contents(folder.appendingPathComponent("missing.txt")) == "first run\n")
     try golden.check("first run\n", named: "missing.txt")
@@ -103,9 +97,9 @@ import Testing
     defer { Self.remove(folder) }
     let url = folder.appendingPathComponent("Resources/t1-run.txt")
     try withKnownIssue {
-      try GoldenFiles.recordBaseline("$ swift run kvtrace\n", at: url)
+      try GoldenFiles.recordBaseline("$ swift run kvtrace\n", at: url, recording: true)
     } matching: { issue in
-      saysRecorded(issue, file: "Resources/t1-run.txt")
+      saysRecorded(issue, file: "Resources/t1-run.txt", because: Self.recordingIsOn)
     }
     #expect(contents(url) == "$ swift run kvtrace\n")
   }

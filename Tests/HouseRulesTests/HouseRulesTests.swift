@@ -5,6 +5,8 @@
 // - the module import graph: KVTrace imports only Foundation; TinyTransformer only
 //   Foundation, KVTrace and the toolchain's Synchronization; KVTraceRender only Foundation
 //   and KVTrace; Glibc and Darwin only in Sources/kvtrace, the command line.
+// - every test in Tests/ declares its level (.unit, .oracle, .golden, .endToEnd), itself or
+//   through its suite (Tests/GoldenFiles/TestLevels.swift).
 // Each check reports every offender in one message, longest first.
 import Foundation
 import GoldenFiles
@@ -31,7 +33,8 @@ import Testing
   /// Every Swift file under Sources/, with its module (the folder below Sources/).
   static func sources() throws -> [(module: String, source: SwiftSource)] {
     let sources = root.appendingPathComponent("Sources")
-    let paths = FileManager.default.enumerator(atPath: sources.path)?
+    let paths =
+      FileManager.default.enumerator(atPath: sources.path)?
       .compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }.sorted() ?? []
     return try paths.map { path in
       let text = try String(
@@ -39,6 +42,33 @@ import Testing
       let module = String(path.prefix(while: { $0 != "/" }))
       return (module, SwiftSource(path: "Sources/\(path)", text: text))
     }
+  }
+
+  /// Every Swift file under Tests/ (the test targets and their support).
+  static func tests() throws -> [SwiftSource] {
+    let tests = root.appendingPathComponent("Tests")
+    let paths =
+      FileManager.default.enumerator(atPath: tests.path)?
+      .compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }.sorted() ?? []
+    return try paths.map { path in
+      let text = try String(contentsOf: tests.appendingPathComponent(path), encoding: .utf8)
+      return SwiftSource(path: "Tests/\(path)", text: text)
+    }
+  }
+
+  @Test func everyTestDeclaresItsLevel() throws {
+    let sources = try Self.tests()
+    #expect(sources.contains { !$0.testAttributes.isEmpty })
+    let offenders = sources.flatMap { source in
+      source.testsWithoutALevel.map { "\(source.path):\($0.line): \($0.attribute)" }
+    }
+    #expect(
+      offenders.isEmpty,
+      """
+      \(offenders.count) test(s) or suite(s) without a level; tag each (or its suite) with \
+      .tags(.unit), .tags(.oracle), .tags(.golden) or .tags(.endToEnd):
+      \(offenders.joined(separator: "\n"))
+      """)
   }
 
   @Test func theSourcesAreFound() throws {

@@ -55,7 +55,7 @@ struct SwiftSource {
     for (index, token) in tokens.enumerated() where Self.declarationKeywords.contains(token.text) {
       if index > 0, tokens[index - 1].text == "." { continue }  // `.init(…)`, `Self.init`
       guard let open = Self.bodyStart(after: index, in: tokens),
-        let close = Self.matchingBrace(of: open, in: tokens)
+        let close = Self.matchingClose(of: open, in: tokens)
       else { continue }
       let name =
         token.text == "func" && index + 1 < tokens.count ? tokens[index + 1].text : token.text
@@ -91,12 +91,14 @@ struct SwiftSource {
     return nil
   }
 
-  /// The index of the `}` that closes the `{` at `open`.
-  static func matchingBrace(of open: Int, in tokens: [Token]) -> Int? {
+  /// The index of the `}` or `)` that closes the `{` or `(` at `open`.
+  static func matchingClose(of open: Int, in tokens: [Token]) -> Int? {
+    let opener = tokens[open].text
+    let closer = opener == "(" ? ")" : "}"
     var depth = 0
     for index in open..<tokens.count {
-      if tokens[index].text == "{" { depth += 1 }
-      if tokens[index].text == "}" { depth -= 1 }
+      if tokens[index].text == opener { depth += 1 }
+      if tokens[index].text == closer { depth -= 1 }
       if depth == 0 { return index }
     }
     return nil

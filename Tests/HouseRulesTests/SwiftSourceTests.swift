@@ -66,3 +66,25 @@ import Testing
     #expect(SwiftSource(path: "a", text: "").lineCount == 0)
   }
 }
+
+@Suite(.tags(.unit)) struct TestLevelScanTests {
+  @Test func testsWithoutALevelAreFoundThroughTheirSuites() {
+    let text = """
+      @Suite(.tags(.unit)) struct A {
+        @Test func inherits() {}
+        @Test(.tags(.golden)) func addsOne() {}
+      }
+      @Suite struct Mixed {
+        @Test(.tags(.oracle), arguments: [1]) func one(_ x: Int) {}
+        @Test(.tags(.endToEnd)) func two() {}
+      }
+      @Suite struct Bare {
+        @Test("a name with .tags(.unit) in it") func missing() {}
+      }
+      @Test(.tags(.unit)) func loose() {}
+      @Test(.serialized, arguments: [1]) func looseMissing(_ x: Int) {}
+      """
+    let missing = SwiftSource(path: "t.swift", text: text).testsWithoutALevel
+    #expect(missing.map(\.line) == [9, 10, 13])
+  }
+}

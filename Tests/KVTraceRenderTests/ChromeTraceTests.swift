@@ -14,13 +14,13 @@ import TinyTransformer
     return try #require(file["traceEvents"] as? [Event])
   }
 
-  @Test func defaultDemoGolden() throws {
+  @Test(.tags(.golden)) func defaultDemoGolden() throws {
     let trace = try RunRendererGoldenTests.trace(detail: .summary)
     let text = String(decoding: ChromeTraceRenderer.render(trace), as: UTF8.self)
     try golden.check(text, named: "default-demo.chrome.json")
   }
 
-  @Test func aTrackPerLayerAndASlicePerStepAndLayer() throws {
+  @Test(.tags(.unit)) func aTrackPerLayerAndASlicePerStepAndLayer() throws {
     let trace = try RunRendererGoldenTests.trace()
     let events = try Self.events(trace)
     let names = events.filter { $0["name"] as? String == "thread_name" }
@@ -36,7 +36,7 @@ import TinyTransformer
   }
 
   /// Slices on one track never overlap, and layer slices lie inside their step's slice.
-  @Test func slicesNestAndDoNotOverlap() throws {
+  @Test(.tags(.unit)) func slicesNestAndDoNotOverlap() throws {
     let events = try Self.events(try RunRendererGoldenTests.trace(steps: 3, policy: NoCache()))
     var tracks: [Int: [(Int, Int)]] = [:]
     for event in events where event["ph"] as? String == "X" {
@@ -58,7 +58,7 @@ import TinyTransformer
   /// One microsecond per attention score: a cached decode step at length 11 in a model
   /// of 2 layers × 4 heads reads 11 keys per head, 88 in all; without a cache it
   /// recomputes every query 0...10, 66 scores per head, 528 in all.
-  @Test func theClockCountsAttentionScores() throws {
+  @Test(.tags(.unit)) func theClockCountsAttentionScores() throws {
     func stepOne(_ policy: some CachePolicy) throws -> Int? {
       let events = try Self.events(try RunRendererGoldenTests.trace(steps: 1, policy: policy))
       return events.first { ($0["name"] as? String)?.hasPrefix("step 1 ") == true }?["dur"] as? Int
@@ -67,7 +67,7 @@ import TinyTransformer
     #expect(try stepOne(NoCache()) == 528)
   }
 
-  @Test func theFileIsReproducibleAndSurvivesAReplay() throws {
+  @Test(.tags(.unit)) func theFileIsReproducibleAndSurvivesAReplay() throws {
     let trace = try RunRendererGoldenTests.trace(steps: 2)
     let first = ChromeTraceRenderer.render(trace)
     #expect(first == ChromeTraceRenderer.render(trace))

@@ -42,13 +42,13 @@ import TinyTransformer
 
   // MARK: - Golden runs
 
-  @Test func theSummarizeRun() throws {
+  @Test(.tags(.golden)) func theSummarizeRun() throws {
     try golden.check(
       RunRenderer.render(try Self.trace(), focus: RenderFocus(), style: .plain),
       named: "encoder-decoder.txt")
   }
 
-  @Test func recomputeInASCII() throws {
+  @Test(.tags(.golden)) func recomputeInASCII() throws {
     let text = RunRenderer.render(
       try Self.trace(steps: 3, cross: .recompute), focus: RenderFocus(layer: 1, head: 3),
       style: RenderStyle(unicode: false))
@@ -56,7 +56,7 @@ import TinyTransformer
     try golden.check(text, named: "encoder-decoder-recompute-ascii.txt")
   }
 
-  @Test func withoutACacheAndGroupedQueries() throws {
+  @Test(.tags(.golden)) func withoutACacheAndGroupedQueries() throws {
     let none = RunRenderer.render(
       try Self.trace(steps: 2, policy: NoCache()), focus: RenderFocus(), style: .plain)
     let sentences = none.replacingOccurrences(of: "\n", with: " ")  // undo the wrapping
@@ -69,7 +69,7 @@ import TinyTransformer
     try golden.check(gqa, named: "encoder-decoder-gqa-summary.txt")
   }
 
-  @Test func everyLineFitsTheWidth() throws {
+  @Test(.tags(.unit)) func everyLineFitsTheWidth() throws {
     for trace in try Self.traces() {
       for width in [60, 72, 80, 100, 120] {
         for unicode in [true, false] {
@@ -83,7 +83,7 @@ import TinyTransformer
     }
   }
 
-  @Test func theCrossGridKeepsItsHeightAndTheSelfGridGrows() throws {
+  @Test(.tags(.unit)) func theCrossGridKeepsItsHeightAndTheSelfGridGrows() throws {
     let trace = try Self.trace()
     for record in trace.steps.dropFirst() {
       let lines = CacheGrid.lines(record, in: trace, focus: RenderFocus(), style: .plain)
@@ -99,7 +99,7 @@ import TinyTransformer
     }
   }
 
-  @Test func colorChangesNothingButEscapes() throws {
+  @Test(.tags(.unit)) func colorChangesNothingButEscapes() throws {
     let trace = try Self.trace(steps: 2)
     let plain = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
     let colored = RunRenderer.render(
@@ -108,7 +108,7 @@ import TinyTransformer
     #expect(RunRendererGoldenTests.stripEscapes(colored) == plain)
   }
 
-  @Test func theChromeTraceHasTracksForTheCrossRows() throws {
+  @Test(.tags(.unit)) func theChromeTraceHasTracksForTheCrossRows() throws {
     let bytes = ChromeTraceRenderer.render(try Self.trace(steps: 2))
     let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
     let events = try #require(object?["traceEvents"] as? [[String: Any]])
@@ -125,7 +125,7 @@ import TinyTransformer
 
   // MARK: - Frames of kvtrace step
 
-  @Test func goldenFrames() throws {
+  @Test(.tags(.unit)) func goldenFrames() throws {
     let frame = InteractiveFrame(trace: try Self.trace())
     try InteractiveFrameTests.check(
       frame, InteractiveState(step: 0), FrameSize(columns: 80, rows: 24),
@@ -138,7 +138,7 @@ import TinyTransformer
       named: "frame-120x40-cross-split.txt")
   }
 
-  @Test func everyFrameFillsItsScreenExactly() throws {
+  @Test(.tags(.unit)) func everyFrameFillsItsScreenExactly() throws {
     for trace in try Self.traces() {
       let frame = InteractiveFrame(trace: trace)
       for step in 0..<frame.stepCounts[0] {

@@ -25,25 +25,25 @@ import TinyTransformer
 
   // MARK: - Golden frames
 
-  @Test func decodeStepAt80x24() throws {
+  @Test(.tags(.golden)) func decodeStepAt80x24() throws {
     try Self.check(
       try Self.demo(), InteractiveState(step: 1), FrameSize(columns: 80, rows: 24),
       named: "frame-80x24-step1.txt")
   }
 
-  @Test func prefillTriangleAt120x40() throws {
+  @Test(.tags(.golden)) func prefillTriangleAt120x40() throws {
     try Self.check(
       try Self.demo(), InteractiveState(step: 0, focus: RenderFocus(layer: 1, head: 2)),
       FrameSize(columns: 120, rows: 40), named: "frame-120x40-prefill.txt")
   }
 
-  @Test func splitViewAt120x40() throws {
+  @Test(.tags(.golden)) func splitViewAt120x40() throws {
     try Self.check(
       try Self.demo(), InteractiveState(step: 3, view: .split), FrameSize(columns: 120, rows: 40),
       named: "frame-120x40-split.txt")
   }
 
-  @Test func int8DecodeStepAt100x30NamesTheRoundingAndTheBytes() throws {
+  @Test(.tags(.golden)) func int8DecodeStepAt100x30NamesTheRoundingAndTheBytes() throws {
     let frame = InteractiveFrame(
       trace: try RunRendererGoldenTests.trace(steps: 2, policy: Int8Cache()))
     let size = FrameSize(columns: 100, rows: 30)
@@ -55,7 +55,7 @@ import TinyTransformer
     try Self.check(frame, InteractiveState(step: 1), size, named: "frame-100x30-int8.txt")
   }
 
-  @Test func pagedStepShowsTheBlockTableAt80x24() throws {
+  @Test(.tags(.golden)) func pagedStepShowsTheBlockTableAt80x24() throws {
     let frame = InteractiveFrame(
       trace: try RunRendererGoldenTests.trace(policy: PagedCache(blockSize: 4)))
     try Self.check(
@@ -66,7 +66,7 @@ import TinyTransformer
     #expect(lines.contains { $0.contains("3 → #0 new") })  // position 12 opens block 3
   }
 
-  @Test func smallScreenElidesRowsWithAMarker() throws {
+  @Test(.tags(.golden)) func smallScreenElidesRowsWithAMarker() throws {
     let frame = try Self.demo()
     let lines = frame.lines(
       InteractiveState(step: 6), size: FrameSize(columns: 60, rows: 16), style: RenderStyle())
@@ -77,7 +77,7 @@ import TinyTransformer
       named: "frame-60x16-elided.txt")
   }
 
-  @Test func withoutCacheScoresInASCII() throws {
+  @Test(.tags(.golden)) func withoutCacheScoresInASCII() throws {
     let style = RenderStyle(unicode: false)
     let frame = try Self.demo()
     let state = InteractiveState(step: 4, view: .withoutCache, values: .scores)
@@ -88,7 +88,7 @@ import TinyTransformer
       style: style)
   }
 
-  @Test func helpOverlay() throws {
+  @Test(.tags(.golden)) func helpOverlay() throws {
     try Self.check(
       try Self.demo(), InteractiveState(step: 2, showsHelp: true),
       FrameSize(columns: 80, rows: 24), named: "frame-80x24-help.txt")
@@ -96,7 +96,7 @@ import TinyTransformer
 
   /// A window with sinks: the help's marks explain the evicted and pinned marks
   /// too, in the glyphs the grid uses (here ASCII: `-` evicted, `*` pinned).
-  @Test func helpOverlayOfSinksExplainsEvictedAndPinnedASCII() throws {
+  @Test(.tags(.golden)) func helpOverlayOfSinksExplainsEvictedAndPinnedASCII() throws {
     let frame = InteractiveFrame(
       trace: try RunRendererGoldenTests.trace(
         steps: 3, policy: SlidingWindow(sinks: 2, window: 4)))
@@ -115,7 +115,7 @@ import TinyTransformer
   }
 
   /// Two prompts decoded together: each sequence's frames, its shared rows marked.
-  @Test func twoPromptsSequenceZeroDecodeStep() throws {
+  @Test(.tags(.golden)) func twoPromptsSequenceZeroDecodeStep() throws {
     let frame = InteractiveFrame(trace: try RunRendererGoldenTests.twoPromptTrace())
     #expect(frame.stepCounts == [3, 3])
     let state = InteractiveState(step: 1)
@@ -126,7 +126,7 @@ import TinyTransformer
     try Self.check(frame, state, FrameSize(columns: 80, rows: 24), named: "frame-80x24-seq0.txt")
   }
 
-  @Test func twoPromptsSequenceOneMarksTheSharedRows() throws {
+  @Test(.tags(.golden)) func twoPromptsSequenceOneMarksTheSharedRows() throws {
     let frame = InteractiveFrame(trace: try RunRendererGoldenTests.twoPromptTrace())
     let size = FrameSize(columns: 80, rows: 24)
     for (unicode, shared, name) in [
@@ -149,7 +149,7 @@ import TinyTransformer
     #expect(Self.text(ascii).utf8.allSatisfy { $0 < 0x80 })
   }
 
-  @Test func twoPromptsHelpListsTheSequenceKeyAndTheSharedMark() throws {
+  @Test(.tags(.unit)) func twoPromptsHelpListsTheSequenceKeyAndTheSharedMark() throws {
     let frame = InteractiveFrame(trace: try RunRendererGoldenTests.twoPromptTrace())
     let state = InteractiveState(sequence: 1, showsHelp: true)
     let text = Self.text(
@@ -164,7 +164,7 @@ import TinyTransformer
 
   /// The switch keeps the step, layer and head; a sequence with fewer steps (a trace
   /// whose sequence 1 stops early) takes its last step instead.
-  @Test func switchingKeepsTheCursorAndClampsToAShorterSequence() throws {
+  @Test(.tags(.golden)) func switchingKeepsTheCursorAndClampsToAShorterSequence() throws {
     let full = try RunRendererGoldenTests.twoPromptTrace()
     let size = FrameSize(columns: 80, rows: 24)
     var state = InteractiveState(step: 2, focus: RenderFocus(layer: 1, head: 3))
@@ -189,7 +189,7 @@ import TinyTransformer
 
   // MARK: - What the frames show
 
-  @Test func withoutCacheEveryRowLightsUp() throws {
+  @Test(.tags(.unit)) func withoutCacheEveryRowLightsUp() throws {
     let frame = try Self.demo()
     let size = FrameSize(columns: 80, rows: 30)
     let cached = frame.lines(InteractiveState(step: 3), size: size, style: RenderStyle())
@@ -204,7 +204,7 @@ import TinyTransformer
     #expect(uncached.joined(separator: " ").contains("96 of them again"))
   }
 
-  @Test func prefillTriangleIsCausal() throws {
+  @Test(.tags(.unit)) func prefillTriangleIsCausal() throws {
     let frame = try Self.demo()
     let lines = frame.lines(
       InteractiveState(step: 0), size: FrameSize(columns: 120, rows: 40), style: RenderStyle())
@@ -216,7 +216,7 @@ import TinyTransformer
     }
   }
 
-  @Test func summaryDetailShowsWhichKeysWereReadWithoutNumbers() throws {
+  @Test(.tags(.unit)) func summaryDetailShowsWhichKeysWereReadWithoutNumbers() throws {
     let trace = try RunRendererGoldenTests.trace(steps: 1, detail: .summary)
     let frame = InteractiveFrame(trace: trace)
     for step in 0..<2 {
@@ -230,7 +230,7 @@ import TinyTransformer
     }
   }
 
-  @Test func tooSmallScreenSaysSoOnOneLine() throws {
+  @Test(.tags(.unit)) func tooSmallScreenSaysSoOnOneLine() throws {
     let frame = try Self.demo()
     for size in [
       FrameSize(columns: 39, rows: 24), FrameSize(columns: 80, rows: 9),
@@ -243,7 +243,7 @@ import TinyTransformer
     }
   }
 
-  @Test func colorChangesNothingButEscapes() throws {
+  @Test(.tags(.unit)) func colorChangesNothingButEscapes() throws {
     let frame = try Self.demo()
     let size = FrameSize(columns: 100, rows: 30)
     for state in [
@@ -288,7 +288,7 @@ import TinyTransformer
     ]
   }
 
-  @Test func everyFrameFillsItsScreenExactly() throws {
+  @Test(.tags(.unit)) func everyFrameFillsItsScreenExactly() throws {
     for trace in try Self.traces() {
       let frame = InteractiveFrame(trace: trace)
       for (sequence, step) in frame.stepCounts.enumerated().flatMap({ s, n in
@@ -322,7 +322,7 @@ import TinyTransformer
     }
   }
 
-  @Test func aTraceWithoutStepsStillDraws() {
+  @Test(.tags(.unit)) func aTraceWithoutStepsStillDraws() {
     let header = TraceHeader(
       model: .demo(vocabularySize: 10), weights: "none",
       policy: CachePolicyInfo(name: "full", exact: true, summary: ""), seed: 0,

@@ -4,7 +4,7 @@ import Testing
 @testable import KVTraceRender
 
 /// The walk-through's cursor: steps stop at the ends, layers and heads wrap.
-@Suite struct InteractiveStateTests {
+@Suite(.tags(.unit)) struct InteractiveStateTests {
   static let model = ModelConfig(
     layers: 2, heads: 4, kvHeads: 4, dim: 32, mlpDim: 64, contextLength: 64, vocabularySize: 10)
 
@@ -63,7 +63,7 @@ import Testing
 }
 
 /// The heat palette: a shade for every level, a color when allowed.
-@Suite struct HeatPaletteTests {
+@Suite(.tags(.unit)) struct HeatPaletteTests {
   @Test func shadesRiseWithTheLevel() {
     let style = RenderStyle()
     #expect(HeatPalette.cell(0, width: 2, style: style) == "░░")

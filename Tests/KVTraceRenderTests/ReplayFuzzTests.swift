@@ -8,7 +8,7 @@ import TinyTransformer
 /// The mutations change numbers and letters but keep the JSON well formed, so many
 /// damaged files still decode (a different layer count, another token, a longer
 /// prompt) and reach the renderers, as `kvtrace replay` would hand them over.
-@Suite struct ReplayFuzzTests {
+@Suite(.tags(.unit)) struct ReplayFuzzTests {
   @Test func decodableMutationsRender() throws {
     let trace = try RunRendererGoldenTests.trace(prompt: "The quick fox", steps: 2)
     let original = TraceEncoder.encode(trace, as: .jsonl)

@@ -4,7 +4,7 @@ import Testing
 import TinyTransformer
 
 /// Golden frames: what a person sees, byte for byte.
-@Suite struct RunRendererGoldenTests {
+@Suite(.tags(.golden)) struct RunRendererGoldenTests {
   static let pangram = "The quick brown fox jumps over the lazy dog."
 
   static func trace(

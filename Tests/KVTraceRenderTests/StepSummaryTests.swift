@@ -5,7 +5,7 @@ import TinyTransformer
 @testable import KVTraceRender
 
 /// The step summary names the query-head groups under GQA and MQA, once, at the prefill.
-@Suite struct StepSummaryTests {
+@Suite(.tags(.unit)) struct StepSummaryTests {
   static func config(heads: Int, kvHeads: Int) -> ModelConfig {
     ModelConfig(
       layers: 2, heads: heads, kvHeads: kvHeads, dim: 8 * heads, mlpDim: 16 * heads,

@@ -2,7 +2,7 @@ import Testing
 
 @testable import KVTraceRender
 
-@Suite struct TextLayoutTests {
+@Suite(.tags(.unit)) struct TextLayoutTests {
   @Test func fixedRoundsHalfAwayFromZero() {
     #expect(TextLayout.fixed(0.125, 2) == "0.13")
     #expect(TextLayout.fixed(-0.125, 2) == "-0.13")

@@ -4,7 +4,7 @@ import TinyTransformer
 
 /// A paged trace's `blocks` events: written and read back exactly, and a damaged
 /// table refused with the line, the path and what is wrong.
-@Suite struct BlocksEventTests {
+@Suite(.tags(.unit)) struct BlocksEventTests {
   /// `paged:4`, one decode step, summary: the prefill's blocks are line 91, step 1's line 111.
   static let document: String = {
     let trace = try? Demo.trace(steps: 1, policy: PagedCache(blockSize: 4), detail: .summary)

@@ -24,7 +24,7 @@ import TinyTransformer
     layers: 1, heads: 2, kvHeads: 1, dim: 8, mlpDim: 8, contextLength: 16,
     vocabularySize: Tokenizer.demo.vocabularySize)
 
-  @Test(arguments: TraceFileFormat.allCases)
+  @Test(.tags(.unit), arguments: TraceFileFormat.allCases)
   func encoderDecoderTracesRoundTrip(_ format: TraceFileFormat) throws {
     for trace in [
       try Self.trace(), try Self.trace(cross: .recompute, detail: .summary),
@@ -38,7 +38,7 @@ import TinyTransformer
     }
   }
 
-  @Test func summaryBytesAreGolden() throws {
+  @Test(.tags(.golden)) func summaryBytesAreGolden() throws {
     let bytes = TraceEncoder.encode(
       try Self.trace(steps: 2, detail: .summary, config: Self.tiny), as: .json)
     let text = String(decoding: bytes, as: UTF8.self)
@@ -53,7 +53,7 @@ import TinyTransformer
   /// A JSON object with a key twice is ambiguous (readers keep either one), so the
   /// schema, now with the header's `source`, must have none: its `$defs` once had
   /// two `token`s.
-  @Test func theSchemaHasNoKeyTwice() throws {
+  @Test(.tags(.unit)) func theSchemaHasNoKeyTwice() throws {
     var parser = JSONParser(Array(TraceSchema.text.utf8))
     var pending = [(try parser.value(), "$")]
     var objects = 0
@@ -72,7 +72,7 @@ import TinyTransformer
     #expect(objects > 20)
   }
 
-  @Test func aDecoderOnlyTraceWritesNoneOfTheEncoderDecoderFields() throws {
+  @Test(.tags(.unit)) func aDecoderOnlyTraceWritesNoneOfTheEncoderDecoderFields() throws {
     let text = String(decoding: TraceEncoder.encode(try Demo.full.get(), as: .json), as: UTF8.self)
     #expect(!text.contains("\"source\""))
     #expect(!text.contains("crossRows"))
@@ -96,7 +96,7 @@ import TinyTransformer
     try #require(try Self.lines().firstIndex { $0.contains(needle) })
   }
 
-  @Test func theEncodeStepChoosesNoTokenAndComesFirst() throws {
+  @Test(.tags(.unit)) func theEncodeStepChoosesNoTokenAndComesFirst() throws {
     let decodeBegins = try Self.line(containing: #""step":1,"phase":"decode""#)
     let wrongPhase = try Self.edited(decodeBegins) {
       $0.replacingOccurrences(of: #""phase":"decode""#, with: #""phase":"encode""#)
@@ -114,7 +114,7 @@ import TinyTransformer
         "the encode step chooses no token; the decoder's first step does") == true)
   }
 
-  @Test func crossRowsStayWithinTheSource() throws {
+  @Test(.tags(.unit)) func crossRowsStayWithinTheSource() throws {
     let cross = try Self.line(containing: #""kind":"cross""#)
     let beyond = try Self.edited(cross) {
       $0.replacingOccurrences(of: "[[0,13]]", with: "[[0,14]]")
@@ -122,7 +122,7 @@ import TinyTransformer
     #expect(decodingError(beyond)?.description.contains("the source has 13 tokens") == true)
   }
 
-  @Test func aDecoderOnlyTraceHasNoEncodeStep() throws {
+  @Test(.tags(.unit)) func aDecoderOnlyTraceHasNoEncodeStep() throws {
     let bytes = TraceEncoder.encode(try Demo.trace(steps: 1, detail: .summary), as: .jsonl)
     let text = String(decoding: bytes, as: UTF8.self)
       .replacingOccurrences(of: #""phase":"prefill""#, with: #""phase":"encode""#)

@@ -4,7 +4,7 @@ import Testing
 
 /// The trace's encoder-decoder facts: the header's source and architecture, the
 /// split counters, and the no-cache view of a decoder step with both caches.
-@Suite struct EncoderSourceTests {
+@Suite(.tags(.unit)) struct EncoderSourceTests {
   static let config = ModelConfig(
     layers: 2, heads: 2, kvHeads: 1, dim: 8, mlpDim: 8, contextLength: 16, vocabularySize: 300)
 

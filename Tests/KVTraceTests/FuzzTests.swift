@@ -8,7 +8,7 @@ import TinyTransformer
 /// throws a `TraceFileError` (the compiler guarantees no other error escapes) whose
 /// place lies inside the file, or returns a trace that encodes and decodes again to
 /// itself.
-@Suite struct FuzzTests {
+@Suite(.tags(.unit)) struct FuzzTests {
   /// A small real trace: 2 prompt tokens and 2 decode steps, at full detail (about 5 KB).
   static let trace = Result { try Demo.trace(prompt: "The fox", steps: 2) }
 

@@ -2,7 +2,7 @@ import KVTrace
 import Testing
 
 /// The exact bytes of the default demo's trace, at summary detail (small enough to read).
-@Suite struct GoldenJSONTests {
+@Suite(.tags(.golden)) struct GoldenJSONTests {
   @Test func defaultDemoSummaryDocument() throws {
     try golden.check(
       TraceEncoder.encode(try Demo.summary.get(), as: .json),

@@ -3,7 +3,7 @@ import Testing
 import TinyTransformer
 
 /// JSON Lines: streamed while decoding, and readable up to a cut.
-@Suite struct JSONLinesTests {
+@Suite(.tags(.unit)) struct JSONLinesTests {
   @Test func theRecorderStreamsTheEncodersBytesOneLineAtATime() throws {
     let model = TinyTransformer.demo()
     var chunks: [[UInt8]] = []

@@ -3,7 +3,7 @@ import TinyTransformer
 
 @testable import KVTrace
 
-@Suite struct JSONWriterTests {
+@Suite(.tags(.unit)) struct JSONWriterTests {
   @Test func stringsAreEscapedAsRFC8259Asks() {
     var writer = JSONWriter()
     writer.string("say \"hi\"\\\n\r\t\u{8}\u{C}\u{1}\u{1F} é 🦊 /")

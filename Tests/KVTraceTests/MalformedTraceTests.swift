@@ -193,7 +193,7 @@ let malformedCases: [Malformed] = [
     problem: "leave room for 54 in the context of 64"),
 ]
 
-@Suite struct MalformedTraceTests {
+@Suite(.tags(.unit)) struct MalformedTraceTests {
   static let document: String = {
     let trace = (try? Demo.full.get()).map { TraceEncoder.encode($0, as: .json) } ?? []
     return String(decoding: trace, as: UTF8.self)

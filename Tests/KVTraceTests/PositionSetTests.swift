@@ -26,7 +26,7 @@ private func set(inserting positions: [Int]) -> PositionSet {
   return set
 }
 
-@Test func emptySetHoldsNothing() {
+@Test(.tags(.unit)) func emptySetHoldsNothing() {
   let empty = PositionSet()
   #expect(empty.isEmpty)
   #expect(empty.count == 0)
@@ -37,20 +37,20 @@ private func set(inserting positions: [Int]) -> PositionSet {
   #expect(PositionSet(3..<3).ranges.isEmpty)
 }
 
-@Test func insertInOrderBuildsOneRun() {
+@Test(.tags(.unit)) func insertInOrderBuildsOneRun() {
   let positions = set(inserting: [0, 1, 2, 3, 4])
   #expect(positions.ranges == [0..<5])
   #expect(positions.count == 5)
   #expect(!positions.isEmpty)
 }
 
-@Test func insertOutOfOrderKeepsRunsSorted() {
+@Test(.tags(.unit)) func insertOutOfOrderKeepsRunsSorted() {
   let positions = set(inserting: [9, 2, 5])
   #expect(positions.ranges == [2..<3, 5..<6, 9..<10])
   #expect(Array(positions) == [2, 5, 9])
 }
 
-@Test func insertDuplicatesChangesNothing() {
+@Test(.tags(.unit)) func insertDuplicatesChangesNothing() {
   var positions = set(inserting: [4, 5, 6])
   let before = positions
   positions.insert(5)
@@ -61,7 +61,7 @@ private func set(inserting positions: [Int]) -> PositionSet {
   #expect(positions.count == 3)
 }
 
-@Test func insertBridgesTwoNeighbours() {
+@Test(.tags(.unit)) func insertBridgesTwoNeighbours() {
   // 5, then 3: two runs; 4 touches both and merges them into one.
   var positions = set(inserting: [5, 3])
   #expect(positions.ranges == [3..<4, 5..<6])
@@ -69,7 +69,7 @@ private func set(inserting positions: [Int]) -> PositionSet {
   #expect(positions.ranges == [3..<6])
 }
 
-@Test func insertExtendsARunOnEitherSide() {
+@Test(.tags(.unit)) func insertExtendsARunOnEitherSide() {
   var positions = PositionSet(10..<12)
   positions.insert(12)  // touches the upper bound
   #expect(positions.ranges == [10..<13])
@@ -87,7 +87,7 @@ private func set(inserting positions: [Int]) -> PositionSet {
   #expect(positions.ranges == [0..<2, 8..<15])
 }
 
-@Test func containsMatchesRunBoundaries() {
+@Test(.tags(.unit)) func containsMatchesRunBoundaries() {
   let positions = PositionSet(ranges: [2..<4, 7..<8, 10..<13])
   let inside = [2, 3, 7, 10, 11, 12]
   let outside = [-1, 0, 1, 4, 5, 6, 8, 9, 13, 100]
@@ -96,20 +96,20 @@ private func set(inserting positions: [Int]) -> PositionSet {
   #expect(positions.count == 6)
 }
 
-@Test func iteratesInIncreasingOrder() {
+@Test(.tags(.unit)) func iteratesInIncreasingOrder() {
   let positions = PositionSet([12, 0, 7, 3, 8, 1, 7])
   #expect(Array(positions) == [0, 1, 3, 7, 8, 12])
   #expect(positions.ranges == [0..<2, 3..<4, 7..<9, 12..<13])
 }
 
-@Test func initRangesMergesOverlapsAndNeighbours() {
+@Test(.tags(.unit)) func initRangesMergesOverlapsAndNeighbours() {
   let positions = PositionSet(ranges: [8..<10, 0..<3, 2..<5, 5..<6, 12..<12, 10..<11])
   #expect(positions.ranges == [0..<6, 8..<11])
   #expect(positions.count == 9)
   #expect(PositionSet(ranges: []).isEmpty)
 }
 
-@Test func setsBuiltDifferentlyAreEqual() {
+@Test(.tags(.unit)) func setsBuiltDifferentlyAreEqual() {
   let fromRange = PositionSet(0..<6)
   let fromRanges = PositionSet(ranges: [3..<6, 0..<3])
   let fromPositions = PositionSet([5, 4, 3, 2, 1, 0, 3])
@@ -122,7 +122,7 @@ private func set(inserting positions: [Int]) -> PositionSet {
   #expect(fromRange != PositionSet(ranges: [0..<3, 4..<7]))
 }
 
-@Test(arguments: [1, 2, 3, 42, 2024])
+@Test(.tags(.unit), arguments: [1, 2, 3, 42, 2024])
 func randomInsertsMatchASetModel(seed: UInt64) {
   var random = LCG(state: seed)
   let span = [8, 40, 200][Int(seed % 3)]
@@ -145,7 +145,7 @@ func randomInsertsMatchASetModel(seed: UInt64) {
   #expect(PositionSet(model) == positions)
 }
 
-@Test(arguments: [7, 99, 31337])
+@Test(.tags(.unit), arguments: [7, 99, 31337])
 func randomRangeUnionsMatchASetModel(seed: UInt64) {
   var random = LCG(state: seed)
   for _ in 0..<50 {

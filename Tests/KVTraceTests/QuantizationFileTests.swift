@@ -4,7 +4,7 @@ import TinyTransformer
 
 /// An int8 trace's `quantization` events in a file: they round-trip byte for byte,
 /// and the decoder refuses ones that cannot be true.
-@Suite struct QuantizationFileTests {
+@Suite(.tags(.unit)) struct QuantizationFileTests {
   static let summary = Result { try Demo.trace(steps: 3, policy: Int8Cache(), detail: .summary) }
 
   /// The int8 summary document, one event per line.

@@ -3,7 +3,7 @@ import Testing
 import TinyTransformer
 
 /// decode(encode(trace)) == trace, and encode(decode(bytes)) == bytes.
-@Suite struct RoundTripTests {
+@Suite(.tags(.unit)) struct RoundTripTests {
   static let cases: [(String, @Sendable () throws -> Trace)] = [
     ("demo full", { try Demo.full.get() }),
     ("demo summary", { try Demo.summary.get() }),

@@ -4,7 +4,7 @@ import Testing
 @testable import KVTrace
 
 /// The schema is valid JSON, and it lists exactly the fields the decoder reads.
-@Suite struct SchemaTests {
+@Suite(.tags(.unit)) struct SchemaTests {
   static func schema() throws -> [String: Any] {
     let object = try JSONSerialization.jsonObject(with: Data(TraceSchema.text.utf8))
     return try #require(object as? [String: Any])

@@ -5,7 +5,7 @@ import TinyTransformer
 
 /// ``ShortestFloat`` must spell every `Float` exactly as `Float.description` does:
 /// trace files, their goldens and the strict decoder all depend on those bytes.
-@Suite struct ShortestFloatTests {
+@Suite(.tags(.unit)) struct ShortestFloatTests {
   /// The formatter's spelling of `value`.
   static func spelled(_ value: Float) -> String {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ShortestFloat.maximumLength) {

@@ -63,7 +63,7 @@ private func sampleTrace() -> Trace {
   return Trace(header: header(prompt: prompt, steps: 1), events: events)
 }
 
-@Test func stepsGroupEventsByStep() throws {
+@Test(.tags(.unit)) func stepsGroupEventsByStep() throws {
   let steps = sampleTrace().steps
   try #require(steps.count == 2)
   #expect(steps.map(\.step) == [0, 1])
@@ -83,7 +83,7 @@ private func sampleTrace() -> Trace {
   }
 }
 
-@Test func eventsBeforeTheFirstStepOrOfAnotherStepAreNotFiled() {
+@Test(.tags(.unit)) func eventsBeforeTheFirstStepOrOfAnotherStepAreNotFiled() {
   var trace = sampleTrace()
   trace.events.insert(attention(step: 0, layer: 0, head: 0, query: 0), at: 0)
   // A stray event of step 0 after step 1 began does not belong to step 1.
@@ -95,7 +95,7 @@ private func sampleTrace() -> Trace {
   #expect(Trace(header: trace.header, events: []).steps.isEmpty)
 }
 
-@Test func sourceOfReportsFreshReusedAndNotCached() throws {
+@Test(.tags(.unit)) func sourceOfReportsFreshReusedAndNotCached() throws {
   let steps = sampleTrace().steps
   let prefill = steps[0]
   #expect(prefill.source(of: 0, layer: 0, kvHead: 0) == .fresh)
@@ -115,7 +115,7 @@ private func sampleTrace() -> Trace {
   #expect(decode.rows(layer: 1, kvHead: 0) == nil)
 }
 
-@Test func newestAttentionPicksTheLastMatchingEvent() throws {
+@Test(.tags(.unit)) func newestAttentionPicksTheLastMatchingEvent() throws {
   let steps = sampleTrace().steps
   let prefill = try #require(steps[0].newestAttention(layer: 0, head: 1))
   #expect(prefill.query == 1)
@@ -127,7 +127,7 @@ private func sampleTrace() -> Trace {
   #expect(steps[1].newestAttention(layer: 0, head: 1, kind: .cross) == nil)
 }
 
-@Test func tokensAreThePromptThenEachChoice() {
+@Test(.tags(.unit)) func tokensAreThePromptThenEachChoice() {
   let trace = sampleTrace()
   #expect(trace.tokens.map(\.id) == [299, 42, 7, 9])
   #expect(trace.tokens.map(\.text) == ["The", " fox", " jumps", " over"])
@@ -138,7 +138,7 @@ private func sampleTrace() -> Trace {
   #expect(empty.generatedTokens.isEmpty)
 }
 
-@Test func eventStepIsTheCarriedStep() {
+@Test(.tags(.unit)) func eventStepIsTheCarriedStep() {
   for event in sampleTrace().events {
     switch event {
     case .stepBegan(let e): #expect(event.step == e.step)
@@ -158,7 +158,7 @@ private func record(into recorder: inout some TraceRecorder, _ trace: Trace) {
   for event in trace.events { recorder.record(event) }
 }
 
-@Test func traceLogCollectsTheHeaderAndEveryEvent() throws {
+@Test(.tags(.unit)) func traceLogCollectsTheHeaderAndEveryEvent() throws {
   var log = TraceLog(detail: .summary)
   #expect(log.trace == nil)
   #expect(log.isRecording)
@@ -172,7 +172,7 @@ private func record(into recorder: inout some TraceRecorder, _ trace: Trace) {
   #expect(log.header == expected.header)
 }
 
-@Test func noRecorderRecordsNothing() {
+@Test(.tags(.unit)) func noRecorderRecordsNothing() {
   var recorder = NoRecorder()
   #expect(!recorder.isRecording)
   #expect(recorder.detail == .summary)
@@ -180,7 +180,7 @@ private func record(into recorder: inout some TraceRecorder, _ trace: Trace) {
   #expect(!recorder.isRecording)
 }
 
-@Test func modelConfigDerivedValues() {
+@Test(.tags(.unit)) func modelConfigDerivedValues() {
   #expect(config.headSize == 4)
   #expect(config.kvDim == 8)
   #expect(config.queriesPerKVHead == 2)

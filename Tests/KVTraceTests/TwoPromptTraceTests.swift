@@ -4,7 +4,7 @@ import TinyTransformer
 
 /// A trace of two prompts decoded together: sequence 1's events carry `"sequence":1`,
 /// and the strict decoder holds them to the order and the rules of sharing.
-@Suite struct TwoPromptTraceTests {
+@Suite(.tags(.unit)) struct TwoPromptTraceTests {
   static let pangram = "The quick brown fox jumps over the lazy dog."
   static let cat = "The quick brown fox jumps over a cat."
 

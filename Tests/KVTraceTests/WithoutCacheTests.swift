@@ -2,7 +2,7 @@ import KVTrace
 import Testing
 
 /// The no-cache view of a step is derived from the cached step, never faked.
-@Suite struct WithoutCacheTests {
+@Suite(.tags(.unit)) struct WithoutCacheTests {
   /// A decode step of a full cache: 2 layers × 2 KV heads, sequence of 5, position 4 new.
   static let decodeStep: StepRecord = {
     var record = StepRecord(

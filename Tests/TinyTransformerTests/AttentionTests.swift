@@ -84,14 +84,18 @@ private func maxDifference(_ a: [Float], _ b: [Double]) -> Double {
   zip(a, b).reduce(0) { max($0, abs(Double($1.0) - $1.1)) }
 }
 
-@Test(arguments: [
-  (shape(layers: 1, heads: 1, kvHeads: 1, dim: 4, mlpDim: 4, context: 8), "The quick", 5),
-  (shape(layers: 1, heads: 2, kvHeads: 2, dim: 8, mlpDim: 12, context: 12), "Once upon a time", 6),
-  (shape(layers: 2, heads: 4, kvHeads: 2, dim: 16, mlpDim: 24, context: 24), "The cat sat.", 9),
-  (shape(layers: 2, heads: 4, kvHeads: 1, dim: 32, mlpDim: 16, context: 20), "a", 12),
-  (shape(layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 24, context: 16), "The fox jumps", 8),
-  (shape(layers: 2, heads: 4, kvHeads: 4, dim: 32, mlpDim: 64, context: 64), "dog. The", 7),
-])
+@Test(
+  .tags(.oracle),
+  arguments: [
+    (shape(layers: 1, heads: 1, kvHeads: 1, dim: 4, mlpDim: 4, context: 8), "The quick", 5),
+    (
+      shape(layers: 1, heads: 2, kvHeads: 2, dim: 8, mlpDim: 12, context: 12), "Once upon a time", 6
+    ),
+    (shape(layers: 2, heads: 4, kvHeads: 2, dim: 16, mlpDim: 24, context: 24), "The cat sat.", 9),
+    (shape(layers: 2, heads: 4, kvHeads: 1, dim: 32, mlpDim: 16, context: 20), "a", 12),
+    (shape(layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 24, context: 16), "The fox jumps", 8),
+    (shape(layers: 2, heads: 4, kvHeads: 4, dim: 32, mlpDim: 64, context: 64), "dog. The", 7),
+  ])
 func modelLogitsMatchAReferenceForwardPass(config: ModelConfig, prompt: String, steps: Int)
   throws
 {
@@ -133,7 +137,7 @@ func modelLogitsMatchAReferenceForwardPass(config: ModelConfig, prompt: String, 
 
 private let tiny = shape(layers: 1, heads: 2, kvHeads: 2, dim: 4, mlpDim: 4, context: 8)
 
-@Test func attentionWeightsAreTheSoftmaxOfTheScores() throws {
+@Test(.tags(.unit)) func attentionWeightsAreTheSoftmaxOfTheScores() throws {
   let model = try TinyTransformer(config: tiny, seed: 5)
   var log = TraceLog(detail: .full)
   _ = try model.generate(prompt: "The quick brown", steps: 4, recorder: &log)
@@ -158,7 +162,7 @@ private let tiny = shape(layers: 1, heads: 2, kvHeads: 2, dim: 4, mlpDim: 4, con
   #expect(count == 2 * (3 + 4))
 }
 
-@Test func summaryDetailDropsScoresButKeepsKeys() throws {
+@Test(.tags(.unit)) func summaryDetailDropsScoresButKeepsKeys() throws {
   let model = try TinyTransformer(config: tiny, seed: 5)
   var full = TraceLog(detail: .full)
   var summary = TraceLog(detail: .summary)
@@ -193,7 +197,7 @@ private func referenceAttention(q: [Float], keys: [[Float]], values: [[Float]]) 
   }
 }
 
-@Test(arguments: [(4, 2, 0), (4, 2, 3), (4, 1, 5), (2, 2, 6)])
+@Test(.tags(.oracle), arguments: [(4, 2, 0), (4, 2, 3), (4, 1, 5), (2, 2, 6)])
 func attendMatchesScaledDotProductAttention(heads: Int, kvHeads: Int, position: Int) throws {
   let config = shape(layers: 2, heads: heads, kvHeads: kvHeads, dim: 16, mlpDim: 4, context: 8)
   let model = try TinyTransformer(config: config, seed: 1)

@@ -7,7 +7,7 @@ private let config = ModelConfig(
   layers: 3, heads: 4, kvHeads: 2, dim: 16, mlpDim: 24, contextLength: 10,
   vocabularySize: Tokenizer.demo.vocabularySize)
 
-@Test func rowOffsetIsLayerMajorThenPosition() {
+@Test(.tags(.unit)) func rowOffsetIsLayerMajorThenPosition() {
   let cache = KVCache(config: config)
   #expect(config.kvDim == 8)
   #expect(cache.rowOffset(layer: 0, position: 0) == 0)
@@ -26,7 +26,7 @@ private let config = ModelConfig(
   #expect(cache.keys.allSatisfy { $0 == 0 })
 }
 
-@Test func markWrittenHoldsEvictAndRemoveAll() {
+@Test(.tags(.unit)) func markWrittenHoldsEvictAndRemoveAll() {
   let cache = KVCache(config: config)
   let rowBytes = 2 * config.kvDim * 4
   #expect(cache.length == 0)
@@ -63,7 +63,7 @@ private let config = ModelConfig(
   #expect(!cache.holds(layer: 0, position: 7))
 }
 
-@Test func forwardWritesEveryLayersRowAtThePosition() throws {
+@Test(.tags(.unit)) func forwardWritesEveryLayersRowAtThePosition() throws {
   let model = try TinyTransformer(config: config, seed: 2)
   let cache = KVCache(config: config)
   let scratch = Scratch(config: config)
@@ -81,7 +81,7 @@ private let config = ModelConfig(
   #expect((row..<(row + config.kvDim)).contains { cache.values[$0] != 0 })
 }
 
-@Test func policiesChooseWhatToCompute() {
+@Test(.tags(.unit)) func policiesChooseWhatToCompute() {
   let cache = KVCache(config: config)
   #expect(FullCache().positionsToCompute(sequenceLength: 5, cache: cache) == 0..<5)
   #expect(NoCache().positionsToCompute(sequenceLength: 5, cache: cache) == 0..<5)
@@ -97,7 +97,7 @@ private let config = ModelConfig(
   #expect(cache.length == 0 && cache.bytesHeld == 0)
 }
 
-@Test func policiesAreFoundByName() throws {
+@Test(.tags(.unit)) func policiesAreFoundByName() throws {
   #expect(
     CachePolicies.all.map(\.name) == [
       "none", "full", "window:N", "sinks:S,window:N", "paged:B", "int8",
@@ -121,7 +121,7 @@ private func run(
   return (try #require(log.trace), result.promptTokens.count)
 }
 
-@Test(arguments: [1, 4, 6])
+@Test(.tags(.unit), arguments: [1, 4, 6])
 func fullCacheHoldsEveryPositionFedSoFar(steps: Int) throws {
   let (trace, p) = try run(FullCache(), steps: steps)
   let counters = trace.steps.compactMap(\.counters)
@@ -134,7 +134,7 @@ func fullCacheHoldsEveryPositionFedSoFar(steps: Int) throws {
   #expect(trace.generatedTokens.count == steps + 1)
 }
 
-@Test func noCacheHoldsNothingAfterAnyStep() throws {
+@Test(.tags(.unit)) func noCacheHoldsNothingAfterAnyStep() throws {
   let (trace, p) = try run(NoCache())
   let counters = trace.steps.compactMap(\.counters)
   #expect(counters.count == 6)
@@ -152,7 +152,7 @@ func fullCacheHoldsEveryPositionFedSoFar(steps: Int) throws {
   }
 }
 
-@Test func fullCacheDecodeStepsComputeOneRowPerLayerAndKVHead() throws {
+@Test(.tags(.unit)) func fullCacheDecodeStepsComputeOneRowPerLayerAndKVHead() throws {
   let (trace, p) = try run(FullCache())
   let groups = config.layers * config.kvHeads
   for record in trace.steps {
@@ -176,7 +176,7 @@ func fullCacheHoldsEveryPositionFedSoFar(steps: Int) throws {
   }
 }
 
-@Test func flopCountFollowsItsFormula() {
+@Test(.tags(.unit)) func flopCountFollowsItsFormula() {
   let c = config
   let perLayer = 2 * c.dim * (2 * c.dim + 2 * c.kvDim) + 3 * 2 * c.dim * c.mlpDim
   for position in [0, 1, 7] {
@@ -192,7 +192,7 @@ func fullCacheHoldsEveryPositionFedSoFar(steps: Int) throws {
   #expect(FLOPCount.position(8, config: c) > FLOPCount.position(2, config: c))
 }
 
-@Test func rowsRememberTheirStepWithoutARecorder() throws {
+@Test(.tags(.unit)) func rowsRememberTheirStepWithoutARecorder() throws {
   let model = try TinyTransformer(config: config, seed: 2)
   let cache = KVCache(config: config)
   let scratch = Scratch(config: config)

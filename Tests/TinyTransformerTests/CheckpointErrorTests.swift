@@ -97,7 +97,7 @@ private let sizeMismatches: [BadCheckpoint] = [
 private let goodShape =
   "dim 24, hidden_dim 32, n_layers 3, n_heads 6, n_kv_heads 2, vocab_size -280, seq_len 20"
 
-@Test(arguments: badCheckpoints + sizeMismatches)
+@Test(.tags(.unit), arguments: badCheckpoints + sizeMismatches)
 func aBadCheckpointGivesItsTypedError(_ bad: BadCheckpoint) {
   #expect(throws: bad.error) { try Checkpoint(bad.data) }
   let line = bad.error.description
@@ -106,7 +106,7 @@ func aBadCheckpointGivesItsTypedError(_ bad: BadCheckpoint) {
   #expect(line.contains(";") || line.contains(":"), "a problem, then a fix")
 }
 
-@Test func theSizeMismatchNamesBothSizesAndTheCause() {
+@Test(.tags(.unit)) func theSizeMismatchNamesBothSizesAndTheCause() {
   let short = CheckpointError.sizeMismatch(expected: 100, actual: 60, shape: "dim 2")
   #expect(short.description.contains("needs 100 bytes but the file has 60"))
   #expect(short.description.contains("truncated; download it again"))
@@ -116,7 +116,7 @@ func aBadCheckpointGivesItsTypedError(_ bad: BadCheckpoint) {
 
 /// A checkpoint written with a separate classifier but a positive (shared) vocab_size in
 /// its header is too long by exactly the classifier.
-@Test func aClassifierFlagThatLiesIsASizeMismatch() {
+@Test(.tags(.unit)) func aClassifierFlagThatLiesIsASizeMismatch() {
   var data = goodData
   data.replaceSubrange(20..<24, with: header([280]))
   let classifierBytes = 4 * good.vocab * good.dim
@@ -134,7 +134,7 @@ func aBadCheckpointGivesItsTypedError(_ bad: BadCheckpoint) {
 
 /// Every prefix of a checkpoint, and every header byte set to a few extremes, is either
 /// rejected with a `CheckpointError` or loads and decodes: never a trap.
-@Test func damagedCheckpointsNeverCrash() throws {
+@Test(.tags(.unit)) func damagedCheckpointsNeverCrash() throws {
   let shape = fixtureShapes[3]
   let data = checkpointData(shape)
   for length in 0..<data.count {
@@ -154,7 +154,7 @@ func aBadCheckpointGivesItsTypedError(_ bad: BadCheckpoint) {
   }
 }
 
-@Test func aTokenizerForAnotherModelIsRejected() throws {
+@Test(.tags(.unit)) func aTokenizerForAnotherModelIsRejected() throws {
   let checkpoint = try Checkpoint(goodData)
   let other = try Tokenizer(llama2cTokenizer: tokenizerData(vocab: 300), vocabularySize: 300)
   let error = CheckpointError.vocabularyMismatch(checkpoint: 280, tokenizer: 300)

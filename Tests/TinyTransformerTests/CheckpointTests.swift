@@ -25,7 +25,7 @@ func maxDifference(_ a: [[Float]], _ b: [[Float]]) -> Float {
   return largest
 }
 
-@Test(arguments: fixtureShapes)
+@Test(.tags(.unit), arguments: fixtureShapes)
 func checkpointHeaderBecomesTheModelShape(_ shape: FixtureShape) throws {
   let checkpoint = try Checkpoint(checkpointData(shape))
   #expect(
@@ -41,7 +41,7 @@ func checkpointHeaderBecomesTheModelShape(_ shape: FixtureShape) throws {
 
 /// The heart of the matter: for every position of a full context, the loaded model's logits
 /// are the reference implementation's, within float rounding.
-@Test(arguments: fixtureShapes)
+@Test(.tags(.oracle), arguments: fixtureShapes)
 func loadedModelGivesTheReferenceLogits(_ shape: FixtureShape) throws {
   let data = checkpointData(shape, seed: 7)
   let model = try fixtureModel(shape, data: data)
@@ -59,7 +59,7 @@ func loadedModelGivesTheReferenceLogits(_ shape: FixtureShape) throws {
   #expect(compared.joined().map(abs).max() ?? 0 > 0.5)
 }
 
-@Test(arguments: fixtureShapes)
+@Test(.tags(.oracle), arguments: fixtureShapes)
 func cachedAndUncachedDecodingAgreeOnACheckpoint(_ shape: FixtureShape) throws {
   let model = try fixtureModel(shape, data: checkpointData(shape, seed: 3))
   let prompt = model.tokenizer.encode("a b")
@@ -70,7 +70,7 @@ func cachedAndUncachedDecodingAgreeOnACheckpoint(_ shape: FixtureShape) throws {
   #expect(report.maxLogitDifference <= OracleReport.tolerance)
 }
 
-@Test func theWeightsAreReadInPlaceNotCopied() throws {
+@Test(.tags(.unit)) func theWeightsAreReadInPlaceNotCopied() throws {
   let shape = fixtureShapes[1]
   let data = checkpointData(shape)
   let model = try fixtureModel(shape, data: data)
@@ -79,7 +79,7 @@ func cachedAndUncachedDecodingAgreeOnACheckpoint(_ shape: FixtureShape) throws {
   #expect(embedding == fileFloats)
 }
 
-@Test(arguments: [true, false])
+@Test(.tags(.unit), arguments: [true, false])
 func theClassifierIsTheEmbeddingOnlyWhenShared(_ shared: Bool) throws {
   var shape = fixtureShapes[0]
   shape.shared = shared
@@ -92,7 +92,7 @@ func theClassifierIsTheEmbeddingOnlyWhenShared(_ shared: Bool) throws {
 
 /// A `Data` slice whose floats are not 4-byte aligned is copied once, and gives the same
 /// logits as the aligned bytes.
-@Test func aMisalignedSliceLoadsLikeTheAlignedBytes() throws {
+@Test(.tags(.unit)) func aMisalignedSliceLoadsLikeTheAlignedBytes() throws {
   let shape = fixtureShapes[2]
   let data = checkpointData(shape)
   let slice = (Data([0xAB]) + data).dropFirst()
@@ -104,7 +104,7 @@ func theClassifierIsTheEmbeddingOnlyWhenShared(_ shared: Bool) throws {
   #expect(a == b)
 }
 
-@Test func aCheckpointTraceNamesTheFileAndItsTokens() throws {
+@Test(.tags(.unit)) func aCheckpointTraceNamesTheFileAndItsTokens() throws {
   let shape = fixtureShapes[0]
   let model = try fixtureModel(shape, data: checkpointData(shape), name: "stories-test.bin")
   var log = TraceLog(detail: .summary)
@@ -116,7 +116,7 @@ func theClassifierIsTheEmbeddingOnlyWhenShared(_ shared: Bool) throws {
 }
 
 /// A context of 100 000 positions decodes a short run; the cache holds the run's rows.
-@Test func aLongContextCheckpointDecodesAShortRun() throws {
+@Test(.tags(.unit)) func aLongContextCheckpointDecodesAShortRun() throws {
   let shape = FixtureShape(
     dim: 8, hidden: 8, layers: 1, heads: 2, kvHeads: 1, vocab: 259, seq: 100_000, shared: true)
   let model = try fixtureModel(shape, data: checkpointData(shape))

@@ -31,7 +31,7 @@ private func trace(
   return (generation, try #require(log.trace))
 }
 
-@Test func sameSeedGivesTheSameWeights() throws {
+@Test(.tags(.unit)) func sameSeedGivesTheSameWeights() throws {
   let a = try TinyTransformer(config: config(kvHeads: 2), seed: 42)
   let b = try TinyTransformer(config: config(kvHeads: 2), seed: 42)
   let c = try TinyTransformer(config: config(kvHeads: 2), seed: 43)
@@ -51,7 +51,7 @@ private func trace(
   }
 }
 
-@Test func parameterCountFollowsTheShape() throws {
+@Test(.tags(.unit)) func parameterCountFollowsTheShape() throws {
   let c = config(layers: 3, heads: 4, kvHeads: 2, dim: 16, mlpDim: 24)
   let model = try TinyTransformer(config: c, seed: 0)
   let perLayer = 2 * c.dim + 2 * c.dim * c.dim + 2 * c.kvDim * c.dim + 3 * c.dim * c.mlpDim
@@ -59,7 +59,7 @@ private func trace(
   #expect(TinyTransformer.demo().config == .demo(vocabularySize: vocabulary))
 }
 
-@Test func piecesThatDoNotBeginAWordGetATenthOfTheClassifierScale() throws {
+@Test(.tags(.unit)) func piecesThatDoNotBeginAWordGetATenthOfTheClassifierScale() throws {
   let model = try TinyTransformer(config: config(), seed: 9)
   let scale = 2 / Float(32).squareRoot()
   let dim = 32
@@ -78,7 +78,7 @@ private func trace(
   #expect(words.contains { $0 > scale / 10 })
 }
 
-@Test func sameSeedGivesTheSameTokensAndTrace() throws {
+@Test(.tags(.unit)) func sameSeedGivesTheSameTokensAndTrace() throws {
   let a = TinyTransformer.demo(seed: 7)
   let b = TinyTransformer.demo(seed: 7)
   let (generationA, traceA) = try trace(a, pangram, steps: 12)
@@ -94,7 +94,7 @@ private func trace(
   #expect(traceA.header.promptTokens.map(\.id) == generationA.promptTokens)
 }
 
-@Test func differentSeedsGiveDifferentTokens() throws {
+@Test(.tags(.unit)) func differentSeedsGiveDifferentTokens() throws {
   var outputs = Set<[Int]>()
   for seed: UInt64 in [0, 1, 2, 3] {
     let (generation, _) = try trace(.demo(seed: seed), pangram, steps: 10)
@@ -103,7 +103,7 @@ private func trace(
   #expect(outputs.count == 4)
 }
 
-@Test func noCacheAndFullCacheTracesDifferOnlyInWork() throws {
+@Test(.tags(.unit)) func noCacheAndFullCacheTracesDifferOnlyInWork() throws {
   let model = TinyTransformer.demo(seed: 11)
   let (full, fullTrace) = try trace(model, "Once upon a time", steps: 6)
   let (none, noneTrace) = try trace(model, "Once upon a time", steps: 6, policy: NoCache())
@@ -113,7 +113,7 @@ private func trace(
   #expect(fullTrace.header.policy.name == "full" && noneTrace.header.policy.name == "none")
 }
 
-@Test func generationDoesNotDependOnTheRecorder() throws {
+@Test(.tags(.unit)) func generationDoesNotDependOnTheRecorder() throws {
   let model = TinyTransformer.demo(seed: 5)
   var none = NoRecorder()
   let silent = try model.generate(prompt: pangram, steps: 8, collectLogits: true, recorder: &none)
@@ -128,7 +128,7 @@ private func trace(
 
 // MARK: - Validation
 
-@Test func kvHeadsMustDivideHeads() throws {
+@Test(.tags(.unit)) func kvHeadsMustDivideHeads() throws {
   let error = try #require(throws: ModelConfigError.self) {
     try TinyTransformer(config: config(heads: 3, kvHeads: 2, dim: 24), seed: 0)
   }
@@ -142,7 +142,7 @@ private func trace(
   }
 }
 
-@Test func dimMustBeAMultipleOfHeads() throws {
+@Test(.tags(.unit)) func dimMustBeAMultipleOfHeads() throws {
   let error = try #require(throws: ModelConfigError.self) {
     try ModelConfig(
       layers: 1, heads: 4, kvHeads: 4, dim: 10, mlpDim: 4, contextLength: 8,
@@ -153,23 +153,25 @@ private func trace(
   #expect(error.description.contains("--dim 32"))
 }
 
-@Test func headSizeMustBeEven() throws {
+@Test(.tags(.unit)) func headSizeMustBeEven() throws {
   let error = try #require(throws: ModelConfigError.self) {
     try TinyTransformer(config: config(heads: 4, kvHeads: 4, dim: 12), seed: 0)
   }
   #expect(error.description.contains("head size dim / heads = 3 must be even"))
 }
 
-@Test(arguments: [
-  (config(layers: 0), "layers"), (config(heads: 0), "heads"), (config(kvHeads: 0), "kv-heads"),
-  (config(dim: 1), "dim"), (config(mlpDim: 0), "mlp dim"), (config(context: 0), "context length"),
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    (config(layers: 0), "layers"), (config(heads: 0), "heads"), (config(kvHeads: 0), "kv-heads"),
+    (config(dim: 1), "dim"), (config(mlpDim: 0), "mlp dim"), (config(context: 0), "context length"),
+  ])
 func outOfRangeValuesAreNamed(_ bad: ModelConfig, name: String) throws {
   let error = try #require(throws: ModelConfigError.self) { try bad.validate() }
   #expect(error.description.hasPrefix("\(name) must be in"))
 }
 
-@Test func vocabularyMustMatchTheTokenizer() throws {
+@Test(.tags(.unit)) func vocabularyMustMatchTheTokenizer() throws {
   let error = try #require(throws: ModelConfigError.self) {
     try TinyTransformer(config: config(vocabularySize: vocabulary + 1), seed: 0)
   }
@@ -177,7 +179,7 @@ func outOfRangeValuesAreNamed(_ bad: ModelConfig, name: String) throws {
   #expect(error.description.contains("tokenizer"))
 }
 
-@Test func emptyPromptIsADecodeError() throws {
+@Test(.tags(.unit)) func emptyPromptIsADecodeError() throws {
   let model = TinyTransformer.demo()
   var recorder = NoRecorder()
   let error = try #require(throws: DecodeError.self) {
@@ -187,7 +189,7 @@ func outOfRangeValuesAreNamed(_ bad: ModelConfig, name: String) throws {
   #expect(error.description.contains("--prompt"))
 }
 
-@Test func promptPlusStepsMustFitTheContext() throws {
+@Test(.tags(.unit)) func promptPlusStepsMustFitTheContext() throws {
   let model = try TinyTransformer(config: config(context: 16), seed: 0)
   var log = TraceLog()
   let tokens = model.tokenizer.encode(pangram)  // 10 tokens
@@ -205,7 +207,7 @@ func outOfRangeValuesAreNamed(_ bad: ModelConfig, name: String) throws {
   }
 }
 
-@Test func tokensOutsideTheVocabularyAreRejected() throws {
+@Test(.tags(.unit)) func tokensOutsideTheVocabularyAreRejected() throws {
   let model = TinyTransformer.demo()
   var recorder = NoRecorder()
   let error = try #require(throws: DecodeError.self) {

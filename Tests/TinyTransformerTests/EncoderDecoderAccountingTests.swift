@@ -5,7 +5,7 @@ import Testing
 
 /// The encoder-decoder accounting rules catch a trace that breaks them: each
 /// test takes a correct trace, breaks one promise, and expects the oracle to say so.
-@Suite struct EncoderDecoderAccountingTests {
+@Suite(.tags(.unit)) struct EncoderDecoderAccountingTests {
   static func trace(mode: CrossAttentionMode = .once) throws -> Trace {
     let model = try EncoderDecoderTransformer(
       config: ModelConfig(

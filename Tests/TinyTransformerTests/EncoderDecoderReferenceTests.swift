@@ -116,12 +116,14 @@ private func shape(layers: Int, heads: Int, kvHeads: Int, dim: Int, context: Int
     contextLength: context, vocabularySize: Tokenizer.demo.vocabularySize)
 }
 
-@Test(arguments: [
-  (shape(layers: 1, heads: 1, kvHeads: 1, dim: 4, context: 8), "summarize: cats", 3),
-  (shape(layers: 2, heads: 4, kvHeads: 2, dim: 16, context: 16), "translate: the dog", 5),
-  (shape(layers: 2, heads: 4, kvHeads: 1, dim: 32, context: 20), "My friends are cool.", 6),
-  (shape(layers: 3, heads: 2, kvHeads: 2, dim: 8, context: 12), "a", 4),
-])
+@Test(
+  .tags(.oracle),
+  arguments: [
+    (shape(layers: 1, heads: 1, kvHeads: 1, dim: 4, context: 8), "summarize: cats", 3),
+    (shape(layers: 2, heads: 4, kvHeads: 2, dim: 16, context: 16), "translate: the dog", 5),
+    (shape(layers: 2, heads: 4, kvHeads: 1, dim: 32, context: 20), "My friends are cool.", 6),
+    (shape(layers: 3, heads: 2, kvHeads: 2, dim: 8, context: 12), "a", 4),
+  ])
 func encoderDecoderLogitsMatchAReferenceForwardPass(
   config: ModelConfig, source: String, steps: Int
 ) throws {
@@ -145,7 +147,7 @@ func encoderDecoderLogitsMatchAReferenceForwardPass(
   }
 }
 
-@Test func encoderAttentionIsBidirectionalAndDecoderSelfAttentionCausal() throws {
+@Test(.tags(.oracle)) func encoderAttentionIsBidirectionalAndDecoderSelfAttentionCausal() throws {
   let model = try EncoderDecoderTransformer(
     config: shape(layers: 2, heads: 2, kvHeads: 1, dim: 8, context: 16), seed: 3)
   var log = TraceLog(detail: .full)

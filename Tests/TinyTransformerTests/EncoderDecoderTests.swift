@@ -46,7 +46,7 @@ private func model(_ run: EncoderDecoderCase) throws -> EncoderDecoderTransforme
   try EncoderDecoderTransformer(config: run.config, seed: run.seed)
 }
 
-@Test(arguments: cases, CrossAttentionMode.allCases)
+@Test(.tags(.oracle), arguments: cases, CrossAttentionMode.allCases)
 func oracleAgreesInBothCrossModes(_ run: EncoderDecoderCase, mode: CrossAttentionMode) throws {
   let model = try model(run)
   let tokens = model.tokenizer.encode(run.source)
@@ -61,7 +61,7 @@ func oracleAgreesInBothCrossModes(_ run: EncoderDecoderCase, mode: CrossAttentio
   #expect(report.cached.header.source?.crossAttention == mode)
 }
 
-@Test(arguments: cases)
+@Test(.tags(.unit), arguments: cases)
 func projectingCrossRowsOnceOrAtEveryStepGivesTheSameLogits(_ run: EncoderDecoderCase) throws {
   let model = try model(run)
   let once = try model.generate(
@@ -88,7 +88,7 @@ private func trace(
   return try #require(log.trace)
 }
 
-@Test(arguments: cases)
+@Test(.tags(.unit), arguments: cases)
 func crossRowsAreComputedOnceThenOnlyReused(_ run: EncoderDecoderCase) throws {
   let trace = try trace(run, policy: FullCache(), mode: .once)
   let length = trace.sourceTokens.count
@@ -113,7 +113,7 @@ func crossRowsAreComputedOnceThenOnlyReused(_ run: EncoderDecoderCase) throws {
   #expect(total == length * run.layers * run.kvHeads)
 }
 
-@Test(arguments: cases)
+@Test(.tags(.unit), arguments: cases)
 func recomputeProjectsTheCrossRowsAtEveryStepAndNeverGrowsThem(_ run: EncoderDecoderCase) throws {
   let trace = try trace(run, policy: FullCache(), mode: .recompute)
   let length = trace.sourceTokens.count
@@ -126,7 +126,7 @@ func recomputeProjectsTheCrossRowsAtEveryStepAndNeverGrowsThem(_ run: EncoderDec
   }
 }
 
-@Test(arguments: CrossAttentionMode.allCases)
+@Test(.tags(.unit), arguments: CrossAttentionMode.allCases)
 func withoutACacheEverythingButTheEncoderIsRecomputed(mode: CrossAttentionMode) throws {
   let run = cases[2]
   let trace = try trace(run, policy: NoCache(), mode: mode)
@@ -142,7 +142,7 @@ func withoutACacheEverythingButTheEncoderIsRecomputed(mode: CrossAttentionMode) 
   }
 }
 
-@Test func theStepByStepAPIIsTheGenerationLoop() throws {
+@Test(.tags(.unit)) func theStepByStepAPIIsTheGenerationLoop() throws {
   let model = EncoderDecoderTransformer.demo(seed: 5)
   let source = model.tokenizer.encode(summarize)
   let generated = try model.generate(source: summarize, steps: 5, collectLogits: true)
@@ -166,7 +166,7 @@ func withoutACacheEverythingButTheEncoderIsRecomputed(mode: CrossAttentionMode) 
   }
 }
 
-@Test func badInputsThrowErrorsThatNameTheFix() throws {
+@Test(.tags(.unit)) func badInputsThrowErrorsThatNameTheFix() throws {
   let model = EncoderDecoderTransformer.demo()
   #expect(throws: DecodeError.noDecoderSteps) { try model.generate(source: "a", steps: 0) }
   #expect(throws: DecodeError.emptyPrompt) { try model.generate(source: "", steps: 2) }
@@ -196,7 +196,7 @@ func withoutACacheEverythingButTheEncoderIsRecomputed(mode: CrossAttentionMode) 
       == "65 decoder steps need 65 positions but the context holds 64; use --steps 64 or fewer")
 }
 
-@Test func theSameSeedGivesTheSameTraceAndAnotherSeedAnother() throws {
+@Test(.tags(.unit)) func theSameSeedGivesTheSameTraceAndAnotherSeedAnother() throws {
   func run(_ seed: UInt64) throws -> Trace {
     var log = TraceLog(detail: .full)
     _ = try EncoderDecoderTransformer.demo(seed: seed).generate(

@@ -5,7 +5,7 @@ import Testing
 
 /// The fast kernels must equal the straightforward ones: within 1e-5 relative on
 /// random inputs of awkward sizes (sums in another order round differently).
-@Suite struct FastKernelTests {
+@Suite(.tags(.oracle)) struct FastKernelTests {
   static let sizes = [1, 7, 33, 288, 769]
 
   static func random(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {

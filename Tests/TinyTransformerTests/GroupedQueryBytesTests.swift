@@ -4,7 +4,7 @@ import TinyTransformer
 
 /// M12 and M13: a grouped-query cache holds `kvHeads` rows per layer and position,
 /// not `heads`, and its bytes follow 2 × layers × kvHeads × headSize × 4 × positions.
-@Test(arguments: [(4, 4), (4, 2), (8, 2), (8, 1)])
+@Test(.tags(.unit), arguments: [(4, 4), (4, 2), (8, 2), (8, 1)])
 func cacheBytesFollowTheFormulaExactly(heads: Int, kvHeads: Int) throws {
   let config = ModelConfig(
     layers: 3, heads: heads, kvHeads: kvHeads, dim: heads * 8, mlpDim: heads * 16,

@@ -38,7 +38,7 @@ import Testing
     return rows
   }
 
-  @Test func roundTripIsWithinHalfAScaleOfEveryValue() {
+  @Test(.tags(.unit)) func roundTripIsWithinHalfAScaleOfEveryValue() {
     for row in Self.rows() {
       let n = row.count
       var bytes = [Int8](repeating: 99, count: n)
@@ -79,7 +79,7 @@ import Testing
     }
   }
 
-  @Test(arguments: [4, 2, 1])
+  @Test(.tags(.unit), arguments: [4, 2, 1])
   func bytesAreRowsTimesHeadSizePlusScaleTimesTwo(_ kvHeads: Int) throws {
     let config = ModelConfig(
       layers: 2, heads: 4, kvHeads: kvHeads, dim: 32, mlpDim: 64, contextLength: 64,
@@ -94,7 +94,7 @@ import Testing
     #expect(!trace.header.policy.exact)
   }
 
-  @Test func computesAndReusesTheRowsFullDoesAndRecordsEachFreshRow() throws {
+  @Test(.tags(.unit)) func computesAndReusesTheRowsFullDoesAndRecordsEachFreshRow() throws {
     let int8 = try Self.trace(Int8Cache(), detail: .summary)
     let full = try Self.trace(FullCache(), detail: .summary)
     #expect(int8.steps.count == full.steps.count)
@@ -126,7 +126,7 @@ import Testing
     #expect(Oracle.accountingProblems(int8).isEmpty)
   }
 
-  @Test func theOracleCatchesBrokenInt8Bytes() throws {
+  @Test(.tags(.unit)) func theOracleCatchesBrokenInt8Bytes() throws {
     var trace = try Self.trace(Int8Cache(), steps: 2, detail: .summary)
     for index in trace.events.indices {
       if case .counters(var counters) = trace.events[index], counters.step == 1 {
@@ -147,7 +147,7 @@ import Testing
   /// unrounded part, so a logit moves by a fraction of a percent of the logits'
   /// spread. The bound below is 1 % of the full run's largest |logit|: a bug that
   /// read the wrong row, or bytes without their scale, moves logits by whole units.
-  @Test func logitsDifferFromFullButBoundedlySo() throws {
+  @Test(.tags(.oracle)) func logitsDifferFromFullButBoundedlySo() throws {
     let model = try Self.model()
     let tokens = model.tokenizer.encode(Self.pangram)
     let report = try Oracle.check(
@@ -165,7 +165,7 @@ import Testing
     #expect(report.firstDivergence == zip(a, b).enumerated().first { $1.0 != $1.1 }?.offset)
   }
 
-  @Test func eachKVHeadIsRoundedWithItsOwnScale() {
+  @Test(.tags(.unit)) func eachKVHeadIsRoundedWithItsOwnScale() {
     let config = ModelConfig(
       layers: 1, heads: 2, kvHeads: 2, dim: 8, mlpDim: 16, contextLength: 4, vocabularySize: 8)
     let rows = Int8Rows(config: config)
@@ -182,7 +182,7 @@ import Testing
     #expect(rows.readValues[config.kvDim + 7] == 0)
   }
 
-  @Test func theNameParsesAndTakesNoNumber() throws {
+  @Test(.tags(.unit)) func theNameParsesAndTakesNoNumber() throws {
     #expect(try CachePolicies.parse("int8") as? Int8Cache == Int8Cache())
     #expect(CachePolicies.all.contains { $0.name == "int8" })
     let config = try Self.model().config

@@ -33,9 +33,11 @@ private func randomVector(_ count: Int, _ generator: inout SplitMix64) -> [Float
   (0..<count).map { _ in generator.nextSignedFloat() }
 }
 
-@Test(arguments: [
-  [0] as [Float], [1, 2, 3], [-5, 0, 5, 0.25], [3, 3, 3, 3], [-20, 7.5, 0.001, -0.5, 12],
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    [0] as [Float], [1, 2, 3], [-5, 0, 5, 0.25], [3, 3, 3, 3], [-20, 7.5, 0.001, -0.5, 12],
+  ])
 func softmaxMatchesADoubleReference(_ input: [Float]) {
   let output = softmaxed(input)
   let maximum = input.map(Double.init).max()!
@@ -48,7 +50,7 @@ func softmaxMatchesADoubleReference(_ input: [Float]) {
   #expect(output.allSatisfy { $0 >= 0 && $0 <= 1 })
 }
 
-@Test func softmaxIsStableForLargeInputs() {
+@Test(.tags(.unit)) func softmaxIsStableForLargeInputs() {
   let output = softmaxed([1000, 1001])
   #expect(output.allSatisfy { $0.isFinite })
   let e = Foundation.exp(-1.0)
@@ -60,7 +62,7 @@ func softmaxMatchesADoubleReference(_ input: [Float]) {
   #expect(negative[0] > negative[1] && negative[1] > negative[2])
 }
 
-@Test func rmsnormMatchesAHandComputation() {
+@Test(.tags(.unit)) func rmsnormMatchesAHandComputation() {
   // x = [3, 4]: mean of squares 12.5, so x / rms = x / √(12.5 + 1e-5).
   let out = rmsnormed([3, 4], [1, 2])
   let rms = (12.5 + 1e-5).squareRoot()
@@ -73,14 +75,14 @@ func softmaxMatchesADoubleReference(_ input: [Float]) {
   }
 }
 
-@Test func ropeAtPositionZeroIsTheIdentity() {
+@Test(.tags(.unit)) func ropeAtPositionZeroIsTheIdentity() {
   let table = RotaryTable(headSize: 8, contextLength: 4)
   var generator = SplitMix64(seed: 3)
   let v = randomVector(16, &generator)
   #expect(roped(v, position: 0, table: table) == v)
 }
 
-@Test(arguments: [1, 5, 17, 63])
+@Test(.tags(.unit), arguments: [1, 5, 17, 63])
 func ropePreservesEachPairsNorm(position: Int) {
   let table = RotaryTable(headSize: 8, contextLength: 64)
   var generator = SplitMix64(seed: UInt64(position))
@@ -94,7 +96,7 @@ func ropePreservesEachPairsNorm(position: Int) {
   }
 }
 
-@Test func ropeRotatesPairZeroByThePosition() {
+@Test(.tags(.unit)) func ropeRotatesPairZeroByThePosition() {
   // Pair 0 of each head has θ = 1, so position p rotates it by p radians.
   let table = RotaryTable(headSize: 4, contextLength: 8)
   let rotated = roped([1, 0, 0, 0, 1, 0, 0, 0], position: 3, table: table)
@@ -104,7 +106,7 @@ func ropePreservesEachPairsNorm(position: Int) {
   #expect(abs(rotated[5] - Float(Foundation.sin(3.0))) <= 1e-6)
 }
 
-@Test(arguments: [(3, 1, 10, 8), (7, 7, 20, 20), (2, 9, 30, 37)])
+@Test(.tags(.unit), arguments: [(3, 1, 10, 8), (7, 7, 20, 20), (2, 9, 30, 37)])
 func ropeDotProductDependsOnlyOnTheOffset(m1: Int, n1: Int, m2: Int, n2: Int) {
   #expect(m1 - n1 == m2 - n2)
   let table = RotaryTable(headSize: 8, contextLength: 48)
@@ -119,7 +121,7 @@ func ropeDotProductDependsOnlyOnTheOffset(m1: Int, n1: Int, m2: Int, n2: Int) {
   #expect(abs(first - other) > 1e-3)
 }
 
-@Test func matmulMatchesAHandComputedExample() {
+@Test(.tags(.unit)) func matmulMatchesAHandComputedExample() {
   // W = [[1, 2, 3], [4, 5, 6]], x = [1, 0, -1]: W·x = [-2, -2]; x = [0.5, 1, 2]: [8.5, 19].
   let w: [Float] = [1, 2, 3, 4, 5, 6]
   var out = [Float](repeating: .nan, count: 2)
@@ -131,7 +133,7 @@ func ropeDotProductDependsOnlyOnTheOffset(m1: Int, n1: Int, m2: Int, n2: Int) {
   #expect(out == [8.5, 19])
 }
 
-@Test func swigluMatchesTheFormula() {
+@Test(.tags(.unit)) func swigluMatchesTheFormula() {
   let gate: [Float] = [-3, -0.5, 0, 0.5, 2, 8]
   let up: [Float] = [1, 2, 3, -1, 0.5, 0.25]
   var out = gate
@@ -144,13 +146,13 @@ func ropeDotProductDependsOnlyOnTheOffset(m1: Int, n1: Int, m2: Int, n2: Int) {
   #expect(out[2] == 0)
 }
 
-@Test func addIsTheResidualSum() {
+@Test(.tags(.unit)) func addIsTheResidualSum() {
   var x: [Float] = [1, 2, 3]
   x.withUnsafeMutableBufferPointer { Kernels.add($0.baseAddress!, [0.5, -2, 10], n: 3) }
   #expect(x == [1.5, 0, 13])
 }
 
-@Test func deterministicExpMatchesFoundation() {
+@Test(.tags(.unit)) func deterministicExpMatchesFoundation() {
   var worst = 0.0
   for i in 0...15_000 {
     let x = -100 + Double(i) * 0.01 + 0.001_234_5
@@ -164,7 +166,7 @@ func ropeDotProductDependsOnlyOnTheOffset(m1: Int, n1: Int, m2: Int, n2: Int) {
   #expect(DeterministicMath.exp(.nan).isNaN)
 }
 
-@Test func deterministicSinCosMatchesFoundation() {
+@Test(.tags(.unit)) func deterministicSinCosMatchesFoundation() {
   // Relative to the value, but never finer than 1e-12 absolute (sin and cos cross zero).
   var worst = 0.0
   for i in 0...50_000 {
@@ -195,7 +197,7 @@ private func referenceSplitMix(seed: UInt64, count: Int) -> [UInt64] {
 }
 
 // The published first outputs of splitmix64.c seeded with 0 (they also seed xoshiro).
-@Test func splitMixSeedZeroGivesTheKnownStream() {
+@Test(.tags(.unit)) func splitMixSeedZeroGivesTheKnownStream() {
   var generator = SplitMix64(seed: 0)
   let outputs = (0..<4).map { _ in generator.next() }
   #expect(
@@ -207,7 +209,7 @@ private func referenceSplitMix(seed: UInt64, count: Int) -> [UInt64] {
   #expect((0..<8).map { _ in other.next() } == referenceSplitMix(seed: 0xDEAD_BEEF, count: 8))
 }
 
-@Test func splitMixIsDeterministicAndSeedDependent() {
+@Test(.tags(.unit)) func splitMixIsDeterministicAndSeedDependent() {
   var a = SplitMix64(seed: 12345)
   var b = SplitMix64(seed: 12345)
   var c = SplitMix64(seed: 12346)
@@ -216,7 +218,7 @@ private func referenceSplitMix(seed: UInt64, count: Int) -> [UInt64] {
   #expect(streamA != (0..<64).map { _ in c.next() })
 }
 
-@Test func splitMixUnitFloatsStayInTheUnitInterval() {
+@Test(.tags(.unit)) func splitMixUnitFloatsStayInTheUnitInterval() {
   var generator = SplitMix64(seed: 99)
   var bits = SplitMix64(seed: 99)
   var total = 0.0

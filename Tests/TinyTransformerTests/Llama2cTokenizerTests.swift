@@ -32,7 +32,7 @@ private func id(_ piece: String) -> Int {
 /// The byte token of `byte`: llama2.c's byte fallback, id = byte + 3.
 private func byteToken(_ byte: UInt8) -> Int { 3 + Int(byte) }
 
-@Test func theHandcraftedVocabularyLoads() {
+@Test(.tags(.unit)) func theHandcraftedVocabularyLoads() {
   #expect(tokenizer.vocabularySize == vocabularySize)
   #expect(tokenizer != .demo)
   #expect(tokenizer.piece(of: id(" Once")) == " Once")
@@ -42,33 +42,33 @@ private func byteToken(_ byte: UInt8) -> Int { 3 + Int(byte) }
 /// " O" (-4), " On" (-3), "ce" (-6), " Once" (-1) for the first word; "up" beats its tie
 /// "po" (-2) by coming first, then " up", "on", " upon"; "im" (-3) goes before "ti" (-8)
 /// although "ti" comes first, then "ime", " t", " time".
-@Test func onceUponATimeMergesByScore() {
+@Test(.tags(.unit)) func onceUponATimeMergesByScore() {
   let tokens = tokenizer.encode("Once upon a time")
   #expect(tokens == [1, id(" Once"), id(" upon"), id(" a"), id(" time")])
   #expect(tokens.map { tokenizer.label(of: $0) } == ["<s>", "Once", "upon", "a", "time"])
   #expect(tokens.map { tokenizer.piece(of: $0) } == ["<s>", " Once", " upon", " a", " time"])
 }
 
-@Test func theBestScoreWinsOverTheLeftmostPair() {
+@Test(.tags(.unit)) func theBestScoreWinsOverTheLeftmostPair() {
   // " t" (-9), "ti" (-8), "im" (-3): "im" merges first, so "ti" never can; " t" follows.
   #expect(tokenizer.encode("tim") == [1, id(" t"), id("im")])
 }
 
-@Test func aTieGoesToTheFirstPair() {
+@Test(.tags(.unit)) func aTieGoesToTheFirstPair() {
   // "up" and "po" both score -2; the first wins, so "po" never forms; " up" follows.
   #expect(tokenizer.encode("upo") == [1, id(" up"), id("o")])
 }
 
-@Test func aPieceScoringMinusTenBillionNeverMerges() {
+@Test(.tags(.unit)) func aPieceScoringMinusTenBillionNeverMerges() {
   #expect(tokenizer.encode("ma") == [1, id(" "), id("m"), id("a")])
 }
 
-@Test func theEmptyTextIsJustTheBeginningOfSequence() {
+@Test(.tags(.unit)) func theEmptyTextIsJustTheBeginningOfSequence() {
   #expect(tokenizer.encode("") == [1])
   #expect(tokenizer.decode([1]).isEmpty)
 }
 
-@Test func charactersMissingFromTheVocabularyFallBackToBytes() {
+@Test(.tags(.unit)) func charactersMissingFromTheVocabularyFallBackToBytes() {
   // ☃ is E2 98 83 in UTF-8 and not in the vocabulary; é is, as one two-byte piece.
   #expect(tokenizer.encode("☃") == [1, id(" "), byteToken(0xE2), byteToken(0x98), byteToken(0x83)])
   #expect(tokenizer.encode("é") == [1, id(" "), id("é")])
@@ -77,12 +77,12 @@ private func byteToken(_ byte: UInt8) -> Int { 3 + Int(byte) }
   #expect(tokenizer.encode("ZZ") == [1, id(" "), byteToken(0x5A), byteToken(0x5A)])
 }
 
-@Test func fourByteCharactersFallBackToFourBytes() {
+@Test(.tags(.unit)) func fourByteCharactersFallBackToFourBytes() {
   // U+1F642 is F0 9F 99 82.
   #expect(tokenizer.encode("🙂").dropFirst(2) == [0xF0, 0x9F, 0x99, 0x82].map(byteToken)[...])
 }
 
-@Test func decodingDropsTheSpaceAfterTheBeginningOfSequenceOnly() {
+@Test(.tags(.unit)) func decodingDropsTheSpaceAfterTheBeginningOfSequenceOnly() {
   #expect(tokenizer.decode([1, id(" Once"), id(" upon")]) == "Once upon")
   #expect(tokenizer.decode([id(" Once"), id(" upon")]) == " Once upon")
   #expect(tokenizer.decode([1, id(" ")]).isEmpty)
@@ -90,29 +90,31 @@ private func byteToken(_ byte: UInt8) -> Int { 3 + Int(byte) }
   #expect(tokenizer.decode([1, byteToken(0x20), id("a")]) == " a")
 }
 
-@Test func byteTokensDecodeToRawBytesAndInvalidUTF8IsRepaired() {
+@Test(.tags(.unit)) func byteTokensDecodeToRawBytesAndInvalidUTF8IsRepaired() {
   #expect(tokenizer.decode([0xE2, 0x98, 0x83].map(byteToken)) == "☃")
   #expect(tokenizer.decode([byteToken(0xE2)]) == "\u{FFFD}")
   #expect(tokenizer.decode([byteToken(0xE2), id("a")]) == "\u{FFFD}a")
   #expect(tokenizer.decode([byteToken(0x0A)]) == "\n")
 }
 
-@Test func specialsAndUnknownIdsDecodeToNothing() {
+@Test(.tags(.unit)) func specialsAndUnknownIdsDecodeToNothing() {
   #expect(tokenizer.decode([0, 1, 2, -1, vocabularySize, Int.max]).isEmpty)
   #expect(tokenizer.decode([2, id("a"), 0]) == "a")
 }
 
-@Test(arguments: [
-  "", " ", "  two leading", "Once upon a time", "trailing ", "a\nb\tc", "naïve café", "日本語",
-  "👩‍👩‍👧", "Ω≈ç√", "a\u{0}b", "\u{FEFF}", "Once upon a time, there was a little fox.",
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    "", " ", "  two leading", "Once upon a time", "trailing ", "a\nb\tc", "naïve café", "日本語",
+    "👩‍👩‍👧", "Ω≈ç√", "a\u{0}b", "\u{FEFF}", "Once upon a time, there was a little fox.",
+  ])
 func decodeOfEncodeIsTheText(_ text: String) {
   let tokens = tokenizer.encode(text)
   #expect(tokens.first == 1)
   #expect(Array(tokenizer.decode(tokens).utf8) == Array(text.utf8))
 }
 
-@Test func piecesAndLabelsOfSpecialsBytesAndText() {
+@Test(.tags(.unit)) func piecesAndLabelsOfSpecialsBytesAndText() {
   #expect((0...2).map { tokenizer.piece(of: $0) } == ["<unk>", "<s>", "</s>"])
   #expect(tokenizer.piece(of: byteToken(0x0A)) == "\n")
   #expect(tokenizer.piece(of: byteToken(0xE2)) == "<0xE2>")
@@ -124,7 +126,7 @@ func decodeOfEncodeIsTheText(_ text: String) {
   #expect(tokenizer.piece(of: -3) == "<unk:-3>")
 }
 
-@Test func asciiLabelsArePureASCIIInALlama2cVocabulary() {
+@Test(.tags(.unit)) func asciiLabelsArePureASCIIInALlama2cVocabulary() {
   for token in 0..<tokenizer.vocabularySize {
     let label = tokenizer.label(of: token, ascii: true)
     #expect(!label.isEmpty)
@@ -134,7 +136,7 @@ func decodeOfEncodeIsTheText(_ text: String) {
 
 /// Without a `" "` piece the dummy prefix falls back to the space byte (llama2.c would
 /// write the id -1 there).
-@Test func aVocabularyWithoutASpacePieceStillEncodes() throws {
+@Test(.tags(.unit)) func aVocabularyWithoutASpacePieceStillEncodes() throws {
   let noSpace = try Tokenizer(
     llama2cTokenizer: tokenizerData(vocab: 260, pieces: [("a", 0)]), vocabularySize: 260)
   #expect(noSpace.encode("a") == [1, byteToken(0x20), 259])

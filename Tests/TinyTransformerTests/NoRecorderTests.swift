@@ -3,7 +3,7 @@ import Testing
 import TinyTransformer
 
 /// Decoding without a recorder must choose exactly what a recorded run chooses.
-@Test func decodingWithoutARecorderChoosesTheSameTokens() throws {
+@Test(.tags(.unit)) func decodingWithoutARecorderChoosesTheSameTokens() throws {
   let model = TinyTransformer.demo(seed: 3)
   let plain = try model.generate(prompt: "Once upon a time", steps: 8, collectLogits: true)
   var log = TraceLog(detail: .full)

@@ -72,7 +72,7 @@ private func expectPassed(_ report: OracleReport, _ label: String) {
   #expect(report.accountingProblems.isEmpty, "\(label): \(report.accountingProblems.prefix(3))")
 }
 
-@Test func sweepCoversEveryShapeAndPromptLength() {
+@Test(.tags(.oracle)) func sweepCoversEveryShapeAndPromptLength() {
   var shapes = Set<[Int]>()
   for layers in 1...4 {
     for heads in 1...8 {
@@ -92,7 +92,7 @@ private func expectPassed(_ report: OracleReport, _ label: String) {
   #expect(sweep.allSatisfy { $0.promptLength + $0.steps <= $0.context })
 }
 
-@Test(arguments: sweep)
+@Test(.tags(.oracle), arguments: sweep)
 func oracleAgreesAcrossTheSweep(_ run: SweepCase) throws {
   let model = try TinyTransformer(config: run.config, seed: run.seed)
   let tokens = promptTokens(count: run.promptLength, seed: run.seed)
@@ -103,7 +103,7 @@ func oracleAgreesAcrossTheSweep(_ run: SweepCase) throws {
   #expect(report.reference.steps.count == run.steps + 1)
 }
 
-@Test(arguments: 0..<12)
+@Test(.tags(.oracle), arguments: 0..<12)
 func oracleAgreesOnTheDemoShapeForManySeeds(seed: UInt64) throws {
   let model = TinyTransformer.demo(seed: seed * 7919)
   let prompt = ["The quick brown fox", "Once upon a time", "a", "The cat sat on the mat."][
@@ -118,7 +118,9 @@ func oracleAgreesOnTheDemoShapeForManySeeds(seed: UInt64) throws {
   #expect(report.cached.header.policy.name == "full")
 }
 
-@Test(arguments: [Sampling(temperature: 0.8, topK: 5), Sampling(temperature: 1.3, topK: 0)])
+@Test(
+  .tags(.oracle),
+  arguments: [Sampling(temperature: 0.8, topK: 5), Sampling(temperature: 1.3, topK: 0)])
 func oracleAgreesWhenSampling(_ sampling: Sampling) throws {
   for seed in [UInt64(1), 17, 99] {
     let model = try TinyTransformer(
@@ -146,7 +148,7 @@ private struct SkipsThePrompt: CachePolicy {
   func retain(in cache: KVCache, sequenceLength: Int) -> Range<Int> { 0..<0 }
 }
 
-@Test func aBrokenCacheFailsTheOracle() throws {
+@Test(.tags(.oracle)) func aBrokenCacheFailsTheOracle() throws {
   let model = TinyTransformer.demo(seed: 3)
   let tokens = model.tokenizer.encode("The quick brown fox jumps over the lazy dog.")
   let report = try Oracle.check(
@@ -183,13 +185,13 @@ private func handTrace(policy: String, fresh: PositionSet, reused: PositionSet, 
   return Trace(header: header, events: events)
 }
 
-@Test func accountingAcceptsAnHonestHandMadeTrace() {
+@Test(.tags(.oracle)) func accountingAcceptsAnHonestHandMadeTrace() {
   let honest = handTrace(
     policy: "full", fresh: PositionSet([2]), reused: PositionSet(0..<2), computed: 1)
   #expect(Oracle.accountingProblems(honest).isEmpty)
 }
 
-@Test func accountingCatchesWrongFreshRows() {
+@Test(.tags(.oracle)) func accountingCatchesWrongFreshRows() {
   // A full cache must compute only the new row 2 at step 1; this trace claims all three.
   let wrong = handTrace(
     policy: "full", fresh: PositionSet(0..<3), reused: PositionSet(), computed: 3)
@@ -205,7 +207,7 @@ private func handTrace(policy: String, fresh: PositionSet, reused: PositionSet, 
   #expect(Oracle.accountingProblems(reusing).count == 1)
 }
 
-@Test func accountingCatchesCountersAndMissingRows() {
+@Test(.tags(.oracle)) func accountingCatchesCountersAndMissingRows() {
   let lying = handTrace(
     policy: "full", fresh: PositionSet([2]), reused: PositionSet(0..<2), computed: 4)
   #expect(
@@ -217,7 +219,7 @@ private func handTrace(policy: String, fresh: PositionSet, reused: PositionSet, 
     Oracle.accountingProblems(missing).contains { $0.contains("no rows for layer 0 KV head 0") })
 }
 
-@Test func reportPassesOnlyWhenEverythingAgrees() throws {
+@Test(.tags(.oracle)) func reportPassesOnlyWhenEverythingAgrees() throws {
   let model = TinyTransformer.demo(seed: 4)
   var report = try Oracle.check(model: model, promptTokens: [300, 301, 302], steps: 3)
   #expect(report.passed)

@@ -19,7 +19,7 @@ import Testing
     return try #require(log.trace)
   }
 
-  @Test(arguments: [1, 2, 3, 4, 7, 64])
+  @Test(.tags(.unit), arguments: [1, 2, 3, 4, 7, 64])
   func holdsCeilLengthOverBBlocksAndAllocatesOnlyAtABoundary(_ b: Int) throws {
     let trace = try Self.trace(PagedCache(blockSize: b))
     let config = trace.header.model
@@ -51,7 +51,7 @@ import Testing
     #expect(Oracle.accountingProblems(trace).isEmpty, "\(Oracle.accountingProblems(trace))")
   }
 
-  @Test func physicalBlocksAreNotTheLogicalOnes() throws {
+  @Test(.tags(.unit)) func physicalBlocksAreNotTheLogicalOnes() throws {
     // The pool pops its free list from the end: logical block 0 gets the last block.
     let trace = try Self.trace(PagedCache(blockSize: 4), steps: 6)
     let last = try #require(trace.steps.last?.blocks.first)
@@ -61,7 +61,7 @@ import Testing
     #expect(first.allocated == [3, 2, 1])
   }
 
-  @Test func rowsAreAFullCachesRows() throws {
+  @Test(.tags(.unit)) func rowsAreAFullCachesRows() throws {
     let paged = try Self.trace(PagedCache(blockSize: 3))
     let full = try Self.trace(FullCache())
     for (a, b) in zip(paged.steps, full.steps) {
@@ -88,7 +88,7 @@ import Testing
 
   /// The oracle: the same tokens and logits as a full cache and as no cache, for every
   /// block size and shape; a block table moves rows, it does not change them.
-  @Test(arguments: [1, 2, 3, 4, 7, 64], 0..<shapes.count)
+  @Test(.tags(.oracle), arguments: [1, 2, 3, 4, 7, 64], 0..<shapes.count)
   func decodesExactlyAsAFullCache(_ b: Int, _ shape: Int) throws {
     let model = try TinyTransformer(config: Self.shapes[shape], seed: UInt64(7 + shape))
     let prompt = model.tokenizer.encode(Self.pangram)
@@ -103,7 +103,7 @@ import Testing
     }
   }
 
-  @Test func theOracleCatchesAWrongBlockTable() throws {
+  @Test(.tags(.unit)) func theOracleCatchesAWrongBlockTable() throws {
     var trace = try Self.trace(PagedCache(blockSize: 4), steps: 3)
     let index = try #require(
       trace.events.firstIndex {
@@ -115,9 +115,11 @@ import Testing
     #expect(Oracle.accountingProblems(trace).contains { $0.contains("paged:4 step 1") })
   }
 
-  @Test(arguments: [
-    ("paged:1", 1), ("paged:4", 4), ("paged:64", 64),
-  ])
+  @Test(
+    .tags(.unit),
+    arguments: [
+      ("paged:1", 1), ("paged:4", 4), ("paged:64", 64),
+    ])
   func parsesABlockSize(_ name: String, _ size: Int) throws {
     let policy = try CachePolicies.parse(name)
     #expect((policy as? PagedCache)?.blockSize == size)
@@ -125,12 +127,13 @@ import Testing
     #expect(policy.info.exact)
   }
 
-  @Test(arguments: ["paged:0", "paged:-2", "paged:", "paged:four", "paged:4,window:2"])
+  @Test(
+    .tags(.unit), arguments: ["paged:0", "paged:-2", "paged:", "paged:four", "paged:4,window:2"])
   func refusesABadBlockSize(_ name: String) {
     #expect(throws: CachePolicyError.self) { try CachePolicies.parse(name) }
   }
 
-  @Test func badBlockSizeMessagesNameTheFix() {
+  @Test(.tags(.unit)) func badBlockSizeMessagesNameTheFix() {
     #expect(throws: CachePolicyError.badNumber("paged:0", part: "paged", value: "0")) {
       try CachePolicies.parse("paged:0")
     }

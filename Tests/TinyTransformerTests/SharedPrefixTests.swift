@@ -22,7 +22,7 @@ import Testing
       steps: steps, blockSize: blockSize)
   }
 
-  @Test func theDemoPairSharesSixPositions() throws {
+  @Test(.tags(.unit)) func theDemoPairSharesSixPositions() throws {
     let tokens = Tokenizer.demo.encode(Self.cat)
     #expect(tokens.count == 9)
     #expect(
@@ -34,7 +34,7 @@ import Testing
   }
 
   /// The oracle: each sequence's tokens and logits are those of its prompt alone.
-  @Test(arguments: [1, 2, 3, 4, 7, 64])
+  @Test(.tags(.oracle), arguments: [1, 2, 3, 4, 7, 64])
   func eachSequenceDecodesAsItsPromptAlone(_ blockSize: Int) throws {
     for (first, second) in [
       (Self.pangram, Self.cat), (Self.cat, Self.pangram), ("The quick brown fox", Self.pangram),
@@ -47,7 +47,7 @@ import Testing
     }
   }
 
-  @Test func exactOnAGroupedQueryShape() throws {
+  @Test(.tags(.oracle)) func exactOnAGroupedQueryShape() throws {
     let config = ModelConfig(
       layers: 3, heads: 8, kvHeads: 2, dim: 32, mlpDim: 64, contextLength: 64,
       vocabularySize: Tokenizer.demo.vocabularySize)
@@ -55,7 +55,7 @@ import Testing
     #expect(report.passed, "\(report.accountingProblems.prefix(2))")
   }
 
-  @Test func thePrefixIsComputedOnceAndTheWorkSavedIsItsRows() throws {
+  @Test(.tags(.oracle)) func thePrefixIsComputedOnceAndTheWorkSavedIsItsRows() throws {
     let report = try Self.pair()
     let config = report.shared.header.model
     let perPosition = config.layers * config.kvHeads
@@ -68,7 +68,7 @@ import Testing
     #expect(report.accountingProblems.isEmpty, "\(report.accountingProblems)")
   }
 
-  @Test func copyOnWriteHappensAtTheFirstDifferingBlock() throws {
+  @Test(.tags(.oracle)) func copyOnWriteHappensAtTheFirstDifferingBlock() throws {
     let report = try Self.pair(blockSize: 4)
     let steps = report.shared.steps
     let first = try #require(steps.first { $0.sequence == 0 }?.blocks.first)
@@ -92,7 +92,7 @@ import Testing
     }
   }
 
-  @Test func sharedRowsAreMarkedInTheRowsEvents() throws {
+  @Test(.tags(.oracle)) func sharedRowsAreMarkedInTheRowsEvents() throws {
     let report = try Self.pair()
     for record in report.shared.steps {
       for rows in record.rows {
@@ -102,7 +102,7 @@ import Testing
     }
   }
 
-  @Test func theOracleCatchesASecondComputationOfThePrefix() throws {
+  @Test(.tags(.oracle)) func theOracleCatchesASecondComputationOfThePrefix() throws {
     var trace = try Self.pair(steps: 1).shared
     for index in trace.events.indices {
       guard case .rows(var rows) = trace.events[index], rows.sequence == 1, rows.step == 0 else {
@@ -117,7 +117,7 @@ import Testing
     #expect(problems.contains { $0.contains("computed 96 times") }, "\(problems)")
   }
 
-  @Test func theSharedTraceRoundTrips() throws {
+  @Test(.tags(.unit)) func theSharedTraceRoundTrips() throws {
     for detail in TraceDetail.allCases {
       let model = TinyTransformer.demo()
       var log = TraceLog(detail: detail)

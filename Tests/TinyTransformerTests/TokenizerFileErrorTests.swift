@@ -79,7 +79,7 @@ private let badTokenizers: [BadTokenizer] = [
     error: .missingByteToken(id: 3 + 0x41, found: "AAAAAA")),
 ]
 
-@Test(arguments: badTokenizers)
+@Test(.tags(.unit), arguments: badTokenizers)
 func aBadTokenizerGivesItsTypedError(_ bad: BadTokenizer) {
   #expect(throws: bad.error) {
     try Tokenizer(llama2cTokenizer: bad.data, vocabularySize: bad.vocabularySize)
@@ -90,14 +90,14 @@ func aBadTokenizerGivesItsTypedError(_ bad: BadTokenizer) {
   #expect(line.contains("; "), "a problem, then a fix")
 }
 
-@Test func theByteTokenErrorNamesTheExpectedToken() {
+@Test(.tags(.unit)) func theByteTokenErrorNamesTheExpectedToken() {
   let error = TokenizerError.missingByteToken(id: 3 + 0x41, found: "AAAAAA")
   #expect(error.description.contains("should be the byte token <0x41> but is 'AAAAAA'"))
 }
 
 /// Every prefix of a tokenizer file is rejected with a `TokenizerError`; only the whole
 /// file loads.
-@Test func everyTruncationOfATokenizerIsRejected() throws {
+@Test(.tags(.unit)) func everyTruncationOfATokenizerIsRejected() throws {
   let data = tokenizerData(vocab: 260, pieces: [("ab", 1)])
   for length in 0..<data.count {
     #expect(throws: TokenizerError.self) {
@@ -108,7 +108,7 @@ func aBadTokenizerGivesItsTypedError(_ bad: BadTokenizer) {
 }
 
 /// A vocabulary size the file cannot hold never reserves memory for it.
-@Test func anAbsurdVocabularySizeIsAMismatchNotAnAllocation() {
+@Test(.tags(.unit)) func anAbsurdVocabularySizeIsAMismatchNotAnAllocation() {
   #expect(throws: TokenizerError.vocabularyMismatch(tokenizer: 280, checkpoint: 1_000_000)) {
     try Tokenizer(llama2cTokenizer: good, vocabularySize: 1_000_000)
   }

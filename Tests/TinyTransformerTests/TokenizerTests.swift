@@ -26,7 +26,7 @@ private func generatedText() -> String {
   return String(scalars)
 }
 
-@Test func pangramIsTenWholeWordTokens() {
+@Test(.tags(.unit)) func pangramIsTenWholeWordTokens() {
   let text = "The quick brown fox jumps over the lazy dog."
   #expect(tokenizer.encode(text).count == 10)
   #expect(
@@ -37,7 +37,7 @@ private func generatedText() -> String {
     ])
 }
 
-@Test func summarizePromptSplitsIntoWordsAndPunctuation() {
+@Test(.tags(.unit)) func summarizePromptSplitsIntoWordsAndPunctuation() {
   let text = "summarize: My friends are cool but they eat too many carbs."
   #expect(
     pieces(text) == [
@@ -47,18 +47,20 @@ private func generatedText() -> String {
   #expect(labels("Once upon a time") == ["Once", "upon", "a", "time"])
 }
 
-@Test(arguments: [
-  "", " ", "   ", "a  b", "  leading", "trailing  ", " \t\n mixed\r\n\twhitespace \n",
-  "naïve café", "nai\u{308}ve cafe\u{301}", "日本語", "👩‍👩‍👧", "don't", "It's 2024, 42!",
-  "The quick brown fox jumps over the lazy dog.", "a\u{7F}b", "\u{FEFF}x\u{2028}y",
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    "", " ", "   ", "a  b", "  leading", "trailing  ", " \t\n mixed\r\n\twhitespace \n",
+    "naïve café", "nai\u{308}ve cafe\u{301}", "日本語", "👩‍👩‍👧", "don't", "It's 2024, 42!",
+    "The quick brown fox jumps over the lazy dog.", "a\u{7F}b", "\u{FEFF}x\u{2028}y",
+  ])
 func roundTripIsExact(_ text: String) {
   let decoded = tokenizer.decode(tokenizer.encode(text))
   #expect(decoded == text)
   #expect(Array(decoded.utf8) == Array(text.utf8))
 }
 
-@Test func generatedTextRoundTrips() {
+@Test(.tags(.unit)) func generatedTextRoundTrips() {
   let text = generatedText()
   #expect(text.unicodeScalars.count == 2000)
   let tokens = tokenizer.encode(text)
@@ -66,12 +68,12 @@ func roundTripIsExact(_ text: String) {
   #expect(Array(tokenizer.decode(tokens).utf8) == Array(text.utf8))
 }
 
-@Test func emptyStringEncodesToNothing() {
+@Test(.tags(.unit)) func emptyStringEncodesToNothing() {
   #expect(tokenizer.encode("").isEmpty)
   #expect(tokenizer.decode([]).isEmpty)
 }
 
-@Test func unknownWordsFallBackToSmallerPieces() {
+@Test(.tags(.unit)) func unknownWordsFallBackToSmallerPieces() {
   let tokens = tokenizer.encode(" zyxwv")
   #expect(tokens.count > 1)
   #expect(tokenizer.decode(tokens) == " zyxwv")
@@ -79,12 +81,12 @@ func roundTripIsExact(_ text: String) {
   #expect(pieces("Today quickly") == ["Today", " quick", "ly"])
 }
 
-@Test func runsOfSpacesGiveTheLastSpaceToTheWord() {
+@Test(.tags(.unit)) func runsOfSpacesGiveTheLastSpaceToTheWord() {
   #expect(pieces("a   dog") == ["a", " ", " ", " dog"])
   #expect(labels("dog \n") == ["dog", "␣", "↵"])
 }
 
-@Test func nonASCIITextBecomesByteTokens() {
+@Test(.tags(.unit)) func nonASCIITextBecomesByteTokens() {
   let tokens = tokenizer.encode("日本語")
   #expect(tokens.count == 9)
   #expect(tokens.allSatisfy { 4...259 ~= $0 })
@@ -94,12 +96,12 @@ func roundTripIsExact(_ text: String) {
   #expect(tokenizer.piece(of: 4 + 0x2E) == ".")
 }
 
-@Test func invalidUTF8FromByteTokensIsRepaired() {
+@Test(.tags(.unit)) func invalidUTF8FromByteTokensIsRepaired() {
   #expect(tokenizer.decode([4 + 0xE2]) == "\u{FFFD}")
   #expect(tokenizer.decode([4 + 0xE2, 4 + 0x41]) == "\u{FFFD}A")
 }
 
-@Test func whitespaceLabelsAreVisible() {
+@Test(.tags(.unit)) func whitespaceLabelsAreVisible() {
   let space = 4 + 0x20
   let newline = 4 + 0x0A
   let tab = 4 + 0x09
@@ -109,7 +111,7 @@ func roundTripIsExact(_ text: String) {
   #expect(tokenizer.label(of: 4 + 0x0D) == "<0x0D>")
 }
 
-@Test func asciiLabelsArePureASCIIForEveryId() {
+@Test(.tags(.unit)) func asciiLabelsArePureASCIIForEveryId() {
   for token in 0..<tokenizer.vocabularySize {
     let label = tokenizer.label(of: token, ascii: true)
     #expect(!label.isEmpty)
@@ -117,20 +119,20 @@ func roundTripIsExact(_ text: String) {
   }
 }
 
-@Test func vocabularyHasNoDuplicatePieces() {
+@Test(.tags(.unit)) func vocabularyHasNoDuplicatePieces() {
   let all = (0..<tokenizer.vocabularySize).map { tokenizer.piece(of: $0) }
   #expect(Set(all).count == all.count)
   #expect(tokenizer.vocabularySize > 260)
   #expect(tokenizer.vocabularySize < 1024)
 }
 
-@Test func everyWordPieceEncodesToItself() {
+@Test(.tags(.unit)) func everyWordPieceEncodesToItself() {
   for token in 260..<tokenizer.vocabularySize {
     #expect(tokenizer.encode(tokenizer.decode([token])) == [token], "id \(token)")
   }
 }
 
-@Test func specialTokensDecodeToEmptyText() {
+@Test(.tags(.unit)) func specialTokensDecodeToEmptyText() {
   let specials = [
     Tokenizer.padToken, Tokenizer.bosToken, Tokenizer.eosToken, Tokenizer.startToken,
   ]
@@ -141,7 +143,7 @@ func roundTripIsExact(_ text: String) {
   #expect(tokenizer.decode([Tokenizer.bosToken] + dog + [Tokenizer.eosToken]) == " dog")
 }
 
-@Test func outOfRangeIdsNeverCrash() {
+@Test(.tags(.unit)) func outOfRangeIdsNeverCrash() {
   let size = tokenizer.vocabularySize
   let dog = tokenizer.encode("dog")
   #expect(tokenizer.decode([-1] + dog + [size, Int.max, Int.min]) == "dog")
@@ -150,6 +152,6 @@ func roundTripIsExact(_ text: String) {
   #expect(tokenizer.piece(of: Int.max) == "<unk:\(Int.max)>")
 }
 
-@Test func tokenizersCompareByVocabulary() {
+@Test(.tags(.unit)) func tokenizersCompareByVocabulary() {
   #expect(Tokenizer.demo == tokenizer)
 }

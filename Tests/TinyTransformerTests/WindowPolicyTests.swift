@@ -20,7 +20,7 @@ import TinyTransformer
     Set(rows.fresh).union(rows.reused).subtracting(rows.evicted)
   }
 
-  @Test func windowHoldsAtMostNRowsAndEvictsOnePerStepOnceFull() throws {
+  @Test(.tags(.unit)) func windowHoldsAtMostNRowsAndEvictsOnePerStepOnceFull() throws {
     let trace = try Self.trace(SlidingWindow(window: 4))
     let config = trace.header.model
     for record in trace.steps {
@@ -42,7 +42,7 @@ import TinyTransformer
     }
   }
 
-  @Test func queriesReadOnlyTheHeldRows() throws {
+  @Test(.tags(.unit)) func queriesReadOnlyTheHeldRows() throws {
     let trace = try Self.trace(SlidingWindow(sinks: 2, window: 4))
     for record in trace.steps {
       let n = record.began.sequenceLength
@@ -54,7 +54,7 @@ import TinyTransformer
     }
   }
 
-  @Test func sinksAreNeverEvicted() throws {
+  @Test(.tags(.unit)) func sinksAreNeverEvicted() throws {
     let trace = try Self.trace(SlidingWindow(sinks: 2, window: 4))
     for record in trace.steps {
       for rows in record.rows {
@@ -69,7 +69,7 @@ import TinyTransformer
     #expect(trace.steps[3].source(of: 7, layer: 0, kvHead: 0) == .notCached)
   }
 
-  @Test func windowsKeepTheirAccountingButDifferFromFull() throws {
+  @Test(.tags(.oracle)) func windowsKeepTheirAccountingButDifferFromFull() throws {
     let model = try TinyTransformer(
       config: .demo(vocabularySize: Tokenizer.demo.vocabularySize), seed: 0)
     let tokens = model.tokenizer.encode(Self.pangram)
@@ -85,7 +85,7 @@ import TinyTransformer
     }
   }
 
-  @Test func aWindowAsLongAsTheSequenceIsExactInEffect() throws {
+  @Test(.tags(.oracle)) func aWindowAsLongAsTheSequenceIsExactInEffect() throws {
     let model = try TinyTransformer(
       config: .demo(vocabularySize: Tokenizer.demo.vocabularySize), seed: 0)
     let tokens = model.tokenizer.encode(Self.pangram)
@@ -96,7 +96,7 @@ import TinyTransformer
     #expect(report.accountingProblems.isEmpty)
   }
 
-  @Test func theOracleCatchesAWindowThatBreaksItsAccounting() throws {
+  @Test(.tags(.unit)) func theOracleCatchesAWindowThatBreaksItsAccounting() throws {
     var trace = try Self.trace(SlidingWindow(window: 4), steps: 2)
     for index in trace.events.indices {
       if case .rows(var rows) = trace.events[index], rows.step == 1 {
@@ -107,7 +107,7 @@ import TinyTransformer
     #expect(!Oracle.accountingProblems(trace).isEmpty)
   }
 
-  @Test func namesParseAndBadOnesSayWhy() throws {
+  @Test(.tags(.unit)) func namesParseAndBadOnesSayWhy() throws {
     #expect(try CachePolicies.parse("window:4") as? SlidingWindow == SlidingWindow(window: 4))
     #expect(
       try CachePolicies.parse("sinks:2,window:8") as? SlidingWindow

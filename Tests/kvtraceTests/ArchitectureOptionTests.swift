@@ -6,7 +6,7 @@ import Testing
 
 private let encoderDecoder = ["--arch", "encoder-decoder"]
 
-@Test(arguments: ["run", "step", "compare"])
+@Test(.tags(.unit), arguments: ["run", "step", "compare"])
 func helpListsArchAndCross(_ command: String) {
   let result = runCLI([command, "--help"])
   #expect(result.code == .ok)
@@ -15,7 +15,7 @@ func helpListsArchAndCross(_ command: String) {
   #expect(result.output.contains("encoder-decoder"))
 }
 
-@Test func archDefaultsToTheDecoderAndCrossToOnce() throws {
+@Test(.tags(.unit)) func archDefaultsToTheDecoderAndCrossToOnce() throws {
   let decoder = runCLI(["run", "--steps", "1"])
   #expect(decoder == runCLI(["run", "--steps", "1", "--arch", "decoder"]))
   #expect(decoder.output.hasPrefix("kvtrace: a tiny transformer decoding with a KV cache"))
@@ -26,7 +26,7 @@ func helpListsArchAndCross(_ command: String) {
   #expect(once.output.contains("source   \"summarize: My friends are cool but they eat too many"))
 }
 
-@Test func crossWithoutAnEncoderDecoderIsAUsageError() {
+@Test(.tags(.unit)) func crossWithoutAnEncoderDecoderIsAUsageError() {
   for command in ["run", "step", "compare"] {
     let result = runCLI([command, "--cross", "once"])
     #expect(result.code == .usage)
@@ -38,19 +38,21 @@ func helpListsArchAndCross(_ command: String) {
   }
 }
 
-@Test(arguments: [
-  (["--arch", "t5"], "--arch expects one of decoder, encoder-decoder, got 't5'"),
-  (encoderDecoder + ["--cross", "never"], "--cross expects one of once, recompute, got 'never'"),
-  (encoderDecoder + ["--steps", "0"], "an encoder-decoder run needs at least one decoder step"),
-  (
-    encoderDecoder + ["--checkpoint", "a.bin", "--tokenizer", "b.bin"],
-    "--checkpoint and --tokenizer load a llama2.c model, which is decoder-only"
-  ),
-  (
-    encoderDecoder + ["--prompt", Array(repeating: "the", count: 70).joined(separator: " ")],
-    "the prompt has 70 tokens but the context holds 64 positions"
-  ),
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    (["--arch", "t5"], "--arch expects one of decoder, encoder-decoder, got 't5'"),
+    (encoderDecoder + ["--cross", "never"], "--cross expects one of once, recompute, got 'never'"),
+    (encoderDecoder + ["--steps", "0"], "an encoder-decoder run needs at least one decoder step"),
+    (
+      encoderDecoder + ["--checkpoint", "a.bin", "--tokenizer", "b.bin"],
+      "--checkpoint and --tokenizer load a llama2.c model, which is decoder-only"
+    ),
+    (
+      encoderDecoder + ["--prompt", Array(repeating: "the", count: 70).joined(separator: " ")],
+      "the prompt has 70 tokens but the context holds 64 positions"
+    ),
+  ])
 func badEncoderDecoderOptionsExitSixtyFour(_ arguments: [String], _ problem: String) {
   let result = runCLI(arguments)
   #expect(result.code == .usage)
@@ -58,7 +60,7 @@ func badEncoderDecoderOptionsExitSixtyFour(_ arguments: [String], _ problem: Str
   #expect(result.error.filter { $0 == "\n" }.count == 1)
 }
 
-@Test(arguments: [[], ["--cross", "recompute"], ["--cache", "none"]])
+@Test(.tags(.unit), arguments: [[], ["--cross", "recompute"], ["--cache", "none"]])
 func encoderDecoderComparePasses(_ extra: [String]) {
   let result = runCLI(["compare", "--steps", "4"] + encoderDecoder + extra)
   #expect(result.code == .ok, "\(result.output)")
@@ -66,7 +68,7 @@ func encoderDecoderComparePasses(_ extra: [String]) {
   #expect(result.output.contains("tokens   ✓ identical at all 4 steps"))
 }
 
-@Test func encoderDecoderStepWithoutATerminalPrintsTheRun() {
+@Test(.tags(.unit)) func encoderDecoderStepWithoutATerminalPrintsTheRun() {
   let step = runCLI(["step", "--steps", "2"] + encoderDecoder)
   #expect(step.walkThrough == nil)
   #expect(step.output == runCLI(["run", "--steps", "2"] + encoderDecoder).output)

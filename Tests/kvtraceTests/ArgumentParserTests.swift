@@ -59,30 +59,30 @@ private func longestLine(_ text: String) -> Int {
 
 // MARK: - Commands and options
 
-@Test func noArgumentsRunsTheDefaultCommand() throws {
+@Test(.tags(.unit)) func noArgumentsRunsTheDefaultCommand() throws {
   #expect(try parser.parse([]) == .run(ParsedArguments(command: "run")))
 }
 
-@Test func defaultCommandTakesOptions() throws {
+@Test(.tags(.unit)) func defaultCommandTakesOptions() throws {
   let result = try parsed(["--steps", "3", "--ascii"])
   #expect(result == ParsedArguments(command: "run", values: ["steps": ["3"], "ascii": [""]]))
 }
 
-@Test func explicitCommandWithPositionals() throws {
+@Test(.tags(.unit)) func explicitCommandWithPositionals() throws {
   let result = try parsed(["compare", "a.trace", "--ascii", "b.trace"])
   #expect(result?.command == "compare")
   #expect(result?.positionals == ["a.trace", "b.trace"])
   #expect(result?.has("ascii") == true)
 }
 
-@Test func equalsFormAcceptsAnyValue() throws {
+@Test(.tags(.unit)) func equalsFormAcceptsAnyValue() throws {
   let result = try parsed(["run", "--steps=3", "--prompt=--not-an-option", "--seed="])
   #expect(result?.last("steps") == "3")
   #expect(result?.last("prompt") == "--not-an-option")
   #expect(result?.last("seed") == "")
 }
 
-@Test func flagsRecordOneEmptyValuePerOccurrence() throws {
+@Test(.tags(.unit)) func flagsRecordOneEmptyValuePerOccurrence() throws {
   let result = try parsed(["--ascii", "--ascii"])
   #expect(result?.has("ascii") == true)
   #expect(result?.all("ascii") == ["", ""])
@@ -90,7 +90,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(result?.last("seed") == nil)
 }
 
-@Test func negativeNumberIsAValue() throws {
+@Test(.tags(.unit)) func negativeNumberIsAValue() throws {
   let result = try #require(try parsed(["--steps", "-1", "--seed", "-42"]))
   #expect(result.last("steps") == "-1")
   #expect(result.last("seed") == "-42")
@@ -101,23 +101,23 @@ private func longestLine(_ text: String) -> Int {
   }
 }
 
-@Test func loneDashIsAValueAndAPositional() throws {
+@Test(.tags(.unit)) func loneDashIsAValueAndAPositional() throws {
   #expect(try parsed(["--prompt", "-"])?.last("prompt") == "-")
   #expect(try parsed(["compare", "-", "b"])?.positionals == ["-", "b"])
 }
 
-@Test func missingValueAtTheEnd() {
+@Test(.tags(.unit)) func missingValueAtTheEnd() {
   let error = parseError(["run", "--steps"])
   #expect(error?.message == "option '--steps' needs a value (N)")
   #expect(error?.fix == "write '--steps N' or '--steps=N'. See 'kvtrace run --help'.")
 }
 
-@Test func optionIsNotTakenAsAValue() {
+@Test(.tags(.unit)) func optionIsNotTakenAsAValue() {
   #expect(parseError(["--steps", "--seed", "2"])?.message == "option '--steps' needs a value (N)")
   #expect(parseError(["--color", "-x"])?.message == "option '--color' needs a value (WHEN)")
 }
 
-@Test func flagGivenAValueIsAnError() {
+@Test(.tags(.unit)) func flagGivenAValueIsAnError() {
   let error = parseError(["--ascii=yes"])
   #expect(
     error
@@ -125,14 +125,14 @@ private func longestLine(_ text: String) -> Int {
         "flag '--ascii' does not take a value, got 'yes'", fix: "write '--ascii' on its own"))
 }
 
-@Test func repeatedOptionKeepsAllValuesAndTheLastWins() throws {
+@Test(.tags(.unit)) func repeatedOptionKeepsAllValuesAndTheLastWins() throws {
   let result = try parsed(["--prompt", "a", "--steps", "1", "--prompt", "b", "--steps=2"])
   #expect(result?.all("prompt") == ["a", "b"])
   #expect(result?.last("steps") == "2")
   #expect(try result?.int("steps", default: 6, range: 0...64) == 2)
 }
 
-@Test func doubleDashEndsOptions() throws {
+@Test(.tags(.unit)) func doubleDashEndsOptions() throws {
   let result = try parsed(["compare", "--ascii", "--", "--help", "-h"])
   #expect(result?.positionals == ["--help", "-h"])
   #expect(result?.all("ascii") == [""])
@@ -140,7 +140,7 @@ private func longestLine(_ text: String) -> Int {
 
 // MARK: - Mistakes
 
-@Test func unknownOptionSuggestsTheClosestName() {
+@Test(.tags(.unit)) func unknownOptionSuggestsTheClosestName() {
   #expect(
     parseError(["run", "--stpes", "3"])
       == UsageError(
@@ -151,7 +151,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(parseError(["-steps"])?.fix.hasPrefix("did you mean '--steps'?") == true)
 }
 
-@Test func unknownOptionWithoutCloseMatch() {
+@Test(.tags(.unit)) func unknownOptionWithoutCloseMatch() {
   #expect(
     parseError(["compare", "--frobnicate", "a", "b"])
       == UsageError(
@@ -159,7 +159,7 @@ private func longestLine(_ text: String) -> Int {
         fix: "see 'kvtrace compare --help' for the options"))
 }
 
-@Test func unknownCommandSuggestsTheClosestCommand() {
+@Test(.tags(.unit)) func unknownCommandSuggestsTheClosestCommand() {
   #expect(
     parseError(["rnu"])
       == UsageError(
@@ -168,7 +168,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(parseError(["help", "comapre"])?.fix.hasPrefix("did you mean 'compare'?") == true)
 }
 
-@Test func bareWordGoesToADefaultCommandThatTakesPositionals() throws {
+@Test(.tags(.unit)) func bareWordGoesToADefaultCommandThatTakesPositionals() throws {
   var withFile = parser
   withFile.commands[0].positionals = [
     PositionalSpec(name: "FILE", help: "a trace", isOptional: true)
@@ -178,7 +178,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(try withFile.parse([]) == .run(ParsedArguments(command: "run")))
 }
 
-@Test func tooManyPositionals() {
+@Test(.tags(.unit)) func tooManyPositionals() {
   #expect(
     parseError(["compare", "a", "b", "c"])
       == UsageError(
@@ -191,14 +191,14 @@ private func longestLine(_ text: String) -> Int {
         fix: "'kvtrace run' takes no arguments. See 'kvtrace run --help'."))
 }
 
-@Test func missingPositional() {
+@Test(.tags(.unit)) func missingPositional() {
   #expect(
     parseError(["compare", "a"])
       == UsageError(
         "missing OTHER for 'kvtrace compare'", fix: "usage: kvtrace compare [options] FILE OTHER"))
 }
 
-@Test func errorDescriptionIsOneLine() {
+@Test(.tags(.unit)) func errorDescriptionIsOneLine() {
   let errors = [
     parseError(["--stpes"]), parseError(["rnu"]), parseError(["compare", "x"]),
     parseError(["--ascii=two\nlines"]), parseError(["--steps"]),
@@ -213,7 +213,7 @@ private func longestLine(_ text: String) -> Int {
 
 // MARK: - Typed accessors
 
-@Test func intRejectsWordsAndOutOfRangeValues() throws {
+@Test(.tags(.unit)) func intRejectsWordsAndOutOfRangeValues() throws {
   let steps = { (value: String) in ParsedArguments(command: "run", values: ["steps": [value]]) }
   #expect(
     throws: UsageError("--steps expects a whole number, got 'abc'", fix: "for example --steps 6")
@@ -235,7 +235,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(try ParsedArguments(command: "run").int("steps", default: 6, range: 0...64) == 6)
 }
 
-@Test func choicePicksAValueOrExplains() throws {
+@Test(.tags(.unit)) func choicePicksAValueOrExplains() throws {
   enum Color: Equatable { case auto, always, never }
   let choices: [(String, Color)] = [("auto", .auto), ("always", .always), ("never", .never)]
   let color = { (value: String) in ParsedArguments(command: "run", values: ["color": [value]]) }
@@ -260,7 +260,7 @@ private func longestLine(_ text: String) -> Int {
 
 // MARK: - Help and version
 
-@Test func helpFlagAnywhereShowsTheCommandHelp() throws {
+@Test(.tags(.unit)) func helpFlagAnywhereShowsTheCommandHelp() throws {
   let runHelp = ArgumentParser.Outcome.help(parser.helpText(for: "run"))
   #expect(try parser.parse(["run", "--help"]) == runHelp)
   #expect(try parser.parse(["run", "--steps", "3", "-h"]) == runHelp)
@@ -269,7 +269,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(try parser.parse(["compare", "-h"]) == .help(parser.helpText(for: "compare")))
 }
 
-@Test func helpWithoutACommandShowsTheOverview() throws {
+@Test(.tags(.unit)) func helpWithoutACommandShowsTheOverview() throws {
   let overview = ArgumentParser.Outcome.help(parser.helpText(for: nil))
   #expect(try parser.parse(["--help"]) == overview)
   #expect(try parser.parse(["--steps", "3", "-h"]) == overview)
@@ -279,7 +279,7 @@ private func longestLine(_ text: String) -> Int {
       == "unexpected argument 'compare' for 'kvtrace help'")
 }
 
-@Test func commandHelpListsUsageAndEveryOption() throws {
+@Test(.tags(.unit)) func commandHelpListsUsageAndEveryOption() throws {
   for command in parser.commands {
     let text = parser.helpText(for: command.name)
     #expect(text.hasPrefix("USAGE: kvtrace \(command.name) [options]"))
@@ -293,7 +293,7 @@ private func longestLine(_ text: String) -> Int {
   }
 }
 
-@Test func overviewListsEveryCommand() {
+@Test(.tags(.unit)) func overviewListsEveryCommand() {
   let text = parser.helpText(for: nil)
   #expect(text.hasPrefix("USAGE: kvtrace [<command>] [options]"))
   #expect(text.contains("COMMANDS:"))
@@ -303,7 +303,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(longestLine(text) <= 80)
 }
 
-@Test func longOptionHelpWrapsWithAHangingIndent() throws {
+@Test(.tags(.unit)) func longOptionHelpWrapsWithAHangingIndent() throws {
   let lines = parser.helpText(for: "run").split(separator: "\n").map(String.init)
   let start = try #require(lines.firstIndex { $0.hasPrefix("  --prompt TEXT") })
   let indent = String(repeating: " ", count: 24)
@@ -314,7 +314,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(lines[start + 2] == indent + "(repeatable)")
 }
 
-@Test func compareHelpIsExact() {
+@Test(.tags(.unit)) func compareHelpIsExact() {
   let expected = """
     USAGE: kvtrace compare [options] FILE OTHER
 
@@ -331,7 +331,7 @@ private func longestLine(_ text: String) -> Int {
   #expect(parser.helpText(for: "compare") == expected)
 }
 
-@Test func versionFlagAnywhereBeforeDoubleDash() throws {
+@Test(.tags(.unit)) func versionFlagAnywhereBeforeDoubleDash() throws {
   #expect(try parser.parse(["--version"]) == .version)
   #expect(try parser.parse(["run", "--steps", "2", "--version"]) == .version)
   #expect(
@@ -342,27 +342,27 @@ private func longestLine(_ text: String) -> Int {
 
 // MARK: - Layout helpers
 
-@Test func wrapBreaksOnSpacesAndKeepsBlankLines() {
+@Test(.tags(.unit)) func wrapBreaksOnSpacesAndKeepsBlankLines() {
   #expect(HelpLayout.wrap("aaa bbb ccc", width: 7) == ["aaa bbb", "ccc"])
   #expect(HelpLayout.wrap("one\n\ntwo  three", width: 80) == ["one", "", "two three"])
   #expect(HelpLayout.wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
   #expect(HelpLayout.wrap("", width: 10) == [""])
 }
 
-@Test func wrapKeepsAnIndentedLineThatFitsAndIndentsOneThatWraps() {
+@Test(.tags(.unit)) func wrapKeepsAnIndentedLineThatFitsAndIndentsOneThatWraps() {
   #expect(HelpLayout.wrap("  a     b", width: 10) == ["  a     b"])
   #expect(HelpLayout.wrap("  aaa bbb ccc", width: 10) == ["  aaa bbb", "  ccc"])
   #expect(HelpLayout.wrap("a     b", width: 10) == ["a b"])
 }
 
-@Test func rowPutsAWideLabelOnItsOwnLine() {
+@Test(.tags(.unit)) func rowPutsAWideLabelOnItsOwnLine() {
   let lines = HelpLayout.row("--a-very-long-option-name VALUE", "help")
   #expect(
     lines == ["  --a-very-long-option-name VALUE  ", String(repeating: " ", count: 24) + "help"])
   #expect(HelpLayout.row("--x", "y") == ["  --x" + String(repeating: " ", count: 19) + "y"])
 }
 
-@Test func editDistanceCountsSingleCharacterEdits() {
+@Test(.tags(.unit)) func editDistanceCountsSingleCharacterEdits() {
   #expect(Suggestion.editDistance("stpes", "steps") == 2)
   #expect(Suggestion.editDistance("", "abc") == 3)
   #expect(Suggestion.editDistance("kitten", "sitting") == 3)

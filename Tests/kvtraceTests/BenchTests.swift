@@ -5,7 +5,7 @@ import Testing
 
 /// `kvtrace bench` reports every figure the issue names. Only the structure is
 /// checked: tests never assert on how fast anything ran.
-@Suite struct BenchTests {
+@Suite(.tags(.unit)) struct BenchTests {
   static let quick = ["bench", "--shape", "demo", "--runs", "1", "--tokens", "8", "--threads", "2"]
 
   static func run(_ arguments: [String]) -> CommandResult {

@@ -93,7 +93,7 @@ let badInputs: [BadInput] = [
     fix: "'kvtrace run' takes no arguments"),
 ]
 
-@Test(arguments: badInputs)
+@Test(.tags(.unit), arguments: badInputs)
 func badInputIsOneUsageLine(_ input: BadInput) throws {
   let result = runCLI(input.arguments)
   #expect(result.code == .usage)
@@ -108,14 +108,14 @@ func badInputIsOneUsageLine(_ input: BadInput) throws {
   #expect(result.error.contains("; "), "problem and fix are separated by '; '")
 }
 
-@Test func aValueWithALineBreakStillGivesOneLine() {
+@Test(.tags(.unit)) func aValueWithALineBreakStillGivesOneLine() {
   let result = runCLI(["--cache", "two\nlines"])
   #expect(result.code == .usage)
   #expect(result.error.filter { $0 == "\n" }.count == 1)
   #expect(result.error.contains("got 'two lines'"))
 }
 
-@Test func theContextErrorSuggestsAStepCountThatFits() {
+@Test(.tags(.unit)) func theContextErrorSuggestsAStepCountThatFits() {
   let prompt = Array(repeating: "the", count: 60).joined(separator: " ")
   let result = runCLI(["--prompt", prompt, "--steps", "10"])
   #expect(result.code == .usage)
@@ -125,7 +125,7 @@ func badInputIsOneUsageLine(_ input: BadInput) throws {
 
 /// When the prompt alone overflows the context, no step count can help: the fix
 /// asks for a shorter prompt only.
-@Test func theContextErrorDoesNotSuggestAStepCountThatCannotFit() {
+@Test(.tags(.unit)) func theContextErrorDoesNotSuggestAStepCountThatCannotFit() {
   let result = runCLI(["--prompt", seventyWords, "--steps", "0"])
   #expect(result.code == .usage)
   #expect(result.error.contains("the prompt has 70 tokens"))
@@ -133,7 +133,7 @@ func badInputIsOneUsageLine(_ input: BadInput) throws {
   #expect(!result.error.contains("--steps"), "\(result.error)")
 }
 
-@Test func usageErrorsPrintNoColor() {
+@Test(.tags(.unit)) func usageErrorsPrintNoColor() {
   let result = runCLI(["--bogus", "--color", "always"], terminal: true)
   #expect(result.code == .usage)
   #expect(!hasEscape(result.error))

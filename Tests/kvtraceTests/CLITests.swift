@@ -40,7 +40,7 @@ let contractOptions = [
 
 // MARK: - The default demo
 
-@Test func noArgumentsRunsTheDefaultDemo() {
+@Test(.tags(.unit)) func noArgumentsRunsTheDefaultDemo() {
   let result = runCLI([])
   #expect(result.code == .ok)
   #expect(result.error.isEmpty)
@@ -51,7 +51,7 @@ let contractOptions = [
   #expect(result.output.hasSuffix("\n"))
 }
 
-@Test func runIsTheDefaultCommand() {
+@Test(.tags(.unit)) func runIsTheDefaultCommand() {
   let bare = runCLI([])
   let run = runCLI(["run"])
   #expect(run.code == .ok)
@@ -59,7 +59,7 @@ let contractOptions = [
   #expect(runCLI(["--steps", "2"]) == runCLI(["run", "--steps", "2"]))
 }
 
-@Test func defaultDemoDrawsEveryStepWithFreshAndReusedRows() {
+@Test(.tags(.unit)) func defaultDemoDrawsEveryStepWithFreshAndReusedRows() {
   let output = runCLI([]).output
   for step in 1...6 {
     #expect(output.contains("step \(step) (decode)"), "step \(step)")
@@ -70,14 +70,14 @@ let contractOptions = [
   #expect(output.contains("reused 80 from the cache"))
 }
 
-@Test func stepsZeroDrawsOnlyThePrefill() {
+@Test(.tags(.unit)) func stepsZeroDrawsOnlyThePrefill() {
   let result = runCLI(["--steps", "0"])
   #expect(result.code == .ok)
   #expect(result.output.contains("step 0 (prefill)"))
   #expect(!result.output.contains("(decode)"))
 }
 
-@Test func aRepeatedOptionKeepsTheLastValue() {
+@Test(.tags(.unit)) func aRepeatedOptionKeepsTheLastValue() {
   let result = runCLI(["--steps", "1", "--steps=2"])
   #expect(result.code == .ok)
   #expect(result.output.contains("a prefill, then 2 decode steps"))
@@ -85,7 +85,7 @@ let contractOptions = [
 
 // MARK: - Version and help
 
-@Test func versionPrintsTheNameAndVersion() throws {
+@Test(.tags(.unit)) func versionPrintsTheNameAndVersion() throws {
   let result = runCLI(["--version"])
   #expect(result.code == .ok)
   #expect(result.error.isEmpty)
@@ -97,7 +97,9 @@ let contractOptions = [
   #expect(runCLI(["run", "--steps", "3", "--version"]) == result)
 }
 
-@Test(arguments: [["run", "--help"], ["compare", "--help"], ["help", "run"], ["compare", "-h"]])
+@Test(
+  .tags(.unit),
+  arguments: [["run", "--help"], ["compare", "--help"], ["help", "run"], ["compare", "-h"]])
 func commandHelpListsEveryContractOption(_ arguments: [String]) {
   let result = runCLI(arguments)
   #expect(result.code == .ok)
@@ -110,7 +112,7 @@ func commandHelpListsEveryContractOption(_ arguments: [String]) {
   #expect(result.output.contains("-h, --help"))
 }
 
-@Test(arguments: [["--help"], ["run", "--help"], ["compare", "--help"], ["help"]])
+@Test(.tags(.unit), arguments: [["--help"], ["run", "--help"], ["compare", "--help"], ["help"]])
 func helpFitsEightyColumns(_ arguments: [String]) {
   let result = runCLI(arguments)
   #expect(result.code == .ok)
@@ -123,7 +125,7 @@ func helpFitsEightyColumns(_ arguments: [String]) {
 
 /// The top-level help is an overview of the commands, not of the options: it points to
 /// `kvtrace help <command>` for those (see the report: it lists none of the options).
-@Test func overviewHelpListsTheCommandsAndPointsToThem() {
+@Test(.tags(.unit)) func overviewHelpListsTheCommandsAndPointsToThem() {
   let result = runCLI(["--help"])
   #expect(result.code == .ok)
   #expect(result.output.hasPrefix("USAGE: kvtrace [<command>] [options]"))
@@ -137,7 +139,7 @@ func helpFitsEightyColumns(_ arguments: [String]) {
   #expect(runCLI(["-h"]) == result)
 }
 
-@Test func helpForACommandEqualsItsHelpFlag() {
+@Test(.tags(.unit)) func helpForACommandEqualsItsHelpFlag() {
   #expect(runCLI(["help", "compare"]) == runCLI(["compare", "--help"]))
   #expect(runCLI(["run", "--steps", "abc", "--help"]) == runCLI(["run", "--help"]))
   #expect(runCLI(["run", "--help"]) != runCLI(["compare", "--help"]))
@@ -145,7 +147,7 @@ func helpFitsEightyColumns(_ arguments: [String]) {
 
 // MARK: - compare
 
-@Test func compareFindsTheCacheChangesNothing() {
+@Test(.tags(.unit)) func compareFindsTheCacheChangesNothing() {
   let result = runCLI(["compare"])
   #expect(result.code == .ok)
   #expect(result.error.isEmpty)
@@ -154,7 +156,7 @@ func helpFitsEightyColumns(_ arguments: [String]) {
   #expect(!result.output.contains("FAIL"))
 }
 
-@Test func compareWithGroupedQueryAttentionPasses() {
+@Test(.tags(.unit)) func compareWithGroupedQueryAttentionPasses() {
   let result = runCLI([
     "compare", "--layers", "4", "--heads", "8", "--kv-heads", "2", "--steps", "40",
   ])
@@ -166,7 +168,7 @@ func helpFitsEightyColumns(_ arguments: [String]) {
 
 /// The final grids sit side by side while they fit 80 columns, and one above the
 /// other once the layers make them too wide: no line of `compare` is ever wider.
-@Test(arguments: [1, 2, 4, 8, 12, 16])
+@Test(.tags(.unit), arguments: [1, 2, 4, 8, 12, 16])
 func compareFitsEightyColumnsForAnyLayerCount(layers: Int) {
   let result = runCLI(["compare", "--layers", String(layers), "--steps", "2"])
   #expect(result.code == .ok)
@@ -176,7 +178,7 @@ func compareFitsEightyColumnsForAnyLayerCount(layers: Int) {
   #expect(titles.count == (layers >= 12 ? 2 : 1), "grids stacked only when too wide")
 }
 
-@Test func compareOfNoCacheAgainstItselfPasses() {
+@Test(.tags(.unit)) func compareOfNoCacheAgainstItselfPasses() {
   let result = runCLI(["compare", "--cache", "none", "--steps", "2"])
   #expect(result.code == .ok)
   #expect(result.output.contains("PASS"))
@@ -184,7 +186,7 @@ func compareFitsEightyColumnsForAnyLayerCount(layers: Int) {
 
 // MARK: - Color, glyphs and detail
 
-@Test func colorNeverHasNoEscapeEvenWhenForcedOnATerminal() {
+@Test(.tags(.unit)) func colorNeverHasNoEscapeEvenWhenForcedOnATerminal() {
   let environment = ["CLICOLOR_FORCE": "1", "TERM": "xterm-256color", "COLORTERM": "truecolor"]
   for command in [["run"], ["compare"]] {
     let result = runCLI(command + ["--color", "never"], environment: environment, terminal: true)
@@ -193,7 +195,7 @@ func compareFitsEightyColumnsForAnyLayerCount(layers: Int) {
   }
 }
 
-@Test func colorAlwaysColorsAPipe() {
+@Test(.tags(.unit)) func colorAlwaysColorsAPipe() {
   for command in [["run"], ["compare"]] {
     let result = runCLI(command + ["--color", "always"])
     #expect(result.code == .ok)
@@ -201,7 +203,7 @@ func compareFitsEightyColumnsForAnyLayerCount(layers: Int) {
   }
 }
 
-@Test func autoColorFollowsTheTerminalAndTheEnvironment() {
+@Test(.tags(.unit)) func autoColorFollowsTheTerminalAndTheEnvironment() {
   #expect(!hasEscape(runCLI([]).output))
   #expect(hasEscape(runCLI([], terminal: true).output))
   #expect(!hasEscape(runCLI([], environment: ["NO_COLOR": "1"], terminal: true).output))
@@ -209,14 +211,14 @@ func compareFitsEightyColumnsForAnyLayerCount(layers: Int) {
   #expect(hasEscape(runCLI(["--color", "always"], environment: ["NO_COLOR": "1"]).output))
 }
 
-@Test func colorChangesOnlyTheEscapes() {
+@Test(.tags(.unit)) func colorChangesOnlyTheEscapes() {
   let plain = runCLI(["--steps", "2"]).output
   let colored = runCLI(["--steps", "2", "--color", "always"]).output
   #expect(colored != plain)
   #expect(colored.replacing(#/\x1B\[[0-9;]*m/#, with: "") == plain)
 }
 
-@Test(arguments: [["run"], ["compare"]])
+@Test(.tags(.unit), arguments: [["run"], ["compare"]])
 func asciiOutputIsPureASCII(_ command: [String]) {
   let prompts = [CommandSpecs.defaultPrompt, "naïve café — 🎉 日本"]
   for prompt in prompts {
@@ -228,7 +230,7 @@ func asciiOutputIsPureASCII(_ command: [String]) {
   #expect(!runCLI(command).output.utf8.allSatisfy { $0 < 0x80 })
 }
 
-@Test func summaryDetailDropsTheWeightsButKeepsTheRows() {
+@Test(.tags(.unit)) func summaryDetailDropsTheWeightsButKeepsTheRows() {
   let full = runCLI(["--detail", "full"]).output
   #expect(full.contains { barGlyphs.contains($0) })
   #expect(full == runCLI([]).output)
@@ -245,7 +247,9 @@ func asciiOutputIsPureASCII(_ command: [String]) {
 
 // MARK: - Determinism
 
-@Test(arguments: [["run"], ["compare"], ["--temperature", "0.8", "--top-k", "5", "--seed", "7"]])
+@Test(
+  .tags(.unit),
+  arguments: [["run"], ["compare"], ["--temperature", "0.8", "--top-k", "5", "--seed", "7"]])
 func twoRunsGiveTheSameBytes(_ arguments: [String]) {
   let first = runCLI(arguments)
   let second = runCLI(arguments)
@@ -254,7 +258,7 @@ func twoRunsGiveTheSameBytes(_ arguments: [String]) {
   #expect(first == second)
 }
 
-@Test func theSeedChangesTheRun() {
+@Test(.tags(.unit)) func theSeedChangesTheRun() {
   let seed0 = runCLI(["--seed", "0"])
   let seed1 = runCLI(["--seed", "1"])
   #expect(seed1.code == .ok)

@@ -5,7 +5,7 @@ import TinyTransformer
 
 // `--cache window:N` and `sinks:S,window:N` on the command line, and `compare --against`.
 
-@Test func compareOfAWindowReportsTheDivergenceAndExitsZero() {
+@Test(.tags(.unit)) func compareOfAWindowReportsTheDivergenceAndExitsZero() {
   let result = runCLI(["compare", "--cache", "window:4", "--steps", "20"])
   #expect(result.code == .ok)
   #expect(result.output.contains("compare  cache full against cache window:4"))
@@ -19,13 +19,13 @@ import TinyTransformer
   #expect(!result.output.contains("PASS"))
 }
 
-@Test func compareOfSinksNamesThemAndExitsZero() {
+@Test(.tags(.unit)) func compareOfSinksNamesThemAndExitsZero() {
   let result = runCLI(["compare", "--cache", "sinks:2,window:4", "--steps", "20"])
   #expect(result.code == .ok)
   #expect(result.output.contains("APPROXIMATE: sinks:2,window:4 differs from full"))
 }
 
-@Test func compareAgainstAnotherPolicy() {
+@Test(.tags(.unit)) func compareAgainstAnotherPolicy() {
   let result = runCLI(["compare", "--cache", "full", "--against", "none", "--steps", "3"])
   #expect(result.code == .ok)
   #expect(result.output.contains("PASS"))
@@ -36,7 +36,7 @@ import TinyTransformer
   #expect(windows.output.contains("compare  cache window:6 against cache sinks:2,window:4"))
 }
 
-@Test func runLabelsAWindowApproximateAndMarksEvictions() {
+@Test(.tags(.unit)) func runLabelsAWindowApproximateAndMarksEvictions() {
   let result = runCLI(["run", "--cache", "sinks:2,window:4", "--steps", "2", "--ascii"])
   #expect(result.code == .ok)
   #expect(result.output.contains("cache    sinks:2,window:4 (approximate)"))
@@ -47,35 +47,37 @@ import TinyTransformer
   #expect(result.output.contains("policy evicted position 6"))
 }
 
-@Test(arguments: [
-  ("window:0", "in --cache window:0, window must be a whole number of at least 1"),
-  ("window:four", "in --cache window:four, window must be a whole number"),
-  (
-    "sinks:2",
-    "--cache expects one of none, full, window:N, sinks:S,window:N, paged:B, int8, got 'sinks:2'"
-  ),
-  ("lru", "got 'lru'; for example --cache window:4"),
-  ("paged:0", "in --cache paged:0, the block size must be a whole number of at least 1, got '0'"),
-  (
-    "paged:",
-    "the block size must be a whole number of at least 1, got ''; for example --cache paged:4"
-  ),
-  ("paged:2.5", "in --cache paged:2.5, the block size must be a whole number"),
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    ("window:0", "in --cache window:0, window must be a whole number of at least 1"),
+    ("window:four", "in --cache window:four, window must be a whole number"),
+    (
+      "sinks:2",
+      "--cache expects one of none, full, window:N, sinks:S,window:N, paged:B, int8, got 'sinks:2'"
+    ),
+    ("lru", "got 'lru'; for example --cache window:4"),
+    ("paged:0", "in --cache paged:0, the block size must be a whole number of at least 1, got '0'"),
+    (
+      "paged:",
+      "the block size must be a whole number of at least 1, got ''; for example --cache paged:4"
+    ),
+    ("paged:2.5", "in --cache paged:2.5, the block size must be a whole number"),
+  ])
 func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
   let result = runCLI(["run", "--cache", value])
   #expect(result.code == .usage)
   #expect(result.error.contains(message), "\(result.error)")
 }
 
-@Test func aBadAgainstNamesItsOption() {
+@Test(.tags(.unit)) func aBadAgainstNamesItsOption() {
   let result = runCLI(["compare", "--against", "window:-1"])
   #expect(result.code == .usage)
   #expect(result.error.contains("in --against window:-1"))
 }
 
 // One row each, laid out as the options are: the description from the option column on.
-@Test func helpListsEveryPolicy() {
+@Test(.tags(.unit)) func helpListsEveryPolicy() {
   let help = runCLI(["run", "--help"]).output.split(separator: "\n").map(String.init)
   for policy in CachePolicies.all {
     let row = help.first { $0.hasPrefix("  \(policy.name) ") }
@@ -87,13 +89,15 @@ func badCacheValuesAreUsageErrors(_ value: String, _ message: String) {
 
 // The encoder-decoder's decoder keeps its rows by the exact rules only: a window
 // there is refused, not silently run as a full cache.
-@Test(arguments: [
-  ["run", "--arch", "encoder-decoder", "--cache", "window:4"],
-  ["step", "--arch", "encoder-decoder", "--cache", "sinks:1,window:2"],
-  ["compare", "--arch", "encoder-decoder", "--cache", "window:4"],
-  ["compare", "--arch", "encoder-decoder", "--against", "sinks:2,window:4"],
-  ["run", "--arch", "encoder-decoder", "--cache", "paged:4"],
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    ["run", "--arch", "encoder-decoder", "--cache", "window:4"],
+    ["step", "--arch", "encoder-decoder", "--cache", "sinks:1,window:2"],
+    ["compare", "--arch", "encoder-decoder", "--cache", "window:4"],
+    ["compare", "--arch", "encoder-decoder", "--against", "sinks:2,window:4"],
+    ["run", "--arch", "encoder-decoder", "--cache", "paged:4"],
+  ])
 func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   let result = runCLI(arguments)
   #expect(result.code == .usage)
@@ -102,7 +106,7 @@ func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   #expect(result.error.contains("or leave out --arch encoder-decoder"), "\(result.error)")
 }
 
-@Test func compareOfTheEncoderDecoderTakesAnExactReference() {
+@Test(.tags(.unit)) func compareOfTheEncoderDecoderTakesAnExactReference() {
   let result = runCLI([
     "compare", "--arch", "encoder-decoder", "--cache", "full", "--against", "full", "--steps", "3",
   ])
@@ -113,7 +117,7 @@ func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
 
 // `--cache int8`: approximate, compared with full by default, a usage error with a number.
 
-@Test func compareOfInt8ReportsTokensLogitsAndBytesAndExitsZero() {
+@Test(.tags(.unit)) func compareOfInt8ReportsTokensLogitsAndBytesAndExitsZero() {
   let result = runCLI(["compare", "--cache", "int8"])
   #expect(result.code == .ok)
   #expect(result.output.contains("compare  cache full against cache int8"))
@@ -123,7 +127,7 @@ func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   #expect(!result.output.contains("PASS") && !result.output.contains("FAIL"))
 }
 
-@Test(arguments: ["int8:3", "int8:", "int8,window:4"])
+@Test(.tags(.unit), arguments: ["int8:3", "int8:", "int8,window:4"])
 func int8TakesNoNumber(_ value: String) {
   let result = runCLI(["run", "--cache", value])
   #expect(result.code == .usage)
@@ -133,17 +137,19 @@ func int8TakesNoNumber(_ value: String) {
   #expect(result.error.split(separator: "\n").count == 1)
 }
 
-@Test(arguments: [
-  ["run", "--arch", "encoder-decoder", "--cache", "int8"],
-  ["compare", "--arch", "encoder-decoder", "--against", "int8"],
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    ["run", "--arch", "encoder-decoder", "--cache", "int8"],
+    ["compare", "--arch", "encoder-decoder", "--against", "int8"],
+  ])
 func int8OnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   let result = runCLI(arguments)
   #expect(result.code == .usage)
   #expect(result.error.contains("int8 is an int8 cache, which kvtrace runs on the decoder-only"))
 }
 
-@Test func compareOfPagedPassesAgainstFullAndNone() {
+@Test(.tags(.unit)) func compareOfPagedPassesAgainstFullAndNone() {
   for against in ["full", "none"] {
     let result = runCLI(["compare", "--cache", "paged:4", "--against", against])
     #expect(result.code == .ok)
@@ -161,7 +167,7 @@ func int8OnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   #expect(seven.contains("memory   at the end cache paged:7 held 10.5 KiB, cache full 8.0 KiB"))
 }
 
-@Test func runDrawsTheBlockTable() {
+@Test(.tags(.unit)) func runDrawsTheBlockTable() {
   let result = runCLI(["run", "--cache", "paged:4", "--steps", "3", "--ascii"])
   #expect(result.code == .ok)
   #expect(result.output.contains("cache    paged:4 (exact)"))

@@ -71,7 +71,7 @@ func runTinyModel(_ command: String, _ arguments: [String]) throws -> CommandRes
   return runCLI([command] + model + arguments)
 }
 
-@Test func runTracesACheckpointWithItsTokens() throws {
+@Test(.tags(.unit)) func runTracesACheckpointWithItsTokens() throws {
   let result = try runTinyModel("run", ["--prompt", "hi", "--steps", "3"])
   #expect(result.code == .ok, "\(result.error)")
   #expect(result.output.contains("weights  checkpoint tiny.bin\n"))
@@ -81,7 +81,7 @@ func runTinyModel(_ command: String, _ arguments: [String]) throws -> CommandRes
   #expect(result.output.contains("step 3 (decode)"))
 }
 
-@Test func compareChecksTheCacheOnACheckpoint() throws {
+@Test(.tags(.unit)) func compareChecksTheCacheOnACheckpoint() throws {
   let result = try runTinyModel("compare", ["--steps", "10", "--prompt", "a"])
   #expect(result.code == .ok, "\(result.output)")
   #expect(result.output.contains("PASS"))
@@ -140,7 +140,7 @@ let badModelFiles: [BadModelFiles] = [
     message: "the tokenizer has 300 tokens but the checkpoint's vocabulary has 260"),
 ]
 
-@Test(arguments: badModelFiles)
+@Test(.tags(.unit), arguments: badModelFiles)
 func badModelFilesGiveOneLineAndTheirExitCode(_ bad: BadModelFiles) throws {
   let files = try TinyLlamaFiles()
   defer { files.remove() }
@@ -157,7 +157,7 @@ func badModelFilesGiveOneLineAndTheirExitCode(_ bad: BadModelFiles) throws {
   #expect(result.error.contains(bad.message), "\(result.error)")
 }
 
-@Test func helpDescribesTheModelFileOptions() {
+@Test(.tags(.unit)) func helpDescribesTheModelFileOptions() {
   let help = runCLI(["run", "--help"]).output
   #expect(help.contains("  --checkpoint FILE "))
   #expect(help.contains("  --tokenizer FILE "))

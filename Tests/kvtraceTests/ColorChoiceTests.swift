@@ -94,18 +94,18 @@ let colorCases: [ColorCase] = [
   ColorCase(.auto, ["COLORTERM": "TRUECOLOR"], terminal: true, .ansi16),
 ]
 
-@Test(arguments: colorCases)
+@Test(.tags(.unit), arguments: colorCases)
 func colorChoiceResolves(_ row: ColorCase) {
   #expect(
     row.choice.resolve(environment: row.environment, isTerminal: row.isTerminal) == row.expected)
 }
 
-@Test func theTableCoversEveryChoiceAndEveryMode() {
+@Test(.tags(.unit)) func theTableCoversEveryChoiceAndEveryMode() {
   #expect(Set(colorCases.map(\.choice)) == Set(ColorChoice.allCases))
   #expect(Set(colorCases.map(\.expected)) == Set(ColorMode.allCases))
 }
 
-@Test func neverIsNeverAColorAndAlwaysIsAlwaysOne() {
+@Test(.tags(.unit)) func neverIsNeverAColorAndAlwaysIsAlwaysOne() {
   let environments: [[String: String]] = [
     [:], ["NO_COLOR": "1"], ["TERM": "dumb"], ["CLICOLOR_FORCE": "0"], colorful,
   ]
@@ -117,7 +117,7 @@ func colorChoiceResolves(_ row: ColorCase) {
   }
 }
 
-@Test func choiceNamesAreTheOnesTheHelpShows() {
+@Test(.tags(.unit)) func choiceNamesAreTheOnesTheHelpShows() {
   #expect(ColorChoice.allCases.map(\.rawValue) == ["auto", "always", "never"])
   #expect(ColorChoice(rawValue: "sometimes") == nil)
 }

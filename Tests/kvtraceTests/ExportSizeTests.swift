@@ -6,7 +6,7 @@ import TinyTransformer
 
 @testable import kvtrace
 
-@Suite struct ExportSizeTests {
+@Suite(.tags(.unit)) struct ExportSizeTests {
   static func options(_ arguments: [String]) throws -> RunOptions {
     guard case .run(let parsed) = try CommandSpecs.parser.parse(arguments) else {
       throw UsageError("not a run", fix: "")

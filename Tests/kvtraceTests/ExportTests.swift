@@ -21,7 +21,7 @@ func expectFailure(
   }
 }
 
-@Suite struct ExportTests {
+@Suite(.tags(.unit)) struct ExportTests {
   @Test(arguments: [
     ("t.json", [] as [String], "json"), ("t.jsonl", [], "jsonl"),
     ("t.chrome.json", [], "chrome"), ("t.json", ["--format", "jsonl"], "jsonl"),
@@ -113,7 +113,7 @@ func expectFailure(
   }
 }
 
-@Suite struct ReplayErrorTests {
+@Suite(.tags(.unit)) struct ReplayErrorTests {
   @Test func aMissingFileExitsSixtySix() throws {
     let directory = try TemporaryDirectory()
     expectFailure(

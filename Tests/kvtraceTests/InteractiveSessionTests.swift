@@ -30,7 +30,7 @@ final class ScriptedTerminal: InteractiveTerminal {
   }
 }
 
-@Suite struct InteractiveSessionTests {
+@Suite(.tags(.unit)) struct InteractiveSessionTests {
   static func session() -> InteractiveSession {
     let trace = KVTraceCLI.run(
       arguments: ["step"], environment: [:], stdoutIsTerminal: true, stdinIsTerminal: true

@@ -5,7 +5,7 @@ import Testing
 
 @testable import kvtrace
 
-@Suite struct KeyDecoderTests {
+@Suite(.tags(.unit)) struct KeyDecoderTests {
   static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
   /// Decodes `chunks` one read at a time, then flushes (as after the Esc timeout).

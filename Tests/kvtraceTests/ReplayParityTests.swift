@@ -63,7 +63,7 @@ func viewArguments(_ arguments: [String]) -> [String] {
   return view
 }
 
-@Suite struct ReplayParityTests {
+@Suite(.tags(.unit)) struct ReplayParityTests {
   @Test(arguments: parityArguments, ["t.json", "t.jsonl"])
   func replayPrintsWhatRunPrinted(_ arguments: [String], _ name: String) throws {
     let directory = try TemporaryDirectory()
@@ -119,7 +119,7 @@ func viewArguments(_ arguments: [String]) -> [String] {
 }
 
 /// `step --export` writes the trace it walks through; `replay --interactive` walks through a file.
-@Suite struct StepExportTests {
+@Suite(.tags(.unit)) struct StepExportTests {
   @Test func stepExportsAndReplayStepsThroughTheFile() throws {
     let directory = try TemporaryDirectory()
     let file = directory.path("t.jsonl")
@@ -146,7 +146,7 @@ func viewArguments(_ arguments: [String]) -> [String] {
 
 /// A trace of a llama2.c checkpoint replays without the checkpoint: its header carries the
 /// shape and the token texts the renderers need.
-@Test(arguments: ["t.json", "t.jsonl"])
+@Test(.tags(.unit), arguments: ["t.json", "t.jsonl"])
 func aCheckpointTraceReplaysWithoutTheModel(_ name: String) throws {
   let files = try TinyLlamaFiles()
   defer { files.remove() }

@@ -5,7 +5,7 @@ import Testing
 
 @testable import kvtrace
 
-@Suite struct StepCommandTests {
+@Suite(.tags(.unit)) struct StepCommandTests {
   static let options = ["--steps", "3", "--layer", "1", "--head", "2", "--ascii"]
 
   @Test(arguments: [(false, false), (true, false), (false, true)])

@@ -8,7 +8,7 @@ import Testing
 private let pangram = "The quick brown fox jumps over the lazy dog."
 private let cat = "The quick brown fox jumps over a cat."
 
-@Test func twoPromptsRunOverPagedBlocksByDefault() {
+@Test(.tags(.unit)) func twoPromptsRunOverPagedBlocksByDefault() {
   let result = runCLI(["run", "--prompt", pangram, "--prompt", cat, "--steps", "1", "--ascii"])
   #expect(result.code == .ok)
   #expect(result.output.contains("cache    paged:4 (exact)"))
@@ -26,7 +26,7 @@ private let cat = "The quick brown fox jumps over a cat."
         + "shared positions x 2 layers x 4 KV heads, computed once instead of twice"))
 }
 
-@Test func compareOfTwoPromptsChecksEachAgainstItsPromptAlone() {
+@Test(.tags(.unit)) func compareOfTwoPromptsChecksEachAgainstItsPromptAlone() {
   let result = runCLI(["compare", "--prompt", pangram, "--prompt", cat, "--cache", "paged:3"])
   #expect(result.code == .ok)
   #expect(result.output.contains("tokens   ✓ sequence 0 identical to its prompt alone at all 7"))
@@ -38,7 +38,7 @@ private let cat = "The quick brown fox jumps over a cat."
 
 /// `step` walks through both sequences; without a terminal it prints what `run` prints,
 /// and so does `replay --interactive` of the exported trace.
-@Test func stepAndInteractiveReplayTakeTwoPrompts() throws {
+@Test(.tags(.unit)) func stepAndInteractiveReplayTakeTwoPrompts() throws {
   let directory = try TemporaryDirectory()
   let file = directory.path("two.json")
   let arguments = ["--prompt", pangram, "--prompt", cat, "--steps", "2"]
@@ -61,18 +61,20 @@ private let cat = "The quick brown fox jumps over a cat."
   #expect(InteractiveFrame(trace: walk.trace).stepCounts == [3, 3])
 }
 
-@Test(arguments: [
-  (["run", "--prompt", "a", "--prompt", "b", "--prompt", "c"], "--prompt is given 3 times"),
-  (
-    ["run", "--prompt", "The cat", "--prompt", "The dog", "--cache", "full"],
-    "--cache full cannot decode two prompts"
-  ),
-  (["compare", "--prompt", "A", "--prompt", "B", "--cache", "window:4"], "use --cache paged:B"),
-  (
-    ["run", "--arch", "encoder-decoder", "--prompt", "a", "--prompt", "b", "--cache", "paged:2"],
-    "--arch encoder-decoder"
-  ),
-])
+@Test(
+  .tags(.unit),
+  arguments: [
+    (["run", "--prompt", "a", "--prompt", "b", "--prompt", "c"], "--prompt is given 3 times"),
+    (
+      ["run", "--prompt", "The cat", "--prompt", "The dog", "--cache", "full"],
+      "--cache full cannot decode two prompts"
+    ),
+    (["compare", "--prompt", "A", "--prompt", "B", "--cache", "window:4"], "use --cache paged:B"),
+    (
+      ["run", "--arch", "encoder-decoder", "--prompt", "a", "--prompt", "b", "--cache", "paged:2"],
+      "--arch encoder-decoder"
+    ),
+  ])
 func twoPromptMistakesAreUsageErrors(_ arguments: [String], _ words: String) {
   let result = runCLI(arguments)
   #expect(result.code == .usage)
