@@ -129,4 +129,21 @@ struct AccountingCheck {
           + "\(blocks.table.count * bytesPerBlock) bytes")
     }
   }
+
+  /// Checks that no cross row of `record` lies beyond the source; returns how many cross
+  /// rows the step computed.
+  mutating func checkCrossRows(_ record: StepRecord, sourceLength: Int) -> Int {
+    var computed = 0
+    for rows in record.rows where rows.kind == .cross {
+      computed += rows.fresh.count
+      if !PositionSet(ranges: rows.fresh.ranges + rows.reused.ranges).allSatisfy({
+        $0 < sourceLength
+      }) {
+        report(
+          "\(label(record)) layer \(rows.layer) KV head \(rows.kvHead) cross: a cross row "
+            + "beyond the source length \(sourceLength)")
+      }
+    }
+    return computed
+  }
 }

@@ -18,17 +18,12 @@ extension Oracle {
     crossAttention: CrossAttentionMode = .once, sampling: Sampling = .greedy,
     detail: TraceDetail = .summary
   ) throws(DecodeError) -> OracleReport {
-    var referenceLog = TraceLog(detail: detail)
-    var cachedLog = TraceLog(detail: detail)
-    let reference = try model.generate(
-      sourceTokens: sourceTokens, sourceText: sourceText, steps: steps, policy: reference,
-      crossAttention: crossAttention, sampling: sampling, collectLogits: true,
-      recorder: &referenceLog)
-    let cached = try model.generate(
-      sourceTokens: sourceTokens, sourceText: sourceText, steps: steps, policy: policy,
-      crossAttention: crossAttention, sampling: sampling, collectLogits: true,
-      recorder: &cachedLog)
-    return try compare(reference, referenceLog, cached, cachedLog)
+    try compareRuns(policy: policy, against: reference, detail: detail) {
+      policy, log throws(DecodeError) in
+      try model.generate(
+        sourceTokens: sourceTokens, sourceText: sourceText, steps: steps, policy: policy,
+        crossAttention: crossAttention, sampling: sampling, collectLogits: true, recorder: &log)
+    }
   }
 
   /// The ways an encoder-decoder trace's rows differ from what it promises.
@@ -78,16 +73,7 @@ extension Oracle {
           ? ExpectedRows(fresh: PositionSet(), reused: source) : ExpectedRows(fresh: source)
         check.checkRows(record, .cross, cross)
       }
-      for rows in record.rows where rows.kind == .cross {
-        crossComputed += rows.fresh.count
-        if !PositionSet(ranges: rows.fresh.ranges + rows.reused.ranges).allSatisfy({
-          $0 < sourceLength
-        }) {
-          check.report(
-            "\(check.label(record)) layer \(rows.layer) KV head \(rows.kvHead) cross: a cross "
-              + "row beyond the source length \(sourceLength)")
-        }
-      }
+      crossComputed += check.checkCrossRows(record, sourceLength: sourceLength)
       check.checkCounters(record)
     }
     let onceTotal = sourceLength * header.model.layers * header.model.kvHeads

@@ -75,6 +75,7 @@ extension Oracle {
   /// Each sequence holds `ceil(n / B)` blocks; sequence 1's first `c / B` blocks are
   /// sequence 0's, held twice; the block where the prompts part is copied exactly
   /// when the prefix ends inside it. So the prefix's rows are computed exactly once.
+  /// At every step the counters add up the rows events.
   public static func sharedPrefixAccountingProblems(_ trace: Trace) -> [String] {
     guard let second = trace.header.secondPrompt else { return ["the trace has one prompt"] }
     guard let kind = trace.header.policy.kind else { return [unknownPolicy(trace)] }

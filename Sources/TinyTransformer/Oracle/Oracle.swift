@@ -54,30 +54,35 @@ public enum Oracle {
     policy: some CachePolicy = FullCache(), against reference: any CachePolicy = NoCache(),
     sampling: Sampling = .greedy, detail: TraceDetail = .summary
   ) throws(DecodeError) -> OracleReport {
-    var referenceLog = TraceLog(detail: detail)
-    var cachedLog = TraceLog(detail: detail)
-    let reference = try model.generate(
-      promptTokens: promptTokens, promptText: promptText, steps: steps, policy: reference,
-      sampling: sampling, collectLogits: true, recorder: &referenceLog)
-    let cached = try model.generate(
-      promptTokens: promptTokens, promptText: promptText, steps: steps, policy: policy,
-      sampling: sampling, collectLogits: true, recorder: &cachedLog)
-    return try compare(reference, referenceLog, cached, cachedLog)
+    try compareRuns(policy: policy, against: reference, detail: detail) {
+      policy, log throws(DecodeError) in
+      try model.generate(
+        promptTokens: promptTokens, promptText: promptText, steps: steps, policy: policy,
+        sampling: sampling, collectLogits: true, recorder: &log)
+    }
   }
 
-  /// The report on two runs of the same input: the reference and the cache under test.
-  static func compare(
-    _ reference: Generation, _ referenceLog: TraceLog, _ cached: Generation,
-    _ cachedLog: TraceLog
+  /// Runs the same input with `reference` and with `policy`, and reports on the two runs:
+  /// the runner every ``check(model:promptTokens:promptText:steps:policy:against:sampling:detail:)``
+  /// shares.
+  ///
+  /// - Parameter run: Decodes the input with a policy, recording into a log.
+  static func compareRuns(
+    policy: any CachePolicy, against reference: any CachePolicy, detail: TraceDetail,
+    _ run: (any CachePolicy, inout TraceLog) throws(DecodeError) -> Generation
   ) throws(DecodeError) -> OracleReport {
+    var referenceLog = TraceLog(detail: detail)
+    var cachedLog = TraceLog(detail: detail)
+    let referenceRun = try run(reference, &referenceLog)
+    let cachedRun = try run(policy, &cachedLog)
     // Both logs began, so both traces exist.
     guard let referenceTrace = referenceLog.trace, let cachedTrace = cachedLog.trace else {
       throw .emptyPrompt
     }
     return OracleReport(
       reference: referenceTrace, cached: cachedTrace,
-      firstDivergence: firstDivergence(reference, cached),
-      maxLogitDifference: maxLogitDifference(reference, cached),
+      firstDivergence: firstDivergence(referenceRun, cachedRun),
+      maxLogitDifference: maxLogitDifference(referenceRun, cachedRun),
       accountingProblems: accountingProblems(referenceTrace) + accountingProblems(cachedTrace))
   }
 

@@ -7,9 +7,9 @@ import KVTrace
 /// new policy does not compile until the oracle knows what it promises. They are written
 /// from the policy's definition, not from the cache's code: the oracle holds a run to what
 /// the policy says, whatever the cache did.
-struct PolicyRules {
+struct PolicyRules: Equatable {
   /// Which rows a step keeps, computes and evicts.
-  enum Rows {
+  enum Rows: Equatable {
     /// Every step computes every row of the sequence and keeps none (`none`).
     case recomputeAll
     /// Every row is computed once and kept (`full`, `paged:B`, `int8`).
