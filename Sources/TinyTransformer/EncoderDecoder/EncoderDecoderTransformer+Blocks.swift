@@ -62,14 +62,6 @@ extension EncoderDecoderTransformer {
     Kernels.add(x, s.xb2, n: c.dim)  // residual
   }
 
-  /// The K/V rows of `cache` for `layer`, from position 0: what attention reads.
-  static func rows(of cache: KVCache, layer: Int, count: Int) -> Attention.Rows {
-    let first = cache.rowOffset(layer: layer, position: 0)
-    return Attention.Rows(
-      keys: cache.keys.baseAddress! + first, values: cache.values.baseAddress! + first,
-      count: count)
-  }
-
   /// A cache of `positions` rows per layer, for the encoder or the cross-attention.
   func cache(positions: Int) -> KVCache {
     var shape = config

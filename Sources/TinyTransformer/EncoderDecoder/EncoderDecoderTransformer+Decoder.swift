@@ -114,10 +114,9 @@ extension EncoderDecoderTransformer {
       for layer in 0..<c.layers {
         let block = weights.crossAttention.layer(layer, c)
         for position in positions {
-          let row = rows.rowOffset(layer: layer, position: position)
+          let (key, value) = rows.slots(layer: layer, position: position)  // [kvDim] each
           project(
-            states.baseAddress! + position * c.dim, block, q: nil,
-            key: rows.keys.baseAddress! + row, value: rows.values.baseAddress! + row,
+            states.baseAddress! + position * c.dim, block, q: nil, key: key, value: value,
             position: nil)  // [dim] -> [kvDim] twice
           rows.markWritten(layer: layer, position: position, step: step)
         }
@@ -139,13 +138,11 @@ extension EncoderDecoderTransformer {
     for layer in 0..<c.layers {
       let block = weights.selfAttention.layer(layer, c)
       Kernels.rmsnorm(s.xb, s.x, block.norm, n: c.dim)  // [dim]
-      let row = own.rowOffset(layer: layer, position: position)
-      project(
-        s.xb, block, q: s.q, key: own.keys.baseAddress! + row,
-        value: own.values.baseAddress! + row, position: position)  // rotate, then store
+      let (key, value) = own.slots(layer: layer, position: position)  // [kvDim] each
+      project(s.xb, block, q: s.q, key: key, value: value, position: position)  // rotate, store
       own.markWritten(layer: layer, position: position, step: step)
       attendAndAdd(
-        s.q, over: Self.rows(of: own, layer: layer, count: position + 1), block, into: s.x,
+        s.q, over: own.rows(layer: layer, through: position), block, into: s.x,
         scratch: s,
         event: AttentionEvent(
           step: step, layer: layer, head: 0, kvHead: 0, query: position, keys: PositionSet()),
@@ -156,7 +153,7 @@ extension EncoderDecoderTransformer {
       project(s.xb, cross, q: s.q, key: nil, value: nil, position: nil)  // queries only
       attendAndAdd(
         s.q,
-        over: Self.rows(of: cache.crossRows, layer: layer, count: cache.encoderOutput.length),
+        over: cache.crossRows.rows(layer: layer, through: cache.encoderOutput.length - 1),
         cross, into: s.x, scratch: s,
         event: AttentionEvent(
           step: step, layer: layer, kind: .cross, head: 0, kvHead: 0, query: position,

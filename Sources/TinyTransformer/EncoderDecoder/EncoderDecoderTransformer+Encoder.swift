@@ -63,13 +63,11 @@ extension EncoderDecoderTransformer {
       // Every position's K and V first: bidirectional attention reads all of them.
       for p in 0..<count {
         Kernels.rmsnorm(s.xb, x + p * d, block.norm, n: d)  // [dim]
-        let row = rows.rowOffset(layer: layer, position: p)
-        project(
-          s.xb, block, q: q + p * d, key: rows.keys.baseAddress! + row,
-          value: rows.values.baseAddress! + row, position: p)
+        let (key, value) = rows.slots(layer: layer, position: p)  // [kvDim] each
+        project(s.xb, block, q: q + p * d, key: key, value: value, position: p)
         rows.markWritten(layer: layer, position: p, step: step)
       }
-      let everyRow = Self.rows(of: rows, layer: layer, count: count)  // keys 0..<count
+      let everyRow = rows.rows(layer: layer, through: count - 1)  // keys 0..<count
       for p in 0..<count {
         let event = AttentionEvent(
           step: step, layer: layer, head: 0, kvHead: 0, query: p, keys: PositionSet())

@@ -73,19 +73,7 @@ extension TinyTransformer {
   func attend(
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
-    // The keys this query reads: one range from 0 unless a window left holes.
-    let held = cache.heldRange(layer: layer, through: position)
-    let rows: Attention.Rows
-    if let int8 = cache.int8 {  // int8 rows: read back rounded into scratch, [position + 1, kvDim]
-      let positions = held.map(Array.init) ?? cache.heldPositions(layer: layer, through: position)
-      int8.dequantize(layer: layer, positions: positions)
-      rows = Attention.Rows(keys: int8.readKeys, values: int8.readValues, positions: positions)
-    } else {  // [position + 1, kvDim], contiguous or through a block table
-      rows = cache.rows(
-        layer: layer,
-        positions: held == nil ? cache.heldPositions(layer: layer, through: position) : nil,
-        count: held?.count ?? 0)
-    }
+    let rows = cache.rows(layer: layer, through: position)  // [held, kvDim] keys and values
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
       keys: PositionSet())

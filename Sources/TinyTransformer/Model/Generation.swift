@@ -174,11 +174,10 @@ extension TinyTransformer {
         computed += event.fresh.count
         reused += event.reused.count
         recorder.record(.rows(event))
-        if let int8 = cache.int8 {  // each fresh row's scales and rounding error
-          recorder.record(
-            .quantization(
-              int8.event(
-                step: step, layer: event.layer, kvHead: event.kvHead, positions: event.fresh)))
+        if let rounded = cache.quantizationEvent(  // int8: each fresh row's scales and errors
+          step: step, layer: event.layer, kvHead: event.kvHead, positions: event.fresh)
+        {
+          recorder.record(.quantization(rounded))
         }
       }
       if let blocks = cache.takeBlocksEvent(step: step, sequence: sequence) {
