@@ -202,13 +202,14 @@ func attendMatchesScaledDotProductAttention(heads: Int, kvHeads: Int, position: 
   let config = shape(layers: 2, heads: heads, kvHeads: kvHeads, dim: 16, mlpDim: 4, context: 8)
   let model = try TinyTransformer(config: config, seed: 1)
   let cache = KVCache(config: config)
+  let storage = try #require(cache.storage as? ContiguousRows)
   let scratch = Scratch(config: config)
   var generator = SplitMix64(seed: UInt64(position + 10 * heads + kvHeads))
   let q = (0..<config.dim).map { _ in generator.nextSignedFloat() * 2 }
   // Fill the whole cache: attend must read only layer 1's rows 0...position of its KV head.
-  for i in 0..<cache.keys.count {
-    cache.keys[i] = generator.nextSignedFloat()
-    cache.values[i] = generator.nextSignedFloat()
+  for i in 0..<storage.keys.count {
+    storage.keys[i] = generator.nextSignedFloat()
+    storage.values[i] = generator.nextSignedFloat()
   }
   for i in 0..<config.dim { scratch.q[i] = q[i] }
   for p in 0...position { cache.markWritten(layer: 1, position: p, step: 0) }  // held rows
@@ -217,11 +218,11 @@ func attendMatchesScaledDotProductAttention(heads: Int, kvHeads: Int, position: 
   let hs = config.headSize
   for head in 0..<heads {
     let g = config.kvHead(forQueryHead: head)
-    let rows = (0...position).map { cache.rowOffset(layer: 1, position: $0) + g * hs }
+    let rows = (0...position).map { storage.rowOffset(layer: 1, position: $0) + g * hs }
     let expected = referenceAttention(
       q: Array(q[(head * hs)..<((head + 1) * hs)]),
-      keys: rows.map { r in (0..<hs).map { cache.keys[r + $0] } },
-      values: rows.map { r in (0..<hs).map { cache.values[r + $0] } })
+      keys: rows.map { r in (0..<hs).map { storage.keys[r + $0] } },
+      values: rows.map { r in (0..<hs).map { storage.values[r + $0] } })
     let got = (0..<hs).map { scratch.xb[head * hs + $0] }
     #expect(maxDifference(got, expected) <= 1e-5, "head \(head)")
   }

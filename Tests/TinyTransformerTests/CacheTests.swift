@@ -7,8 +7,8 @@ private let config = ModelConfig(
   layers: 3, heads: 4, kvHeads: 2, dim: 16, mlpDim: 24, contextLength: 10,
   vocabularySize: Tokenizer.demo.vocabularySize)
 
-@Test(.tags(.unit)) func rowOffsetIsLayerMajorThenPosition() {
-  let cache = KVCache(config: config)
+@Test(.tags(.unit)) func rowOffsetIsLayerMajorThenPosition() throws {
+  let cache = try #require(KVCache(config: config).storage as? ContiguousRows)
   #expect(config.kvDim == 8)
   #expect(cache.rowOffset(layer: 0, position: 0) == 0)
   #expect(cache.rowOffset(layer: 0, position: 1) == 8)
@@ -76,9 +76,10 @@ private let config = ModelConfig(
   #expect((0..<3).allSatisfy { cache.step(wroteLayer: $0, position: 2) == 4 })
   #expect(!cache.holds(layer: 0, position: 3))
   #expect(report?.events.count == 3 * config.layers * config.heads)
-  let row = cache.rowOffset(layer: 2, position: 2)
-  #expect((row..<(row + config.kvDim)).contains { cache.keys[$0] != 0 })
-  #expect((row..<(row + config.kvDim)).contains { cache.values[$0] != 0 })
+  let rows = try #require(cache.storage as? ContiguousRows)
+  let row = rows.rowOffset(layer: 2, position: 2)
+  #expect((row..<(row + config.kvDim)).contains { rows.keys[$0] != 0 })
+  #expect((row..<(row + config.kvDim)).contains { rows.values[$0] != 0 })
 }
 
 @Test(.tags(.unit)) func policiesChooseWhatToCompute() {

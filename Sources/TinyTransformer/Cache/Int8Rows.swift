@@ -1,61 +1,5 @@
 import KVTrace
 
-/// Symmetric int8 quantization of one K or V row: one byte per value and one
-/// `Float` scale per row.
-///
-/// A row is the `headSize` values of one (layer, position, KV head), for keys and
-/// for values separately. Its scale is `max|x| / 127`, and each value is stored as
-/// `q = round(x / scale)`, clamped to −127…127; reading it back gives `q × scale`.
-/// Symmetric (no zero point) keeps 0 exactly 0 and needs one number per row; −128
-/// is left unused so that +x and −x round to the same magnitude. Rounding to the
-/// nearest step puts every value within half a scale of the float it replaced:
-/// that half step is the error the trace records. A row of zeros has scale 0 and
-/// is stored (and read back) exactly.
-public enum Int8Quantization {
-  /// The largest stored magnitude: values map onto −127…127.
-  public static let levels: Float = 127
-
-  /// Quantizes `n` floats at `x` into `q` and returns the row's scale.
-  ///
-  /// - Parameters:
-  ///   - x: The float row, `[n]`.
-  ///   - n: The row's length (the head size).
-  ///   - q: Receives the stored bytes, `[n]`.
-  /// - Returns: `max|x| / 127`, or 0 for a row of zeros.
-  public static func quantize(
-    _ x: UnsafePointer<Float>, n: Int, into q: UnsafeMutablePointer<Int8>
-  ) -> Float {
-    var largest: Float = 0
-    for i in 0..<n { largest = max(largest, abs(x[i])) }
-    let scale = largest / levels
-    guard scale > 0 else {
-      q.update(repeating: 0, count: n)
-      return 0
-    }
-    for i in 0..<n {
-      let step = (x[i] / scale).rounded(.toNearestOrAwayFromZero)
-      q[i] = Int8(min(levels, max(-levels, step)))
-    }
-    return scale
-  }
-
-  /// Writes `q[i] × scale` for `n` bytes at `q` into `x`: the row attention reads.
-  public static func dequantize(
-    _ q: UnsafePointer<Int8>, scale: Float, n: Int, into x: UnsafeMutablePointer<Float>
-  ) {
-    for i in 0..<n { x[i] = Float(q[i]) * scale }
-  }
-
-  /// The largest `|x − q × scale|` over a row: how far the stored row is from the float one.
-  public static func maxError(
-    _ x: UnsafePointer<Float>, _ q: UnsafePointer<Int8>, scale: Float, n: Int
-  ) -> Float {
-    var error: Float = 0
-    for i in 0..<n { error = max(error, abs(x[i] - Float(q[i]) * scale)) }
-    return error
-  }
-}
-
 /// The quantized storage behind a ``KVCache`` whose policy is ``Int8Cache``.
 ///
 /// The model still computes each fresh row in float (projection, then RoPE for
@@ -63,7 +7,7 @@ public enum Int8Quantization {
 /// into bytes and a scale per KV head, and the float row is gone. Attention reads
 /// the rows back through ``dequantize(layer:positions:)``, which expands the bytes
 /// of the rows a query reads into a preallocated scratch block: no allocation per step.
-final class Int8Rows {
+final class Int8Rows: KVStorage {
   // A class: it owns raw buffers that must be freed exactly once.
   let config: ModelConfig
   let stagingKey: UnsafeMutablePointer<Float>  // [kvDim] the fresh key row, before rounding
@@ -74,6 +18,7 @@ final class Int8Rows {
   private let facts: UnsafeMutablePointer<Float>  // [layers, contextLength, kvHeads, 4]
   let readKeys: UnsafeMutablePointer<Float>  // [contextLength, kvDim] dequantized for one query
   let readValues: UnsafeMutablePointer<Float>  // [contextLength, kvDim]
+  private let offsets: RowOffsets  // position p's row at p · kvDim in readKeys and readValues
 
   init(config c: ModelConfig) {
     config = c
@@ -92,6 +37,7 @@ final class Int8Rows {
     keys.initialize(repeating: 0, count: rows)
     values.initialize(repeating: 0, count: rows)
     facts.initialize(repeating: 0, count: max(1, c.layers * c.contextLength * c.kvHeads * 4))
+    offsets = RowOffsets(capacity: c.contextLength, kvDim: c.kvDim)
   }
 
   deinit {
@@ -101,10 +47,28 @@ final class Int8Rows {
     facts.deallocate()
   }
 
-  /// The bytes one cached position holds per layer: for K and V, each KV head's
-  /// `headSize` bytes and its 4-byte scale.
-  static func bytesPerPosition(_ c: ModelConfig) -> Int {
-    2 * c.kvHeads * (c.headSize + MemoryLayout<Float>.size)
+  /// The staging rows: the model computes a fresh row in float before it is rounded.
+  func slots(layer: Int, position: Int) -> (
+    key: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>
+  ) {
+    (stagingKey, stagingValue)
+  }
+
+  /// The held rows, rounded: expanded into ``readKeys`` and ``readValues`` first.
+  func rows(layer: Int, held: HeldRows) -> Attention.Rows {
+    switch held {
+    case .first(let count): dequantize(layer: layer, positions: 0..<count)
+    case .only(let positions): dequantize(layer: layer, positions: positions)
+    }
+    return offsets.rows(keys: readKeys, values: readValues, held: held)
+  }
+
+  func bytesHeld(rowsHeld: Int) -> Int { CacheBytes.int8Rows(rowsHeld, config: config) }
+
+  func quantizationEvent(step: Int, layer: Int, kvHead: Int, positions: PositionSet)
+    -> QuantizationEvent?
+  {
+    event(step: step, layer: layer, kvHead: kvHead, positions: positions)
   }
 
   /// Rounds the staged key and value rows of `(layer, position)` into the cache,
@@ -126,7 +90,7 @@ final class Int8Rows {
 
   /// Expands the rows at `positions` of `layer` into ``readKeys`` and
   /// ``readValues``, each at its position's offset, for attention to read.
-  func dequantize(layer: Int, positions: [Int]) {
+  func dequantize(layer: Int, positions: some Sequence<Int>) {
     let c = config
     for position in positions {
       let offset = (layer * c.contextLength + position) * c.kvDim

@@ -28,7 +28,7 @@ public struct PagedCache: CachePolicy, Equatable {
 
   /// The positions the cache does not hold yet, after reserving their blocks.
   public func positionsToCompute(sequenceLength: Int, cache: KVCache) -> Range<Int> {
-    cache.reserveBlocks(length: sequenceLength)
+    cache.reserve(length: sequenceLength)
     return min(cache.length, sequenceLength)..<sequenceLength
   }
 

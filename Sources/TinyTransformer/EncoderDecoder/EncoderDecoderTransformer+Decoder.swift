@@ -110,15 +110,14 @@ extension EncoderDecoderTransformer {
   private func projectCross(_ positions: Range<Int>, cache: DecoderCache, step: Int) {
     let c = config
     let rows = cache.crossRows
+    let blocks = blocks(cache.scratch)
     cache.encoderOutput.states.withUnsafeBufferPointer { states in
       for layer in 0..<c.layers {
-        let block = weights.crossAttention.layer(layer, c)
+        let cross = Self.tensors(weights.crossAttention.layer(layer, c))
         for position in positions {
-          let row = rows.rowOffset(layer: layer, position: position)
-          project(
-            states.baseAddress! + position * c.dim, block, q: nil,
-            key: rows.keys.baseAddress! + row, value: rows.values.baseAddress! + row,
-            position: nil)  // [dim] -> [kvDim] twice
+          let (key, value) = rows.slots(layer: layer, position: position)  // [kvDim] each
+          blocks.projectKeyValue(  // [dim] -> [kvDim] twice
+            states.baseAddress! + position * c.dim, cross, key: key, value: value)
           rows.markWritten(layer: layer, position: position, step: step)
         }
       }
@@ -134,36 +133,32 @@ extension EncoderDecoderTransformer {
   ) {
     let c = config
     let s = cache.scratch
-    let own = cache.selfRows
+    let blocks = blocks(s)
     s.x.update(from: weights.tokenEmbedding + token * c.dim, count: c.dim)  // -> x [dim]
     for layer in 0..<c.layers {
-      let block = weights.selfAttention.layer(layer, c)
-      Kernels.rmsnorm(s.xb, s.x, block.norm, n: c.dim)  // [dim]
-      let row = own.rowOffset(layer: layer, position: position)
-      project(
-        s.xb, block, q: s.q, key: own.keys.baseAddress! + row,
-        value: own.values.baseAddress! + row, position: position)  // rotate, then store
-      own.markWritten(layer: layer, position: position, step: step)
-      attendAndAdd(
-        s.q, over: Self.rows(of: own, layer: layer, count: position + 1), block, into: s.x,
-        scratch: s,
+      let own = Self.tensors(weights.selfAttention.layer(layer, c))
+      Kernels.rmsnorm(s.xb, s.x, own.norm, n: c.dim)  // [dim]
+      let (key, value) = cache.selfRows.slots(layer: layer, position: position)  // [kvDim] each
+      blocks.project(s.xb, own, q: s.q, key: key, value: value, position: position)
+      cache.selfRows.markWritten(layer: layer, position: position, step: step)
+      blocks.attendAndAdd(
+        s.q, over: cache.selfRows.rows(layer: layer, through: position), wo: own.wo, into: s.x,
         event: AttentionEvent(
           step: step, layer: layer, head: 0, kvHead: 0, query: position, keys: PositionSet()),
         report: &report)
 
-      let cross = weights.crossAttention.layer(layer, c)
+      let cross = Self.tensors(weights.crossAttention.layer(layer, c))
       Kernels.rmsnorm(s.xb, s.x, cross.norm, n: c.dim)  // [dim]
-      project(s.xb, cross, q: s.q, key: nil, value: nil, position: nil)  // queries only
-      attendAndAdd(
-        s.q,
-        over: Self.rows(of: cache.crossRows, layer: layer, count: cache.encoderOutput.length),
-        cross, into: s.x, scratch: s,
+      blocks.projectQuery(s.xb, wq: cross.wq, q: s.q)  // queries only, no positions
+      blocks.attendAndAdd(
+        s.q, over: cache.crossRows.rows(layer: layer, through: cache.encoderOutput.length - 1),
+        wo: cross.wo, into: s.x,
         event: AttentionEvent(
           step: step, layer: layer, kind: .cross, head: 0, kvHead: 0, query: position,
           keys: PositionSet()),
         report: &report)
 
-      feedForward(s.x, weights.decoderMLP.layer(layer, c), scratch: s)
+      blocks.feedForward(s.x, Self.tensors(weights.decoderMLP.layer(layer, c)))
     }
   }
 

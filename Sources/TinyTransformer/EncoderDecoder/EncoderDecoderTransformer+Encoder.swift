@@ -15,21 +15,9 @@ extension EncoderDecoderTransformer {
   /// - Throws: ``DecodeError`` for an empty source, one longer than the context,
   ///   or a token outside the vocabulary.
   public func encode(_ sourceTokens: [Int]) throws(DecodeError) -> EncoderOutput {
-    try check(source: sourceTokens)
+    try config.check(tokens: sourceTokens, steps: 0)
     var report: AttentionReport? = nil
     return encode(sourceTokens, step: 0, report: &report).output
-  }
-
-  /// Checks that a source can be encoded.
-  func check(source: [Int]) throws(DecodeError) {
-    guard !source.isEmpty else { throw .emptyPrompt }
-    guard source.count <= config.contextLength else {
-      throw .exceedsContext(
-        promptTokens: source.count, steps: 0, contextLength: config.contextLength)
-    }
-    if let bad = source.first(where: { !(0..<config.vocabularySize).contains($0) }) {
-      throw .tokenOutOfRange(token: bad, vocabularySize: config.vocabularySize)
-    }
   }
 
   /// Checks that the encoder-decoder implements `policy`: ``NoCache`` or ``FullCache``.
@@ -58,25 +46,24 @@ extension EncoderDecoderTransformer {
     for (p, token) in tokens.enumerated() {  // [vocab, dim][token] -> x[p]
       (x + p * d).initialize(from: weights.tokenEmbedding + token * d, count: d)
     }
+    let blocks = blocks(s)
     for layer in 0..<c.layers {
-      let block = weights.encoderAttention.layer(layer, c)
+      let block = Self.tensors(weights.encoderAttention.layer(layer, c))
       // Every position's K and V first: bidirectional attention reads all of them.
       for p in 0..<count {
         Kernels.rmsnorm(s.xb, x + p * d, block.norm, n: d)  // [dim]
-        let row = rows.rowOffset(layer: layer, position: p)
-        project(
-          s.xb, block, q: q + p * d, key: rows.keys.baseAddress! + row,
-          value: rows.values.baseAddress! + row, position: p)
+        let (key, value) = rows.slots(layer: layer, position: p)  // [kvDim] each
+        blocks.project(s.xb, block, q: q + p * d, key: key, value: value, position: p)
         rows.markWritten(layer: layer, position: p, step: step)
       }
-      let everyRow = Self.rows(of: rows, layer: layer, count: count)  // keys 0..<count
+      let everyRow = rows.rows(layer: layer, through: count - 1)  // keys 0..<count
       for p in 0..<count {
         let event = AttentionEvent(
           step: step, layer: layer, head: 0, kvHead: 0, query: p, keys: PositionSet())
-        attendAndAdd(
-          q + p * d, over: everyRow, block, into: x + p * d, scratch: s, event: event,
+        blocks.attendAndAdd(
+          q + p * d, over: everyRow, wo: block.wo, into: x + p * d, event: event,
           report: &report)
-        feedForward(x + p * d, weights.encoderMLP.layer(layer, c), scratch: s)
+        blocks.feedForward(x + p * d, Self.tensors(weights.encoderMLP.layer(layer, c)))
       }
     }
     var states = [Float](repeating: 0, count: count * d)

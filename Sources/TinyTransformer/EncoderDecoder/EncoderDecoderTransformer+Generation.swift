@@ -41,11 +41,10 @@ extension EncoderDecoderTransformer {
     sampling: Sampling = .greedy, collectLogits: Bool = false,
     recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
-    try check(source: sourceTokens)
+    try config.check(tokens: sourceTokens, steps: 0)
     guard steps >= 1 else { throw .noDecoderSteps }
     try Self.check(policy: policy)  // before the header: a refused policy records nothing
-    let recording = recorder.isRecording
-    if recording {
+    if recorder.isRecording {
       recorder.begin(
         header(
           sourceTokens: sourceTokens, sourceText: sourceText ?? tokenizer.decode(sourceTokens),
@@ -53,36 +52,37 @@ extension EncoderDecoderTransformer {
           detail: recorder.detail))
     }
     let encoded = runEncoder(sourceTokens, recorder: &recorder)
-    let cache = try makeDecoderCache(
-      encoderOutput: encoded, maxLength: steps, policy: policy, crossAttention: crossAttention)
-    var sampler = Sampler(sampling: sampling, seed: seed)
-    var token = Self.decoderStartToken
-    var result = Generation(promptTokens: [token], tokens: [], logits: [])
-    let probabilities = cache.scratch.probabilities
-    for _ in 0..<steps {
-      var report = recording ? AttentionReport(step: cache.nextStep, detail: recorder.detail) : nil
-      let decoded = try decode(token: token, cache: cache, report: &report)
-      if recording { record(decoded, attention: report?.events ?? [], to: &recorder) }
-      let next = decoded.logits.withUnsafeBufferPointer { logits in
-        if sampler.needsProbabilities || recording {
-          sampler.probabilities(logits, into: probabilities)
-        }
-        return sampler.choose(logits: logits, probabilities: probabilities)
-      }
-      if recording {
-        recorder.record(
-          .token(
-            Sampler.tokenEvent(
-              step: decoded.step, position: decoded.position + 1, chosen: next,
-              probabilities: UnsafeBufferPointer(
-                start: probabilities, count: config.vocabularySize),
-              tokenizer: tokenizer)))
-      }
-      result.tokens.append(next)
-      if collectLogits { result.logits.append(decoded.logits) }
-      token = next
+    var runner = Runner(
+      model: self,
+      cache: try makeDecoderCache(
+        encoderOutput: encoded, maxLength: steps, policy: policy, crossAttention: crossAttention))
+    var loop = DecodingLoop(
+      sampler: Sampler(sampling: sampling, seed: seed), tokenizer: tokenizer,
+      vocabularySize: config.vocabularySize, collectLogits: collectLogits)
+    return try loop.run(
+      prompt: [Self.decoderStartToken], steps: 1...steps, model: &runner, recorder: &recorder)
+  }
+
+  /// The encoder-decoder's side of the loop: each step feeds the newest token to
+  /// the decoder, over the caches the encoder's output filled.
+  struct Runner: StepRunner {
+    let model: EncoderDecoderTransformer
+    let cache: DecoderCache
+    var scratch: Scratch { cache.scratch }
+
+    func forward(step: Int, tokens: [Int], recorder: inout some TraceRecorder)
+      throws(DecodeError)
+    {
+      var account = StepAccounting(step: step, recorder: recorder)
+      let decoded = try model.decode(
+        token: tokens[tokens.count - 1], cache: cache, report: &account.report)
+      guard account.recording else { return }
+      account.began(
+        .decode, queries: decoded.queries, length: decoded.position + 1, recorder: &recorder)
+      account.flushAttention(to: &recorder)
+      for event in decoded.selfRows + decoded.crossRows { recorder.record(.rows(event)) }
+      recorder.record(.counters(decoded.counters))
     }
-    return result
   }
 
   /// Runs the flow without recording anything.
@@ -106,11 +106,10 @@ extension EncoderDecoderTransformer {
       return encode(tokens, step: 0, report: &none).output
     }
     let count = tokens.count
-    recorder.record(
-      .stepBegan(StepBegan(step: 0, phase: .encode, queries: 0..<count, sequenceLength: count)))
-    var report: AttentionReport? = AttentionReport(step: 0, detail: recorder.detail)
-    let (output, rows) = encode(tokens, step: 0, report: &report)
-    for event in report?.events ?? [] { recorder.record(.attention(event)) }
+    var account = StepAccounting(step: 0, recorder: recorder)
+    account.began(.encode, queries: 0..<count, length: count, recorder: &recorder)
+    let (output, rows) = encode(tokens, step: 0, report: &account.report)
+    account.flushAttention(to: &recorder)
     var computed = 0
     for event in rows.rowsEvents(step: 0, length: count) {
       computed += event.fresh.count
@@ -125,30 +124,16 @@ extension EncoderDecoderTransformer {
     return output
   }
 
-  /// A decoder step's events, in the order of a decoder-only step.
-  private func record(
-    _ step: DecoderStep, attention: [AttentionEvent], to recorder: inout some TraceRecorder
-  ) {
-    recorder.record(
-      .stepBegan(
-        StepBegan(
-          step: step.step, phase: .decode, queries: step.queries,
-          sequenceLength: step.position + 1)))
-    for event in attention { recorder.record(.attention(event)) }
-    for event in step.selfRows + step.crossRows { recorder.record(.rows(event)) }
-    recorder.record(.counters(step.counters))
-  }
-
   /// The trace header: the source in `source`, the start token as the decoder's prompt.
   func header(
     sourceTokens: [Int], sourceText: String, steps: Int, policy: CachePolicyInfo,
     crossAttention: CrossAttentionMode, sampling: Sampling, detail: TraceDetail
   ) -> TraceHeader {
-    func token(_ id: Int) -> TraceToken { TraceToken(id: id, text: tokenizer.piece(of: id)) }
-    return TraceHeader(
-      model: config, weights: "random, seed \(seed)", policy: policy, seed: seed,
-      sampling: sampling, prompt: sourceText, promptTokens: [token(Self.decoderStartToken)],
-      decodeSteps: steps, detail: detail,
-      source: EncoderSource(tokens: sourceTokens.map(token), crossAttention: crossAttention))
+    TraceHeader(
+      config: config, weights: "random, seed \(seed)", seed: seed, tokenizer: tokenizer,
+      run: (policy, sampling, detail), prompt: (sourceText, [Self.decoderStartToken]),
+      steps: steps,
+      source: EncoderSource(
+        tokens: tokenizer.traceTokens(sourceTokens), crossAttention: crossAttention))
   }
 }

@@ -9,54 +9,36 @@ import KVTrace
 /// output). Which rows a query may read is the caller's choice; how it reads
 /// them is the same.
 enum Attention {
-  /// Where a block of K/V rows lives: `count` rows of `kvDim` floats, one after another.
+  /// Where the K/V rows a query reads live: row `i` at `keys + offsets[i]` (and
+  /// `values + offsets[i]`), `kvDim` floats each.
+  ///
+  /// Every storage hands attention this one shape (see ``KVStorage``): contiguous
+  /// rows have offsets `i × kvDim`, paged rows wherever their block is, int8 rows
+  /// are expanded into scratch first. The loops below read plain pointers and
+  /// never ask which storage they read.
   struct Rows {
-    /// The first key row; row `t` starts at `keys + t * kvDim`.
-    var keys: UnsafePointer<Float>  // [count, kvDim]
-    /// The first value row.
-    var values: UnsafePointer<Float>  // [count, kvDim]
+    /// The base the offsets count from.
+    var keys: UnsafePointer<Float>
+    /// The base of the value rows, at the same offsets.
+    var values: UnsafePointer<Float>
+    /// Where row `i` starts, in floats from `keys` and `values`.
+    var offsets: UnsafePointer<Int>  // [count]
     /// How many rows the query reads.
     var count: Int
-    /// Which rows the query reads, in increasing order, when not all of `0..<count`
-    /// (a ``SlidingWindow`` has evicted the others); `nil` reads every one.
+    /// Which positions the rows are, when not `0..<count` (a ``SlidingWindow``
+    /// evicted the others); read only to record them.
     var positions: [Int]?
-    /// Where the rows live when a paged cache stores them in blocks; `nil` when
-    /// row `t` is simply at `keys + t * kvDim`.
-    var blocks: Blocks?
 
-    /// A paged cache's geometry: position `p` lives in slot `p % size` of physical
-    /// block `table[p / size]`, at `keys + (table[p / size] * size + p % size) * kvDim`.
-    struct Blocks {
-      /// The block table, logical block → physical block id.
-      var table: UnsafePointer<Int>  // [logical blocks]
-      /// Positions per block.
-      var size: Int
-    }
-
-    /// The first `count` rows, all read.
-    init(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, count: Int) {
+    /// `count` rows at `offsets`: positions `0..<count`, or `positions` when given.
+    init(
+      keys: UnsafePointer<Float>, values: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
+      count: Int, positions: [Int]? = nil
+    ) {
       self.keys = keys
       self.values = values
+      self.offsets = offsets
       self.count = count
-      positions = nil
-    }
-
-    /// The rows at `positions` only (row `t` still at `keys + t * kvDim`).
-    init(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, positions: [Int]) {
-      self.keys = keys
-      self.values = values
-      count = positions.count
       self.positions = positions
-    }
-
-    /// Which position the `i`-th row read is.
-    func row(_ i: Int) -> Int { positions?[i] ?? i }
-
-    /// Where the `i`-th row read starts, in floats from `keys` (and `values`).
-    func offset(_ i: Int, kvDim: Int) -> Int {
-      let p = row(i)
-      guard let blocks else { return p * kvDim }
-      return (blocks.table[p / blocks.size] * blocks.size + p % blocks.size) * kvDim
     }
 
     /// The positions read, as the trace records them.
@@ -96,7 +78,7 @@ enum Attention {
     let scale = 1 / Float(headSize).squareRoot()
     let count = rows.count
     for t in 0..<count {  // scores [heads, count], row by row
-      let k = rows.keys + rows.offset(t, kvDim: c.kvDim)  // [kvDim]
+      let k = rows.keys + rows.offsets[t]  // [kvDim]
       for head in 0..<c.heads {
         let key = k + c.kvHead(forQueryHead: head) * headSize  // [headSize]
         scores[head * count + t] = Kernels.dot(q + head * headSize, key, n: headSize) * scale
@@ -111,7 +93,7 @@ enum Attention {
     }
     out.initialize(repeating: 0, count: c.heads * headSize)
     for t in 0..<count {  // Σ_t weight_t · v_t, row by row
-      let v = rows.values + rows.offset(t, kvDim: c.kvDim)  // [kvDim]
+      let v = rows.values + rows.offsets[t]  // [kvDim]
       for head in 0..<c.heads {
         let value = v + c.kvHead(forQueryHead: head) * headSize  // [headSize]
         Kernels.addScaled(out + head * headSize, scores[head * count + t], value, n: headSize)

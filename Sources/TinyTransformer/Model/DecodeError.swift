@@ -58,3 +58,18 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
     return architecture.supported(among: kinds).map(\.name).joined(separator: ", ")
   }
 }
+
+extension ModelConfig {
+  /// Checks that `tokens` can be decoded for `steps` more positions: not empty,
+  /// within the context, every id in the vocabulary. Both architectures check
+  /// their input here (the encoder's source with no steps).
+  func check(tokens: [Int], steps: Int) throws(DecodeError) {
+    guard !tokens.isEmpty else { throw .emptyPrompt }
+    guard steps >= 0, tokens.count + steps <= contextLength else {
+      throw .exceedsContext(promptTokens: tokens.count, steps: steps, contextLength: contextLength)
+    }
+    if let bad = tokens.first(where: { !(0..<vocabularySize).contains($0) }) {
+      throw .tokenOutOfRange(token: bad, vocabularySize: vocabularySize)
+    }
+  }
+}

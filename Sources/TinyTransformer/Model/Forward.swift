@@ -31,35 +31,26 @@ extension TinyTransformer {
     weights w: Weights.Tensors, report: inout AttentionReport?
   ) {
     let c = config
-    let kvDim = c.kvDim
+    let blocks = LayerBlocks(config: c, threads: threads, rotary: rotary, scratch: s)
     s.x.update(from: w.tokenEmbedding + token * c.dim, count: c.dim)  // embedding row -> [dim]
-    let t = threads
     for layer in 0..<c.layers {
-      let wq = w.wq + layer * c.dim * c.dim  // [dim, dim]
-      let wk = w.wk + layer * kvDim * c.dim  // [kvDim, dim]
-      let wv = w.wv + layer * kvDim * c.dim  // [kvDim, dim]
-      let wo = w.wo + layer * c.dim * c.dim  // [dim, dim]
-      let w1 = w.w1 + layer * c.mlpDim * c.dim  // [mlpDim, dim]
-      let w2 = w.w2 + layer * c.dim * c.mlpDim  // [dim, mlpDim]
-      let w3 = w.w3 + layer * c.mlpDim * c.dim  // [mlpDim, dim]
-      Kernels.rmsnorm(s.xb, s.x, w.attentionNorm + layer * c.dim, n: c.dim)  // [dim] -> [dim]
+      let attention = LayerBlocks.AttentionTensors(
+        norm: w.attentionNorm + layer * c.dim, wq: w.wq + layer * c.dim * c.dim,
+        wk: w.wk + layer * c.kvDim * c.dim, wv: w.wv + layer * c.kvDim * c.dim,
+        wo: w.wo + layer * c.dim * c.dim)
+      Kernels.rmsnorm(s.xb, s.x, attention.norm, n: c.dim)  // [dim] -> [dim]
       let (key, value) = cache.slots(layer: layer, position: position)  // [kvDim] each
-      Kernels.matmul(  // [dim] -> q [dim], k [kvDim], v [kvDim], in one dispatch
-        s.xb, n: c.dim, (s.q, wq, c.dim), (key, wk, kvDim), (value, wv, kvDim), threads: t)
-      Kernels.rope(s.q, count: c.dim, position: position, table: rotary)  // [dim]
-      Kernels.rope(key, count: kvDim, position: position, table: rotary)  // rotate, then store
+      blocks.project(s.xb, attention, q: s.q, key: key, value: value, position: position)
       cache.markWritten(layer: layer, position: position, step: step)
 
       attend(layer: layer, position: position, cache: cache, scratch: s, report: &report)
+      blocks.addOutput(wo: attention.wo, into: s.x)
 
-      Kernels.matmul(s.xb2, s.xb, wo, n: c.dim, d: c.dim, threads: t)  // [dim] -> [dim]
-      Kernels.add(s.x, s.xb2, n: c.dim)  // residual
-      Kernels.rmsnorm(s.xb, s.x, w.mlpNorm + layer * c.dim, n: c.dim)  // [dim]
-      Kernels.matmul(  // [dim] -> gate [mlpDim], up [mlpDim], in one dispatch
-        s.xb, n: c.dim, (s.gate, w1, c.mlpDim), (s.up, w3, c.mlpDim), threads: t)
-      Kernels.swiglu(s.gate, s.up, n: c.mlpDim)  // [mlpDim]
-      Kernels.matmul(s.xb2, s.gate, w2, n: c.mlpDim, d: c.dim, threads: t)  // [mlpDim] -> [dim]
-      Kernels.add(s.x, s.xb2, n: c.dim)  // residual
+      blocks.feedForward(
+        s.x,
+        LayerBlocks.FeedForwardTensors(
+          norm: w.mlpNorm + layer * c.dim, w1: w.w1 + layer * c.mlpDim * c.dim,
+          w2: w.w2 + layer * c.dim * c.mlpDim, w3: w.w3 + layer * c.mlpDim * c.dim))
     }
   }
 
@@ -73,19 +64,7 @@ extension TinyTransformer {
   func attend(
     layer: Int, position: Int, cache: KVCache, scratch s: Scratch, report: inout AttentionReport?
   ) {
-    // The keys this query reads: one range from 0 unless a window left holes.
-    let held = cache.heldRange(layer: layer, through: position)
-    let rows: Attention.Rows
-    if let int8 = cache.int8 {  // int8 rows: read back rounded into scratch, [position + 1, kvDim]
-      let positions = held.map(Array.init) ?? cache.heldPositions(layer: layer, through: position)
-      int8.dequantize(layer: layer, positions: positions)
-      rows = Attention.Rows(keys: int8.readKeys, values: int8.readValues, positions: positions)
-    } else {  // [position + 1, kvDim], contiguous or through a block table
-      rows = cache.rows(
-        layer: layer,
-        positions: held == nil ? cache.heldPositions(layer: layer, through: position) : nil,
-        count: held?.count ?? 0)
-    }
+    let rows = cache.rows(layer: layer, through: position)  // [held, kvDim] keys and values
     let event = AttentionEvent(
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
       keys: PositionSet())

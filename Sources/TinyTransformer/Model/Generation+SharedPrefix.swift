@@ -42,8 +42,8 @@ extension TinyTransformer {
     sampling: Sampling = .greedy, collectLogits: Bool = false,
     recorder: inout some TraceRecorder
   ) throws(DecodeError) -> [Generation] {
-    try check(promptTokens: first, steps: steps)
-    try check(promptTokens: second, steps: steps)
+    try config.check(tokens: first, steps: steps)
+    try config.check(tokens: second, steps: steps)
     let prompts = [first, second]
     var runShape = config
     runShape.contextLength = max(first.count, second.count) + steps
@@ -53,8 +53,9 @@ extension TinyTransformer {
       blockSize: policy.blockSize, capacity: 2 * perSequence, config: runShape)
     let caches = [KVCache(config: runShape, pool: pool), KVCache(config: runShape, pool: pool)]
     let scratch = Scratch(config: config)
-    var samplers = [
-      Sampler(sampling: sampling, seed: seed), Sampler(sampling: sampling, seed: seed),
+    var loops = [
+      decodingLoop(sampling: sampling, collectLogits: collectLogits),
+      decodingLoop(sampling: sampling, collectLogits: collectLogits),
     ]
     var tokens = prompts
     var results = prompts.map { Generation(promptTokens: $0, tokens: [], logits: []) }
@@ -74,10 +75,14 @@ extension TinyTransformer {
         run(
           step: step, tokens: tokens[sequence], policy: policy, cache: caches[sequence],
           scratch: scratch, recorder: &recorder, sequence: sequence)
-        chooseNext(
-          step: step, sequence: sequence, tokens: &tokens[sequence],
-          result: &results[sequence], sampler: &samplers[sequence], scratch: scratch,
-          collectLogits: collectLogits, recorder: &recorder)
+        let next = loops[sequence].choose(
+          step: step, sequence: sequence, position: tokens[sequence].count, scratch: scratch,
+          recorder: &recorder)
+        results[sequence].tokens.append(next)
+        if collectLogits {
+          results[sequence].logits.append(scratch.logitsArray(config.vocabularySize))
+        }
+        tokens[sequence].append(next)
       }
     }
     return results

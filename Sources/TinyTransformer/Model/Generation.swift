@@ -56,141 +56,78 @@ extension TinyTransformer {
     policy: some CachePolicy = FullCache(), sampling: Sampling = .greedy,
     collectLogits: Bool = false, recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
-    try check(promptTokens: promptTokens, steps: steps)
+    try config.check(tokens: promptTokens, steps: steps)
     // The cache holds this run's positions, not the whole context: llama2.c preallocates
     // seq_len rows, but a checkpoint's context can be far longer than a trace.
     var runShape = config
     runShape.contextLength = promptTokens.count + steps
-    let cache = policy.makeCache(config: runShape)
-    let scratch = Scratch(config: config)
-    var sampler = Sampler(sampling: sampling, seed: seed)
-    var tokens = promptTokens
-    var result = Generation(promptTokens: promptTokens, tokens: [], logits: [])
-    result.tokens.reserveCapacity(steps + 1)
-    tokens.reserveCapacity(promptTokens.count + steps + 1)
+    var runner = Runner(
+      model: self, policy: policy, cache: policy.makeCache(config: runShape),
+      scratch: Scratch(config: config))
     if recorder.isRecording {
       recorder.begin(
         header(
           promptTokens: promptTokens, promptText: promptText ?? tokenizer.decode(promptTokens),
           steps: steps, policy: policy.info, sampling: sampling, detail: recorder.detail))
     }
-    for step in 0...steps {
-      run(
+    var loop = decodingLoop(sampling: sampling, collectLogits: collectLogits)
+    return try loop.run(prompt: promptTokens, steps: 0...steps, model: &runner, recorder: &recorder)
+  }
+
+  /// The shared loop, with this model's tokenizer and seeded sampler.
+  func decodingLoop(sampling: Sampling, collectLogits: Bool) -> DecodingLoop {
+    DecodingLoop(
+      sampler: Sampler(sampling: sampling, seed: seed), tokenizer: tokenizer,
+      vocabularySize: config.vocabularySize, collectLogits: collectLogits)
+  }
+
+  /// The decoder-only side of the loop: each step runs what `policy` asks for.
+  struct Runner<Policy: CachePolicy>: StepRunner {
+    let model: TinyTransformer
+    let policy: Policy
+    let cache: KVCache
+    let scratch: Scratch
+    var sequence = 0
+
+    func forward(step: Int, tokens: [Int], recorder: inout some TraceRecorder) {
+      model.run(
         step: step, tokens: tokens, policy: policy, cache: cache, scratch: scratch,
-        recorder: &recorder)
-      chooseNext(
-        step: step, tokens: &tokens, result: &result, sampler: &sampler, scratch: scratch,
-        collectLogits: collectLogits, recorder: &recorder)
-    }
-    return result
-  }
-
-  /// Chooses the next token from the logits a step left in `scratch.logits`, records
-  /// it (with its sequence, when two prompts decode together), and feeds it back:
-  /// appended to `tokens` for the next step, and to `result`.
-  func chooseNext(
-    step: Int, sequence: Int = 0, tokens: inout [Int], result: inout Generation,
-    sampler: inout Sampler, scratch: Scratch, collectLogits: Bool,
-    recorder: inout some TraceRecorder
-  ) {
-    let logits = UnsafeBufferPointer(start: scratch.logits, count: config.vocabularySize)
-    if sampler.needsProbabilities || recorder.isRecording {
-      sampler.probabilities(logits, into: scratch.probabilities)
-    }
-    let next = sampler.choose(logits: logits, probabilities: scratch.probabilities)
-    if recorder.isRecording {
-      var event = tokenEvent(step, tokens.count, next, scratch.probabilities)
-      event.sequence = sequence
-      recorder.record(.token(event))
-    }
-    result.tokens.append(next)
-    if collectLogits { result.logits.append(Array(logits)) }
-    tokens.append(next)
-  }
-
-  func check(promptTokens: [Int], steps: Int) throws(DecodeError) {
-    guard !promptTokens.isEmpty else { throw .emptyPrompt }
-    guard steps >= 0, promptTokens.count + steps <= config.contextLength else {
-      throw .exceedsContext(
-        promptTokens: promptTokens.count, steps: steps, contextLength: config.contextLength)
-    }
-    if let bad = promptTokens.first(where: { !(0..<config.vocabularySize).contains($0) }) {
-      throw .tokenOutOfRange(token: bad, vocabularySize: config.vocabularySize)
+        recorder: &recorder, sequence: sequence)
     }
   }
 
   /// Runs one step: the positions the policy asks for, then the logits of the newest
-  /// (left in `scratch.logits`).
+  /// (left in `scratch.logits`). The accounting beside it records what happened.
   func run(
     step: Int, tokens: [Int], policy: some CachePolicy, cache: KVCache, scratch: Scratch,
     recorder: inout some TraceRecorder, sequence: Int = 0
   ) {
     let length = tokens.count
     let positions = policy.positionsToCompute(sequenceLength: length, cache: cache)
-    let recording = recorder.isRecording
-    if recording {
-      let phase: Phase = step == 0 ? .prefill : .decode
-      recorder.record(
-        .stepBegan(
-          StepBegan(
-            step: step, phase: phase, queries: positions, sequenceLength: length,
-            sequence: sequence)))
-    }
-    var report: AttentionReport? =
-      recording ? AttentionReport(step: step, detail: recorder.detail) : nil
+    var account = StepAccounting(step: step, sequence: sequence, recorder: recorder)
+    account.began(
+      step == 0 ? .prefill : .decode, queries: positions, length: length, recorder: &recorder)
+    account.flops = 2 * config.dim * config.vocabularySize  // the classifier, once
     var evicted = PositionSet()
-    var flops = 2 * config.dim * config.vocabularySize  // the classifier, once
     for position in positions {
       for gone in policy.evict(before: position, in: cache) { evicted.insert(gone) }
-      if recording {  // the keys this query will read: what the cache holds, itself included
+      if account.recording {  // the keys this query reads: what the cache holds, and itself
         let keys = cache.heldCount(layer: 0, through: position) + 1
-        flops += FLOPCount.position(position, keys: min(keys, position + 1), config: config)
+        account.flops += FLOPCount.position(position, keys: min(keys, position + 1), config: config)
       }
       forward(
         token: tokens[position], position: position, step: step, cache: cache, scratch: scratch,
-        report: &report)
-      if var pending = report {
-        for var event in pending.events {
-          event.sequence = sequence
-          recorder.record(.attention(event))
-        }
-        pending.events.removeAll(keepingCapacity: true)
-        report = pending
-      }
+        report: &account.report)
+      account.flushAttention(to: &recorder)
     }
     computeLogits(scratch: scratch)
     // Read the truth from the cache before the policy trims it.
     let rows =
-      recording
-      ? rowsEvents(
-        step: step, length: length, cache: cache, computed: positions, evicted: evicted) : []
+      account.recording
+      ? cache.rowsEvents(step: step, length: length, computed: positions, evicted: evicted) : []
     for gone in policy.retain(in: cache, sequenceLength: length) { evicted.insert(gone) }
-    if recording {
-      var computed = 0
-      var reused = 0
-      for var event in rows {
-        event.evicted = evicted
-        event.sequence = sequence
-        computed += event.fresh.count
-        reused += event.reused.count
-        recorder.record(.rows(event))
-        if let int8 = cache.int8 {  // each fresh row's scales and rounding error
-          recorder.record(
-            .quantization(
-              int8.event(
-                step: step, layer: event.layer, kvHead: event.kvHead, positions: event.fresh)))
-        }
-      }
-      if let blocks = cache.takeBlocksEvent(step: step, sequence: sequence) {
-        recorder.record(.blocks(blocks))
-      }
-      recorder.record(
-        .counters(
-          StepCounters(
-            step: step, rowsComputed: computed, rowsReused: reused,
-            flops: flops,
-            flopsWithoutCache: FLOPCount.step(positions: 0..<length, config: config),
-            cacheBytes: cache.bytesHeld, sequence: sequence)))
-    }
+    account.finish(
+      rows: rows, evicted: evicted, cache: cache,
+      flopsWithoutCache: FLOPCount.step(positions: 0..<length, config: config), recorder: &recorder)
   }
 }

@@ -1,16 +1,13 @@
 import KVTrace
 
-extension KVCache {
-  /// One rows event per (layer, KV head), read from the cache's own record of
-  /// which step wrote each row: written at `step` → fresh; earlier → reused. Rows of
-  /// a prefix shared with another sequence are reused, and marked shared: this
-  /// sequence never computed them.
+extension RowLedger {
+  /// One rows event per (layer, KV head), read from the ledger: written at `step` →
+  /// fresh; earlier → reused. Rows of a prefix shared with another sequence are
+  /// reused, and marked shared: this sequence never computed them.
   ///
-  /// The trace does not guess where a row came from: a row is fresh exactly when
-  /// this step wrote it into the cache. A row a window computed and then evicted
-  /// within the same step (an early prompt position, during a long prefill) was
-  /// computed all the same: it is fresh *and* evicted, so the rows computed still
-  /// count every prompt token (M6).
+  /// A row a window computed and then evicted within the same step (an early prompt
+  /// position, during a long prefill) was computed all the same: it is fresh *and*
+  /// evicted, so the rows computed still count every prompt token (M6).
   ///
   /// - Parameters:
   ///   - step: The step being recorded.
@@ -23,7 +20,7 @@ extension KVCache {
     evicted: PositionSet = PositionSet()
   ) -> [RowsEvent] {
     var events: [RowsEvent] = []
-    for layer in 0..<config.layers {
+    for layer in 0..<layers {
       var fresh = PositionSet()
       for position in evicted where computed.contains(position) {
         fresh.insert(position)
@@ -38,7 +35,7 @@ extension KVCache {
         }
       }
       let shared = PositionSet(0..<min(sharedPrefix, length))  // another sequence computed these
-      for kvHead in 0..<config.kvHeads {
+      for kvHead in 0..<kvHeads {
         events.append(
           RowsEvent(
             step: step, layer: layer, kind: kind, kvHead: kvHead, fresh: fresh, reused: reused,
