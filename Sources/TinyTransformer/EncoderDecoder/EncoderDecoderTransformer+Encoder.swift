@@ -22,7 +22,7 @@ extension EncoderDecoderTransformer {
 
   /// Checks that the encoder-decoder implements `policy`: ``NoCache`` or ``FullCache``.
   static func check(policy: some CachePolicy) throws(DecodeError) {
-    guard let kind = policy.info.kind, Architecture.encoderDecoder.supports(kind) else {
+    guard Architecture.encoderDecoder.supports(policy.info.kind) else {
       throw .unsupportedPolicy(policy.info.name, architecture: .encoderDecoder)
     }
   }

@@ -24,7 +24,7 @@ extension Oracle {
       return encoderDecoderAccountingProblems(trace)
     }
     guard trace.header.secondPrompt == nil else { return sharedPrefixAccountingProblems(trace) }
-    guard let kind = trace.header.policy.kind else { return [unknownPolicy(trace)] }
+    let kind = trace.header.policy.kind
     let rules = PolicyRules(kind)
     var check = AccountingCheck(trace)
     for record in trace.steps {
@@ -56,11 +56,5 @@ extension Oracle {
       }
     }
     return check.problems
-  }
-
-  /// The one problem of a trace whose policy name the oracle has no rules for.
-  static func unknownPolicy(_ trace: Trace) -> String {
-    "the trace's cache policy '\(trace.header.policy.name)' is not one kvtrace knows, so the "
-      + "oracle has no rules for it"
   }
 }

@@ -41,7 +41,7 @@ extension Oracle {
   /// - The counters agree with the rows events, cross rows counted apart.
   public static func encoderDecoderAccountingProblems(_ trace: Trace) -> [String] {
     let header = trace.header
-    guard let kind = header.policy.kind else { return [unknownPolicy(trace)] }
+    let kind = header.policy.kind
     guard let rules = PolicyRules.encoderDecoder(kind) else {
       return [
         "\(kind.name): the encoder-decoder keeps its decoder's rows by the rules of none and "

@@ -78,7 +78,7 @@ extension Oracle {
   /// At every step the counters add up the rows events.
   public static func sharedPrefixAccountingProblems(_ trace: Trace) -> [String] {
     guard let second = trace.header.secondPrompt else { return ["the trace has one prompt"] }
-    guard let kind = trace.header.policy.kind else { return [unknownPolicy(trace)] }
+    let kind = trace.header.policy.kind
     let rules = PolicyRules(kind)
     guard let blockSize = rules.blockSize else {
       return ["\(kind.name): two prompts share a prefix only in a paged cache"]

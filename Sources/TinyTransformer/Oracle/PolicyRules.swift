@@ -40,10 +40,7 @@ struct PolicyRules: Equatable {
   /// The rules of `kind` in the encoder-decoder's decoder, or `nil` for a policy it does
   /// not support: it keeps its self-attention rows by the exact, contiguous rules only.
   static func encoderDecoder(_ kind: CachePolicyKind) -> PolicyRules? {
-    switch kind {
-    case .none, .full: PolicyRules(kind)
-    case .window, .paged, .int8: nil
-    }
+    Architecture.encoderDecoder.supports(kind) ? PolicyRules(kind) : nil
   }
 
   /// The rows a step of a sequence of `n` positions must compute, reuse, evict and share.
