@@ -10,18 +10,26 @@ import Synchronization
 /// as a function, and does nothing in its place until one is installed. Results do
 /// not depend on it, only how long a busy machine takes.
 public enum WorkerThreads {
-  private static let installed = Mutex<@Sendable () -> Void>({})
+  /// The installed function, boxed: a class reference crosses the lock as is, where a
+  /// bare function value would be re-wrapped in a conversion thunk each time.
+  private final class Yield: Sendable {
+    let call: @Sendable () -> Void
+    init(_ call: @escaping @Sendable () -> Void) { self.call = call }
+  }
+
+  private static let installed = Mutex(Yield {})
 
   /// Installs the function a waiting thread calls to offer its core, e.g.
   /// `{ _ = sched_yield() }`; call it once, before decoding.
   ///
   /// - Parameter yield: Gives the rest of the thread's time slice to another thread.
   public static func install(yield: @escaping @Sendable () -> Void) {
-    installed.withLock { $0 = yield }
+    let box = Yield(yield)
+    installed.withLock { $0 = box }
   }
 
   /// Offers the core to another thread: the installed function, or nothing.
   static func yield() {
-    installed.withLock { $0 }()
+    installed.withLock { $0 }.call()
   }
 }
