@@ -3,7 +3,7 @@
 import Foundation
 import Testing
 
-@Suite struct BoundedReadEndToEndTests {
+@Suite(.tags(.endToEnd)) struct BoundedReadEndToEndTests {
   /// A device is refused before a byte is read: `/dev/zero` would never end.
   @Test func aDeviceIsRefused() throws {
     let directory = try ScratchDirectory()

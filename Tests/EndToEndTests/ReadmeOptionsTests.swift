@@ -8,7 +8,7 @@ import Testing
 /// from the binary and fail, naming the option, when the table lists an option the help
 /// does not have, misses one it has, spells its placeholder differently, or gives another
 /// default.
-@Suite struct ReadmeOptionsTests {
+@Suite(.tags(.endToEnd)) struct ReadmeOptionsTests {
   /// The commands whose options the README's options table describes.
   static let commands = ["run", "step", "compare"]
 

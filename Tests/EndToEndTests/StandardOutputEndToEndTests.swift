@@ -3,7 +3,7 @@
 import Foundation
 import Testing
 
-@Suite struct StandardOutputEndToEndTests {
+@Suite(.tags(.endToEnd)) struct StandardOutputEndToEndTests {
   /// `kvtrace … > /dev/full`: the output is lost, so kvtrace says so and exits 74.
   @Test(arguments: [
     "run", "schema", "--help", "replay t.json", "compare --steps 1",

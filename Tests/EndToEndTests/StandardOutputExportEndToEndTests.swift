@@ -3,7 +3,7 @@
 import Foundation
 import Testing
 
-@Suite struct StandardOutputExportEndToEndTests {
+@Suite(.tags(.endToEnd)) struct StandardOutputExportEndToEndTests {
   /// The trace is the whole output, byte for byte the file export, and replays.
   ///
   /// `-` is checked first: a kvtrace that replaced its target by renaming would, as

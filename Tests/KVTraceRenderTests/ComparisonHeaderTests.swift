@@ -5,7 +5,7 @@ import TinyTransformer
 @testable import KVTraceRender
 
 /// A comparison opens with the run header's title and model lines, whole.
-@Suite struct ComparisonHeaderTests {
+@Suite(.tags(.unit)) struct ComparisonHeaderTests {
   /// The encoder-decoder's model line wraps at 80 columns; a comparison once kept
   /// only its first half.
   @Test func theEncoderDecoderModelLineIsWhole() throws {

@@ -6,7 +6,7 @@ import Testing
 /// The fields of every event type are written in five places: the event structs,
 /// the encoder, the decoder's list (``EventFields``), the schema and TraceFormat.md.
 /// The decoder's list is the reference; these tests fail when any other drifts.
-@Suite struct EventFieldTests {
+@Suite(.tags(.unit)) struct EventFieldTests {
   static let candidate = TokenCandidate(token: 1, text: " a", probability: 0.5)
 
   /// One event of each type with every field written, in ``EventFields/table`` order.

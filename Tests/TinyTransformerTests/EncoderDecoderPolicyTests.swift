@@ -5,7 +5,7 @@ import Testing
 
 /// The library, not only the command line, refuses the policies the encoder-decoder
 /// does not implement: it used to run them as `full` under the requested name.
-@Suite struct EncoderDecoderPolicyTests {
+@Suite(.tags(.unit)) struct EncoderDecoderPolicyTests {
   static let refused: [any CachePolicy] = [
     SlidingWindow(window: 4), SlidingWindow(sinks: 2, window: 4), PagedCache(blockSize: 4),
     Int8Cache(),

@@ -4,7 +4,7 @@ import Testing
 @testable import TinyTransformer
 
 /// The oracle's one rule set per policy, and the traces it refuses to call correct.
-@Suite struct PolicyRulesTests {
+@Suite(.tags(.oracle)) struct PolicyRulesTests {
   /// `trace` with its header claiming `policy` instead.
   static func relabelled(_ trace: Trace, as policy: CachePolicyInfo) -> Trace {
     var copy = trace

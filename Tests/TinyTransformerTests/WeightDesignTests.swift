@@ -5,7 +5,7 @@ import Testing
 
 /// The one weight design: both architectures are lists of the same parts, laid out and
 /// drawn by the same rules.
-@Suite struct WeightDesignTests {
+@Suite(.tags(.unit)) struct WeightDesignTests {
   static let config = ModelConfig(
     layers: 2, heads: 4, kvHeads: 2, dim: 16, mlpDim: 24, contextLength: 32,
     vocabularySize: Tokenizer.demo.vocabularySize)

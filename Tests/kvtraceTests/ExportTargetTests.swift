@@ -6,7 +6,7 @@ import Testing
 
 @testable import kvtrace
 
-@Suite struct ExportTargetTests {
+@Suite(.tags(.unit)) struct ExportTargetTests {
   /// The kind of file at `path` (`S_IFIFO`, `S_IFCHR`, …), not following a link.
   private func kind(_ path: String) -> mode_t {
     var status = stat()

@@ -6,7 +6,7 @@ import Testing
 @testable import KVTraceRender
 @testable import kvtrace
 
-@Suite struct OptionCatalogTests {
+@Suite(.tags(.unit)) struct OptionCatalogTests {
   /// With no options, `run` uses exactly the declared defaults.
   @Test func noOptionsGiveTheDeclaredDefaults() throws {
     let options = try ExportSizeTests.options([])
@@ -52,7 +52,7 @@ import Testing
 
 /// `kvtrace step --help` describes the walk-through's keys in prose; it must name
 /// every key the bindings list.
-@Test func theStepHelpNamesEveryKey() throws {
+@Test(.tags(.unit)) func theStepHelpNamesEveryKey() throws {
   let help = CommandSpecs.parser.helpText(for: "step")
   let keys = try #require(help.components(separatedBy: "Keys:").last)
   for row in KVTraceRender.KeyBindings.rows {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import kvtrace
 
-@Suite struct ReplayInputTests {
+@Suite(.tags(.unit)) struct ReplayInputTests {
   /// On a terminal, `-` is refused at once (66) instead of waiting for a trace to be typed.
   @Test func standardInputOnATerminalIsRefused() {
     let result = KVTraceCLI.run(
