@@ -1,5 +1,3 @@
-import Synchronization
-
 /// How the threads of the matrix products give their core away while they wait.
 ///
 /// A thread waiting for a band spins, polling an atomic word, and every 1024 polls
@@ -10,18 +8,21 @@ import Synchronization
 /// as a function, and does nothing in its place until one is installed. Results do
 /// not depend on it, only how long a busy machine takes.
 public enum WorkerThreads {
-  private static let installed = Mutex<@Sendable () -> Void>({})
+  // Written once, by `install` at startup before any product runs, then only read:
+  // a lock here would sit in the spin loop of every waiting thread.
+  nonisolated(unsafe) private static var installed: (@Sendable () -> Void)?
 
   /// Installs the function a waiting thread calls to offer its core, e.g.
-  /// `{ _ = sched_yield() }`; call it once, before decoding.
+  /// `{ _ = sched_yield() }`; call it once, at startup, before decoding.
   ///
   /// - Parameter yield: Gives the rest of the thread's time slice to another thread.
   public static func install(yield: @escaping @Sendable () -> Void) {
-    installed.withLock { $0 = yield }
+    installed = yield
   }
 
   /// Offers the core to another thread: the installed function, or nothing.
+  @inline(__always)
   static func yield() {
-    installed.withLock { $0 }()
+    installed?()
   }
 }
