@@ -31,15 +31,11 @@ public struct CachePolicyInfo: Sendable, Equatable, Hashable {
 
   /// Creates the description from a `--cache` name.
   ///
-  /// - Precondition: `name` is a policy name ``CachePolicyKind/init(parsing:)``
-  ///   accepts; a trace file's name is checked by the decoder, which reports an
-  ///   unknown one as bad data.
-  public init(name: String, exact: Bool, summary: String) {
-    let kind: CachePolicyKind
-    do { kind = try CachePolicyKind(parsing: name) } catch {
-      preconditionFailure("CachePolicyInfo: \(error.description)")
-    }
-    self.init(kind: kind, name: name, exact: exact, summary: summary)
+  /// - Throws: ``CachePolicyError`` when `name` is not a policy name
+  ///   ``CachePolicyKind/init(parsing:)`` accepts: a description always has a kind.
+  public init(name: String, exact: Bool, summary: String) throws(CachePolicyError) {
+    self.init(
+      kind: try CachePolicyKind(parsing: name), name: name, exact: exact, summary: summary)
   }
 
   /// How many of the first positions the policy pins (its attention sinks):

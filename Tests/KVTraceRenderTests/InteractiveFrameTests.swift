@@ -325,7 +325,7 @@ import TinyTransformer
   @Test(.tags(.unit)) func aTraceWithoutStepsStillDraws() {
     let header = TraceHeader(
       model: .demo(vocabularySize: 10), weights: "none",
-      policy: CachePolicyInfo(name: "full", exact: true, summary: ""), seed: 0,
+      policy: CachePolicyInfo(kind: .full, exact: true, summary: ""), seed: 0,
       sampling: .greedy, prompt: "", promptTokens: [], decodeSteps: 0, detail: .full)
     let frame = InteractiveFrame(trace: Trace(header: header, events: []))
     let lines = frame.lines(InteractiveState(step: 3), size: .standard, style: RenderStyle())

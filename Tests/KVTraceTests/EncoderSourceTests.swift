@@ -11,7 +11,7 @@ import Testing
   static func header(source: EncoderSource?) -> TraceHeader {
     TraceHeader(
       model: config, weights: "random, seed 1",
-      policy: CachePolicyInfo(name: "full", exact: true, summary: "keeps every row"), seed: 1,
+      policy: CachePolicyInfo(kind: .full, exact: true, summary: "keeps every row"), seed: 1,
       sampling: .greedy, prompt: "summarize: cats",
       promptTokens: [TraceToken(id: 3, text: "<start>")],
       decodeSteps: 2, detail: .summary, source: source)

@@ -7,7 +7,7 @@ private let config = ModelConfig(
 private func header(prompt: [TraceToken], steps: Int) -> TraceHeader {
   TraceHeader(
     model: config, weights: "random, seed 7",
-    policy: CachePolicyInfo(name: "full", exact: true, summary: "keeps every row"), seed: 7,
+    policy: CachePolicyInfo(kind: .full, exact: true, summary: "keeps every row"), seed: 7,
     sampling: .greedy, prompt: prompt.map(\.text).joined(), promptTokens: prompt,
     decodeSteps: steps, detail: .full)
 }

@@ -160,11 +160,11 @@ private struct SkipsThePrompt: CachePolicy {
 }
 
 private func handTrace(policy: String, fresh: PositionSet, reused: PositionSet, computed: Int)
-  -> Trace
+  throws -> Trace
 {
   let config = ModelConfig(
     layers: 1, heads: 2, kvHeads: 1, dim: 8, mlpDim: 8, contextLength: 8, vocabularySize: 10)
-  let info = CachePolicyInfo(name: policy, exact: true, summary: "")
+  let info = try CachePolicyInfo(name: policy, exact: true, summary: "")
   let header = TraceHeader(
     model: config, weights: "hand-made", policy: info, seed: 0, sampling: .greedy, prompt: "ab",
     promptTokens: [TraceToken(id: 1, text: "a"), TraceToken(id: 2, text: "b")], decodeSteps: 1,
@@ -185,34 +185,34 @@ private func handTrace(policy: String, fresh: PositionSet, reused: PositionSet, 
   return Trace(header: header, events: events)
 }
 
-@Test(.tags(.oracle)) func accountingAcceptsAnHonestHandMadeTrace() {
-  let honest = handTrace(
+@Test(.tags(.oracle)) func accountingAcceptsAnHonestHandMadeTrace() throws {
+  let honest = try handTrace(
     policy: "full", fresh: PositionSet([2]), reused: PositionSet(0..<2), computed: 1)
   #expect(Oracle.accountingProblems(honest).isEmpty)
 }
 
-@Test(.tags(.oracle)) func accountingCatchesWrongFreshRows() {
+@Test(.tags(.oracle)) func accountingCatchesWrongFreshRows() throws {
   // A full cache must compute only the new row 2 at step 1; this trace claims all three.
-  let wrong = handTrace(
+  let wrong = try handTrace(
     policy: "full", fresh: PositionSet(0..<3), reused: PositionSet(), computed: 3)
   let problems = Oracle.accountingProblems(wrong)
   #expect(problems.count == 1)
   #expect(problems.first?.contains("full step 1 layer 0 KV head 0") == true)
   // Recomputing every row is exactly what "none" promises; reusing rows is not.
-  let none = handTrace(
+  let none = try handTrace(
     policy: "none", fresh: PositionSet(0..<3), reused: PositionSet(), computed: 3)
   #expect(Oracle.accountingProblems(none).isEmpty)
-  let reusing = handTrace(
+  let reusing = try handTrace(
     policy: "none", fresh: PositionSet([2]), reused: PositionSet(0..<2), computed: 1)
   #expect(Oracle.accountingProblems(reusing).count == 1)
 }
 
-@Test(.tags(.oracle)) func accountingCatchesCountersAndMissingRows() {
-  let lying = handTrace(
+@Test(.tags(.oracle)) func accountingCatchesCountersAndMissingRows() throws {
+  let lying = try handTrace(
     policy: "full", fresh: PositionSet([2]), reused: PositionSet(0..<2), computed: 4)
   #expect(
     Oracle.accountingProblems(lying) == ["full step 1: counters disagree with the rows events"])
-  var missing = handTrace(
+  var missing = try handTrace(
     policy: "full", fresh: PositionSet([2]), reused: PositionSet(0..<2), computed: 1)
   missing.events.remove(at: 4)
   #expect(

@@ -44,7 +44,7 @@ final class ScriptedTerminal: InteractiveTerminal {
   static let emptyHeader = TraceHeader(
     model: ModelConfig(
       layers: 1, heads: 1, kvHeads: 1, dim: 8, mlpDim: 8, contextLength: 8, vocabularySize: 8),
-    weights: "none", policy: CachePolicyInfo(name: "full", exact: true, summary: ""), seed: 0,
+    weights: "none", policy: CachePolicyInfo(kind: .full, exact: true, summary: ""), seed: 0,
     sampling: .greedy, prompt: "", promptTokens: [], decodeSteps: 0, detail: .full)
 
   static func input(_ text: String) -> TerminalEvent { .input(Array(text.utf8)) }
