@@ -33,6 +33,7 @@ public enum ComparisonRenderer {
   public static func render(
     _ left: Trace, _ right: Trace, verdict: Verdict, focus: RenderFocus, style: RenderStyle
   ) -> String {
+    let (left, right) = (left.escapedForTerminal, right.escapedForTerminal)
     var lines = RunRenderer.header(right, style: style).prefix(2).map { $0 }
     let l = left.header.policy.name
     let r = right.header.policy.name

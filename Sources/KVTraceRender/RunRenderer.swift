@@ -30,9 +30,9 @@ public enum RunRenderer {
   /// What ran: model, weights, cache policy, prompt, and the legend.
   public static func header(_ trace: Trace, style: RenderStyle) -> [String] {
     guard trace.header.architecture == .decoder else {
-      return encoderDecoderHeader(trace, style: style)
+      return encoderDecoderHeader(trace.escapedForTerminal, style: style)
     }
-    let h = trace.header
+    let h = trace.escapedForTerminal.header
     let m = h.model
     let g = style.glyphs
     let heads = "\(m.heads) \(m.heads == 1 ? "head" : "heads") (\(m.kvHeads) KV)"
@@ -160,6 +160,6 @@ public enum RunRenderer {
 
   /// The text on one line: newlines and tabs become spaces.
   static func flatten(_ text: String) -> String {
-    String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+    TerminalText.escaped(String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }))
   }
 }

@@ -122,6 +122,7 @@ enum TextLayout {
   /// Free text made safe for the style: with `unicode == false`, every non-ASCII
   /// scalar becomes `<U+XXXX>`.
   static func display(_ text: String, unicode: Bool) -> String {
+    let text = TerminalText.escaped(text)
     guard !unicode else { return text }
     var out = ""
     for scalar in text.unicodeScalars {
@@ -175,8 +176,7 @@ enum TextLayout {
       case " ": out += unicode ? "␣" : "_"
       case "\n": out += unicode ? "↵" : "\\n"
       case "\t": out += unicode ? "⇥" : "\\t"
-      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-        out += "<0x" + hex(scalar.value, 2) + ">"
+      case _ where TerminalText.isControl(scalar): out += TerminalText.name(of: scalar)
       case _ where !unicode && !scalar.isASCII:
         out += "<U+" + hex(scalar.value, 4) + ">"
       default: out.unicodeScalars.append(scalar)

@@ -70,7 +70,7 @@ public struct TraceFileError: Error, Equatable, CustomStringConvertible {
 
   /// `place: problem`, on one line.
   public var description: String {
-    String("\(place): \(problem)".map { $0.isNewline ? " " : $0 })
+    TerminalText.escaped(String("\(place): \(problem)".map { $0.isNewline ? " " : $0 }))
   }
 }
 
