@@ -243,7 +243,7 @@ public enum ComparisonRenderer {
 
   private static func work(_ trace: Trace) -> Int {
     trace.events.reduce(0) { sum, event in
-      if case .counters(let c) = event { sum + c.flops } else { sum }
+      if case .counters(let c) = event { TextLayout.sum(sum, c.flops) } else { sum }
     }
   }
 

@@ -127,8 +127,8 @@ public enum RunRenderer {
     for case .counters(let c) in trace.events {
       computed += c.rowsComputed
       reused += c.rowsReused
-      flops += c.flops
-      flopsWithoutCache += c.flopsWithoutCache
+      flops = TextLayout.sum(flops, c.flops)
+      flopsWithoutCache = TextLayout.sum(flopsWithoutCache, c.flopsWithoutCache)
     }
     var lines = [
       Paint.bold.apply(String(repeating: style.glyphs.rule, count: 2) + " done", style.color)

@@ -140,12 +140,19 @@ enum TextLayout {
     guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
+    guard abs(value) * scale < 0x1p62 else { return "out of range" }  // a file's huge number
     let scaled = Int64((abs(value) * scale).rounded())
     let sign = value < 0 && scaled != 0 ? "-" : ""
     let whole = scaled / Int64(scale)
     guard digits > 0 else { return "\(sign)\(whole)" }
     let fraction = String(scaled % Int64(scale))
     return "\(sign)\(whole)." + String(repeating: "0", count: digits - fraction.count) + fraction
+  }
+
+  /// `a + b`, or `Int.max` where the sum would overflow (counts a file may make huge).
+  static func sum(_ a: Int, _ b: Int) -> Int {
+    let (total, overflow) = a.addingReportingOverflow(b)
+    return overflow ? Int.max : total
   }
 
   /// A count with a metric suffix: `950`, `484.5 k`, `1.25 M`, `3.10 G`.
