@@ -90,4 +90,17 @@ private func controls(_ text: String) -> [String] {
       #expect(error.description.contains("<0x1B>]0;title<0x07><U+009B>"))
     }
   }
+
+  /// JSON keeps the exact text, with every control character written as a `\u` escape.
+  @Test func jsonKeepsTheTextWithoutRawControlCharacters() throws {
+    let trace = poisoned(try RunRendererGoldenTests.trace(prompt: "The quick fox", steps: 2))
+    for format in TraceFileFormat.allCases {
+      let bytes = TraceEncoder.encode(trace, as: format)
+      #expect(controls(String(decoding: bytes, as: UTF8.self)) == [])
+      #expect(try TraceDecoder.decode(bytes) == trace)
+    }
+    let chrome = String(decoding: ChromeTraceRenderer.render(trace), as: UTF8.self)
+    #expect(controls(chrome) == [])
+    #expect(chrome.contains("\\u001b]0;title\\u0007\\u009b31m"))
+  }
 }

@@ -11,7 +11,7 @@
 /// for C0 (U+0000…U+001F) and DEL (U+007F), as byte tokens are named, and `<U+009B>` for C1
 /// (U+0080…U+009F), as the ASCII style names any non-ASCII character. Nothing else changes,
 /// so text without control characters is shown as it is. JSON keeps the exact text (its
-/// writer escapes C0 as `\u001b`).
+/// writer escapes C0, DEL and C1 as `\u001b`, `\u009b`, which a terminal shows as text).
 public enum TerminalText {
   /// Whether a terminal may treat `scalar` as a command: C0, DEL or C1.
   public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
