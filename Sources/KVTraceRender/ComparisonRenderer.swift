@@ -16,6 +16,7 @@ public enum ComparisonRenderer {
   public static func render(
     _ left: Trace, _ right: Trace, verdict: Verdict, focus: RenderFocus, style: RenderStyle
   ) -> String {
+    let (left, right) = (left.escapedForTerminal, right.escapedForTerminal)
     var lines = RunRenderer.title(right, style: style)
     let l = left.header.policy.name
     let r = right.header.policy.name
@@ -227,7 +228,7 @@ public enum ComparisonRenderer {
 
   private static func work(_ trace: Trace) -> Int {
     trace.events.reduce(0) { sum, event in
-      if case .counters(let c) = event { sum + c.flops } else { sum }
+      if case .counters(let c) = event { TextLayout.sum(sum, c.flops) } else { sum }
     }
   }
 

@@ -25,7 +25,7 @@ public struct InteractiveFrame: Sendable {
 
   /// Prepares the frames of `trace`.
   public init(trace: Trace) {
-    self.trace = trace
+    self.trace = trace.escapedForTerminal
     sequences = (0..<trace.header.sequenceCount).map { trace.steps(sequence: $0) }
   }
 

@@ -72,8 +72,8 @@ extension RunRenderer {
     var flopsWithoutCache = 0
     let encodeSteps = Set(trace.steps.filter { $0.began.phase == .encode }.map(\.step))
     for case .counters(let c) in trace.events {
-      flops += c.flops
-      flopsWithoutCache += c.flopsWithoutCache
+      flops = TextLayout.sum(flops, c.flops)
+      flopsWithoutCache = TextLayout.sum(flopsWithoutCache, c.flopsWithoutCache)
       if encodeSteps.contains(c.step) {
         encoder += c.rowsComputed
         continue

@@ -55,9 +55,9 @@ public enum RunRenderer {
   /// What ran: model, weights, cache policy, prompt, and the legend.
   public static func header(_ trace: Trace, style: RenderStyle) -> [String] {
     guard trace.header.architecture == .decoder else {
-      return encoderDecoderHeader(trace, style: style)
+      return encoderDecoderHeader(trace.escapedForTerminal, style: style)
     }
-    let h = trace.header
+    let h = trace.escapedForTerminal.header
     var lines = title(trace, style: style)
     if h.weights.hasPrefix("random") {
       lines += TextLayout.wrap(
@@ -137,8 +137,8 @@ public enum RunRenderer {
     for case .counters(let c) in trace.events {
       computed += c.rowsComputed
       reused += c.rowsReused
-      flops += c.flops
-      flopsWithoutCache += c.flopsWithoutCache
+      flops = TextLayout.sum(flops, c.flops)
+      flopsWithoutCache = TextLayout.sum(flopsWithoutCache, c.flopsWithoutCache)
     }
     var lines = [
       Paint.bold.apply(String(repeating: style.glyphs.rule, count: 2) + " done", style.color)
@@ -170,6 +170,6 @@ public enum RunRenderer {
 
   /// The text on one line: newlines and tabs become spaces.
   static func flatten(_ text: String) -> String {
-    String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+    TerminalText.escaped(String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 }))
   }
 }

@@ -38,6 +38,7 @@ public enum SharedPrefixComparison {
   public static func render(
     together: Trace, alone: [Trace], verdict: ComparisonRenderer.Verdict, style: RenderStyle
   ) -> String {
+    let together = together.escapedForTerminal
     let g = style.glyphs
     func mark(_ ok: Bool) -> String {
       ok ? Paint.ok.apply(g.check, style.color) : Paint.bad.apply(g.cross, style.color)

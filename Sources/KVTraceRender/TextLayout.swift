@@ -122,6 +122,7 @@ enum TextLayout {
   /// Free text made safe for the style: with `unicode == false`, every non-ASCII
   /// scalar becomes `<U+XXXX>`.
   static func display(_ text: String, unicode: Bool) -> String {
+    let text = TerminalText.escaped(text)
     guard !unicode else { return text }
     var out = ""
     for scalar in text.unicodeScalars {
@@ -139,12 +140,19 @@ enum TextLayout {
     guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
+    guard abs(value) * scale < 0x1p62 else { return "out of range" }  // a file's huge number
     let scaled = Int64((abs(value) * scale).rounded())
     let sign = value < 0 && scaled != 0 ? "-" : ""
     let whole = scaled / Int64(scale)
     guard digits > 0 else { return "\(sign)\(whole)" }
     let fraction = String(scaled % Int64(scale))
     return "\(sign)\(whole)." + String(repeating: "0", count: digits - fraction.count) + fraction
+  }
+
+  /// `a + b`, or `Int.max` where the sum would overflow (counts a file may make huge).
+  static func sum(_ a: Int, _ b: Int) -> Int {
+    let (total, overflow) = a.addingReportingOverflow(b)
+    return overflow ? Int.max : total
   }
 
   /// A count with a metric suffix: `950`, `484.5 k`, `1.25 M`, `3.10 G`.
@@ -175,8 +183,7 @@ enum TextLayout {
       case " ": out += unicode ? "␣" : "_"
       case "\n": out += unicode ? "↵" : "\\n"
       case "\t": out += unicode ? "⇥" : "\\t"
-      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-        out += "<0x" + hex(scalar.value, 2) + ">"
+      case _ where TerminalText.isControl(scalar): out += TerminalText.name(of: scalar)
       case _ where !unicode && !scalar.isASCII:
         out += "<U+" + hex(scalar.value, 4) + ">"
       default: out.unicodeScalars.append(scalar)

@@ -239,7 +239,16 @@ public struct JSONWriter: Sendable {
       return true
     }
     if copied != true {
-      for byte in text.utf8 { writeEscaped(byte) }
+      var previous: UInt8 = 0
+      for byte in text.utf8 {
+        if previous == 0xC2, (0x80...0x9F).contains(byte) {  // C1, as U+0080…U+009F are written
+          bytes.removeLast()
+          writeUnicodeEscape(byte)
+        } else {
+          writeEscaped(byte)
+        }
+        previous = byte
+      }
     }
     bytes.append(UInt8(ascii: "\""))
   }
@@ -247,7 +256,9 @@ public struct JSONWriter: Sendable {
   private static let hexDigits = Array("0123456789abcdef".utf8)
 
   private static func needsEscape(_ byte: UInt8) -> Bool {
-    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    // DEL and C1 (0xC2 leads U+0080…U+009F) too: a terminal showing the file obeys them.
+    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F
+      || byte == 0xC2
   }
 
   private mutating func writeEscaped(_ byte: UInt8) {
@@ -265,12 +276,17 @@ public struct JSONWriter: Sendable {
     if let short {
       bytes.append(UInt8(ascii: "\\"))
       bytes.append(short)
-    } else if byte < 0x20 {
-      bytes.append(contentsOf: "\\u00".utf8)
-      bytes.append(Self.hexDigits[Int(byte >> 4)])
-      bytes.append(Self.hexDigits[Int(byte & 0xF)])
+    } else if byte < 0x20 || byte == 0x7F {
+      writeUnicodeEscape(byte)
     } else {
       bytes.append(byte)
     }
+  }
+
+  /// `\u00XX` for the character U+00XX.
+  private mutating func writeUnicodeEscape(_ byte: UInt8) {
+    bytes.append(contentsOf: "\\u00".utf8)
+    bytes.append(Self.hexDigits[Int(byte >> 4)])
+    bytes.append(Self.hexDigits[Int(byte & 0xF)])
   }
 }

@@ -123,17 +123,4 @@ extension TraceAssembler {
       step: step, position: position, chosen: chosen, candidates: candidates,
       sequence: s.sequence)
   }
-
-  func counters(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> StepCounters {
-    /// A cross-attention count: absent (0) except at an encoder-decoder's decoder steps.
-    func cross(_ key: String) throws(TraceProblem) -> Int {
-      o.optional(key) == nil ? 0 : try o.int(key)
-    }
-    return StepCounters(
-      step: try sameStep(o, s), rowsComputed: try o.int("rowsComputed"),
-      rowsReused: try o.int("rowsReused"), flops: try o.int("flops"),
-      flopsWithoutCache: try o.int("flopsWithoutCache"), cacheBytes: try o.int("cacheBytes"),
-      crossRowsComputed: try cross("crossRowsComputed"),
-      crossRowsReused: try cross("crossRowsReused"), sequence: s.sequence)
-  }
 }

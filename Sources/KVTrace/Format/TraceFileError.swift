@@ -68,9 +68,9 @@ public struct TraceFileError: Error, Equatable, CustomStringConvertible {
     "line \(line), column \(column)" + (path.isEmpty ? "" : ", \(path)")
   }
 
-  /// `place: problem`, on one line.
+  /// `place: problem`, on one line, its control characters escaped (``TerminalText``).
   public var description: String {
-    String("\(place): \(problem)".map { $0.isNewline ? " " : $0 })
+    TerminalText.escaped(String("\(place): \(problem)".map { $0.isNewline ? " " : $0 }))
   }
 }
 

@@ -61,31 +61,6 @@ struct SentencePieceVocabulary: Sendable, Equatable {
     return tokens
   }
 
-  /// Merges the best-scoring adjacent pair until no adjacent pair is a piece.
-  ///
-  /// Like llama2.c: the concatenation of the two *stored* pieces is looked up (so byte tokens,
-  /// stored as `<0xE2>`, never merge), the first pair wins a tie, and a piece must score above
-  /// ``worstMergeScore``.
-  func mergeBestPairs(_ tokens: inout [Int]) {
-    var pair: [UInt8] = []
-    while true {
-      var bestScore = Self.worstMergeScore
-      var best: (index: Int, id: Int)?
-      for index in tokens.indices.dropLast() {
-        pair.removeAll(keepingCapacity: true)
-        pair += pieces[tokens[index]]
-        pair += pieces[tokens[index + 1]]
-        if let id = ids[pair], scores[id] > bestScore {
-          bestScore = scores[id]
-          best = (index, id)
-        }
-      }
-      guard let best else { return }
-      tokens[best.index] = best.id  // [a, b] -> [ab]
-      tokens.remove(at: best.index + 1)
-    }
-  }
-
   /// The pieces' bytes joined: specials add nothing, byte tokens add their byte, and a piece
   /// right after `<s>` loses its leading space (the dummy prefix).
   func decode(_ tokens: [Int]) -> String {

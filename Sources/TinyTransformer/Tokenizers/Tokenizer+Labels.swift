@@ -1,5 +1,7 @@
 // How pieces are shown on screen: the same rules for both kinds of vocabulary.
 
+import KVTrace
+
 extension Tokenizer {
   /// The piece of a byte token: the byte itself if it is ASCII, else its hex name.
   static func byteText(_ byte: UInt8) -> String {
@@ -30,9 +32,7 @@ extension Tokenizer {
     case "\t": return ascii ? "\\t" : "⇥"
     default: break
     }
-    if scalar.value < 0x20 || scalar.value == 0x7F {
-      return hexName(of: UInt8(scalar.value))
-    }
+    if TerminalText.isControl(scalar) { return TerminalText.name(of: scalar) }
     if ascii && !scalar.isASCII {
       return "<U+" + hex(scalar.value, width: 4) + ">"
     }
