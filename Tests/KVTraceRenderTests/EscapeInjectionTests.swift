@@ -7,13 +7,16 @@ import TinyTransformer
 /// one-character CSI U+009B, BEL, BS, NUL, DEL, CR, a tab and a newline.
 private let hostile = "x\u{1B}[2J\u{1B}]0;title\u{07}\u{9B}31m\u{08}\u{00}\u{7F}\r\t\n\u{85}y"
 
-/// `trace` with the hostile text in every free-text field and every token's text.
-private func poisoned(_ trace: Trace) -> Trace {
+/// `trace` with the hostile text in every free-text field and every token's text; the
+/// policy name too unless `policyName` is false (a file's policy name must name a
+/// policy, which the decoder checks, so a trace that round-trips keeps a real one).
+private func poisoned(_ trace: Trace, policyName: Bool = true) -> Trace {
   var t = trace
   t.header.weights = hostile
   let policy = t.header.policy
   t.header.policy = CachePolicyInfo(
-    kind: policy.kind, name: policy.name + hostile, exact: policy.exact, summary: hostile)
+    kind: policy.kind, name: policy.name + (policyName ? hostile : ""), exact: policy.exact,
+    summary: hostile)
   t.header.prompt = hostile
   t.header.promptTokens = t.header.promptTokens.map { TraceToken(id: $0.id, text: hostile) }
   if var second = t.header.secondPrompt {
@@ -40,7 +43,7 @@ private func controls(_ text: String) -> [String] {
 }
 
 /// With `--color never` nothing but `\n` reaches the terminal, whatever the file's text holds.
-@Suite struct EscapeInjectionTests {
+@Suite(.tags(.unit)) struct EscapeInjectionTests {
   static let styles = [RenderStyle.plain, RenderStyle(width: 60, unicode: false)]
 
   @Test func runTextShowsFileTextEscaped() throws {
@@ -94,7 +97,8 @@ private func controls(_ text: String) -> [String] {
 
   /// JSON keeps the exact text, with every control character written as a `\u` escape.
   @Test func jsonKeepsTheTextWithoutRawControlCharacters() throws {
-    let trace = poisoned(try RunRendererGoldenTests.trace(prompt: "The quick fox", steps: 2))
+    let trace = poisoned(
+      try RunRendererGoldenTests.trace(prompt: "The quick fox", steps: 2), policyName: false)
     for format in TraceFileFormat.allCases {
       let bytes = TraceEncoder.encode(trace, as: format)
       #expect(controls(String(decoding: bytes, as: UTF8.self)) == [])

@@ -6,7 +6,7 @@ import TinyTransformer
 /// Numbers a file may hold but no run makes: the decoder refuses what a number's meaning
 /// bounds (K/V rows, cache bytes), and the renderers draw what it does not (FLOPs, scores)
 /// without trapping.
-@Suite struct HostileNumberTests {
+@Suite(.tags(.unit)) struct HostileNumberTests {
   /// One trace of each kind: decoder-only, int8, paged, two prompts, encoder-decoder.
   static func traces() throws -> [Trace] {
     [

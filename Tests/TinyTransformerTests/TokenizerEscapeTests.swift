@@ -4,7 +4,7 @@ import KVTrace
 import Testing
 import TinyTransformer
 
-@Test func hostilePiecesLabelWithoutControlCharacters() throws {
+@Test(.tags(.unit)) func hostilePiecesLabelWithoutControlCharacters() throws {
   let pieces: [(String, Float)] = [
     ("\u{1B}]0;title\u{07}", -1), ("\u{9B}2J", -1), ("\u{08}\u{00}\u{7F}", -1), (" \u{1B}[H", -1),
   ]

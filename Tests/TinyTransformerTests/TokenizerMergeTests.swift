@@ -30,7 +30,7 @@ private func rescanEncode(_ text: String, pieces: [[UInt8]], scores: [Float]) ->
   }
 }
 
-@Test(arguments: 0..<40)
+@Test(.tags(.unit), arguments: 0..<40)
 func heapMergeMatchesTheRescan(seed: UInt64) throws {
   var noise = FixtureNoise(state: seed &+ 11)
   func pick(_ n: Int) -> Int { Int((noise.next() + 1) / 2 * Float(n)) % n }

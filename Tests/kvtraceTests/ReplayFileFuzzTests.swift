@@ -24,7 +24,7 @@ struct Seeded {
   mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
-@Suite struct ReplayFileFuzzTests {
+@Suite(.tags(.endToEnd)) struct ReplayFileFuzzTests {
   /// One small run of each kind: decoder-only, two prompts, encoder-decoder, paged, int8.
   static let kinds: [[String]] = [
     ["--prompt", "The quick fox"],

@@ -59,13 +59,10 @@ public struct EncoderDecoderTransformer: Sendable {
   /// token of the output.
   public static let decoderStartToken = Tokenizer.startToken
 
-  /// Builds a model with weights drawn from `SplitMix64(seed)`.
-  ///
-  /// - Parameters:
-  ///   - config: The shape; its vocabulary size must match the tokenizer's.
-  ///   - seed: The same seed gives the same weights, bit for bit, on every machine.
-  ///   - tokenizer: The tokenizer (the demo vocabulary by default).
-  /// - Throws: ``ModelConfigError`` if the shape cannot run.
+  /// Builds an encoder and a decoder of `config`'s shape (each `config.layers` deep),
+  /// their weights drawn from `SplitMix64(seed)` as ``TinyTransformer``'s are, by the
+  /// same random-init table; `tokenizer` (the demo vocabulary by default) must have
+  /// `config.vocabularySize` pieces, or ``ModelConfigError`` says what does not fit.
   public init(config: ModelConfig, seed: UInt64, tokenizer: Tokenizer = .demo)
     throws(ModelConfigError)
   {

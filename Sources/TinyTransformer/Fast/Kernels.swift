@@ -167,10 +167,8 @@ enum Kernels {
     for j in 0..<n { out[j] = weight[j] * (scale * x[j]) }  // [n] -> [n]
   }
 
-  /// Turns scores into probabilities in place: `x[i] = e^(x[i] - max) / Σ`.
-  ///
-  /// Subtracting the maximum first keeps `e^x` from overflowing and does not
-  /// change the result.
+  /// ``ReferenceKernels/softmax(_:n:)`` eight lanes at a time, with an exponential
+  /// that gives the scalar one's bits.
   static func softmax(_ x: UnsafeMutablePointer<Float>, n: Int) {
     guard n > 0 else { return }
     var maximum = x[0]
