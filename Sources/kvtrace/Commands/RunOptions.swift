@@ -75,21 +75,21 @@ struct RunOptions: Sendable {
     export = try ExportRequest(arguments)
   }
 
-  /// `--arch encoder-decoder` takes the exact, contiguous policies only (none, full).
+  /// Reports a policy the chosen architecture does not run; which ones it runs is the
+  /// library's rule (``Architecture/supports(_:)``), not the command line's.
   private static func checkArchitecture(
     _ architecture: ArchitectureOptions, policy: any CachePolicy, reference: any CachePolicy
   ) throws(UsageError) {
-    guard architecture.architecture == .encoderDecoder else { return }
+    let arch = architecture.architecture
     for (option, chosen) in [("cache", policy), ("against", reference)]
-    where !chosen.info.exact || chosen is PagedCache {
-      // The decoder keeps its rows by the exact rules only: a window would have to
-      // evict self rows before each query and leave the cross rows alone, which
-      // the encoder-decoder does not do; refusing is better than a wrong picture.
-      // An int8 decoder would need its self and cross rows rounded apart; not built.
-      // Its two caches are contiguous, so paged blocks would be a label without a table.
+    where !arch.supports(chosen.info.kind) {
       let what =
-        chosen is Int8Cache
-        ? "an int8 cache" : chosen is PagedCache ? "a paged cache" : "a window"
+        switch chosen.info.kind {
+        case .int8: "an int8 cache"
+        case .paged: "a paged cache"
+        case .window: "a window"
+        case .none, .full: "a policy"
+        }
       throw UsageError(
         "--\(option) \(chosen.info.name) is \(what), which kvtrace runs on the "
           + "decoder-only model; --arch encoder-decoder takes the exact policies none and full",
