@@ -5,11 +5,11 @@ extension Architecture {
   /// says which cache policies each kind of transformer runs.
   ///
   /// The decoder-only model runs every policy. The encoder-decoder keeps its rows
-  /// by the exact rules of ``NoCache`` and ``FullCache`` only: a window would have
+  /// by the exact rules of ``TinyTransformer/NoCache`` and ``TinyTransformer/FullCache`` only: a window would have
   /// to evict self-attention rows before each query and leave the cross-attention
   /// rows alone, an int8 decoder would need its self and cross rows rounded apart,
   /// and its two caches have no block table to page. Its `generate` refuses the
-  /// others with ``DecodeError/unsupportedPolicy(_:architecture:)`` rather than run
+  /// others with ``TinyTransformer/DecodeError/unsupportedPolicy(_:architecture:)`` rather than run
   /// them as `full` under another name.
   ///
   /// - Parameter policy: The policy asked for.

@@ -1,15 +1,15 @@
 import KVTrace
 
-/// The key/value cache of one sequence: its rows' numbers in a ``KVStorage``, and
-/// its ``RowLedger``, the record of which step wrote each row.
+/// The key/value cache of one sequence: its rows' numbers in a `KVStorage`, and
+/// its `RowLedger`, the record of which step wrote each row.
 ///
 /// At position `p` of layer `l` the model writes the fresh key and value rows for
-/// every KV head into ``slots(layer:position:)``, *after* rotating the key by its
-/// position, and calls ``markWritten(layer:position:step:)``; attention then reads
-/// the rows a query may see through ``rows(layer:through:)``. Only keys and values
+/// every KV head into `slots(layer:position:)`, *after* rotating the key by its
+/// position, and calls `markWritten(layer:position:step:)`; attention then reads
+/// the rows a query may see through `rows(layer:through:)`. Only keys and values
 /// are cached, never queries: a past query is never needed again. The model never
 /// asks how the rows are stored (contiguous, paged or int8): it reads the same
-/// ``Attention/Rows`` from every storage. Every row remembers the step that wrote
+/// `Attention/Rows` from every storage. Every row remembers the step that wrote
 /// it, which is how the trace knows, rather than guesses, whether a row was fresh
 /// or reused.
 public final class KVCache {
@@ -97,7 +97,7 @@ public final class KVCache {
   public func removeAll() { ledger.removeAll() }
 
   /// The bytes of keys and values held: 2 × (rows held) × kvDim × 4 for floats,
-  /// less for int8 rows, whole blocks for a paged cache; see ``CacheBytes``.
+  /// less for int8 rows, whole blocks for a paged cache; see `CacheBytes`.
   public var bytesHeld: Int { storage.bytesHeld(rowsHeld: ledger.rowsHeld) }
 
   /// The int8 storage, when the policy rounds rows (``Int8Cache``).
