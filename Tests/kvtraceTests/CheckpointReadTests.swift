@@ -16,6 +16,15 @@ import TinyTransformer
     #expect(data == Data(TinyLlamaFiles.checkpointBytes()))
   }
 
+  @Test func aSymlinkedCheckpointIsReadThroughItsLink() throws {
+    let files = try TinyLlamaFiles()
+    defer { files.remove() }
+    try FileManager.default.createSymbolicLink(
+      atPath: files.path("link.bin"), withDestinationPath: files.path("tiny.bin"))
+    let data = try ModelFiles.readCheckpoint(files.path("link.bin"))
+    #expect(data.count == TinyLlamaFiles.checkpointBytes().count)
+  }
+
   @Test(arguments: [20, 28, 4_000])
   func aFileShorterThanItsHeaderImpliesFailsWithOneLine(_ length: Int) throws {
     let files = try TinyLlamaFiles()

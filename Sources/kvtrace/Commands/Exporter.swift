@@ -82,11 +82,9 @@ enum Exporter {
   static func estimatedBytes(
     config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool
   ) -> Int {
-    let (queries, keys) = attentionWork(
-      promptTokens: promptTokens, steps: steps, recomputesEveryPosition: recomputesEveryPosition)
-    let perQuery = config.heads * config.layers
+    let (queries, keys) = attentionWork(config, promptTokens, steps, recomputesEveryPosition)
     let rows = (steps + 1) * config.layers * config.kvHeads
-    return 1_000 + 124 * queries * perQuery + 23 * keys * perQuery + 105 * rows + 600 * (steps + 1)
+    return 1_000 + 124 * queries + 23 * keys + 105 * rows + 600 * (steps + 1)
   }
 
   /// About how many bytes of memory a full-detail trace of this run holds while it runs:
@@ -95,15 +93,14 @@ enum Exporter {
   static func estimatedMemoryBytes(
     config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool
   ) -> Int {
-    let (queries, keys) = attentionWork(
-      promptTokens: promptTokens, steps: steps, recomputesEveryPosition: recomputesEveryPosition)
-    let perQuery = config.heads * config.layers
-    return 100 * queries * perQuery + 8 * keys * perQuery
+    let (queries, keys) = attentionWork(config, promptTokens, steps, recomputesEveryPosition)
+    return 100 * queries + 8 * keys
   }
 
-  /// How many query positions the run computes, and how many keys they read in all.
+  /// How many attention queries (positions × heads × layers) the run computes, and how many
+  /// keys they read in all.
   private static func attentionWork(
-    promptTokens: Int, steps: Int, recomputesEveryPosition: Bool
+    _ config: ModelConfig, _ promptTokens: Int, _ steps: Int, _ recomputesEveryPosition: Bool
   ) -> (queries: Int, keys: Int) {
     var queries = 0
     var keys = 0
@@ -113,7 +110,8 @@ enum Exporter {
       queries += length - first
       keys += (first + 1 + length) * (length - first) / 2  // Σ (q + 1) for q in first..<length
     }
-    return (queries, keys)
+    let perQuery = config.heads * config.layers
+    return (queries * perQuery, keys * perQuery)
   }
 
   /// Warns (through `warn`) when a full-detail run with `policy` will be large: the file at

@@ -114,7 +114,9 @@ struct ModelFiles: Sendable, Equatable {
       throw CommandFailure(
         "'\(path)' is a directory, not a \(kind) file; give the path of the .bin file", .noInput)
     }
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    // Of the file itself: a symlinked checkpoint is read through its link.
+    let attributes = try? FileManager.default.attributesOfItem(
+      atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
     guard let attributes, let size = (attributes[.size] as? NSNumber)?.intValue else {
       throw cannotRead(path, kind: kind)
     }
