@@ -15,9 +15,9 @@ import KVTrace
 /// embedding doubles as the classifier. The header alone fixes the file's exact size, so a
 /// truncated download or a file of another kind is caught before a single weight is read.
 ///
-/// `Checkpoint` keeps the bytes it was given and copies nothing: hand it a memory-mapped
-/// `Data` (`Data(contentsOf: url, options: .alwaysMapped)`) and the model reads its weights
-/// straight from the file's pages. Like llama2.c, it assumes a little-endian machine.
+/// `Checkpoint` keeps the bytes it was given and copies nothing. Read the file into memory
+/// rather than mapping it: a mapped file that shrinks while it is read faults (SIGBUS) where a
+/// read would simply come up short. Like llama2.c, it assumes a little-endian machine.
 public struct Checkpoint: Sendable {
   /// The size of the header: seven `int32`.
   public static let headerByteCount = 28
@@ -45,11 +45,43 @@ public struct Checkpoint: Sendable {
   ///
   /// The checks run in the order a reader would: the header is there; every field is
   /// positive and plausible; the heads divide the width, the KV heads divide the heads, the
-  /// head size is even; and the file is exactly as long as that shape needs.
+  /// head size is even; the file is exactly as long as that shape needs; and every weight
+  /// the model reads is a finite number (one NaN would make every logit NaN).
   ///
-  /// - Parameter data: The whole file; a mapped `Data` is used in place.
+  /// - Parameter data: The whole file, used in place.
   /// - Throws: ``CheckpointError`` naming the first problem and its fix.
   public init(_ data: Data) throws(CheckpointError) {
+    let layout = try Self.header(data).layout
+    _ = try Self.byteCount(header: data, fileSize: data.count)
+    try Self.checkFinite(data, layout: layout)
+    config = layout.config
+    self.layout = layout
+    self.data = data
+  }
+
+  /// How many bytes the checkpoint whose first bytes are `header` has, checked against
+  /// `fileSize`: a reader learns from the header alone what to read, and reads no more.
+  ///
+  /// - Parameters:
+  ///   - header: At least the file's first ``headerByteCount`` bytes.
+  ///   - fileSize: The file's size, which must be what the header implies.
+  /// - Throws: ``CheckpointError`` for a header that is missing, implausible or inconsistent,
+  ///   or a file of another size.
+  public static func byteCount(header: Data, fileSize: Int) throws(CheckpointError) -> Int {
+    let (fields, layout) = try Self.header(header)
+    let expected = headerByteCount + layout.floatCount * MemoryLayout<Float>.size
+    guard fileSize == expected else {
+      throw .sizeMismatch(expected: expected, actual: fileSize, shape: Self.shape(of: fields))
+    }
+    return expected
+  }
+
+  /// The header's seven fields and the layout of the tensors they describe, checked in the
+  /// order a reader would: the header is there; every field is positive and plausible; the
+  /// heads divide the width, the KV heads divide the heads, the head size is even.
+  private static func header(_ data: Data) throws(CheckpointError)
+    -> (fields: [Int], layout: WeightLayout)
+  {
     var reader = ByteReader(data)
     var fields: [Int] = []
     while fields.count < 7, let value = reader.int32() { fields.append(value) }
@@ -73,16 +105,12 @@ public struct Checkpoint: Sendable {
       throw .kvHeadsDoNotDivideHeads(heads: heads, kvHeads: kvHeads)
     }
     guard (dim / heads) % 2 == 0 else { throw .oddHeadSize(dim / heads) }
-    config = ModelConfig(
+    let config = ModelConfig(
       layers: layers, heads: heads, kvHeads: kvHeads, dim: dim, mlpDim: hidden,
       contextLength: context, vocabularySize: vocabulary)
-    layout = WeightLayout(
+    let layout = WeightLayout(
       config: config, includesRotaryTables: true, sharesClassifier: fields[5] > 0)
-    let expected = Self.headerByteCount + layout.floatCount * MemoryLayout<Float>.size
-    guard data.count == expected else {
-      throw .sizeMismatch(expected: expected, actual: data.count, shape: Self.shape(of: fields))
-    }
-    self.data = data
+    return (fields, layout)
   }
 
   /// Whether the token embedding doubles as the classifier (a positive `vocab_size`).

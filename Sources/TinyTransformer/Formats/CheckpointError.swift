@@ -20,6 +20,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
   case oddHeadSize(Int)
   /// The header's shape needs `expected` bytes but the file has `actual`.
   case sizeMismatch(expected: Int, actual: Int, shape: String)
+  /// A weight the model reads is NaN or infinite (its tensor named as in llama2.c).
+  case nonFiniteWeight(tensor: String, index: Int)
   /// The tokenizer's vocabulary is not the checkpoint's.
   case vocabularyMismatch(checkpoint: Int, tokenizer: Int)
 
@@ -54,6 +56,9 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         + (actual < expected
           ? "it is truncated; download it again"
           : "\(actual - expected) bytes too many; \(Self.fix)")
+    case .nonFiniteWeight(let tensor, let index):
+      "the checkpoint's tensor \(tensor) holds a weight that is not a finite number (NaN or "
+        + "infinite) at element \(index): the file is damaged; \(Self.fix)"
     case .vocabularyMismatch(let checkpoint, let tokenizer):
       "the checkpoint's vocabulary has \(checkpoint) tokens but the tokenizer has "
         + "\(tokenizer); use the tokenizer the checkpoint was trained with"

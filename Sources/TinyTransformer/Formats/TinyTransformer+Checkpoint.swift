@@ -10,8 +10,12 @@ extension TinyTransformer {
   /// bytes, never copied. Traces name the file, so renderers show real token strings and no
   /// "random weights" disclaimer.
   ///
+  /// The model's context is the checkpoint's `seq_len`, capped at the longest a trace can
+  /// describe (`ModelConfig.Limits.contextLength`): a checkpoint may declare up to 1,048,576
+  /// positions, but what `run --export` writes, `replay` must read, so both keep to one limit.
+  ///
   /// ```swift
-  /// let checkpoint = try Checkpoint(Data(contentsOf: modelURL, options: .alwaysMapped))
+  /// let checkpoint = try Checkpoint(Data(contentsOf: modelURL))
   /// let tokenizer = try Tokenizer(
   ///   llama2cTokenizer: Data(contentsOf: tokenizerURL),
   ///   vocabularySize: checkpoint.config.vocabularySize)
@@ -33,7 +37,10 @@ extension TinyTransformer {
       throw .vocabularyMismatch(
         checkpoint: checkpoint.config.vocabularySize, tokenizer: tokenizer.vocabularySize)
     }
-    config = checkpoint.config
+    var config = checkpoint.config
+    config.contextLength = min(
+      config.contextLength, ModelConfig.Limits.contextLength.upperBound)
+    self.config = config
     self.tokenizer = tokenizer
     self.seed = seed
     weightsSource = "checkpoint \(name)"

@@ -23,6 +23,7 @@ enum Exporter {
     _ options: RunOptions, model: any CommandModel, command: String, warn: (String) -> Void
   ) throws(CommandFailure) -> Trace {
     guard let export = options.export else {
+      warnIfLarge(nil, path: nil, options, model: model, policy: options.policy, warn: warn)
       var log = TraceLog(detail: options.detail)
       try generate(options, model, command, &log)
       return try finished(log)
@@ -81,6 +82,26 @@ enum Exporter {
   static func estimatedBytes(
     config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool
   ) -> Int {
+    let (queries, keys) = attentionWork(config, promptTokens, steps, recomputesEveryPosition)
+    let rows = (steps + 1) * config.layers * config.kvHeads
+    return 1_000 + 124 * queries + 23 * keys + 105 * rows + 600 * (steps + 1)
+  }
+
+  /// About how many bytes of memory a full-detail trace of this run holds while it runs:
+  /// a `Float` score and weight (8 bytes) per key each query read, and about 100 bytes of
+  /// event per query, head and layer. Every run keeps its trace to draw it at the end.
+  static func estimatedMemoryBytes(
+    config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool
+  ) -> Int {
+    let (queries, keys) = attentionWork(config, promptTokens, steps, recomputesEveryPosition)
+    return 100 * queries + 8 * keys
+  }
+
+  /// How many attention queries (positions × heads × layers) the run computes, and how many
+  /// keys they read in all.
+  private static func attentionWork(
+    _ config: ModelConfig, _ promptTokens: Int, _ steps: Int, _ recomputesEveryPosition: Bool
+  ) -> (queries: Int, keys: Int) {
     var queries = 0
     var keys = 0
     for step in 0...max(0, steps) {
@@ -90,24 +111,40 @@ enum Exporter {
       keys += (first + 1 + length) * (length - first) / 2  // Σ (q + 1) for q in first..<length
     }
     let perQuery = config.heads * config.layers
-    let rows = (steps + 1) * config.layers * config.kvHeads
-    return 1_000 + 124 * queries * perQuery + 23 * keys * perQuery + 105 * rows + 600 * (steps + 1)
+    return (queries * perQuery, keys * perQuery)
   }
 
-  /// Warns (through `warn`) when the file at `path`, a run with `policy`, will be large.
+  /// Warns (through `warn`) when a full-detail run with `policy` will be large: the file at
+  /// `path` when `export` asks for one, else the trace the run holds in memory.
   static func warnIfLarge(
-    _ export: ExportRequest, path: String, _ options: RunOptions, model: any CommandModel,
+    _ export: ExportRequest?, path: String?, _ options: RunOptions, model: any CommandModel,
     policy: any CachePolicy, warn: (String) -> Void
   ) {
-    guard options.detail == .full, export.format != .chrome else { return }
-    let size = estimatedBytes(
+    guard options.detail == .full, export?.format != .chrome else { return }
+    let work = (
       config: model.config, promptTokens: model.tokenizer.encode(options.prompt).count,
-      steps: options.steps, recomputesEveryPosition: policy.info.name == NoCache().info.name)
-    guard size > largeExportBytes else { return }
-    warn(
-      "kvtrace: warning: '\(path)' will be about \(megabytes(size)) at full detail; "
-        + "--detail summary keeps every row and drops the scores and weights\n")
+      steps: options.steps, recomputesEveryPosition: policy.info.name == NoCache().info.name
+    )
+    let advice =
+      " at full detail; --detail summary keeps every row and drops the scores and weights\n"
+    if let export {
+      let size = estimatedBytes(
+        config: work.config, promptTokens: work.promptTokens, steps: work.steps,
+        recomputesEveryPosition: work.recomputesEveryPosition)
+      guard size > largeExportBytes else { return }
+      warn("kvtrace: warning: '\(path ?? export.path)' will be about \(megabytes(size))" + advice)
+    } else {
+      let size = estimatedMemoryBytes(
+        config: work.config, promptTokens: work.promptTokens, steps: work.steps,
+        recomputesEveryPosition: work.recomputesEveryPosition)
+      guard size > largeMemoryBytes else { return }
+      warn(
+        "kvtrace: warning: this run's trace will take about \(megabytes(size)) of memory" + advice)
+    }
   }
+
+  /// A full-detail run without `--export` whose trace should take more memory than this warns.
+  static let largeMemoryBytes = 1_000_000_000
 
   /// `4.6 GB`, `230 MB`.
   static func megabytes(_ bytes: Int) -> String {

@@ -5,7 +5,8 @@ import TinyTransformer
 ///
 /// Any command that runs a model can take these two options: add them to its options in
 /// ``CommandSpecs`` and build its model through ``RunOptions/model()``. The files are read
-/// only when the model is built, with the checkpoint mapped into memory rather than copied.
+/// only when the model is built, into memory and never mapped: a mapped file that shrinks
+/// while the model reads it kills the process (SIGBUS), where a read simply comes up short.
 struct ModelFiles: Sendable, Equatable {
   /// The path of the llama2.c checkpoint, e.g. `stories15M.bin`.
   var checkpoint: String
@@ -46,12 +47,11 @@ struct ModelFiles: Sendable, Equatable {
   ///
   /// - Parameter seed: The seed of sampling.
   /// - Throws: ``CommandFailure`` with exit 66 when a file cannot be read, 65 when it is not
-  ///   what it should be.
+  ///   what it should be, 74 when the checkpoint comes up short while it is read.
   func load(seed: UInt64) throws(CommandFailure) -> TinyTransformer {
     let name = URL(fileURLWithPath: checkpoint).lastPathComponent
     do {
-      let checkpoint = try Checkpoint(
-        try Self.read(self.checkpoint, kind: "checkpoint", home: Self.checkpointHome))
+      let checkpoint = try Checkpoint(try Self.readCheckpoint(self.checkpoint))
       let tokenizer = try Tokenizer(
         llama2cTokenizer: try Self.read(
           self.tokenizer, kind: "tokenizer", home: Self.tokenizerHome),
@@ -74,9 +74,37 @@ struct ModelFiles: Sendable, Equatable {
   /// Where the stories models' tokenizer is.
   static let tokenizerHome = "tokenizer.bin is in https://github.com/karpathy/llama2.c"
 
-  /// The file's bytes, mapped into memory rather than read into a copy.
-  private static func read(_ path: String, kind: String, home: String) throws(CommandFailure)
-    -> Data
+  /// The checkpoint's bytes, read into memory: first its header, which says how many bytes
+  /// the file must have; then, once the file's size agrees, exactly those bytes.
+  ///
+  /// - Throws: ``CheckpointError`` when the header or the size is wrong, ``CommandFailure``
+  ///   when the file cannot be read (66) or ends early while it is read (74).
+  static func readCheckpoint(_ path: String) throws -> Data {
+    let size = try regularFileSize(path, kind: "checkpoint", home: checkpointHome)
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw cannotRead(path) }
+    defer { try? handle.close() }
+    let header = (try? handle.read(upToCount: Checkpoint.headerByteCount)) ?? Data()
+    let expected = try Checkpoint.byteCount(header: header, fileSize: size)
+    let data: Data
+    do {
+      try handle.seek(toOffset: 0)
+      data = try handle.read(upToCount: expected) ?? Data()
+    } catch {
+      throw CommandFailure(
+        "cannot read the checkpoint file '\(path)': \(error.localizedDescription); "
+          + "check the disk and try again", .ioError)
+    }
+    guard data.count == expected else {
+      throw CommandFailure(
+        "the checkpoint file '\(path)' ended after \(data.count) of its \(expected) bytes "
+          + "while it was read: it changed on disk; read it again once it is complete", .ioError)
+    }
+    return data
+  }
+
+  /// The size of the regular file at `path`, refusing a missing file, a directory or a device.
+  private static func regularFileSize(_ path: String, kind: String, home: String)
+    throws(CommandFailure) -> Int
   {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -86,11 +114,33 @@ struct ModelFiles: Sendable, Equatable {
       throw CommandFailure(
         "'\(path)' is a directory, not a \(kind) file; give the path of the .bin file", .noInput)
     }
-    do {
-      return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-    } catch {
+    // Of the file itself: a symlinked checkpoint is read through its link.
+    let attributes = try? FileManager.default.attributesOfItem(
+      atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
+    guard let attributes, let size = (attributes[.size] as? NSNumber)?.intValue else {
+      throw cannotRead(path, kind: kind)
+    }
+    guard attributes[.type] as? FileAttributeType == .typeRegular else {
       throw CommandFailure(
-        "cannot read the \(kind) file '\(path)'; check that it is readable", .noInput)
+        "'\(path)' is not a regular file (a device or a FIFO?), so it is no \(kind) file; "
+          + "give the path of the .bin file", .noInput)
+    }
+    return size
+  }
+
+  private static func cannotRead(_ path: String, kind: String = "checkpoint") -> CommandFailure {
+    CommandFailure("cannot read the \(kind) file '\(path)'; check that it is readable", .noInput)
+  }
+
+  /// The file's bytes, read into memory (a regular file only, so never a device's endless bytes).
+  private static func read(_ path: String, kind: String, home: String) throws(CommandFailure)
+    -> Data
+  {
+    _ = try regularFileSize(path, kind: kind, home: home)
+    do {
+      return try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw cannotRead(path, kind: kind)
     }
   }
 }
