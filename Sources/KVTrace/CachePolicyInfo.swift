@@ -46,23 +46,6 @@ public struct CachePolicyInfo: Sendable, Equatable, Hashable {
     case .none, .full, .paged, .int8: 0
     }
   }
-
-  /// Whether the policy forgets rows as it goes (a window).
-  public var evicts: Bool {
-    switch kind {
-    case .window: true
-    case .none, .full, .paged, .int8: false
-    }
-  }
-
-  /// Whether the policy stores rows as int8 bytes and a scale, so a row takes
-  /// `headSize + 4` bytes for K and again for V rather than `4 × headSize`.
-  public var quantizesRows: Bool {
-    switch kind {
-    case .int8: true
-    case .none, .full, .window, .paged: false
-    }
-  }
 }
 
 extension CachePolicyInfo: Codable {

@@ -105,7 +105,7 @@ extension TraceAssembler {
 
   func quantization(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> QuantizationEvent {
     let step = try sameStep(o, s)
-    guard header.policy.quantizesRows else {
+    guard header.policy.kind == .int8 else {
       throw TraceProblem(
         .outOfRange, at: try o.required("type").offset, o.path,
         "a quantization event in a trace of cache \(header.policy.name); only an int8 cache "
