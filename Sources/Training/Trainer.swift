@@ -35,6 +35,8 @@ public final class Trainer {
   var parameters: [Float]
   /// AdamW's state.
   var optimizer: AdamW
+  /// The passes and gradient buffers of a batch's sequences, reused from step to step.
+  let workspace: TrainingWorkspace
 
   /// A trainer whose initial weights are drawn from `SplitMix64(recipe.seed)`.
   ///
@@ -54,6 +56,7 @@ public final class Trainer {
     layout = ParameterLayout(config: recipe.config)
     parameters = Self.initialWeights(layout, seed: recipe.seed)
     optimizer = AdamW(count: layout.count)
+    workspace = TrainingWorkspace(layout: layout)
   }
 
   /// Checks a recipe before anything is allocated.
