@@ -91,7 +91,8 @@ enum MatrixKernels {
   @inline(__always)
   private static func store(_ v: SIMD8<Float>, _ c: UnsafeMutablePointer<Float>, _ add: Bool) {
     let raw = UnsafeMutableRawPointer(c)
-    raw.storeBytes(of: add ? raw.loadUnaligned(as: SIMD8<Float>.self) + v : v, as: SIMD8<Float>.self)
+    raw.storeBytes(
+      of: add ? raw.loadUnaligned(as: SIMD8<Float>.self) + v : v, as: SIMD8<Float>.self)
   }
 
   /// `C (+)= A · B` with plain loops, in any precision: the definition the fast kernel

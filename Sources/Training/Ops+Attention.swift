@@ -68,7 +68,9 @@ extension Ops {
     for head in 0..<a.heads {
       let g = a.kvHead(head)
       for t in 0..<a.rows {
-        let (query, dQuery) = (q + t * a.dim + head * a.headSize, dq + t * a.dim + head * a.headSize)
+        let (query, dQuery) = (
+          q + t * a.dim + head * a.headSize, dq + t * a.dim + head * a.headSize
+        )
         let dO = dOut + t * a.dim + head * a.headSize
         let p = probs + (head * a.rows + t) * a.rows
         var weighted: T = 0

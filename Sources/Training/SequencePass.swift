@@ -34,7 +34,8 @@ final class SequencePass<T: TrainingScalar> {
     table = RopeTable(headSize: c.headSize, positions: rows)
     let (d, kv, m) = (rows * c.dim, rows * c.kvDim, rows * c.mlpDim)
     let perLayer = 6 * d + 2 * kv + 3 * m + 2 * rows + c.heads * rows * rows
-    let total = c.layers * perLayer + 2 * d + rows + rows * c.vocabularySize
+    let total =
+      c.layers * perLayer + 2 * d + rows + rows * c.vocabularySize
       + (5 * d + 2 * kv + 3 * m + rows)
     arena = .allocate(capacity: total)
     arena.initialize(repeating: 0, count: total)

@@ -62,7 +62,8 @@ extension Trainer {
     let loss = results.reduce(0.0) { $0 + $1.loss }
     let correct = results.reduce(0) { $0 + $1.correct }
     let total = Double(batch.count * rows)
-    let gradient = withGradient ? space.summedGradient(sequences: batch.count, threads: threads) : []
+    let gradient =
+      withGradient ? space.summedGradient(sequences: batch.count, threads: threads) : []
     return (Float(loss / total), Float(Double(correct) / total), gradient)
   }
 
@@ -88,7 +89,8 @@ final class TrainingWorkspace: @unchecked Sendable {
   private(set) var passes: [SequencePass<Float>] = []
   /// Each sequence's summed loss and correct count (a buffer, not an array: threads write
   /// its elements at the same time).
-  private(set) var results = UnsafeMutablePointer<(loss: Double, correct: Int)>.allocate(capacity: 0)
+  private(set) var results = UnsafeMutablePointer<(loss: Double, correct: Int)>.allocate(
+    capacity: 0)
   private var gradients: UnsafeMutablePointer<Float>?
   private var gradientCount = 0
 

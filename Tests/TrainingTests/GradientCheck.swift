@@ -43,7 +43,8 @@ enum GradientCheck {
       if error > worst.error { worst = (i, error) }
     }
     #expect(!numeric.isEmpty, sourceLocation: sourceLocation)
-    let message = "\(what): element \(worst.index) analytic \(worst.index >= 0 ? analytic[worst.index] : 0) "
+    let message =
+      "\(what): element \(worst.index) analytic \(worst.index >= 0 ? analytic[worst.index] : 0) "
       + "numeric \(numeric[worst.index] ?? 0)"
     #expect(worst.error <= tolerance, Comment(rawValue: message), sourceLocation: sourceLocation)
   }

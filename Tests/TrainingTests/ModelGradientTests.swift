@@ -37,7 +37,9 @@ import TinyTransformer
     }
     let batch = Self.batch(c, sequences: 2, length: 6, seed: 4)
     let (_, gradient) = BatchGradient.compute(weights, layout: layout, batch: batch)
-    func loss(_ w: [Double]) -> Double { BatchGradient.compute(w, layout: layout, batch: batch).loss }
+    func loss(_ w: [Double]) -> Double {
+      BatchGradient.compute(w, layout: layout, batch: batch).loss
+    }
     // Fifteen weights spread over every tensor (all of them would take minutes in a debug build).
     let sample = layout.tensors.flatMap { t in
       let count = t.rows * t.columns

@@ -12,7 +12,9 @@ import Testing
     let w = GradientCheck.random(n, seed: 2)
     let r = GradientCheck.random(rows * n, seed: 3)
     func forward(_ x: [Double], _ w: [Double]) -> [Double] {
-      var (out, scales) = ([Double](repeating: 0, count: rows * n), [Double](repeating: 0, count: rows))
+      var (out, scales) = (
+        [Double](repeating: 0, count: rows * n), [Double](repeating: 0, count: rows)
+      )
       Ops.rmsnorm(&out, x, w, scales: &scales, rows: rows, n: n)
       return out
     }
