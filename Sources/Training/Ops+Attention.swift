@@ -34,15 +34,14 @@ extension Ops {
         let p = probs + (head * a.rows + t) * a.rows
         var maximum = -T.infinity
         for u in 0...t {
-          let score = dot(query, k + u * a.kvDim + g * a.headSize, a.headSize) * scale
+          let score = T.dot(query, k + u * a.kvDim + g * a.headSize, a.headSize) * scale
           p[u] = score
           if score > maximum { maximum = score }
         }
+        for u in 0...t { p[u] -= maximum }
+        T.exponentiate(p, count: t + 1)
         var sum: T = 0
-        for u in 0...t {
-          p[u] = T.exponential(p[u] - maximum)
-          sum += p[u]
-        }
+        for u in 0...t { sum += p[u] }
         let o = out + t * a.dim + head * a.headSize
         for u in 0...t {
           p[u] /= sum
@@ -76,7 +75,7 @@ extension Ops {
         var weighted: T = 0
         for u in 0...t {
           let offset = u * a.kvDim + g * a.headSize
-          dp[u] = dot(dO, v + offset, a.headSize)
+          dp[u] = T.dot(dO, v + offset, a.headSize)
           weighted += p[u] * dp[u]
           for j in 0..<a.headSize { dv[offset + j] += p[u] * dO[j] }
         }
@@ -92,10 +91,4 @@ extension Ops {
     }
   }
 
-  @inline(__always)
-  static func dot<T: TrainingScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
-    var sum: T = 0
-    for j in 0..<n { sum += a[j] * b[j] }
-    return sum
-  }
 }

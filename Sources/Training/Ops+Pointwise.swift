@@ -6,7 +6,9 @@ extension Ops {
   static func swiglu<T: TrainingScalar>(
     _ h: UnsafeMutablePointer<T>, gate g: UnsafePointer<T>, up u: UnsafePointer<T>, count: Int
   ) {
-    for i in 0..<count { h[i] = g[i] / (1 + T.exponential(-g[i])) * u[i] }
+    for i in 0..<count { h[i] = -g[i] }
+    T.exponentiate(h, count: count)  // e^(−g)
+    for i in 0..<count { h[i] = g[i] / (1 + h[i]) * u[i] }
   }
 
   /// The gradient of ``swiglu(_:gate:up:count:)``, overwriting `dg` and `du`.
@@ -17,8 +19,10 @@ extension Ops {
     _ dh: UnsafePointer<T>, gate g: UnsafePointer<T>, up u: UnsafePointer<T>,
     dGate dg: UnsafeMutablePointer<T>, dUp du: UnsafeMutablePointer<T>, count: Int
   ) {
+    for i in 0..<count { dg[i] = -g[i] }
+    T.exponentiate(dg, count: count)  // e^(−g)
     for i in 0..<count {
-      let sigma = 1 / (1 + T.exponential(-g[i]))
+      let sigma = 1 / (1 + dg[i])
       du[i] = dh[i] * (g[i] * sigma)
       dg[i] = dh[i] * u[i] * (sigma * (1 + g[i] * (1 - sigma)))
     }
@@ -39,11 +43,10 @@ extension Ops {
       for j in 1..<max(1, n) where row[j] > maximum { (maximum, best) = (row[j], j) }
       if best == target { correct += 1 }
       let targetLogit = row[target]
+      for j in 0..<n { row[j] -= maximum }
+      T.exponentiate(row, count: n)
       var sum: T = 0
-      for j in 0..<n {
-        row[j] = T.exponential(row[j] - maximum)
-        sum += row[j]
-      }
+      for j in 0..<n { sum += row[j] }
       loss += DeterministicMath.log(Double(sum)) - Double(targetLogit - maximum)
       for j in 0..<n { row[j] = row[j] / sum * scale }
       row[target] -= scale

@@ -9,18 +9,8 @@ import KVTrace
 /// one layout, so a checkpoint is the buffer's bytes after a header.
 struct ParameterLayout: Sendable, Equatable {
   let config: ModelConfig
-  let embedding: Int
-  let attentionNorm: Int
-  let wq: Int
-  let wk: Int
-  let wv: Int
-  let wo: Int
-  let mlpNorm: Int
-  let w1: Int
-  let w2: Int
-  let w3: Int
-  let finalNorm: Int
-  let classifier: Int
+  /// Where each tensor starts, in floats.
+  let embedding, attentionNorm, wq, wk, wv, wo, mlpNorm, w1, w2, w3, finalNorm, classifier: Int
   /// How many floats the buffer holds.
   let count: Int
 

@@ -41,16 +41,11 @@ public struct TrainingRecipe: Sendable, Equatable, Codable {
     minimumLearningRate: Float, warmupSteps: Int, weightDecay: Float, gradientClip: Float,
     seed: UInt64
   ) {
-    self.config = config
-    self.steps = steps
-    self.batchSize = batchSize
-    self.sequenceLength = sequenceLength
-    self.learningRate = learningRate
-    self.minimumLearningRate = minimumLearningRate
-    self.warmupSteps = warmupSteps
-    self.weightDecay = weightDecay
-    self.gradientClip = gradientClip
-    self.seed = seed
+    (self.config, self.steps, self.batchSize, self.sequenceLength) =
+      (config, steps, batchSize, sequenceLength)
+    (self.learningRate, self.minimumLearningRate, self.warmupSteps) =
+      (learningRate, minimumLearningRate, warmupSteps)
+    (self.weightDecay, self.gradientClip, self.seed) = (weightDecay, gradientClip, seed)
   }
 
   /// The recipe of kvtrace's trained demo model: the demo shape, 4,000 steps of 16
