@@ -21,6 +21,7 @@ import Testing
     "KVTrace": ["Foundation"],
     "TinyTransformer": ["Foundation", "KVTrace", "Synchronization"],
     "KVTraceRender": ["Foundation", "KVTrace"],
+    "Training": ["Foundation", "KVTrace", "TinyTransformer"],
   ]
   /// The command line imports what it needs; it alone may touch the platform.
   static let commandLineModule = "kvtrace"
