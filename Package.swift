@@ -61,7 +61,8 @@ let package = Package(
       dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer", "GoldenFiles"],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "TrainingTests", dependencies: ["Training", "TinyTransformer", "KVTrace", "GoldenFiles"]),
+      name: "TrainingTests",
+      dependencies: ["Training", "TinyTransformer", "KVTrace", "GoldenFiles"]),
     .testTarget(name: "kvtraceTests", dependencies: ["kvtrace", "GoldenFiles"]),
     .testTarget(
       name: "EndToEndTests",

@@ -20,7 +20,9 @@ extension Corpus {
     var counts = [Int](repeating: 0, count: size)
     for token in train.joined() where 0 <= token && token < size { counts[token] += 1 }
     let total = counts.reduce(0, +)
-    let best = counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }
+    let best = counts.indices.max {
+      counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1)
+    }
     var loss = 0.0
     var right = 0
     var targets = 0

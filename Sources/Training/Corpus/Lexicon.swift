@@ -5,8 +5,12 @@ import TinyTransformer
 /// Every word here is one whole-word token of ``TinyTransformer/Tokenizer/demo`` (bare at
 /// the start of a document, with its leading space anywhere else); the tests check it.
 enum Lexicon {
+  /// The girls' names; a story about a girl picks one, and a friend from ``names``.
+  static let girls = ["Lily", "Mia", "Anna", "Lucy"]
+  /// The boys' names.
+  static let boys = ["Tom", "Ben", "Sam", "Max"]
   /// The characters' names. A story picks two and keeps using them.
-  static let names = ["Tom", "Lily", "Ben", "Mia", "Sam", "Anna", "Max", "Lucy"]
+  static let names = girls + boys
   /// The animals of the stories and of the pangram's variants.
   static let animals = ["dog", "cat", "fox", "bird", "fish", "bear", "frog", "duck", "pig"]
   /// What an animal looks like: the first adjective of a pangram variant.

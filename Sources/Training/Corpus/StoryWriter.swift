@@ -64,10 +64,11 @@ struct StoryWriter {
   }
 
   private static func chooseCast(_ generator: inout SplitMix64) -> [String: String] {
-    let children = generator.distinct(2, of: Lexicon.names)
     let isGirl = generator.chance(0.5)
+    let hero = generator.pick(isGirl ? Lexicon.girls : Lexicon.boys)
     var cast = [
-      "hero": children[0], "friend": children[1], "kind": isGirl ? "girl" : "boy",
+      "hero": hero, "friend": generator.pick(Lexicon.names.filter { $0 != hero }),
+      "kind": isGirl ? "girl" : "boy",
       "He": isGirl ? "She" : "He", "he": isGirl ? "she" : "he", "his": isGirl ? "her" : "his",
       "him": isGirl ? "her" : "him", "parent": generator.pick(["mom", "dad"]),
       "pet": generator.pick(Lexicon.animals), "look": generator.pick(Lexicon.looks),
