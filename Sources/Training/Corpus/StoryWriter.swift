@@ -5,12 +5,12 @@ import TinyTransformer
 ///
 /// A story has a cast chosen once: a child and a friend (by name), a pet, a colored thing, a
 /// place, and a line the child likes to say. Every sentence is a template filled from that
-/// cast, so the same names and phrases come back again and again: by the third sentence
-/// about Lily's red ball, the best guess after "Lily's" is whatever the text said before.
+/// cast, so the same names and phrases come back again and again: once a story has said
+/// "Lily had a red ball", the best guess after "Lily gave the" is what the text said before.
 /// Some stories also hold the pangram or a variant of it, and say it twice.
 struct StoryWriter {
-  /// What the templates' `{slots}` are filled with.
-  private let cast: [String: String]
+  /// What the templates' `{slots}` are filled with, as (`"{slot}"`, word) pairs.
+  private let cast: [(slot: String, word: String)]
   /// The pangram sentence of this story, if it has one, and the sentences where it goes.
   private let pangram: (sentence: String, places: Set<Int>)?
   private var generator: SplitMix64
@@ -55,18 +55,19 @@ struct StoryWriter {
   }
 
   /// Replaces every `{slot}` of the template with the cast's word for it.
-  static func fill(_ template: String, from cast: [String: String]) -> String {
+  static func fill(_ template: String, from cast: [(slot: String, word: String)]) -> String {
     var text = template
-    for (slot, word) in cast.sorted(by: { $0.key < $1.key }) {
-      text = text.replacingOccurrences(of: "{\(slot)}", with: word)
+    for (slot, word) in cast where text.contains(slot) {
+      text = text.replacingOccurrences(of: slot, with: word)
     }
     return text
   }
 
-  private static func chooseCast(_ generator: inout SplitMix64) -> [String: String] {
+  /// A child (whose name matches "girl" or "boy"), a friend, a pet, a thing, a place, a line.
+  private static func chooseCast(_ generator: inout SplitMix64) -> [(slot: String, word: String)] {
     let isGirl = generator.chance(0.5)
     let hero = generator.pick(isGirl ? Lexicon.girls : Lexicon.boys)
-    var cast = [
+    let cast = [
       "hero": hero, "friend": generator.pick(Lexicon.names.filter { $0 != hero }),
       "kind": isGirl ? "girl" : "boy",
       "He": isGirl ? "She" : "He", "he": isGirl ? "she" : "he", "his": isGirl ? "her" : "his",
@@ -75,8 +76,9 @@ struct StoryWriter {
       "color": generator.pick(Lexicon.colors), "thing": generator.pick(Lexicon.things),
       "place": generator.pick(Lexicon.places), "feeling": generator.pick(Lexicon.feelings),
     ]
-    cast["phrase"] = fill(generator.pick(phrases), from: cast)
-    return cast
+    var pairs = cast.sorted { $0.key < $1.key }.map { (slot: "{\($0.key)}", word: $0.value) }
+    pairs.append((slot: "{phrase}", word: fill(generator.pick(phrases), from: pairs)))
+    return pairs
   }
 }
 
