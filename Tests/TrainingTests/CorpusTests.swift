@@ -1,0 +1,119 @@
+import Testing
+import TinyTransformer
+
+@testable import Training
+
+/// The corpus: same seed same bytes, whole-word tokens, lengths, repeats that repeat.
+@Suite(.tags(.unit)) struct CorpusTests {
+  let corpus = Corpus(seed: 1)
+  let tokenizer = Tokenizer.demo
+
+  /// The words of a text: its runs of letters.
+  func words(of text: String) -> [String] {
+    text.split(whereSeparator: { !$0.isLetter }).map(String.init)
+  }
+
+  @Test func sameSeedGivesTheSameBatchAndOtherSeedsOtherBatches() {
+    let batch = corpus.batch(step: 7, size: 8, length: 64)
+    #expect(Corpus(seed: 1).batch(step: 7, size: 8, length: 64) == batch)
+    #expect(Corpus(seed: 2).batch(step: 7, size: 8, length: 64) != batch)
+    #expect(corpus.batch(step: 8, size: 8, length: 64) != batch)
+    // A sample does not depend on the batch size, and no two samples of a batch are equal.
+    #expect(Array(corpus.batch(step: 7, size: 16, length: 64).prefix(8)) == batch)
+    #expect(Set(batch).count == batch.count)
+  }
+
+  @Test func everyWordIsOneWholeWordToken() {
+    var seen: Set<String> = []
+    for step in [0, 500, 5000] {
+      for (index, sample) in corpus.batch(step: step, size: 100, length: 128).enumerated() {
+        // The samples are the canonical encoding of their text.
+        let text = tokenizer.decode(sample)
+        #expect(tokenizer.encode(text) == sample)
+        for word in words(of: text) where !seen.contains(word) {
+          let spaced = tokenizer.encode(" " + word)
+          #expect(spaced.count == 1 && spaced[0] >= 260, "\(word) in \(step)/\(index)")
+          seen.insert(word)
+        }
+      }
+    }
+    #expect(seen.count > 200)
+    for word in Corpus.words {
+      #expect(tokenizer.encode(" " + word).count == 1, "\(word)")
+      #expect(tokenizer.encode(word).count == 1, "\(word)")
+    }
+    #expect(Set(Corpus.words).count == Corpus.words.count)
+  }
+
+  @Test func thePangramIsTenTokensAndComesOften() {
+    let pangram = "The quick brown fox jumps over the lazy dog."
+    #expect(tokenizer.encode(pangram).count == 10)
+    let texts = corpus.batch(step: 3, size: 200, length: 256).map(tokenizer.decode)
+    let holding = texts.filter { $0.contains(pangram) }.count
+    let opening = texts.filter { $0.hasPrefix(pangram) }.count
+    // Half the stories hold a pangram, half of those the original, half of those first.
+    #expect((25...75).contains(holding), "\(holding)")
+    #expect((5...45).contains(opening), "\(opening)")
+    #expect(texts.contains { $0.contains(" jumps over the ") && !$0.contains(pangram) })
+    let none = Corpus(seed: 1, options: CorpusOptions(pangramShare: 0))
+    #expect(
+      !none.batch(step: 3, size: 200, length: 256).map(tokenizer.decode).contains {
+        $0.contains(" jumps over the ")
+      })
+  }
+
+  @Test(arguments: [0, 1, 2, 7, 16, 64, 300])
+  func everySampleHasLengthPlusOneTokens(length: Int) {
+    let batch = corpus.batch(step: 11, size: 20, length: length)
+    #expect(batch.count == 20)
+    #expect(batch.allSatisfy { $0.count == length + 1 })
+  }
+
+  @Test func emptyAndNegativeRequestsGiveNothingOrOneToken() {
+    #expect(corpus.batch(step: 0, size: 0, length: 64).isEmpty)
+    #expect(corpus.batch(step: 0, size: -3, length: 64).isEmpty)
+    #expect(corpus.batch(step: -1, size: 2, length: -5).map(\.count) == [1, 1])
+  }
+
+  @Test func everyRunIsRepeatedVerbatimWithinTheSample() throws {
+    for index in 0..<300 {
+      let document = corpus.document(step: 2000, index: index, length: 64)
+      let run = try #require(document.run, "sample \(index) has no run")
+      let tokens = document.tokens
+      #expect((8...20).contains(run.count))
+      #expect(run.first + run.count <= run.second && run.second + run.count <= 65)
+      #expect(
+        tokens[run.first + 1..<run.first + run.count]
+          == tokens[run.second + 1..<run.second + run.count])
+      // The first words are the same word (bare at the start of a document, else spaced).
+      let firstWords = [run.first, run.second].map { tokenizer.decode([tokens[$0]]) }
+      #expect(firstWords[0].trimmingPrefix(" ") == firstWords[1].trimmingPrefix(" "))
+    }
+  }
+
+  @Test func theKnobsSetTheShareAndTheShapeOfTheRepeats() {
+    let plain = Corpus(seed: 1, options: CorpusOptions(repeatShare: 0))
+    #expect((0..<100).allSatisfy { plain.document(step: 0, index: $0, length: 64).run == nil })
+    let half = Corpus(seed: 1, options: CorpusOptions(repeatShare: 0.5))
+    let withRun = (0..<400).filter { half.document(step: 0, index: $0, length: 64).run != nil }
+    #expect((150...250).contains(withRun.count))
+    let shaped = Corpus(seed: 1, options: CorpusOptions(runLengths: 3...5, promptShapedShare: 1))
+    for index in 0..<100 {
+      let run = shaped.document(step: 0, index: index, length: 64).run
+      #expect(run?.first == 0 && run?.second == run?.count && (3...5).contains(run?.count ?? 0))
+    }
+    // A sample too short for the longest run gets a shorter one that fits twice.
+    for index in 0..<50 {
+      let run = corpus.document(step: 0, index: index, length: 9).run
+      #expect(run.map { $0.count <= 5 && $0.second + $0.count <= 10 } == true)
+    }
+  }
+
+  @Test func validationDocumentsAreNotTrainingDocuments() {
+    let validation = Corpus(seed: 1, split: .validation)
+    let held = Set((0..<20).flatMap { validation.batch(step: $0, size: 10, length: 64) })
+    let seen = Set((0..<20).flatMap { corpus.batch(step: $0, size: 10, length: 64) })
+    #expect(held.count == 200 && seen.count == 200)
+    #expect(held.isDisjoint(with: seen))
+  }
+}
