@@ -26,6 +26,8 @@ let package = Package(
       linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
     // Pure functions from a trace to lines of text.
     .target(name: "KVTraceRender", dependencies: ["KVTrace"]),
+    // The trainer: corpus, backward passes, AdamW; never on the inference path.
+    .target(name: "Training", dependencies: ["TinyTransformer", "KVTrace"]),
     // The command line: arguments, terminal, files, exit codes.
     .executableTarget(
       name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender"]),
@@ -58,6 +60,9 @@ let package = Package(
       name: "KVTraceRenderTests",
       dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer", "GoldenFiles"],
       exclude: ["Snapshots"]),
+    .testTarget(
+      name: "TrainingTests",
+      dependencies: ["Training", "TinyTransformer", "KVTrace", "GoldenFiles"]),
     .testTarget(name: "kvtraceTests", dependencies: ["kvtrace", "GoldenFiles"]),
     .testTarget(
       name: "EndToEndTests",

@@ -4,7 +4,8 @@
 //   its closing brace;
 // - the module import graph: KVTrace imports only Foundation; TinyTransformer only
 //   Foundation, KVTrace and the toolchain's Synchronization; KVTraceRender only Foundation
-//   and KVTrace; Glibc and Darwin only in Sources/kvtrace, the command line.
+//   and KVTrace; Training only Foundation, KVTrace and TinyTransformer; Glibc and Darwin
+//   only in Sources/kvtrace, the command line.
 // - every test in Tests/ declares its level (.unit, .oracle, .golden, .endToEnd), itself or
 //   through its suite (Tests/GoldenFiles/TestLevels.swift).
 // Each check reports every offender in one message, longest first.
@@ -21,6 +22,7 @@ import Testing
     "KVTrace": ["Foundation"],
     "TinyTransformer": ["Foundation", "KVTrace", "Synchronization"],
     "KVTraceRender": ["Foundation", "KVTrace"],
+    "Training": ["Foundation", "KVTrace", "TinyTransformer"],
   ]
   /// The command line imports what it needs; it alone may touch the platform.
   static let commandLineModule = "kvtrace"

@@ -5,7 +5,10 @@
 /// promises the same trace everywhere, so it evaluates these few functions with
 /// plain `Double` arithmetic (which IEEE 754 makes identical everywhere) and
 /// rounds once to `Float`.
-enum DeterministicMath {
+///
+/// Public so the trainer (module `Training`) computes the very same functions: trained
+/// weights must mean the same thing at inference, and a retrain must give the same bits.
+public enum DeterministicMath {
   private static let ln2High = 0.693_147_180_369_123_816_49
   private static let ln2Low = 1.908_214_929_270_587_700_02e-10
   private static let halfPiParts = (
@@ -14,7 +17,7 @@ enum DeterministicMath {
   )
 
   /// e^x, correct to about one unit in the last place of a `Float`.
-  static func exp(_ x: Double) -> Double {
+  public static func exp(_ x: Double) -> Double {
     if x.isNaN { return x }
     if x > 709 { return .infinity }
     if x < -745 { return 0 }
@@ -52,7 +55,7 @@ enum DeterministicMath {
   /// out so the order is fixed: within about one unit in the last place, and the
   /// same bits everywhere.
   @inline(__always)
-  static func expf(_ x: Float) -> Float {
+  public static func expf(_ x: Float) -> Float {
     if x.isNaN { return x }
     if x > 88.72 { return .infinity }
     if x < -103.97 { return 0 }
@@ -79,7 +82,7 @@ enum DeterministicMath {
   /// range (NaN, overflow, underflow, a subnormal result) is left to the scalar
   /// version, lane by lane.
   @inline(__always)
-  static func expf(_ x: SIMD8<Float>) -> SIMD8<Float> {
+  public static func expf(_ x: SIMD8<Float>) -> SIMD8<Float> {
     // Common range: x in [-87, 88] gives n in [-126, 127], a normal power of two.
     guard all(x .>= -87) && all(x .<= 88) else {
       var result = SIMD8<Float>()
@@ -112,8 +115,34 @@ enum DeterministicMath {
     return e * power
   }
 
+  /// The natural logarithm of `x`, to about one unit in the last place of a `Double`.
+  ///
+  /// `x = m·2^e` with `m` in `[√½, √2)` (exact: it only reads the bits), then
+  /// `ln m = 2·atanh(s)` with `s = (m − 1)/(m + 1)`, `|s| < 0.18`, summed as the odd series
+  /// `2(s + s³/3 + s⁵/5 + …)`. The trainer's cross-entropy needs it.
+  public static func log(_ x: Double) -> Double {
+    if x.isNaN || x < 0 { return .nan }
+    if x == 0 { return -.infinity }
+    if x.isInfinite { return x }
+    var e = Double(x.exponent)
+    var m = x.significand  // [1, 2)
+    if m > 1.414_213_562_373_095_1 {
+      m /= 2
+      e += 1
+    }
+    let s = (m - 1) / (m + 1)
+    let s2 = s * s
+    var power = s
+    var sum = s
+    for k in 1...12 {
+      power *= s2
+      sum += power / Double(2 * k + 1)
+    }
+    return (e * ln2High + 2 * sum) + e * ln2Low
+  }
+
   /// (sin x, cos x), for the rotary position tables.
-  static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
+  public static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
     // x = k·π/2 + r with |r| ≤ π/4 (three-part π/2 keeps r exact for large x).
     let k = (x / (halfPiParts.0 + halfPiParts.1)).rounded()
     let r = ((x - k * halfPiParts.0) - k * halfPiParts.1) - k * halfPiParts.2
