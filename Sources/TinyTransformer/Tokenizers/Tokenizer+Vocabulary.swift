@@ -51,9 +51,15 @@ extension Tokenizer {
   ///
   /// Without these, "The" would fall back to byte tokens, because the tokenizer is
   /// case-sensitive: it never lowercases text, since decoding must reproduce it exactly.
+  /// The words the training corpus added come last, so that every older id keeps its number.
   static let demoStarters: [String] = [
     "The", "A", "An", "Once", "My", "It", "He", "She", "They", "We", "I", "In", "On", "At", "This",
     "That", "There", "Then", "When", "What", "Where", "Why", "How", "You", "But", "And", "So", "If",
     "Yes", "No", "One", "Today",
+    // Appended for the training corpus (Sources/Training/Corpus), after every earlier entry
+    // so that no existing id moves: the names of its characters, then its story words.
+    "Tom", "Lily", "Ben", "Mia", "Sam", "Anna", "Max", "Lucy", "girl", "boy", "mom", "dad",
+    "park", "garden", "ball", "toy", "box", "hat", "bear", "frog", "duck", "pig", "named",
+    "played", "smiled", "looked", "liked", "wanted", "funny", "yellow",
   ]
 }
