@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
+@testable import kvtrace
+
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
-
-@testable import kvtrace
 
 /// The progress line of `kvtrace train` and the loss curve it draws at the end: pure
 /// functions of the figures, checked for width, content and determinism.
@@ -25,7 +25,8 @@ import Testing
 
   @Test func aWideLineShowsEveryFieldAndABar() {
     let line = Self.midway.terminalLine(columns: 120)
-    let expected = "\rstep  120/4000  [" + String(repeating: ".", count: 28)
+    let expected =
+      "\rstep  120/4000  [" + String(repeating: ".", count: 28)
       + "]  loss 3.4123  val 3.5000  12.3k tok/s  ETA 3m12s"
     #expect(line == expected + String(repeating: " ", count: 120 - expected.count))
   }

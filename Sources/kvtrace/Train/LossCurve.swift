@@ -46,7 +46,8 @@ struct LossCurve: Equatable {
       return String(
         zip(sums, counts).map { sum, count in
           guard count > 0 else { return " " }
-          let share = range.high > range.low ? (sum / Float(count) - range.low) / (range.high - range.low) : 0
+          let share =
+            range.high > range.low ? (sum / Float(count) - range.low) / (range.high - range.low) : 0
           return levels[min(levels.count - 1, Int(share * Float(levels.count - 1) + 0.5))]
         })
     }

@@ -47,7 +47,8 @@ struct TrainProgress: Equatable {
 
   /// The line for a file or a pipe: every field, no bar, no carriage return.
   var plainLine: String {
-    ([stepField, "loss " + Self.figure(loss)] + [validationField, speedField, etaField]
+    ([stepField, "loss " + Self.figure(loss)]
+      + [validationField, speedField, etaField]
       .compactMap { $0 }).joined(separator: "  ") + "\n"
   }
 
