@@ -32,9 +32,10 @@ enum TrainOptionCatalog {
   static let heads = IntOption("heads", default: recipe.config.heads, range: 1...32) {
     "query heads per layer (default \($0))"
   }
-  static let dim = IntOption("dim", default: recipe.config.dim, range: 2...1024) {
+  static let dim = IntOption("dim", default: recipe.config.dim, range: 2...1024) { _ in
     "model width, a multiple of --heads; the feed-forward block is "
-      + "\(recipe.config.mlpDim / recipe.config.dim) times as wide (default \($0))"
+      + "\(recipe.config.mlpDim / recipe.config.dim) times as wide (default: the demo model's "
+      + "width)"
   }
   static let context = IntOption(
     "context", default: recipe.config.contextLength, range: 2...4096
