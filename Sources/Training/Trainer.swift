@@ -35,6 +35,8 @@ public final class Trainer {
   var parameters: [Float]
   /// AdamW's state.
   var optimizer: AdamW
+  /// The passes and gradient buffers of a batch's sequences, reused from step to step.
+  let workspace: TrainingWorkspace
 
   /// A trainer whose initial weights are drawn from `SplitMix64(recipe.seed)`.
   ///
@@ -54,6 +56,7 @@ public final class Trainer {
     layout = ParameterLayout(config: recipe.config)
     parameters = Self.initialWeights(layout, seed: recipe.seed)
     optimizer = AdamW(count: layout.count)
+    workspace = TrainingWorkspace(layout: layout)
   }
 
   /// Checks a recipe before anything is allocated.
@@ -100,18 +103,27 @@ public final class Trainer {
   ///
   /// The legacy format: seven little-endian `int32` (`dim`, `hidden_dim`, `n_layers`,
   /// `n_heads`, `n_kv_heads`, `vocab_size`, `seq_len`) with `vocab_size` negated because the
-  /// classifier is a tensor of its own, then every weight as `float32` in llama2.c's order.
-  /// `Checkpoint` reads it back, and so does llama2.c's `run.c`.
+  /// classifier is a tensor of its own; then every weight as `float32` in llama2.c's order,
+  /// with RoPE's cosine and sine tables (`[seq_len, headSize / 2]` each, which llama2.c's
+  /// `run.c` skips) between the final norm and the classifier. `Checkpoint` reads it back,
+  /// and so does `run.c`.
   public func checkpointData() -> Data {
     let c = recipe.config
     let header = [
       c.dim, c.mlpDim, c.layers, c.heads, c.kvHeads, -c.vocabularySize, c.contextLength,
     ]
-    var data = Data(capacity: 28 + 4 * parameters.count)
+    let table = RopeTable<Float>(headSize: c.headSize, positions: c.contextLength)
+    let pairs = 0..<(c.headSize / 2)
+    let positions = 0..<c.contextLength
+    let cosines = positions.flatMap { p in pairs.map { table.sinCos(position: p, pair: $0).1 } }
+    let sines = positions.flatMap { p in pairs.map { table.sinCos(position: p, pair: $0).0 } }
+    let floats =
+      parameters[..<layout.classifier] + cosines + sines + parameters[layout.classifier...]
+    var data = Data(capacity: 28 + 4 * floats.count)
     for field in header {
       withUnsafeBytes(of: Int32(field).littleEndian) { data.append(contentsOf: $0) }
     }
-    for weight in parameters {
+    for weight in floats {
       withUnsafeBytes(of: weight.bitPattern.littleEndian) { data.append(contentsOf: $0) }
     }
     return data

@@ -7,12 +7,24 @@ import Synchronization
 /// whatever the number of threads, so results are identical for any `--threads`.
 /// Small products run on the calling thread: even a cheap hand-off costs more
 /// than a few thousand multiply-adds.
-enum Parallel {
+///
+/// Public for the trainer (module `Training`), which shares the sequences of a batch
+/// among threads the same way: each sequence is one fixed piece of work, so any number of
+/// threads gives the same bits.
+public enum Parallel {
   /// The least work (multiply-adds) worth sending to other threads.
   static let minimumWork = 1 << 15
 
   /// Calls `body` once per band of `0..<rows`; the calling thread takes band 0.
-  static func forEachBand(
+  ///
+  /// - Parameters:
+  ///   - rows: How many independent pieces of work there are.
+  ///   - work: About how many multiply-adds they cost together; below ``minimumWork`` the
+  ///     calling thread does them all.
+  ///   - threads: The most threads to use, the caller included.
+  ///   - body: Does the pieces of one band; bands never share a piece, and a piece must
+  ///     not depend on which band or thread computes it.
+  public static func forEachBand(
     rows: Int, work: Int, threads: Int, _ body: (Range<Int>) -> Void
   ) {
     let threads = min(max(1, threads), rows, WorkerPool.maximumThreads)
