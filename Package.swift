@@ -30,7 +30,7 @@ let package = Package(
     .target(name: "Training", dependencies: ["TinyTransformer", "KVTrace"]),
     // The command line: arguments, terminal, files, exit codes.
     .executableTarget(
-      name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender"]),
+      name: "kvtrace", dependencies: ["KVTrace", "TinyTransformer", "KVTraceRender", "Training"]),
     // The classic encoder-decoder flow (`summarize: …`) done right, through the library API.
     .executableTarget(
       name: "summarize", dependencies: ["KVTrace", "TinyTransformer"], path: "Examples/summarize"),

@@ -23,6 +23,9 @@ enum KVTraceCLI {
         return try Replay.run(
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal,
           stdinIsTerminal: stdinIsTerminal)
+      case .run(let parsed) where parsed.command == "train":
+        return TrainCommand.run(
+          parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
       case .run(let parsed) where parsed.command == "schema":
         return CommandResult(output: TraceSchema.text)
       case .run(let parsed):
