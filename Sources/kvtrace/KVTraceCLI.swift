@@ -23,6 +23,10 @@ enum KVTraceCLI {
         return try Replay.run(
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal,
           stdinIsTerminal: stdinIsTerminal)
+      case .run(let parsed) where parsed.command == "heads":
+        return try HeadsCommand.run(
+          parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal,
+          stdinIsTerminal: stdinIsTerminal)
       case .run(let parsed) where parsed.command == "schema":
         return CommandResult(output: TraceSchema.text)
       case .run(let parsed):
