@@ -14,7 +14,7 @@ public enum StepSummary {
   ///   - trace: The trace, for the config and token texts.
   ///   - style: Glyphs and colors.
   ///   - focus: The layer and head whose attention is drawn, if any.
-  ///   - roles: The trace's head roles (``HeadRoles``), measured once for the whole run;
+  ///   - roles: The trace's head roles (`HeadRoles`), measured once for the whole run;
   ///     with `focus`, a head that clearly plays a role is named ("an induction head").
   public static func lines(
     _ record: StepRecord, previous: StepRecord?, in trace: Trace, style: RenderStyle,
@@ -98,7 +98,7 @@ public enum StepSummary {
   }
 
   /// "layer 1 head 2, an induction head: the query 'The' reads the row of 'quick', cached
-  /// 10 steps ago." when the drawn head clearly plays a role (``HeadRoles/role(layer:head:)``)
+  /// 10 steps ago." when the drawn head clearly plays a role (`HeadRoles.role(layer:head:)`)
   /// in this trace; `nil` otherwise, and always for a trace without weights.
   ///
   /// The key named is the one the step's newest query weighs most. How long ago its row
