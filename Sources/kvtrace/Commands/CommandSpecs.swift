@@ -141,9 +141,10 @@ enum CommandSpecs {
       rows an induction head must read. With --prompt it measures that prompt instead; \
       with --trace FILE, a full-detail trace saved by 'kvtrace run --export', without a model.
       """,
-    options: modelOptions.filter { !["temperature", "top-k"].contains($0.name) } + [
-      O.cache.spec, O.prompts.spec, O.trace,
-    ])
+    options: [HeadsCommand.promptOption]
+      + modelOptions.filter { !["prompt", "temperature", "top-k"].contains($0.name) } + [
+        O.cache.spec, O.prompts.spec, O.trace,
+      ])
 
   static let parser = ArgumentParser(
     toolName: "kvtrace",

@@ -14,6 +14,11 @@ import TinyTransformer
 enum HeadsCommand {
   typealias O = OptionCatalog
 
+  /// `--prompt` as `heads` reads it: one prompt of your own instead of the repeat prompts.
+  static let promptOption = OptionSpec(
+    name: "prompt", kind: .value(placeholder: "TEXT"),
+    help: "measure this prompt, decoded for --steps steps, instead of the repeat prompts")
+
   /// The options that describe a model to run: meaningless beside `--trace`.
   static let modelOptionNames = [
     "prompt", "steps", "seed", "layers", "heads", "kv-heads", "dim", "context", "threads",
