@@ -14,12 +14,14 @@ public enum RunRenderer {
   public static func render(_ trace: Trace, focus: RenderFocus, style: RenderStyle) -> String {
     var lines = header(trace, style: style)
     var previous: [StepRecord?] = [nil, nil]  // each sequence's step before, for two prompts
+    let roles = trace.header.detail == .full ? try? HeadRoles(trace) : nil  // once per run
     for record in trace.steps {
       lines.append("")
       lines.append(rule(for: record, sequences: trace.header.sequenceCount, style: style))
       lines += CacheGrid.lines(record, in: trace, focus: focus, style: style)
       lines += StepSummary.lines(
-        record, previous: previous[min(record.sequence, 1)], in: trace, style: style)
+        record, previous: previous[min(record.sequence, 1)], in: trace, style: style,
+        focus: focus, roles: roles)
       previous[min(record.sequence, 1)] = record
     }
     lines.append("")

@@ -13,11 +13,20 @@ public enum StepSummary {
   ///   - previous: The step before it, if any (to tell new positions from old ones).
   ///   - trace: The trace, for the config and token texts.
   ///   - style: Glyphs and colors.
+  ///   - focus: The layer and head whose attention is drawn, if any.
+  ///   - roles: The trace's head roles (`HeadRoles`), measured once for the whole run;
+  ///     with `focus`, a head that clearly plays a role is named ("an induction head").
   public static func lines(
-    _ record: StepRecord, previous: StepRecord?, in trace: Trace, style: RenderStyle
+    _ record: StepRecord, previous: StepRecord?, in trace: Trace, style: RenderStyle,
+    focus: RenderFocus? = nil, roles: HeadRoles? = nil
   ) -> [String] {
     var lines = TextLayout.wrap(
       sentence(record, previous: previous, in: trace, style: style), width: style.width)
+    if let focus, let roles,
+      let role = role(record, focus: focus, roles: roles, in: trace, style: style)
+    {
+      lines += TextLayout.wrap(role, width: style.width, indent: "  ")
+    }
     if let counters = record.counters {
       lines += TextLayout.wrap(
         cost(counters, record: record, in: trace, style: style), width: style.width,
@@ -86,6 +95,40 @@ public enum StepSummary {
       text += " The newest query read \(count(attention.keys.count, "key"))."
     }
     return text
+  }
+
+  /// "layer 1 head 2, an induction head: the query 'The' reads the row of 'quick', cached
+  /// 10 steps ago." when the drawn head clearly plays a role (`HeadRoles.role(layer:head:)`)
+  /// in this trace; `nil` otherwise, and always for a trace without weights.
+  ///
+  /// The key named is the one the step's newest query weighs most. How long ago its row
+  /// was cached is the lesson of an induction head: the row it needs went into the cache
+  /// when its token passed, and only a cache that still holds it lets the head read it.
+  public static func role(
+    _ record: StepRecord, focus: RenderFocus, roles: HeadRoles, in trace: Trace,
+    style: RenderStyle
+  ) -> String? {
+    guard let role = roles.role(layer: focus.layer, head: focus.head),
+      let attention = record.newestAttention(layer: focus.layer, head: focus.head),
+      let weights = attention.weights, weights.count == attention.keys.count,
+      let top = zip(attention.keys, weights).max(by: { $0.1 < $1.1 })?.0
+    else { return nil }
+    let tokens = trace.tokens(sequence: record.sequence)
+    func text(_ position: Int) -> String {
+      TextLayout.quoted(
+        position < tokens.count ? tokens[position].text : "", unicode: style.unicode)
+    }
+    let source = record.source(of: top, layer: focus.layer, kvHead: attention.kvHead)
+    let when: String
+    switch (source, roles.firstStep(computing: top, sequence: record.sequence)) {
+    case (.reused, let cached?) where cached < record.step:
+      when = ", cached \(count(record.step - cached, "step")) ago"
+    case (.reused, _): when = ", read from the cache"
+    case (.fresh, _): when = ", computed at this step"
+    default: when = ""
+    }
+    return "layer \(focus.layer) head \(focus.head), \(role.headName): the query "
+      + "\(text(attention.query)) reads the row of \(text(top))\(when)."
   }
 
   /// " Query heads 0–1 read KV head 0, 2–3 read KV head 1 (GQA: the cache holds 2

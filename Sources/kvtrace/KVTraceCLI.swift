@@ -26,6 +26,10 @@ enum KVTraceCLI {
       case .run(let parsed) where parsed.command == "train":
         return TrainCommand.run(
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
+      case .run(let parsed) where parsed.command == "heads":
+        return try HeadsCommand.run(
+          parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal,
+          stdinIsTerminal: stdinIsTerminal)
       case .run(let parsed) where parsed.command == "schema":
         return CommandResult(output: TraceSchema.text)
       case .run(let parsed):

@@ -129,6 +129,23 @@ enum CommandSpecs {
     options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions + exportOptions
   )
 
+  static let heads = CommandSpec(
+    name: "heads",
+    summary: "measure what each attention head does: previous-token, induction, sink",
+    discussion: """
+      Decodes prompts made to show copying (a random run of words, then its first word \
+      again), records every attention weight, and scores each layer and head as a \
+      previous-token, duplicate-token, induction and first-position (sink) head, as \
+      TransformerLens's head detector does. Then it prints how well the model copies \
+      the rest of the run under --cache: a window shorter than the run has evicted the \
+      rows an induction head must read. With --prompt it measures that prompt instead; \
+      with --trace FILE, a full-detail trace saved by 'kvtrace run --export', without a model.
+      """,
+    options: [HeadsCommand.promptOption]
+      + modelOptions.filter { !["prompt", "temperature", "top-k"].contains($0.name) } + [
+        O.cache.spec, O.prompts.spec, O.trace,
+      ])
+
   static let parser = ArgumentParser(
     toolName: "kvtrace",
     abstract: """
@@ -136,5 +153,6 @@ enum CommandSpecs {
       prompt and every key/value row it computes or reuses is drawn, step by step. \
       With no command, runs the default demo (the same as 'kvtrace run').
       """,
-    commands: [run, step, compare, replay, schema, bench, TrainCommand.spec], defaultCommand: "run")
+    commands: [run, step, compare, replay, schema, bench, TrainCommand.spec, heads],
+    defaultCommand: "run")
 }

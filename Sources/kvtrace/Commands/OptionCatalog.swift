@@ -108,5 +108,12 @@ enum OptionCatalog {
   static let shape = ValueOption("shape", placeholder: "NAME", default: "all") {
     "demo, 15M or all (default \($0))"
   }
+  static let prompts = IntOption("prompts", default: 10, range: 1...1000) {
+    "how many repeat prompts to decode, each a random run of words said twice (default \($0))"
+  }
+  static let trace = OptionSpec(
+    name: "trace", kind: .value(placeholder: "FILE"),
+    help: "measure a full-detail trace saved by 'kvtrace run --export' instead of running a model")
+
   static let json = OptionSpec(name: "json", kind: .flag, help: "print the measurements as JSON")
 }

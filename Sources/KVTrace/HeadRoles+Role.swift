@@ -1,0 +1,49 @@
+/// One of the four jobs ``HeadRoles`` recognises in an attention head.
+///
+/// Each role is a pattern over (query, key) pairs, built from the token ids alone:
+/// which earlier positions a head playing that role would read from the query `q`.
+public enum HeadRole: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
+  /// Reads the position just before the query, `q - 1`.
+  case previousToken = "previous-token"
+  /// Reads earlier positions holding the same token as the query.
+  case duplicateToken = "duplicate-token"
+  /// Reads the position right after an earlier copy of the query's token: in
+  /// `… A B … A`, the second `A` reads `B`.
+  case induction
+  /// Reads position 0, the first row of the cache (an attention sink).
+  case firstPosition = "first-position"
+
+  /// "an induction head", "a previous-token head": how a sentence names a head.
+  public var headName: String {
+    switch self {
+    case .previousToken: "a previous-token head"
+    case .duplicateToken: "a duplicate-token head"
+    case .induction: "an induction head"
+    case .firstPosition: "a first-position (sink) head"
+    }
+  }
+
+  /// Whether the pattern has at least one position for the query `q`; a query with none
+  /// is not counted in the role's score.
+  func hasTarget(query q: Int, ids: [Int]) -> Bool {
+    switch self {
+    case .previousToken, .firstPosition: return q >= 1
+    case .duplicateToken, .induction:
+      // An earlier copy at k - 1 < q: both patterns need one, the induction pattern reads
+      // the position after it (k ≤ q).
+      guard q < ids.count else { return false }
+      return ids[..<q].contains(ids[q])
+    }
+  }
+
+  /// Whether the key `k` is one of the pattern's positions for the query `q`.
+  func targets(_ k: Int, query q: Int, ids: [Int]) -> Bool {
+    guard k <= q, q < ids.count else { return false }
+    switch self {
+    case .previousToken: return k == q - 1
+    case .duplicateToken: return k < q && ids[k] == ids[q]
+    case .induction: return k >= 1 && k - 1 < q && ids[k - 1] == ids[q]
+    case .firstPosition: return k == 0 && q >= 1
+    }
+  }
+}
