@@ -19,10 +19,12 @@ let package = Package(
   targets: [
     // The trace: events, header, counters. Foundation only.
     .target(name: "KVTrace"),
-    // The model: kernels, weights, tokenizer, attention, cache policies, decoding.
+    // The model: kernels, weights, tokenizer, attention, cache policies, decoding, and the
+    // trained default model (`kvtrace train`'s checkpoint and its provenance) as resources.
     // Links libm on Linux: `rounded()` and `squareRoot()` call into it there.
     .target(
       name: "TinyTransformer", dependencies: ["KVTrace"],
+      resources: [.copy("Resources/default-model.bin"), .copy("Resources/default-model.json")],
       linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
     // Pure functions from a trace to lines of text.
     .target(name: "KVTraceRender", dependencies: ["KVTrace"]),

@@ -66,7 +66,7 @@ public enum RunRenderer {
         "weights  \(h.weights): the words are arbitrary, but every row below was really "
           + "computed, or really read back from the cache", width: style.width, indent: "         ")
     } else {
-      lines.append("weights  \(h.weights)")
+      lines += TextLayout.wrap("weights  \(h.weights)", width: style.width, indent: "         ")
     }
     lines += TextLayout.wrap(
       "cache    \(h.policy.name) (\(h.policy.exact ? "exact" : "approximate")): \(h.policy.summary)",

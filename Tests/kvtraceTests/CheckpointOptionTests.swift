@@ -3,6 +3,7 @@
 
 import Foundation
 import Testing
+import TinyTransformer
 
 @testable import kvtrace
 
@@ -100,7 +101,8 @@ struct BadModelFiles: Sendable, CustomTestStringConvertible {
 let badModelFiles: [BadModelFiles] = [
   BadModelFiles(
     arguments: ["--checkpoint", "FILES/tiny.bin"], code: .usage,
-    message: "--checkpoint needs --tokenizer; give the model's tokenizer too"),
+    message: "has a vocabulary of 260 tokens, not the demo vocabulary's "
+      + "\(Tokenizer.demo.vocabularySize), so it needs its own tokenizer; add --tokenizer FILE"),
   BadModelFiles(
     arguments: ["compare", "--tokenizer", "FILES/tokenizer.bin"], code: .usage,
     message: "--tokenizer needs --checkpoint; give the model too"),

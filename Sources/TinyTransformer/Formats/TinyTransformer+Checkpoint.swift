@@ -33,6 +33,16 @@ extension TinyTransformer {
   public init(checkpoint: Checkpoint, tokenizer: Tokenizer, name: String, seed: UInt64 = 0)
     throws(CheckpointError)
   {
+    try self.init(
+      checkpoint: checkpoint, tokenizer: tokenizer, weightsSource: "checkpoint \(name)",
+      seed: seed)
+  }
+
+  /// A checkpoint's model whose trace header says `weightsSource` about its weights (the
+  /// shipped model names its training rather than its file).
+  init(checkpoint: Checkpoint, tokenizer: Tokenizer, weightsSource: String, seed: UInt64)
+    throws(CheckpointError)
+  {
     guard tokenizer.vocabularySize == checkpoint.config.vocabularySize else {
       throw .vocabularyMismatch(
         checkpoint: checkpoint.config.vocabularySize, tokenizer: tokenizer.vocabularySize)
@@ -43,7 +53,7 @@ extension TinyTransformer {
     self.config = config
     self.tokenizer = tokenizer
     self.seed = seed
-    weightsSource = "checkpoint \(name)"
+    self.weightsSource = weightsSource
     weights = Weights(checkpoint: checkpoint)
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }

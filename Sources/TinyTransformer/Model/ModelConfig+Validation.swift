@@ -7,13 +7,19 @@ public struct ModelConfigError: Error, Equatable, CustomStringConvertible {
 }
 
 extension ModelConfig {
-  /// The demo model: 2 layers, 4 heads of size 8, small enough that every number fits
-  /// on a screen.
+  /// The demo model's shape: 2 layers of 4 heads of size 16 (dim 64), each with its own KV
+  /// head, an MLP of 128, a context of 64 positions.
+  ///
+  /// Small enough that every cache row fits on a screen and that `kvtrace train` trains it
+  /// in minutes on a laptop, large enough for a trained model to form the heads the cache
+  /// lessons need: one that reads the previous token's row, and an induction head that reads
+  /// a row cached many steps before. The shipped trained model
+  /// (``TinyTransformer/trainedDefault(seed:)``) has exactly this shape.
   ///
   /// - Parameter vocabularySize: The tokenizer's vocabulary size.
   public static func demo(vocabularySize: Int) -> ModelConfig {
     ModelConfig(
-      layers: 2, heads: 4, kvHeads: 4, dim: 32, mlpDim: 64, contextLength: 64,
+      layers: 2, heads: 4, kvHeads: 4, dim: 64, mlpDim: 128, contextLength: 64,
       vocabularySize: vocabularySize)
   }
 

@@ -17,9 +17,12 @@ public struct TinyTransformer: Sendable {
   public let seed: UInt64
   /// How many threads the large matrix products use; results are identical for any count.
   public var threads: Int = 1
-  /// Where the weights came from, as the trace header records it: `random, seed 0`, or
-  /// `checkpoint stories15M.bin`.
-  public let weightsSource: String
+  /// Where the weights came from, as the trace header records it: `random, seed 0`,
+  /// `checkpoint stories15M.bin`, or the training of ``trainedDefault(seed:)``.
+  ///
+  /// Only the trace reads it, never the arithmetic, so a caller may add why these weights
+  /// were chosen (`kvtrace` notes which option made it fall back to random weights).
+  public var weightsSource: String
   let weights: Weights
   let rotary: RotaryTable
 
@@ -70,7 +73,12 @@ public struct TinyTransformer: Sendable {
   /// Whether a piece starts a new word: a space, then something more (" quick").
   static func beginsAWord(_ piece: String) -> Bool { piece.count > 1 && piece.hasPrefix(" ") }
 
-  /// The demo model: `ModelConfig.demo(vocabularySize:)` with the demo tokenizer.
+  /// The demo model with random weights: `ModelConfig.demo(vocabularySize:)` with the demo
+  /// tokenizer, every weight drawn from `seed`.
+  ///
+  /// The same shape as ``trainedDefault(seed:)``, the model `kvtrace` runs by default, but
+  /// untrained: the cache works exactly the same, while the words it writes and where its
+  /// heads look are arbitrary. It needs no resource and cannot fail.
   public static func demo(seed: UInt64 = 0) -> TinyTransformer {
     // The demo shape is valid by construction, so this cannot throw.
     (try? TinyTransformer(

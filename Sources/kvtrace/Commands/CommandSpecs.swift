@@ -10,7 +10,8 @@ enum CommandSpecs {
   static var defaultPrompt: String { O.prompt.defaultValue }
 
   static let modelOptions: [OptionSpec] = [
-    O.prompt.spec, O.steps.spec, O.seed.spec, O.layers.spec, O.heads.spec, O.kvHeads.spec,
+    O.prompt.spec, O.steps.spec, O.seed.spec, O.weights.spec, O.layers.spec, O.heads.spec,
+    O.kvHeads.spec,
     O.dim.spec, O.context.spec, O.threads.spec, O.checkpoint, O.tokenizer, O.temperature.spec,
     O.topK.spec,
   ]
@@ -29,6 +30,11 @@ enum CommandSpecs {
       the key/value rows of every layer and KV head: computed fresh at this step, or \
       reused from the cache. Beside them, the newest query's attention weights; under \
       them, the work the step did and what a run without a cache would have done.
+
+      The weights are kvtrace's trained model unless you ask otherwise: the demo shape, \
+      trained by 'kvtrace train' and shipped with kvtrace. --weights random draws them from \
+      --seed, as does any shape option the trained model lacks (the header says which), and \
+      --checkpoint loads a llama2.c model.
 
       Cache policies:
       \(CachePolicies.all.flatMap { HelpLayout.row($0.name, $0.summary) }.joined(separator: "\n"))

@@ -1,7 +1,10 @@
 import Foundation
 import TinyTransformer
 
-/// `--checkpoint FILE --tokenizer FILE`: a trained llama2.c model instead of random weights.
+/// `--checkpoint FILE [--tokenizer FILE]`: a llama2.c model instead of kvtrace's own weights.
+///
+/// Without `--tokenizer`, a checkpoint whose vocabulary is the demo vocabulary's size (what
+/// `kvtrace train` writes) reads its tokens with the demo tokenizer.
 ///
 /// Any command that runs a model can take these two options: add them to its options in
 /// ``CommandSpecs`` and build its model through ``RunOptions/model()``. The files are read
@@ -10,30 +13,25 @@ import TinyTransformer
 struct ModelFiles: Sendable, Equatable {
   /// The path of the llama2.c checkpoint, e.g. `stories15M.bin`.
   var checkpoint: String
-  /// The path of its `tokenizer.bin`.
-  var tokenizer: String
+  /// The path of its `tokenizer.bin`; `nil`: the demo tokenizer.
+  var tokenizer: String?
 
   /// The options that set a random model's shape; a checkpoint fixes the shape itself.
   static let shapeOptions = ["layers", "heads", "kv-heads", "dim", "context"]
 
   /// The two paths, `nil` when neither option is given.
   ///
-  /// - Throws: ``UsageError`` when only one of the two is given, or a shape option is given
-  ///   with them.
+  /// - Throws: ``UsageError`` when `--tokenizer` comes without `--checkpoint`, or a shape
+  ///   option is given with them.
   static func parse(_ arguments: ParsedArguments) throws(UsageError) -> ModelFiles? {
     switch (arguments.last("checkpoint"), arguments.last("tokenizer")) {
     case (nil, nil):
       return nil
-    case (let checkpoint?, nil):
-      throw UsageError(
-        "--checkpoint needs --tokenizer",
-        fix: "give the model's tokenizer too, e.g. --checkpoint \(checkpoint) "
-          + "--tokenizer tokenizer.bin")
     case (nil, let tokenizer?):
       throw UsageError(
         "--tokenizer needs --checkpoint",
         fix: "give the model too, e.g. --checkpoint stories15M.bin --tokenizer \(tokenizer)")
-    case (let checkpoint?, let tokenizer?):
+    case (let checkpoint?, let tokenizer):
       if let shape = shapeOptions.first(where: arguments.has) {
         throw UsageError(
           "--\(shape) cannot be used with --checkpoint: the checkpoint fixes the model's shape",
@@ -52,10 +50,7 @@ struct ModelFiles: Sendable, Equatable {
     let name = URL(fileURLWithPath: checkpoint).lastPathComponent
     do {
       let checkpoint = try Checkpoint(try Self.readCheckpoint(self.checkpoint))
-      let tokenizer = try Tokenizer(
-        llama2cTokenizer: try Self.read(
-          self.tokenizer, kind: "tokenizer", home: Self.tokenizerHome),
-        vocabularySize: checkpoint.config.vocabularySize)
+      let tokenizer = try self.tokenizer(for: checkpoint)
       return try TinyTransformer(
         checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed)
     } catch let error as CommandFailure {
@@ -63,10 +58,28 @@ struct ModelFiles: Sendable, Equatable {
     } catch let error as CheckpointError {
       throw CommandFailure("checkpoint '\(checkpoint)': \(error)", .dataError)
     } catch let error as TokenizerError {
-      throw CommandFailure("tokenizer '\(tokenizer)': \(error)", .dataError)
+      throw CommandFailure("tokenizer '\(tokenizer ?? "")': \(error)", .dataError)
     } catch {
       throw CommandFailure("cannot load '\(checkpoint)': \(error)", .dataError)
     }
+  }
+
+  /// `--tokenizer`'s file, or without one the demo tokenizer when the vocabulary sizes agree.
+  private func tokenizer(for checkpoint: Checkpoint) throws -> Tokenizer {
+    let size = checkpoint.config.vocabularySize
+    guard let tokenizer else {
+      guard size == Tokenizer.demo.vocabularySize else {
+        throw CommandFailure(
+          UsageError(
+            "the checkpoint '\(self.checkpoint)' has a vocabulary of \(size) tokens, not the demo "
+              + "vocabulary's \(Tokenizer.demo.vocabularySize), so it needs its own tokenizer",
+            fix: "add --tokenizer FILE (\(Self.tokenizerHome))"))
+      }
+      return .demo
+    }
+    return try Tokenizer(
+      llama2cTokenizer: try Self.read(tokenizer, kind: "tokenizer", home: Self.tokenizerHome),
+      vocabularySize: size)
   }
 
   /// Where the published checkpoints are.

@@ -15,7 +15,12 @@ enum OptionCatalog {
     "decode steps after the prefill (default \($0))"
   }
   static let seed = IntOption("seed", default: 0, range: 0...Int(Int32.max)) {
-    "seed of the weights and of sampling (default \($0))"
+    "seed of sampling, and of the weights when they are random (default \($0)); the trained "
+      + "model's weights are fixed"
+  }
+  static let weights = ValueOption("weights", placeholder: "KIND", default: WeightsChoice.trained) {
+    "\($0.rawValue) (default): the demo model trained by 'kvtrace train', shipped with kvtrace; "
+      + "random: drawn from --seed (a shape option unlike the trained model's also gives random)"
   }
   static let layers = IntOption("layers", default: 2, range: 1...16) {
     "transformer layers (default \($0))"
@@ -28,8 +33,8 @@ enum OptionCatalog {
     help:
       "key/value heads per layer; fewer than --heads is grouped-query attention (default: --heads)"
   )
-  /// Eight dimensions per head unless `--dim` says otherwise.
-  static let dimPerHead = 8
+  /// Sixteen dimensions per head, as the trained model has, unless `--dim` says otherwise.
+  static let dimPerHead = 16
   static let dim = IntOption(
     "dim", range: 2...1024,
     help: "model width, a multiple of --heads (default \(dimPerHead) per head)")
@@ -42,10 +47,12 @@ enum OptionCatalog {
       + "(default: the number of cores)")
   static let checkpoint = OptionSpec(
     name: "checkpoint", kind: .value(placeholder: "FILE"),
-    help: "a trained llama2.c model such as stories15M.bin, instead of random weights")
+    help: "a llama2.c model such as stories15M.bin, or one 'kvtrace train' wrote, instead of "
+      + "kvtrace's own weights")
   static let tokenizer = OptionSpec(
     name: "tokenizer", kind: .value(placeholder: "FILE"),
-    help: "the llama2.c tokenizer.bin that goes with --checkpoint")
+    help: "the llama2.c tokenizer.bin that goes with --checkpoint (default: the demo "
+      + "vocabulary, for a checkpoint of its size)")
   static let temperature = ValueOption("temperature", placeholder: "T", default: Float(0)) {
     "\(Int($0)) picks the most probable token (default); above 0 samples, seeded"
   }

@@ -4,10 +4,13 @@ import TinyTransformer
 
 /// The options of `run` and `compare`, decoded and checked.
 struct RunOptions: Sendable {
-  /// The random model's shape (unused with `--checkpoint`, whose file fixes the shape).
+  /// The shape the shape options describe: the trained model's when none is given (unused
+  /// with `--checkpoint`, whose file fixes the shape).
   var config: ModelConfig
-  /// `--checkpoint` and `--tokenizer`, when given: a trained model instead of a random one.
-  var files: ModelFiles?
+  /// The trained model, random weights, or a `--checkpoint`'s (`--weights`).
+  var weights: ModelWeights
+  /// `--checkpoint` and `--tokenizer`, when given.
+  var files: ModelFiles? { weights.files }
   var seed: UInt64
   var prompt: String
   /// The second `--prompt`, decoded together with the first over shared paged blocks.
@@ -31,7 +34,6 @@ struct RunOptions: Sendable {
   init(
     _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
   ) throws(UsageError) {
-    files = try ModelFiles.parse(arguments)
     let vocabulary = Tokenizer.demo.vocabularySize
     typealias O = OptionCatalog
     let layers = try arguments.int(O.layers)
@@ -49,9 +51,11 @@ struct RunOptions: Sendable {
     }
     seed = UInt64(try arguments.int(O.seed))
     architecture = try ArchitectureOptions(arguments)
+    weights = try ModelWeights.parse(
+      arguments, config: config, architecture: architecture.architecture)
     prompt = arguments.last(O.prompt.spec.name) ?? architecture.defaultPrompt
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
-    let stepLimit = files == nil ? config.contextLength : Checkpoint.maximumContextLength
+    let stepLimit = weights.files == nil ? config.contextLength : Checkpoint.maximumContextLength
     steps = try arguments.int(O.steps, range: 0...stepLimit)
     let prompts = arguments.all(O.prompt.spec.name)
     secondPrompt = prompts.count == 2 ? prompts[1] : nil
@@ -66,9 +70,9 @@ struct RunOptions: Sendable {
     try Self.checkArchitecture(architecture, policy: policy, reference: reference)
     sampling = Sampling(
       temperature: try Self.float(arguments, O.temperature, range: 0...100),
-      topK: try arguments.int(O.topK, range: 0...(files == nil ? vocabulary : .max)))
+      topK: try arguments.int(O.topK, range: 0...(weights.files == nil ? vocabulary : .max)))
     // With a checkpoint, `model()` checks the focus against the loaded shape.
-    focus = try Self.focus(arguments, config: files == nil ? config : nil)
+    focus = try Self.focus(arguments, config: weights.files == nil ? config : nil)
     threads = try arguments.int(O.threads, default: Platform.processorCount)
     detail = try arguments.choice(O.detail)
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
@@ -97,22 +101,14 @@ struct RunOptions: Sendable {
     }
   }
 
-  /// The model these options describe: random weights, or the checkpoint's.
+  /// The model these options describe: the trained one, random weights, or a checkpoint's.
   ///
-  /// - Throws: ``CommandFailure``: a usage error (64), or a checkpoint or tokenizer that is
-  ///   missing (66) or malformed (65).
+  /// - Throws: ``CommandFailure``: a usage error (64), or a shipped model, checkpoint or
+  ///   tokenizer that is missing (66) or malformed (65).
   func model() throws(CommandFailure) -> TinyTransformer {
-    guard let files else {
-      do {
-        var model = try TinyTransformer(config: config, seed: seed)
-        model.threads = threads
-        return model
-      } catch {
-        throw CommandFailure(UsageError(error.description, fix: "see 'kvtrace run --help'"))
-      }
-    }
-    var model = try files.load(seed: seed)
+    var model = try weights.model(config: config, seed: seed)
     model.threads = threads
+    guard files != nil else { return model }
     let shape = model.config
     for (name, value, count) in [
       ("layer", focus.layer, shape.layers), ("head", focus.head, shape.heads),
@@ -148,16 +144,20 @@ struct RunOptions: Sendable {
   }
 
   /// The usage error for a prompt the model cannot decode, with a fix that names an option
-  /// (`--context` sizes only a random model: a checkpoint fixes its own).
+  /// (`--context` sizes only a random model: a checkpoint and the trained model fix their own).
   func usageError(_ error: DecodeError, command: String) -> UsageError {
     let help = "see 'kvtrace \(command) --help'"
     guard case .exceedsContext(let prompt, let steps, _) = error, files == nil else {
       return UsageError(error.description, fix: help)
     }
     let needed = prompt + steps
+    guard needed <= ModelConfig.Limits.contextLength.upperBound else {
+      return UsageError(error.description, fix: help)
+    }
     let fix =
-      needed <= ModelConfig.Limits.contextLength.upperBound
-      ? "or raise --context to \(needed)" : help
+      weights == .trained
+      ? "or raise --context to \(needed), with random weights (the trained model holds "
+        + "\(config.contextLength) positions)" : "or raise --context to \(needed)"
     return UsageError(error.description, fix: fix)
   }
 
