@@ -83,6 +83,14 @@ struct ModelFiles: Sendable, Equatable {
     let size = try regularFileSize(path, kind: "checkpoint", home: checkpointHome)
     guard let handle = FileHandle(forReadingAtPath: path) else { throw cannotRead(path) }
     defer { try? handle.close() }
+    return try readCheckpoint(handle, fileSize: size, path: path)
+  }
+
+  /// The checkpoint's bytes from `handle`, for a file that had `size` bytes when it was
+  /// looked at: the file may have changed since, and then the read comes up short (74).
+  static func readCheckpoint(_ handle: FileHandle, fileSize size: Int, path: String) throws
+    -> Data
+  {
     let header = (try? handle.read(upToCount: Checkpoint.headerByteCount)) ?? Data()
     let expected = try Checkpoint.byteCount(header: header, fileSize: size)
     let data: Data
