@@ -91,7 +91,12 @@ struct ModelFiles: Sendable, Equatable {
   static func readCheckpoint(_ handle: FileHandle, fileSize size: Int, path: String) throws
     -> Data
   {
-    let header = (try? handle.read(upToCount: Checkpoint.headerByteCount)) ?? Data()
+    let headerSize = Checkpoint.headerByteCount
+    let header = (try? handle.read(upToCount: headerSize)) ?? Data()
+    // A file that had a whole header when it was looked at, and has none now, shrank.
+    if size >= headerSize, header.count < headerSize {
+      throw shrank(path, after: header.count, of: headerSize)
+    }
     let expected = try Checkpoint.byteCount(header: header, fileSize: size)
     let data: Data
     do {
@@ -102,12 +107,16 @@ struct ModelFiles: Sendable, Equatable {
         "cannot read the checkpoint file '\(path)': \(error.localizedDescription); "
           + "check the disk and try again", .ioError)
     }
-    guard data.count == expected else {
-      throw CommandFailure(
-        "the checkpoint file '\(path)' ended after \(data.count) of its \(expected) bytes "
-          + "while it was read: it changed on disk; read it again once it is complete", .ioError)
-    }
+    guard data.count == expected else { throw shrank(path, after: data.count, of: expected) }
     return data
+  }
+
+  /// The checkpoint at `path` ended after `count` of the `expected` bytes it had when it was
+  /// looked at: it changed on disk while it was read (74).
+  private static func shrank(_ path: String, after count: Int, of expected: Int) -> CommandFailure {
+    CommandFailure(
+      "the checkpoint file '\(path)' ended after \(count) of its \(expected) bytes "
+        + "while it was read: it changed on disk; read it again once it is complete", .ioError)
   }
 
   /// The size of the regular file at `path`, refusing a missing file, a directory or a device.
