@@ -127,18 +127,19 @@ enum KVTraceCLI {
     }
     let reference = options.export?.path(for: "reference")
     let cached = options.export?.path(for: options.policy.info.name)
+    let policies: [any CachePolicy] = [options.reference, options.policy]
     if let export = options.export, let reference, let cached {
-      for (path, policy) in [(reference, options.reference), (cached, options.policy)]
-        as [(String, any CachePolicy)]
-      {
+      for (path, policy) in zip([reference, cached], policies) {
         Exporter.warnIfLarge(export, path: path, options, model: model, policy: policy, warn: warn)
       }
+    } else {
+      Exporter.warnIfLargeInMemory(options, model: model, policies: policies, warn: warn)
     }
     let report: OracleReport
     do {
       report = try model.check(options)
     } catch {
-      throw options.usageError(error, command: "compare")
+      return options.failure(error, command: "compare").result
     }
     if let format = options.export?.format, let reference, let cached {
       do {
@@ -166,12 +167,12 @@ enum KVTraceCLI {
     let report: SharedPrefixReport
     do {
       report = try Oracle.checkSharedPrefix(
-        model: model, promptTokens: model.tokenizer.encode(options.prompt),
-        secondPromptTokens: model.tokenizer.encode(second), promptTexts: (options.prompt, second),
+        model: model, promptTokens: model.promptTokens(options.prompt),
+        secondPromptTokens: model.promptTokens(second), promptTexts: (options.prompt, second),
         steps: options.steps, blockSize: (options.policy as? PagedCache)?.blockSize ?? 4,
         sampling: options.sampling, detail: options.detail)
     } catch {
-      throw options.usageError(error, command: "compare")
+      return options.failure(error, command: "compare").result
     }
     let verdict = ComparisonRenderer.Verdict(
       maxLogitDifference: report.maxLogitDifference, tolerance: OracleReport.tolerance,

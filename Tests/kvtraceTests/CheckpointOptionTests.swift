@@ -35,7 +35,7 @@ struct TinyLlamaFiles {
 
   /// Header, then every float of the llama2.c layout: embedding, norms and matrices of one
   /// layer, final norm, two RoPE tables of 16 × 4 floats.
-  static func checkpointBytes() -> [UInt8] {
+  static func checkpointBytes(vocabulary: Int = vocabulary) -> [UInt8] {
     let (dim, hidden, kvDim, seq) = (16, 24, 8, 16)
     let header: [Int32] = [Int32(dim), Int32(hidden), 1, 2, 1, Int32(vocabulary), Int32(seq)]
     let floats =

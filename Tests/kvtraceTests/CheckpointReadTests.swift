@@ -45,4 +45,85 @@ import TinyTransformer
     #expect(result.code == .noInput)
     #expect(result.error.contains("is not a regular file"), "\(result.error)")
   }
+
+  /// The tiny checkpoint, opened for reading once its size was taken, then cut to `length`
+  /// bytes before the read: what a file that shrinks while it is read looks like.
+  @Test(arguments: [0, 10, 28, 100, 4_000, TinyLlamaFiles.checkpointBytes().count - 1])
+  func aFileThatShrinksWhileItIsReadFailsWith74(_ length: Int) throws {
+    let files = try TinyLlamaFiles()
+    defer { files.remove() }
+    let path = files.path("tiny.bin")
+    let size = TinyLlamaFiles.checkpointBytes().count
+    let reader = try #require(FileHandle(forReadingAtPath: path))
+    defer { try? reader.close() }
+    let writer = try #require(FileHandle(forWritingAtPath: path))
+    try writer.truncate(atOffset: UInt64(length))
+    try writer.close()
+    let expected = length < 28 ? 28 : size
+    #expect(
+      throws: CommandFailure(
+        "the checkpoint file '\(path)' ended after \(length) of its \(expected) bytes while it "
+          + "was read: it changed on disk; read it again once it is complete", .ioError)
+    ) { try ModelFiles.readCheckpoint(reader, fileSize: size, path: path) }
+  }
+
+  /// A writer cuts the file and writes it back again and again while the command line loads
+  /// it: every run succeeds or fails with one line and 65 (the size was wrong when looked at)
+  /// or 74 (it shrank during the read). A mapped file would die of SIGBUS here.
+  @Test func aCheckpointCutAndRewrittenDuringLoadsNeverCrashes() throws {
+    let files = try TinyLlamaFiles()
+    defer { files.remove() }
+    let path = files.path("tiny.bin")
+    let bytes = Data(TinyLlamaFiles.checkpointBytes())
+    let writer = try #require(FileHandle(forWritingAtPath: path))
+    let stop = StopFlag()
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+      var cut = 0
+      while !stop.isSet {
+        cut = (cut + 977) % bytes.count
+        try? writer.truncate(atOffset: UInt64(cut))
+        try? writer.seek(toOffset: 0)
+        try? writer.write(contentsOf: bytes)
+      }
+      try? writer.close()
+      done.signal()
+    }
+    var codes: [ExitCode: Int] = [:]
+    for index in 0..<300 {
+      if index % 30 == 0 {
+        let result = runCLI([
+          "run", "--checkpoint", path, "--tokenizer", files.path("tokenizer.bin"), "--prompt", "hi",
+          "--steps", "1", "--detail", "summary",
+        ])
+        codes[result.code, default: 0] += 1
+        #expect([.ok, .dataError, .ioError].contains(result.code), "\(result.error)")
+        #expect(result.code == .ok || result.error.filter { $0 == "\n" }.count == 1)
+        continue
+      }
+      do {
+        let data = try ModelFiles.readCheckpoint(path)
+        #expect(data == bytes)
+        codes[.ok, default: 0] += 1
+      } catch let failure as CommandFailure {
+        #expect(failure.code == .ioError, "\(failure)")
+        codes[failure.code, default: 0] += 1
+      } catch {
+        #expect(error is CheckpointError, "\(error)")
+        codes[.dataError, default: 0] += 1
+      }
+    }
+    stop.set()
+    done.wait()
+    #expect(codes.values.reduce(0, +) == 300, "\(codes)")
+  }
+}
+
+/// A flag one thread sets and another reads.
+final class StopFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false
+
+  var isSet: Bool { lock.withLock { value } }
+  func set() { lock.withLock { value = true } }
 }

@@ -37,4 +37,31 @@ import Testing
     #expect(bytes > 8 * 8 * 32_000 * 32_000 / 2)
     #expect(bytes < 2 * 8 * 8 * 32_000 * 32_000 / 2)
   }
+
+  /// The warnings `kvtrace compare` gives before it decodes; `--steps` equal to the context
+  /// leaves no room for the prompt, so it then stops at once (64) instead of decoding.
+  static func compareWarnings(_ extra: [String]) -> (lines: [String], result: CommandResult) {
+    var lines: [String] = []
+    let result = KVTraceCLI.run(
+      arguments: ["compare", "--context", "32768", "--steps", "32768"] + extra, environment: [:],
+      stdoutIsTerminal: false
+    ) { lines.append($0) }
+    return (lines, result)
+  }
+
+  @Test func compareWithoutExportWarnsOfItsTwoTraces() throws {
+    let (warned, result) = Self.compareWarnings([])
+    #expect(result.code == .usage, "\(result.error)")
+    #expect(warned.count == 1, "\(warned)")
+    let line = try #require(warned.first)
+    #expect(line.hasPrefix("kvtrace: warning: this run's 2 traces will take about "))
+    #expect(
+      line.hasSuffix(
+        " GB of memory at full detail; --detail summary keeps every row and drops the scores and weights\n"
+      ))
+    // The reference (no cache) recomputes every position, so the two hold far more than one.
+    let gigabytes = Double(line.split(separator: " ")[9]) ?? 0
+    #expect(gigabytes > 1_000, "\(line)")
+    #expect(Self.compareWarnings(["--detail", "summary"]).lines.isEmpty)
+  }
 }

@@ -28,7 +28,8 @@ extension EncoderDecoderTransformer {
     collectLogits: Bool = false, recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
     try generate(
-      sourceTokens: tokenizer.encode(source), sourceText: source, steps: steps, policy: policy,
+      sourceTokens: tokenizer.encode(source, fitting: config.contextLength), sourceText: source,
+      steps: steps, policy: policy,
       crossAttention: crossAttention, sampling: sampling, collectLogits: collectLogits,
       recorder: &recorder)
   }

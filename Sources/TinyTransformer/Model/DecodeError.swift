@@ -6,6 +6,10 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
   case emptyPrompt
   /// The prompt and the decode steps need more positions than the model has.
   case exceedsContext(promptTokens: Int, steps: Int, contextLength: Int)
+  /// The prompt's text makes at least `atLeast` tokens, more than the context's positions:
+  /// found from its length alone, before the tokenizer ran (see
+  /// ``Tokenizer/encode(_:fitting:)``).
+  case promptTooLong(atLeast: Int, contextLength: Int)
   /// A token id outside the vocabulary.
   case tokenOutOfRange(token: Int, vocabularySize: Int)
   /// An encoder-decoder run was asked for no decoder step: nothing would be written.
@@ -17,6 +21,9 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
   /// A cache policy this architecture does not implement (see
   /// ``KVTrace/Architecture/supports(_:)``); the run would not be what its header says.
   case unsupportedPolicy(_ policy: String, architecture: Architecture)
+  /// The model's logits at `step`, choosing the token at `position`, hold a value that is not
+  /// a finite number (an overflow to infinity, or NaN), so no probability can be computed.
+  case nonFiniteLogit(step: Int, position: Int)
 
   /// One line: what is wrong and how to fix it.
   public var description: String {
@@ -33,6 +40,9 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
       "the prompt (\(prompt) tokens) plus \(steps) decode \(steps == 1 ? "step" : "steps") "
         + "needs \(prompt + steps) positions but the context holds \(context); use "
         + "--steps \(context - prompt) or a shorter prompt"
+    case .promptTooLong(let tokens, let context):
+      "the prompt is too long: it makes at least \(tokens) tokens but the context holds "
+        + "\(context) positions; use a prompt of at most \(context) tokens"
     case .tokenOutOfRange(let token, let size):
       "token \(token) is outside the vocabulary (0..<\(size))"
     case .noDecoderSteps:
@@ -47,6 +57,9 @@ public enum DecodeError: Error, Equatable, CustomStringConvertible {
     case .unsupportedPolicy(let policy, let architecture):
       "the \(architecture.rawValue) model does not implement the cache policy \(policy); "
         + "use one of: \(Self.supportedNames(architecture))"
+    case .nonFiniteLogit(let step, let position):
+      "step \(step) (position \(position)) computed a logit that is not a finite number: the "
+        + "weights overflow, so the checkpoint is probably damaged; use an intact checkpoint"
     }
   }
 

@@ -39,7 +39,7 @@ struct DecodingLoop {
     result.tokens.reserveCapacity(steps.count)
     for step in steps {
       try model.forward(step: step, tokens: tokens, recorder: &recorder)  // -> logits [vocab]
-      let next = choose(
+      let next = try choose(
         step: step, position: tokens.count, scratch: model.scratch, recorder: &recorder)
       result.tokens.append(next)
       if collectLogits { result.logits.append(model.scratch.logitsArray(vocabularySize)) }
@@ -50,13 +50,24 @@ struct DecodingLoop {
 
   /// Chooses the token at `position` from the logits in `scratch` and records it
   /// (with its sequence, when two prompts decode together).
+  ///
+  /// A logit that is not a finite number stops the run here, before anything is sampled or
+  /// recorded: softmax would turn it into NaN probabilities, and a trace holding them is no
+  /// trace `replay` reads. Weights that are each finite can still overflow to infinity in a
+  /// matrix product, so this is checked on every step, not once at load.
+  ///
+  /// - Throws: ``DecodeError/nonFiniteLogit(step:position:)``.
   mutating func choose(
     step: Int, sequence: Int = 0, position: Int, scratch: Scratch,
     recorder: inout some TraceRecorder
-  ) -> Int {
+  ) throws(DecodeError) -> Int {
     let logits = UnsafeBufferPointer(start: scratch.logits, count: vocabularySize)
+    guard Self.allFinite(logits) else { throw .nonFiniteLogit(step: step, position: position) }
     if sampler.needsProbabilities || recorder.isRecording {
       sampler.probabilities(logits, into: scratch.probabilities)
+      // The probabilities too: a small temperature can scale a finite logit to infinity.
+      let chances = UnsafeBufferPointer(start: scratch.probabilities, count: vocabularySize)
+      guard Self.allFinite(chances) else { throw .nonFiniteLogit(step: step, position: position) }
     }
     let next = sampler.choose(logits: logits, probabilities: scratch.probabilities)
     if recorder.isRecording {
@@ -68,6 +79,21 @@ struct DecodingLoop {
       recorder.record(.token(event))
     }
     return next
+  }
+}
+
+extension DecodingLoop {
+  /// Whether every value is a finite number: one pass that allocates nothing.
+  ///
+  /// A float is infinite or NaN exactly when its eight exponent bits are all ones, so the
+  /// pass keeps the smallest count of exponent bits that are *not* set; it reaches zero at
+  /// the first non-finite value. An integer minimum needs no order, so the compiler may
+  /// vectorize the loop, which matters because it runs over the whole vocabulary each step.
+  static func allFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
+    let exponent: UInt32 = 0x7F80_0000
+    var unset = exponent
+    for value in values { unset = min(unset, ~value.bitPattern & exponent) }
+    return unset != 0
   }
 }
 

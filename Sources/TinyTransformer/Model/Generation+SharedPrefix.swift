@@ -75,7 +75,7 @@ extension TinyTransformer {
         run(
           step: step, tokens: tokens[sequence], policy: policy, cache: caches[sequence],
           scratch: scratch, recorder: &recorder, sequence: sequence)
-        let next = loops[sequence].choose(
+        let next = try loops[sequence].choose(
           step: step, sequence: sequence, position: tokens[sequence].count, scratch: scratch,
           recorder: &recorder)
         results[sequence].tokens.append(next)

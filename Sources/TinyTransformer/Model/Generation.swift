@@ -33,7 +33,7 @@ extension TinyTransformer {
     sampling: Sampling = .greedy, collectLogits: Bool = false,
     recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
-    let promptTokens = tokenizer.encode(prompt)
+    let promptTokens = try tokenizer.encode(prompt, fitting: config.contextLength)
     return try generate(
       promptTokens: promptTokens, promptText: prompt, steps: steps, policy: policy,
       sampling: sampling, collectLogits: collectLogits, recorder: &recorder)

@@ -21,6 +21,14 @@ protocol CommandModel {
   func check(_ options: RunOptions) throws(DecodeError) -> OracleReport
 }
 
+extension CommandModel {
+  /// The tokens of `text`, refused before encoding when its length alone shows it cannot
+  /// fit the context (see ``Tokenizer/encode(_:fitting:)``).
+  func promptTokens(_ text: String) throws(DecodeError) -> [Int] {
+    try tokenizer.encode(text, fitting: config.contextLength)
+  }
+}
+
 extension TinyTransformer: CommandModel {
   func generate(
     _ options: RunOptions, policy: any CachePolicy, collectLogits: Bool,
@@ -29,20 +37,20 @@ extension TinyTransformer: CommandModel {
     if let second = options.secondPrompt, let paged = policy as? PagedCache {
       // Two prompts, their prefix shared: the first sequence's generation stands for both.
       return try generate(
-        promptTokens: tokenizer.encode(options.prompt),
-        secondPromptTokens: tokenizer.encode(second), promptTexts: (options.prompt, second),
+        promptTokens: promptTokens(options.prompt),
+        secondPromptTokens: promptTokens(second), promptTexts: (options.prompt, second),
         steps: options.steps, blockSize: paged.blockSize, sampling: options.sampling,
         collectLogits: collectLogits, recorder: &recorder)[0]
     }
     return try generate(
-      promptTokens: tokenizer.encode(options.prompt), promptText: options.prompt,
+      promptTokens: promptTokens(options.prompt), promptText: options.prompt,
       steps: options.steps, policy: policy, sampling: options.sampling,
       collectLogits: collectLogits, recorder: &recorder)
   }
 
   func check(_ options: RunOptions) throws(DecodeError) -> OracleReport {
     try Oracle.check(
-      model: self, promptTokens: tokenizer.encode(options.prompt), promptText: options.prompt,
+      model: self, promptTokens: promptTokens(options.prompt), promptText: options.prompt,
       steps: options.steps, policy: options.policy, against: options.reference,
       sampling: options.sampling, detail: options.detail)
   }
@@ -55,7 +63,7 @@ extension EncoderDecoderTransformer: CommandModel {
     recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
     try generate(
-      sourceTokens: tokenizer.encode(options.prompt), sourceText: options.prompt,
+      sourceTokens: promptTokens(options.prompt), sourceText: options.prompt,
       steps: options.steps, policy: policy, crossAttention: options.architecture.crossAttention,
       sampling: options.sampling, collectLogits: collectLogits, recorder: &recorder)
   }
@@ -64,7 +72,7 @@ extension EncoderDecoderTransformer: CommandModel {
   /// and `--cross` mode.
   func check(_ options: RunOptions) throws(DecodeError) -> OracleReport {
     try Oracle.check(
-      model: self, sourceTokens: tokenizer.encode(options.prompt), sourceText: options.prompt,
+      model: self, sourceTokens: promptTokens(options.prompt), sourceText: options.prompt,
       steps: options.steps, policy: options.policy, against: options.reference,
       crossAttention: options.architecture.crossAttention, sampling: options.sampling,
       detail: options.detail)

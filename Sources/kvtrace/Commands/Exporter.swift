@@ -120,28 +120,53 @@ enum Exporter {
     _ export: ExportRequest?, path: String?, _ options: RunOptions, model: any CommandModel,
     policy: any CachePolicy, warn: (String) -> Void
   ) {
-    guard options.detail == .full, export?.format != .chrome else { return }
-    let work = (
-      config: model.config, promptTokens: model.tokenizer.encode(options.prompt).count,
-      steps: options.steps, recomputesEveryPosition: policy.info.name == NoCache().info.name
-    )
-    let advice =
-      " at full detail; --detail summary keeps every row and drops the scores and weights\n"
-    if let export {
-      let size = estimatedBytes(
-        config: work.config, promptTokens: work.promptTokens, steps: work.steps,
-        recomputesEveryPosition: work.recomputesEveryPosition)
-      guard size > largeExportBytes else { return }
-      warn("kvtrace: warning: '\(path ?? export.path)' will be about \(megabytes(size))" + advice)
-    } else {
-      let size = estimatedMemoryBytes(
-        config: work.config, promptTokens: work.promptTokens, steps: work.steps,
-        recomputesEveryPosition: work.recomputesEveryPosition)
-      guard size > largeMemoryBytes else { return }
-      warn(
-        "kvtrace: warning: this run's trace will take about \(megabytes(size)) of memory" + advice)
+    guard let export else {
+      return warnIfLargeInMemory(options, model: model, policies: [policy], warn: warn)
     }
+    guard options.detail == .full, export.format != .chrome,
+      let work = work(options, model: model, policy: policy)
+    else { return }
+    let size = estimatedBytes(
+      config: work.config, promptTokens: work.promptTokens, steps: work.steps,
+      recomputesEveryPosition: work.recomputesEveryPosition)
+    guard size > largeExportBytes else { return }
+    warn("kvtrace: warning: '\(path ?? export.path)' will be about \(megabytes(size))" + advice)
   }
+
+  /// Warns (through `warn`) when the full-detail traces of a run without `--export` will take
+  /// more than ``largeMemoryBytes`` together: `run` and `step` hold one trace, `compare` two
+  /// (its reference's and its cache policy's).
+  static func warnIfLargeInMemory(
+    _ options: RunOptions, model: any CommandModel, policies: [any CachePolicy],
+    warn: (String) -> Void
+  ) {
+    guard options.detail == .full else { return }
+    var size = 0
+    for policy in policies {
+      guard let work = work(options, model: model, policy: policy) else { return }
+      size += estimatedMemoryBytes(
+        config: work.config, promptTokens: work.promptTokens, steps: work.steps,
+        recomputesEveryPosition: work.recomputesEveryPosition)
+    }
+    guard size > largeMemoryBytes else { return }
+    let traces = policies.count == 1 ? "this run's trace" : "this run's \(policies.count) traces"
+    warn("kvtrace: warning: \(traces) will take about \(megabytes(size)) of memory" + advice)
+  }
+
+  /// What the size estimates need to know of a run with `policy`, or `nil` for a prompt that
+  /// cannot fit (the run refuses it with its own line).
+  private static func work(_ options: RunOptions, model: any CommandModel, policy: any CachePolicy)
+    -> (config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool)?
+  {
+    guard let prompt = try? model.promptTokens(options.prompt) else { return nil }
+    return (
+      model.config, prompt.count, options.steps, policy.info.name == NoCache().info.name
+    )
+  }
+
+  /// How a size warning ends.
+  private static let advice =
+    " at full detail; --detail summary keeps every row and drops the scores and weights\n"
 
   /// A full-detail run without `--export` whose trace should take more memory than this warns.
   static let largeMemoryBytes = 1_000_000_000
@@ -161,7 +186,7 @@ enum Exporter {
       _ = try model.generate(
         options, policy: options.policy, collectLogits: false, recorder: &recorder)
     } catch {
-      throw CommandFailure(options.usageError(error, command: command))
+      throw options.failure(error, command: command)
     }
   }
 

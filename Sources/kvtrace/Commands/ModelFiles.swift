@@ -96,7 +96,20 @@ struct ModelFiles: Sendable, Equatable {
     let size = try regularFileSize(path, kind: "checkpoint", home: checkpointHome)
     guard let handle = FileHandle(forReadingAtPath: path) else { throw cannotRead(path) }
     defer { try? handle.close() }
-    let header = (try? handle.read(upToCount: Checkpoint.headerByteCount)) ?? Data()
+    return try readCheckpoint(handle, fileSize: size, path: path)
+  }
+
+  /// The checkpoint's bytes from `handle`, for a file that had `size` bytes when it was
+  /// looked at: the file may have changed since, and then the read comes up short (74).
+  static func readCheckpoint(_ handle: FileHandle, fileSize size: Int, path: String) throws
+    -> Data
+  {
+    let headerSize = Checkpoint.headerByteCount
+    let header = (try? handle.read(upToCount: headerSize)) ?? Data()
+    // A file that had a whole header when it was looked at, and has none now, shrank.
+    if size >= headerSize, header.count < headerSize {
+      throw shrank(path, after: header.count, of: headerSize)
+    }
     let expected = try Checkpoint.byteCount(header: header, fileSize: size)
     let data: Data
     do {
@@ -107,12 +120,16 @@ struct ModelFiles: Sendable, Equatable {
         "cannot read the checkpoint file '\(path)': \(error.localizedDescription); "
           + "check the disk and try again", .ioError)
     }
-    guard data.count == expected else {
-      throw CommandFailure(
-        "the checkpoint file '\(path)' ended after \(data.count) of its \(expected) bytes "
-          + "while it was read: it changed on disk; read it again once it is complete", .ioError)
-    }
+    guard data.count == expected else { throw shrank(path, after: data.count, of: expected) }
     return data
+  }
+
+  /// The checkpoint at `path` ended after `count` of the `expected` bytes it had when it was
+  /// looked at: it changed on disk while it was read (74).
+  private static func shrank(_ path: String, after count: Int, of expected: Int) -> CommandFailure {
+    CommandFailure(
+      "the checkpoint file '\(path)' ended after \(count) of its \(expected) bytes "
+        + "while it was read: it changed on disk; read it again once it is complete", .ioError)
   }
 
   /// The size of the regular file at `path`, refusing a missing file, a directory or a device.

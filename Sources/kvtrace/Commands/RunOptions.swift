@@ -147,18 +147,29 @@ struct RunOptions: Sendable {
   /// (`--context` sizes only a random model: a checkpoint and the trained model fix their own).
   func usageError(_ error: DecodeError, command: String) -> UsageError {
     let help = "see 'kvtrace \(command) --help'"
-    guard case .exceedsContext(let prompt, let steps, _) = error, files == nil else {
-      return UsageError(error.description, fix: help)
+    let (needed, atLeast): (Int, String)
+    switch error {
+    case .exceedsContext(let prompt, let steps, _) where files == nil:
+      (needed, atLeast) = (prompt + steps, "")
+    case .promptTooLong(let prompt, _) where files == nil:
+      (needed, atLeast) = (prompt + steps, "at least ")
+    default: return UsageError(error.description, fix: help)
     }
-    let needed = prompt + steps
     guard needed <= ModelConfig.Limits.contextLength.upperBound else {
       return UsageError(error.description, fix: help)
     }
     let fix =
       weights == .trained
-      ? "or raise --context to \(needed), with random weights (the trained model holds "
-        + "\(config.contextLength) positions)" : "or raise --context to \(needed)"
+      ? "or raise --context to \(atLeast)\(needed), with random weights (the trained model "
+        + "holds \(config.contextLength) positions)" : "or raise --context to \(atLeast)\(needed)"
     return UsageError(error.description, fix: fix)
+  }
+
+  /// How a command fails for a prompt the model cannot decode: a usage error (64), or, for
+  /// logits that are not finite numbers, a model file that is damaged (65).
+  func failure(_ error: DecodeError, command: String) -> CommandFailure {
+    if case .nonFiniteLogit = error { return CommandFailure(error.description, .dataError) }
+    return CommandFailure(usageError(error, command: command))
   }
 
   /// Two prompts share their prefix in paged blocks, on the decoder-only model; more
