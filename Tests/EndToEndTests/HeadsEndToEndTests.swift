@@ -93,6 +93,9 @@ import Testing
     (["heads", "--context", "2"], 64),
     (["heads", "--cache", "window:0"], 64),
     (["heads", "--temperature", "1"], 64),
+    (["heads", "--steps", "3"], 64),
+    (["heads", "--prompt", "a b", "--prompts", "3"], 64),
+    (["heads", "--prompt", ""], 64),
   ]
 
   @Test(arguments: badInputs)
