@@ -52,6 +52,17 @@ import Testing
     }
   }
 
+  @Test func aShortContextShortensTheRunsAndThreadsChangeNothing() throws {
+    // 16 positions hold a run of 8 words, its first word again, and 6 decode steps.
+    let one = try runKVTrace(["heads", "--context", "16", "--prompts", "2", "--threads", "1"])
+    #expect(one.status == 0, "\(one.error)")
+    #expect(one.output.contains("input    2 prompts: a random run of 8 words, then"))
+    #expect(one.output.contains("(2 prompts, cache full; "))
+    #expect(one.output.contains(" of 14 tokens)\n"), "\(one.output)")
+    let two = try runKVTrace(["heads", "--context", "16", "--prompts", "2", "--threads", "2"])
+    #expect(two.stdout == one.stdout)
+  }
+
   @Test func aPromptOfYourOwnIsMeasuredWithoutACopyAccuracy() throws {
     let result = try runKVTrace(["heads", "--prompt", "the cat sat on the mat", "--steps", "2"])
     #expect(result.status == 0, "\(result.error)")
@@ -93,6 +104,9 @@ import Testing
     (["heads", "--context", "2"], 64),
     (["heads", "--cache", "window:0"], 64),
     (["heads", "--temperature", "1"], 64),
+    (["heads", "--steps", "3"], 64),
+    (["heads", "--prompt", "a b", "--prompts", "3"], 64),
+    (["heads", "--prompt", ""], 64),
   ]
 
   @Test(arguments: badInputs)

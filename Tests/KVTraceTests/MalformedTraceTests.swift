@@ -1,6 +1,7 @@
 import Foundation
 import KVTrace
 import Testing
+import TinyTransformer
 
 /// A damaged trace file and the error it must give.
 struct Malformed: Sendable, CustomTestStringConvertible {
@@ -122,9 +123,12 @@ let malformedCases: [Malformed] = [
     problem: "runs must be sorted"),
   Malformed(
     name: "a token outside the vocabulary",
-    damage: { $0.editing(line: 92, numberAfter: "\"chosen\":{\"token\":", "950") },
+    damage: {
+      $0.editing(
+        line: 92, numberAfter: "\"chosen\":{\"token\":", "\(Tokenizer.demo.vocabularySize)")
+    },
     kind: .outOfRange, line: 92, path: "$.events[90].chosen.token",
-    problem: "the vocabulary has 950 tokens"),
+    problem: "the vocabulary has \(Tokenizer.demo.vocabularySize) tokens"),
   Malformed(
     name: "a weight above 1",
     damage: { $0.editing(line: 3, "\"weights\":[1.0]", "\"weights\":[1.5]") },

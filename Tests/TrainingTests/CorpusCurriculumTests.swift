@@ -14,7 +14,7 @@ import TinyTransformer
     for index in 0..<200 {
       let document = corpus.document(step: step, index: index, length: 64)
       guard let run = document.run else { continue }
-      let tokens = document.tokens[run.first..<run.first + run.count]
+      let tokens = document.tokens[run.starts[0]..<run.starts[0] + run.count]
       words.formUnion(tokens.map { String(tokenizer.decode([$0]).trimmingPrefix(" ")) })
     }
     return words

@@ -75,19 +75,34 @@ import TinyTransformer
     #expect(corpus.batch(step: -1, size: 2, length: -5).map(\.count) == [1, 1])
   }
 
-  @Test func everyRunIsRepeatedVerbatimWithinTheSample() throws {
+  /// Checks that every copy of the run holds the same words and fits in the sample.
+  func expectCopiesRepeat(_ document: Document, copies: Int, lengths: ClosedRange<Int>) {
+    guard let run = document.run else {
+      Issue.record("no run in \(tokenizer.decode(document.tokens))")
+      return
+    }
+    let tokens = document.tokens
+    #expect(lengths.contains(run.count) && run.starts.count == copies)
+    #expect(zip(run.starts, run.starts.dropFirst()).allSatisfy { $0 + run.count <= $1 })
+    #expect((run.starts.last ?? .max) + run.count <= tokens.count)
+    let first = run.starts[0]
+    for start in run.starts.dropFirst() {
+      #expect(tokens[first + 1..<first + run.count] == tokens[start + 1..<start + run.count])
+      // The first words are the same word (bare at the start of a document, else spaced).
+      let words = [first, start].map { tokenizer.decode([tokens[$0]]) }
+      #expect(words[0].trimmingPrefix(" ") == words[1].trimmingPrefix(" "))
+    }
+  }
+
+  @Test func everyRunIsRepeatedVerbatimWithinTheSample() {
     for index in 0..<300 {
       let document = corpus.document(step: 2000, index: index, length: 64)
-      let run = try #require(document.run, "sample \(index) has no run")
-      let tokens = document.tokens
-      #expect((8...20).contains(run.count))
-      #expect(run.first + run.count <= run.second && run.second + run.count <= 65)
-      #expect(
-        tokens[run.first + 1..<run.first + run.count]
-          == tokens[run.second + 1..<run.second + run.count])
-      // The first words are the same word (bare at the start of a document, else spaced).
-      let firstWords = [run.first, run.second].map { tokenizer.decode([tokens[$0]]) }
-      #expect(firstWords[0].trimmingPrefix(" ") == firstWords[1].trimmingPrefix(" "))
+      expectCopiesRepeat(document, copies: 2, lengths: 8...20)
+    }
+    let thrice = Corpus(seed: 1, options: CorpusOptions(copies: 3))
+    for index in 0..<100 {
+      let document = thrice.document(step: 2000, index: index, length: 64)
+      expectCopiesRepeat(document, copies: 3, lengths: 8...20)
     }
   }
 
@@ -100,12 +115,12 @@ import TinyTransformer
     let shaped = Corpus(seed: 1, options: CorpusOptions(runLengths: 3...5, promptShapedShare: 1))
     for index in 0..<100 {
       let run = shaped.document(step: 0, index: index, length: 64).run
-      #expect(run?.first == 0 && run?.second == run?.count && (3...5).contains(run?.count ?? 0))
+      #expect(run.map { $0.starts == [0, $0.count] && (3...5).contains($0.count) } == true)
     }
     // A sample too short for the longest run gets a shorter one that fits twice.
     for index in 0..<50 {
       let run = corpus.document(step: 0, index: index, length: 9).run
-      #expect(run.map { $0.count <= 5 && $0.second + $0.count <= 10 } == true)
+      #expect(run.map { $0.count <= 5 && $0.starts[1] + $0.count <= 10 } == true)
     }
   }
 

@@ -4,15 +4,16 @@ import TinyTransformer
 struct Document {
   /// The token ids, exactly `length + 1` of them.
   var tokens: [Int] = []
-  /// Where the run starts the first and the second time, and how many tokens it has; `nil`
-  /// in a sample without a repeat.
-  var run: (first: Int, second: Int, count: Int)?
+  /// Where each copy of the run starts, and how many tokens it has; `nil` in a sample without
+  /// a repeat.
+  var run: (starts: [Int], count: Int)?
 }
 
 extension Corpus {
-  /// Writes sample `index` of `step`: a story with a run of random words placed in it twice.
+  /// Writes sample `index` of `step`: a story with a run of random words placed in it twice
+  /// (or ``CorpusOptions/copies`` times).
   ///
-  /// The run is placed first, in token positions, so that both copies always fit in the
+  /// The run is placed first, in token positions, so that every copy always fits in the
   /// `length + 1` tokens the trainer sees; the story's sentences fill the room before, between
   /// and after them, whole sentences only, and the last one is cut where the sample ends.
   func document(step: Int, index: Int, length: Int) -> Document {
@@ -34,26 +35,28 @@ extension Corpus {
     let poolSize = split == .validation ? Lexicon.runPool.count : options.poolSize(atStep: step)
     let shortest = max(1, options.runLengths.lowerBound)
     let drawn = generator.int(in: shortest...max(shortest, options.runLengths.upperBound))
-    let count = min(drawn, poolSize, target / 2)
+    let count = min(drawn, poolSize, target / max(2, options.copies))
     let words = generator.distinct(count, of: Array(Lexicon.runPool.prefix(poolSize)))
     return words.map { " " + $0 }.joined()
   }
 
-  /// Writes the run twice: at the start and at once again (as the evaluation's prompts do),
-  /// or with story sentences before and between the two copies.
+  /// Writes the copies of the run: from the start, one right after the other (as the
+  /// evaluation's prompts do), or with story sentences before and between them.
   func place(_ run: String, in writer: inout DocumentWriter, _ generator: inout SplitMix64) {
     let runTokens = Tokenizer.demo.encode(run).count
-    let slack = writer.target - 2 * runTokens
+    let copies = max(2, options.copies)
     let promptShaped = generator.chance(options.promptShapedShare)
-    if !promptShaped { writer.tell(upTo: generator.int(in: 0...slack)) }
-    let first = writer.document.tokens.count
-    writer.append(run)
-    if !promptShaped {
-      writer.tell(upTo: writer.document.tokens.count + generator.int(in: 0...(slack - first)))
+    var starts: [Int] = []
+    for copy in 0..<copies {
+      // The room left for sentences once this copy and every later one are written.
+      let room = writer.target - writer.document.tokens.count - (copies - copy) * runTokens
+      if !promptShaped {
+        writer.tell(upTo: writer.document.tokens.count + generator.int(in: 0...room))
+      }
+      starts.append(writer.document.tokens.count)
+      writer.append(run)
     }
-    let second = writer.document.tokens.count
-    writer.append(run)
-    writer.document.run = (first, second, runTokens)
+    writer.document.run = (starts, runTokens)
   }
 }
 

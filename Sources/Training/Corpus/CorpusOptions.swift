@@ -10,6 +10,9 @@ public struct CorpusOptions: Sendable, Equatable, Codable {
   public var repeatShare: Double
   /// How many words a run has; a run is shortened to fit when a sample is short.
   public var runLengths: ClosedRange<Int>
+  /// How many times a run appears in its sample (at least 2): every copy after the first is
+  /// more text that only copying predicts. A run is shortened so that every copy fits.
+  public var copies: Int
   /// The share of repeats that open the document and follow at once (`a b c a b c`), the
   /// shape of the evaluation's repeat prompts; the others sit at random places in the story.
   public var promptShapedShare: Double
@@ -23,12 +26,13 @@ public struct CorpusOptions: Sendable, Equatable, Codable {
 
   /// Options with the defaults described above; change any of them by name.
   public init(
-    repeatShare: Double = 1, runLengths: ClosedRange<Int> = 8...20,
+    repeatShare: Double = 1, runLengths: ClosedRange<Int> = 8...20, copies: Int = 2,
     promptShapedShare: Double = 0.25, initialPoolSize: Int = 64, curriculumSteps: Int = 1000,
     pangramShare: Double = 0.5
   ) {
     self.repeatShare = repeatShare
     self.runLengths = runLengths
+    self.copies = copies
     self.promptShapedShare = promptShapedShare
     self.initialPoolSize = initialPoolSize
     self.curriculumSteps = curriculumSteps

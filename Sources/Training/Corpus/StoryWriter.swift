@@ -49,9 +49,9 @@ struct StoryWriter {
   /// "The quick brown fox jumps over the lazy dog." half the time, else a variant of it.
   static func pangram(_ generator: inout SplitMix64) -> String {
     if generator.chance(0.5) { return "The quick brown fox jumps over the lazy dog." }
-    let first = generator.distinct(2, of: Lexicon.animals)
-    return "The \(generator.pick(Lexicon.looks)) \(generator.pick(Lexicon.colors)) \(first[0])"
-      + " jumps over the \(generator.pick(Lexicon.looks)) \(first[1])."
+    let animals = generator.distinct(2, of: Lexicon.animals)
+    return "The \(generator.pick(Lexicon.looks)) \(generator.pick(Lexicon.colors)) \(animals[0])"
+      + " jumps over the \(generator.pick(Lexicon.looks)) \(animals[1])."
   }
 
   /// Replaces every `{slot}` of the template with the cast's word for it.

@@ -20,10 +20,9 @@ enum HeadsCommand {
     help: "measure this prompt, decoded for --steps steps, instead of the repeat prompts")
 
   /// The options that describe a model to run: meaningless beside `--trace`.
-  static let modelOptionNames = [
-    "prompt", "steps", "seed", "layers", "heads", "kv-heads", "dim", "context", "threads",
-    "checkpoint", "tokenizer", "cache", "prompts",
-  ]
+  static var modelOptionNames: [String] {
+    CommandSpecs.heads.options.map(\.name).filter { $0 != OptionCatalog.trace.name }
+  }
 
   /// Runs the command.
   static func run(
@@ -42,12 +41,23 @@ enum HeadsCommand {
       throw UsageError(
         "kvtrace heads decodes one --prompt at a time", fix: "give --prompt once")
     }
+    let ownPrompt = arguments.has(O.prompt.spec.name)
+    if ownPrompt, arguments.has(O.prompts.spec.name) {
+      throw UsageError(
+        "--prompts sets how many repeat prompts to draw, and --prompt replaces them",
+        fix: "leave out --prompts or --prompt")
+    }
+    if !ownPrompt, arguments.has(O.steps.spec.name) {
+      throw UsageError(
+        "--steps sets how far your --prompt decodes; a repeat prompt decodes to the end of its run",
+        fix: "leave out --steps, or give --prompt")
+    }
     let options = try RunOptions(
       arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
     let model: TinyTransformer
     do { model = try options.model() } catch { return error.result }
     let prompts: RepeatPrompts? =
-      arguments.has(O.prompt.spec.name)
+      ownPrompt
       ? nil
       : try RepeatPrompts(
         count: arguments.int(O.prompts), seed: options.seed, tokenizer: model.tokenizer,
