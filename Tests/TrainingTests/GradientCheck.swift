@@ -33,10 +33,10 @@ enum GradientCheck {
   /// Expects `analytic` to match the finite differences of `f` at `x` everywhere.
   static func expectMatches(
     _ analytic: [Double], _ f: ([Double]) -> Double, at x: [Double],
-    indices: (some Sequence<Int>)? = nil as [Int]?, tolerance: Double = 1e-7,
+    indices: [Int]? = nil, tolerance: Double = 1e-7,
     _ what: String, sourceLocation: SourceLocation = #_sourceLocation
   ) {
-    let numeric = numeric(f, at: x, indices: indices.map(Array.init) ?? Array(x.indices))
+    let numeric = numeric(f, at: x, indices: indices ?? Array(x.indices))
     var worst = (index: -1, error: 0.0)
     for (i, value) in numeric {
       let error = abs(value - analytic[i]) / max(1, abs(value))

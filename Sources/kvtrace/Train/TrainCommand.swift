@@ -20,7 +20,9 @@ enum TrainCommand {
       llama2.c's format), recipe.json (everything that decided the run) and training-log.txt \
       (one line per step with the exact bits of its loss, learning rate and gradient norm, \
       so a retrain can be checked line by line). Run the result with \
-      'kvtrace run --checkpoint DIR/model.bin'.
+      'kvtrace run --checkpoint DIR/model.bin'. With --resume FILE the weights start as \
+      FILE's; AdamW's moments, the schedule and the batches start again from step 0 (a \
+      checkpoint holds weights only).
 
       Ctrl-C (or SIGTERM, SIGHUP) stops after the step under way, writes that step's \
       checkpoint and log, says where they are and exits 130 (143, 129). Exit status 64 for a \
