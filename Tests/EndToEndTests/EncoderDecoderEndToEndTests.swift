@@ -82,7 +82,7 @@ func encoderDecoderUsageErrorsExitSixtyFour(_ arguments: [String], _ message: St
   let result = try runProduct(summarizeURL, [])
   #expect(result.status == 0, "\(result.error)")
   let output = result.output
-  #expect(output.contains("1. encode, once: 13 source tokens in, 13 vectors of 32 numbers out."))
+  #expect(output.contains("1. encode, once: 13 source tokens in, 13 vectors of 64 numbers out."))
   #expect(output.contains("3. start from the decoder start token, id 3 (<start>)."))
   #expect(output.contains("   1     <start>    8 new, 0 reused         104 new, 0 reused"))
   // After the first step: one new self row per layer and KV head, every cross row reused.
@@ -101,7 +101,7 @@ func encoderDecoderUsageErrorsExitSixtyFour(_ arguments: [String], _ message: St
 @Test(.tags(.endToEnd)) func theSummarizeExampleRecomputesTheCrossRowsWhenAsked() throws {
   let result = try runProduct(summarizeURL, ["recompute"])
   #expect(result.status == 0)
-  #expect(result.output.contains("104 new, 0 reused       about"))
+  #expect(result.output.contains("8 new, 56 reused        104 new, 0 reused"))
   #expect(result.output.contains("Cross-attention: 832 rows in all"))
   let bad = try runProduct(summarizeURL, ["twice"])
   #expect(bad.status == 64)

@@ -53,7 +53,7 @@ import TinyTransformer
     let trace = try Self.trace(steps: 2, policy: Int8Cache())
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
     #expect(text.contains("cache    int8 (approximate)"))
-    #expect(text.contains("memory   int8 holds 2.3 KiB where float rows would take 6.0 KiB"))
+    #expect(text.contains("memory   int8 holds 3.8 KiB where float rows would take 12.0 KiB"))
     try golden.check(text, named: "int8.txt")
   }
 
@@ -69,7 +69,7 @@ import TinyTransformer
       accountingProblems: report.accountingProblems)
     let text = ComparisonRenderer.render(
       report.reference, report.cached, verdict: verdict, focus: RenderFocus(), style: .plain)
-    #expect(text.contains("memory   at the end cache int8 held 3.0 KiB, cache full 8.0 KiB"))
+    #expect(text.contains("memory   at the end cache int8 held 5.0 KiB, cache full 16.0 KiB"))
     #expect(!text.contains("✗"))
     try golden.check(text, named: "compare-int8.txt")
   }

@@ -147,7 +147,7 @@ func withoutACacheEverythingButTheEncoderIsRecomputed(mode: CrossAttentionMode) 
   let source = model.tokenizer.encode(summarize)
   let generated = try model.generate(source: summarize, steps: 5, collectLogits: true)
   let encoded = try model.encode(source)
-  #expect(encoded.length == source.count && encoded.states.count == source.count * 32)
+  #expect(encoded.length == source.count && encoded.states.count == source.count * model.config.dim)
   let cache = try model.makeDecoderCache(encoderOutput: encoded, maxLength: 5)
   var token = EncoderDecoderTransformer.decoderStartToken
   for index in 0..<5 {

@@ -2,6 +2,7 @@
 // No process is spawned here; Tests/EndToEndTests runs the built binary.
 
 import Testing
+import TinyTransformer
 
 @testable import kvtrace
 
@@ -45,7 +46,9 @@ let contractOptions = [
   #expect(result.code == .ok)
   #expect(result.error.isEmpty)
   #expect(result.output.contains("step 0 (prefill)"))
-  #expect(result.output.contains("random, seed 0"))
+  #expect(
+    result.output.contains(
+      "weights  \((try? TinyTransformer.trainedDefault())?.weightsSource ?? "?")"))
   #expect(result.output.contains(CommandSpecs.defaultPrompt))
   #expect(result.output.contains("The quick brown fox jumps over the lazy dog."))
   #expect(result.output.hasSuffix("\n"))
@@ -258,11 +261,13 @@ func twoRunsGiveTheSameBytes(_ arguments: [String]) {
   #expect(first == second)
 }
 
-@Test(.tags(.unit)) func theSeedChangesTheRun() {
-  let seed0 = runCLI(["--seed", "0"])
-  let seed1 = runCLI(["--seed", "1"])
+/// The seed draws a random model's weights (the trained model's are fixed: there it seeds
+/// sampling only, see WeightsOptionTests).
+@Test(.tags(.unit)) func theSeedChangesTheRandomModel() {
+  let seed0 = runCLI(["--weights", "random", "--seed", "0"])
+  let seed1 = runCLI(["--weights", "random", "--seed", "1"])
   #expect(seed1.code == .ok)
   #expect(seed1.output.contains("random, seed 1"))
   #expect(seed0.output != seed1.output)
-  #expect(seed0 == runCLI([]))
+  #expect(seed0 == runCLI(["--weights", "random"]))
 }

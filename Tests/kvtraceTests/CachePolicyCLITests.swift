@@ -6,7 +6,8 @@ import TinyTransformer
 // `--cache window:N` and `sinks:S,window:N` on the command line, and `compare --against`.
 
 @Test(.tags(.unit)) func compareOfAWindowReportsTheDivergenceAndExitsZero() {
-  let result = runCLI(["compare", "--cache", "window:4", "--steps", "20"])
+  // Random weights: where a window first parts from full depends on the weights.
+  let result = runCLI(["compare", "--cache", "window:4", "--steps", "20", "--weights", "random"])
   #expect(result.code == .ok)
   #expect(result.output.contains("compare  cache full against cache window:4"))
   #expect(
@@ -15,7 +16,7 @@ import TinyTransformer
   #expect(result.output.contains(": differs, as an approximate policy may"))
   #expect(!result.output.contains("✗"))
   #expect(result.output.contains("APPROXIMATE: window:4 differs from full at step 0"))
-  #expect(result.output.contains("memory   at the end cache window:4 held 2.0 KiB, cache full"))
+  #expect(result.output.contains("memory   at the end cache window:4 held 4.0 KiB, cache full"))
   #expect(!result.output.contains("PASS"))
 }
 
@@ -121,8 +122,9 @@ func aWindowOnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   let result = runCLI(["compare", "--cache", "int8"])
   #expect(result.code == .ok)
   #expect(result.output.contains("compare  cache full against cache int8"))
-  #expect(result.output.contains("memory   at the end cache int8 held 3.0 KiB, cache full 8.0 KiB"))
-  #expect(result.output.contains("V row in 12 bytes (a byte per value and a 4-byte scale)"))
+  #expect(
+    result.output.contains("memory   at the end cache int8 held 5.0 KiB, cache full 16.0 KiB"))
+  #expect(result.output.contains("V row in 20 bytes (a byte per value and a 4-byte scale)"))
   #expect(result.output.contains("APPROXIMATE: int8"))
   #expect(!result.output.contains("PASS") && !result.output.contains("FAIL"))
 }
@@ -161,14 +163,17 @@ func int8OnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   }
   // Four blocks of 4 for 16 positions: 16 rows, the same bytes as full here.
   let full = runCLI(["compare", "--cache", "paged:4", "--against", "full"]).output
-  #expect(full.contains("memory   at the end cache paged:4 held 8.0 KiB, cache full 8.0 KiB"))
+  #expect(full.contains("memory   at the end cache paged:4 held 16.0 KiB, cache full 16.0 KiB"))
   // Blocks of 7 round 16 positions up to 21 slots: fragmentation is memory held.
   let seven = runCLI(["compare", "--cache", "paged:7", "--against", "full"]).output
-  #expect(seven.contains("memory   at the end cache paged:7 held 10.5 KiB, cache full 8.0 KiB"))
+  #expect(seven.contains("memory   at the end cache paged:7 held 21.0 KiB, cache full 16.0 KiB"))
 }
 
 @Test(.tags(.unit)) func runDrawsTheBlockTable() {
-  let result = runCLI(["run", "--cache", "paged:4", "--steps", "3", "--ascii"])
+  // Random weights: the tokens decide where the step summary's lines wrap.
+  let result = runCLI([
+    "run", "--cache", "paged:4", "--steps", "3", "--ascii", "--weights", "random",
+  ])
   #expect(result.code == .ok)
   #expect(result.output.contains("cache    paged:4 (exact)"))
   #expect(result.output.contains("   0  The       # # # #  # # # #   0 -> #3 new"))

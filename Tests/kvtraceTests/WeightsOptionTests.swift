@@ -65,6 +65,15 @@ private func weightsLine(_ output: String) -> String {
     #expect(weightsLine(output).hasPrefix("weights  random, seed 0 (\(reason)): the words"))
   }
 
+  /// The trained model's weights are fixed: `--seed` seeds sampling only, so greedy decoding
+  /// gives the same run whatever the seed.
+  @Test func theSeedOfTheTrainedModelSeedsSamplingOnly() throws {
+    let (seed1, seed2) = (try trace(["--seed", "1"]), try trace(["--seed", "2"]))
+    #expect(seed1.events == seed2.events)
+    #expect(seed1.header.weights == seed2.header.weights)
+    #expect((seed1.header.seed, seed2.header.seed) == (1, 2))
+  }
+
   @Test func aShapeOptionOfTheTrainedShapeKeepsTheTrainedModel() throws {
     let options = ["--layers", "2", "--heads", "4", "--kv-heads", "4", "--dim", "64"]
     let header = try trace(options + ["--context", "64", "--steps", "1"]).header

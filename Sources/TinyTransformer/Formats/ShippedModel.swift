@@ -61,13 +61,21 @@ enum ShippedModel {
 /// stand-in): the recipe, the steps trained, its seed, the validation loss, the command that
 /// reproduces the weights, their SHA-256 and size, and whether they are only a placeholder.
 struct ShippedModelProvenance: Sendable, Equatable, Decodable {
+  /// True only for the random stand-in that `scripts/make-placeholder-model.py` writes.
   var placeholder: Bool
+  /// The training recipe's name (`default`).
   var recipe: String
+  /// Optimizer steps trained.
   var steps: Int
+  /// The recipe's seed: the initial weights and the corpus.
   var seed: UInt64
+  /// Mean cross-entropy on the held-out validation set, when it was measured.
   var validationLoss: Double?
+  /// The command that reproduces `default-model.bin`.
   var command: String
+  /// The SHA-256 of `default-model.bin`, as `sha256sum` prints it.
   var sha256: String?
+  /// The size of `default-model.bin`.
   var bytes: Int?
 
   /// What a trace header says about these weights: `trained by kvtrace train (recipe

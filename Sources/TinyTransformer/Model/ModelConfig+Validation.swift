@@ -14,7 +14,7 @@ extension ModelConfig {
   /// in minutes on a laptop, large enough for a trained model to form the heads the cache
   /// lessons need: one that reads the previous token's row, and an induction head that reads
   /// a row cached many steps before. The shipped trained model
-  /// (``TinyTransformer/trainedDefault(seed:)``) has exactly this shape.
+  /// (``TinyTransformer/TinyTransformer/trainedDefault(seed:)``) has exactly this shape.
   ///
   /// - Parameter vocabularySize: The tokenizer's vocabulary size.
   public static func demo(vocabularySize: Int) -> ModelConfig {
