@@ -49,13 +49,14 @@ public struct TrainingRecipe: Sendable, Equatable, Codable {
   }
 
   /// The recipe of kvtrace's trained demo model: the demo shape, 4,000 steps of 16
-  /// sequences of 64 tokens, a peak learning rate of 3e-3 decaying to 3e-4.
+  /// sequences of 64 tokens, a peak learning rate of 6e-3 decaying to 6e-4 (at 3e-3 the induction
+  /// head had not formed by step 4,000; at 6e-3 it forms inside the curriculum).
   ///
   /// - Parameter vocabularySize: The tokenizer's vocabulary size.
   public static func `default`(vocabularySize: Int) -> TrainingRecipe {
     TrainingRecipe(
       config: .demo(vocabularySize: vocabularySize), steps: 4000, batchSize: 16,
-      sequenceLength: 64, learningRate: 3e-3, minimumLearningRate: 3e-4, warmupSteps: 100,
+      sequenceLength: 64, learningRate: 6e-3, minimumLearningRate: 6e-4, warmupSteps: 100,
       weightDecay: 0.01, gradientClip: 1.0, seed: 1)
   }
 }

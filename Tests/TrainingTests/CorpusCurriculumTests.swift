@@ -22,7 +22,7 @@ import TinyTransformer
 
   @Test func thePoolGrowsLinearlyFromItsStartToEveryWord() {
     let all = Corpus.words.count
-    let options = CorpusOptions(initialPoolSize: 64, curriculumSteps: 1000)
+    let options = CorpusOptions(initialPoolSize: 64, poolHoldSteps: 0, curriculumSteps: 1000)
     #expect(options.poolSize(atStep: 0) == 64)
     #expect(options.poolSize(atStep: 500) == 64 + (all - 64) / 2)
     #expect(options.poolSize(atStep: 999) < all)
@@ -33,6 +33,25 @@ import TinyTransformer
     #expect(CorpusOptions(curriculumSteps: 0).poolSize(atStep: 0) == all)
     // Never below the longest run, whose words are distinct.
     #expect(CorpusOptions(initialPoolSize: 4).poolSize(atStep: 0) == 20)
+  }
+
+  @Test func theDefaultCurriculumHoldsThePoolThenTeachesCopyingAlone() {
+    let all = Corpus.words.count
+    let options = CorpusOptions()
+    #expect(options.poolSize(atStep: 0) == 64 && options.poolSize(atStep: 1249) == 64)
+    #expect(options.poolSize(atStep: 1875) == 64 + (all - 64) / 2)
+    #expect(options.poolSize(atStep: 2500) == all)
+    #expect(options.copiesOnly(atStep: 2499) && !options.copiesOnly(atStep: 2500))
+    // During the curriculum every training sample opens with its run, said three times.
+    let corpus = Corpus(seed: 1)
+    for index in 0..<50 {
+      let run = corpus.document(step: 100, index: index, length: 64).run
+      #expect(run.map { $0.starts == [0, $0.count, 2 * $0.count] } == true)
+    }
+    // Validation never follows the curriculum: some of its runs sit inside a story.
+    let validation = Corpus(seed: 1, split: .validation)
+    let starts = (0..<50).compactMap { validation.document(step: 100, index: $0, length: 64).run }
+    #expect(starts.contains { $0.starts[0] != 0 })
   }
 
   @Test func earlyRunsDrawOnlyFromTheSmallPoolAndValidationFromAll() {

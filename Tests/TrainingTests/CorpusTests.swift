@@ -95,13 +95,13 @@ import TinyTransformer
   }
 
   @Test func everyRunIsRepeatedVerbatimWithinTheSample() {
+    let twice = Corpus(seed: 1, options: CorpusOptions(copies: 2))
     for index in 0..<300 {
-      let document = corpus.document(step: 2000, index: index, length: 64)
+      let document = twice.document(step: 3000, index: index, length: 64)
       expectCopiesRepeat(document, copies: 2, lengths: 8...20)
     }
-    let thrice = Corpus(seed: 1, options: CorpusOptions(copies: 3))
-    for index in 0..<100 {
-      let document = thrice.document(step: 2000, index: index, length: 64)
+    for (step, index) in [2000, 3000].flatMap({ step in (0..<100).map { (step, $0) } }) {
+      let document = corpus.document(step: step, index: index, length: 64)
       expectCopiesRepeat(document, copies: 3, lengths: 8...20)
     }
   }
@@ -112,7 +112,8 @@ import TinyTransformer
     let half = Corpus(seed: 1, options: CorpusOptions(repeatShare: 0.5))
     let withRun = (0..<400).filter { half.document(step: 0, index: $0, length: 64).run != nil }
     #expect((150...250).contains(withRun.count))
-    let shaped = Corpus(seed: 1, options: CorpusOptions(runLengths: 3...5, promptShapedShare: 1))
+    let shaped = Corpus(
+      seed: 1, options: CorpusOptions(runLengths: 3...5, copies: 2, promptShapedShare: 1))
     for index in 0..<100 {
       let run = shaped.document(step: 0, index: index, length: 64).run
       #expect(run.map { $0.starts == [0, $0.count] && (3...5).contains($0.count) } == true)

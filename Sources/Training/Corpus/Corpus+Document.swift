@@ -24,7 +24,10 @@ extension Corpus {
       story: StoryWriter(generator: &generator, pangramShare: options.pangramShare))
     if generator.chance(options.repeatShare) {
       let run = runText(&generator, step: step, target: writer.target)
-      if !run.isEmpty { place(run, in: &writer, &generator) }
+      if !run.isEmpty {
+        let copiesOnly = split == .training && options.copiesOnly(atStep: step)
+        place(run, in: &writer, &generator, fromTheStart: copiesOnly)
+      }
     }
     writer.tell(upTo: Int.max)
     return writer.document
@@ -41,11 +44,15 @@ extension Corpus {
   }
 
   /// Writes the copies of the run: from the start, one right after the other (as the
-  /// evaluation's prompts do), or with story sentences before and between them.
-  func place(_ run: String, in writer: inout DocumentWriter, _ generator: inout SplitMix64) {
+  /// evaluation's prompts do, and always during the curriculum), or with story sentences
+  /// before and between them.
+  func place(
+    _ run: String, in writer: inout DocumentWriter, _ generator: inout SplitMix64,
+    fromTheStart: Bool
+  ) {
     let runTokens = Tokenizer.demo.encode(run).count
     let copies = max(2, options.copies)
-    let promptShaped = generator.chance(options.promptShapedShare)
+    let promptShaped = generator.chance(options.promptShapedShare) || fromTheStart
     var starts: [Int] = []
     for copy in 0..<copies {
       // The room left for sentences once this copy and every later one are written.

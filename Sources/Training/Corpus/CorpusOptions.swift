@@ -4,7 +4,12 @@
 /// The defaults follow the measurements in the project's training notes: an induction head
 /// forms after a plateau, and the plateau is shorter when every sample holds a repeat and when
 /// the run words start from a small pool (64 words: about 1,000 steps) rather than the whole
-/// vocabulary (590 words: about 3,300 steps).
+/// vocabulary (590 words: about 3,300 steps). So training starts with a *curriculum*: until
+/// ``curriculumSteps``, every training sample opens with its run said ``copies`` times back to
+/// back (the bare copying task), the run words drawn from ``initialPoolSize`` words for
+/// ``poolHoldSteps`` steps and then from a pool that grows to every word. Measured with the
+/// default recipe, the induction head forms inside the small pool, and the growing pool then
+/// teaches it to copy any word.
 public struct CorpusOptions: Sendable, Equatable, Codable {
   /// The share of samples that hold a repeated run (0…1); the rest are plain stories.
   public var repeatShare: Double
@@ -18,39 +23,49 @@ public struct CorpusOptions: Sendable, Equatable, Codable {
   public var promptShapedShare: Double
   /// How many words the runs draw from at step 0.
   public var initialPoolSize: Int
-  /// The step at which the runs draw from every word; the pool grows linearly until then.
-  /// 0 means no curriculum: every word from the first step.
+  /// How many steps the pool stays at ``initialPoolSize`` before it starts to grow.
+  public var poolHoldSteps: Int
+  /// The step at which the runs draw from every word; the pool grows linearly from
+  /// ``poolHoldSteps`` until then, and every training sample before it is a run said
+  /// ``copies`` times from the start. 0 means no curriculum: every word from the first step.
   public var curriculumSteps: Int
   /// The share of stories that hold the pangram or a variant of it (said twice).
   public var pangramShare: Double
 
   /// Options with the defaults described above; change any of them by name.
   public init(
-    repeatShare: Double = 1, runLengths: ClosedRange<Int> = 8...20, copies: Int = 2,
-    promptShapedShare: Double = 0.25, initialPoolSize: Int = 64, curriculumSteps: Int = 1000,
-    pangramShare: Double = 0.5
+    repeatShare: Double = 1, runLengths: ClosedRange<Int> = 8...20, copies: Int = 3,
+    promptShapedShare: Double = 0.5, initialPoolSize: Int = 64, poolHoldSteps: Int = 1250,
+    curriculumSteps: Int = 2500, pangramShare: Double = 0.5
   ) {
     self.repeatShare = repeatShare
     self.runLengths = runLengths
     self.copies = copies
     self.promptShapedShare = promptShapedShare
     self.initialPoolSize = initialPoolSize
+    self.poolHoldSteps = poolHoldSteps
     self.curriculumSteps = curriculumSteps
     self.pangramShare = pangramShare
   }
 
   /// How many words the runs may draw from at `step`.
   ///
-  /// It grows linearly from ``initialPoolSize`` at step 0 to every word of the corpus
-  /// (``Corpus/words``) at step ``curriculumSteps``, and stays there. It is never smaller
-  /// than the longest run, since a run's words are distinct.
+  /// It stays at ``initialPoolSize`` until ``poolHoldSteps``, then grows linearly to every
+  /// word of the corpus (``Corpus/words``) at step ``curriculumSteps``, and stays there. It is
+  /// never smaller than the longest run, since a run's words are distinct.
   public func poolSize(atStep step: Int) -> Int {
     let all = Lexicon.runPool.count
     let longest = max(1, runLengths.upperBound)
     let start = min(all, max(initialPoolSize, longest))
     guard curriculumSteps > 0, step < curriculumSteps else { return all }
-    // (all - start) · step / curriculumSteps, in full width so that no step can overflow.
-    let product = (all - start).multipliedFullWidth(by: max(0, step))
-    return start + curriculumSteps.dividingFullWidth(product).quotient
+    let hold = min(max(0, poolHoldSteps), curriculumSteps)
+    guard step >= hold else { return start }
+    // (all - start) · (step - hold) / (curriculumSteps - hold), in full width: no overflow.
+    let product = (all - start).multipliedFullWidth(by: step - hold)
+    return start + (curriculumSteps - hold).dividingFullWidth(product).quotient
   }
+
+  /// Whether a training sample of `step` is the bare copying task: its run said ``copies``
+  /// times from the start (true before ``curriculumSteps``).
+  public func copiesOnly(atStep step: Int) -> Bool { step < curriculumSteps }
 }

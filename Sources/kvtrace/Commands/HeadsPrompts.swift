@@ -1,4 +1,5 @@
 import TinyTransformer
+import Training
 
 /// The prompts `kvtrace heads` decodes to show copying: a random run of whole words,
 /// then the run's first word again.
@@ -6,8 +7,10 @@ import TinyTransformer
 /// A model that has learned to copy (an induction head reading the rows cached when the
 /// run first went by) continues with the rest of the run; one that has not, guesses. The
 /// words are drawn without repeats inside a run, so each has exactly one right
-/// continuation, from the tokenizer's whole-word pieces (a space, then letters), with a
-/// generator seeded by `--seed`: the same prompts on every machine.
+/// continuation, with a generator seeded by `--seed`: the same prompts on every machine. With
+/// the demo vocabulary they are the words of kvtrace's training corpus (``Corpus/words``, the
+/// words the trained model has seen), otherwise the tokenizer's whole-word pieces (a space,
+/// then letters).
 struct RepeatPrompts: Sendable, CustomStringConvertible {
   /// How many words a run has, at most: 10–20, as the induction figures are measured.
   static let lengths = 10...20
@@ -35,7 +38,7 @@ struct RepeatPrompts: Sendable, CustomStringConvertible {
         fix: "raise --context to at least \(2 * Self.lengths.lowerBound + prefix.count)")
     }
     range = min(Self.lengths.lowerBound, longest)...longest
-    let words = (0..<tokenizer.vocabularySize).filter { Self.isWord(tokenizer.piece(of: $0)) }
+    let words = Self.words(of: tokenizer)
     guard words.count >= longest else {
       throw UsageError(
         "the tokenizer has \(words.count) whole-word pieces, too few for runs of \(longest) words",
@@ -53,6 +56,18 @@ struct RepeatPrompts: Sendable, CustomStringConvertible {
     }
     self.runs = runs
     self.seed = seed
+  }
+
+  /// The token ids runs are drawn from: the corpus's words for the demo vocabulary, each
+  /// with its leading space; otherwise every whole-word piece.
+  static func words(of tokenizer: Tokenizer) -> [Int] {
+    if tokenizer == .demo {
+      return Corpus.words.compactMap { word in
+        let ids = tokenizer.encode(" " + word)
+        return ids.count == 1 ? ids[0] : nil
+      }
+    }
+    return (0..<tokenizer.vocabularySize).filter { isWord(tokenizer.piece(of: $0)) }
   }
 
   /// A piece that is a whole word: a space, then at least two ASCII letters.
