@@ -36,7 +36,7 @@ import TinyTransformer
 
   @Test func theShippedLogEndsWhereTheProvenanceSays() throws {
     let log = try Self.shippedLog()
-    let last = try #require(log.last.flatMap { TrainingLog.report(parsing: $0) })
+    let last = try #require(log.last.flatMap { TrainingLog.report(parsing: Substring($0)) })
     #expect(last.step == log.count - 1)
     #expect(last.loss.isFinite && last.loss < 3)
   }

@@ -57,11 +57,12 @@ enum ShippedModel {
 
 /// What `default-model.json` says about the shipped weights.
 ///
-/// The same fields as the file (see `scripts/make-placeholder-model.py`, which writes a
-/// stand-in): the recipe, the steps trained, its seed, the validation loss, the command that
-/// reproduces the weights, their SHA-256 and size, and whether they are only a placeholder.
+/// The same fields as the file: the recipe, the steps trained, its seed, the validation loss,
+/// the command that reproduces the weights (`kvtrace train` writes them, and the training log
+/// `default-model-log.txt` beside them), their SHA-256 and size, and whether they are only a
+/// random stand-in (never for the shipped file; the tests use one).
 struct ShippedModelProvenance: Sendable, Equatable, Decodable {
-  /// True only for the random stand-in that `scripts/make-placeholder-model.py` writes.
+  /// True only for a random stand-in of the trained model.
   var placeholder: Bool
   /// The training recipe's name (`default`).
   var recipe: String
@@ -79,7 +80,7 @@ struct ShippedModelProvenance: Sendable, Equatable, Decodable {
   var bytes: Int?
 
   /// What a trace header says about these weights: `trained by kvtrace train (recipe
-  /// default, 4000 steps, validation loss 2.31)`, or, for the stand-in, that it is random.
+  /// default, 8000 steps, validation loss 1.55)`, or, for the stand-in, that it is random.
   var weightsSource: String {
     guard !placeholder else {
       return "random placeholder in place of the trained model (not trained; seed \(seed))"

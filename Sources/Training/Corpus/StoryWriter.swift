@@ -26,9 +26,12 @@ struct StoryWriter {
       pangram = nil
       return
     }
-    // Half the time the story opens with it, as kvtrace's demo prompt does.
+    // Half the time the story opens with it, as kvtrace's demo prompt does, and then most
+    // often says it again at once: a model that has read the pangram continues with it, and
+    // its induction head reads the rows cached when the pangram first went by.
     let first = self.generator.chance(0.5) ? 0 : self.generator.int(in: 1...5)
-    let again = first + self.generator.int(in: 2...6)
+    var again = first + self.generator.int(in: 2...6)
+    if first == 0, self.generator.chance(0.7) { again = 1 }
     pangram = (Self.pangram(&self.generator), [first, again])
   }
 

@@ -82,8 +82,8 @@ enum HeadsCommand {
     var traces: [Trace] = []
     var copied = 0
     var total = 0
-    for run in prompts.runs {
-      let prompt = prompts.prefix + run + [run[0]]
+    for (index, run) in prompts.runs.enumerated() {
+      let prompt = prompts.prompt(index)
       // The prefill predicts run[1]; n - 2 decode steps predict the rest, up to run[n - 1].
       let (trace, generated) = try record(
         model, prompt: prompt, text: model.tokenizer.decode(prompt), steps: run.count - 2,

@@ -20,6 +20,10 @@ struct RepeatPrompts: Sendable, CustomStringConvertible {
   let prefix: [Int]
   /// The runs, each of `lengths` words (fewer when the context is short).
   let runs: [[Int]]
+  /// The token each prompt opens with: the run's first word, bare (`cake`, not ` cake`) with
+  /// the demo vocabulary, as every document the trained model read opens; the repeat then
+  /// says it with its space, as running text does.
+  let openings: [Int]
   /// The run lengths drawn from.
   let range: ClosedRange<Int>
   let seed: UInt64
@@ -55,6 +59,11 @@ struct RepeatPrompts: Sendable, CustomStringConvertible {
       runs.append(Array(pool.prefix(length)))
     }
     self.runs = runs
+    openings = runs.map { run in
+      guard tokenizer == .demo else { return run[0] }
+      let bare = tokenizer.encode(String(tokenizer.piece(of: run[0]).dropFirst()))
+      return bare.count == 1 ? bare[0] : run[0]
+    }
     self.seed = seed
   }
 
@@ -75,6 +84,11 @@ struct RepeatPrompts: Sendable, CustomStringConvertible {
     let bytes = Array(piece.utf8)
     return bytes.count >= 3 && bytes[0] == 0x20
       && bytes.dropFirst().allSatisfy { (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+  }
+
+  /// Prompt `index`: the prefix, the run (opening with ``openings``), then its first word again.
+  func prompt(_ index: Int) -> [Int] {
+    prefix + [openings[index]] + runs[index].dropFirst() + [runs[index][0]]
   }
 
   var description: String {

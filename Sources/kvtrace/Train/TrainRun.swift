@@ -21,15 +21,13 @@ final class TrainRun {
   private var curve = LossCurve()
   private var log: [String] = []
   private var tokensFile: OutputFile?
-  /// The first batches trained on, which the unigram baseline counts.
-  private var baselineBatches: [[Int]] = []
   private var lastValidation: (loss: Float, accuracy: Float)?
   /// Seconds spent in the trainer's steps (not validating, not writing files).
   private var trainingSeconds = 0.0
 
   /// How many held-out batches the validation loss averages.
   static let validationBatches = 4
-  /// How many of the first training batches the unigram baseline counts.
+  /// How many training batches the unigram baseline counts.
   static let baselineBatchCount = 50
 
   /// Sets up the run: the trainer (fresh or resumed), the corpus, the description files
@@ -103,9 +101,6 @@ final class TrainRun {
     let recipe = options.recipe
     let batch = corpus.batch(step: step, size: recipe.batchSize, length: recipe.sequenceLength)
     tokensFile?.write(Array(TrainFiles.tokensLine(step: step, batch: batch).utf8))
-    if baselineBatches.count < Self.baselineBatchCount * recipe.batchSize {
-      baselineBatches += batch
-    }
     var report = TrainingStepReport(step: step, loss: .nan, learningRate: 0, gradientNorm: 0)
     trainingSeconds += Stopwatch.seconds { report = trainer.trainStep(batch) }
     log.append(TrainingLog.line(report))
@@ -139,11 +134,17 @@ final class TrainRun {
     curve.validation.append((step: trainer.step, loss: figures.loss))
   }
 
-  /// The context-free baseline: token frequencies counted on the first batches trained on,
-  /// scored on the held-out batches.
+  /// The context-free baseline: token frequencies counted on training batches from after the
+  /// curriculum (text of the same kind as the held-out batches: the curriculum's bare runs
+  /// from a small pool would skew the counts), scored on the held-out batches.
   private func baseline() -> (loss: Double, accuracy: Double) {
-    Corpus.unigramCrossEntropy(
-      train: baselineBatches, validation: Array(validationSet.joined()),
-      vocabularySize: options.recipe.config.vocabularySize)
+    let recipe = options.recipe
+    let first = max(recipe.steps, corpus.options.curriculumSteps)
+    let train = (first..<first + Self.baselineBatchCount).flatMap {
+      corpus.batch(step: $0, size: recipe.batchSize, length: recipe.sequenceLength)
+    }
+    return Corpus.unigramCrossEntropy(
+      train: train, validation: Array(validationSet.joined()),
+      vocabularySize: recipe.config.vocabularySize)
   }
 }
