@@ -36,8 +36,10 @@ public enum HeadRole: String, Sendable, Equatable, Hashable, Codable, CaseIterab
     }
   }
 
-  /// Whether the key `k` is one of the pattern's positions for the query `q`.
-  func targets(_ k: Int, query q: Int, ids: [Int]) -> Bool {
+  /// Whether the key `k` is one of the pattern's positions for the query `q`, in a sequence
+  /// of token ids `ids`: the key before the query, an earlier copy of the query's token, the
+  /// key after such a copy, or position 0.
+  public func targets(_ k: Int, query q: Int, ids: [Int]) -> Bool {
     guard k <= q, q < ids.count else { return false }
     switch self {
     case .previousToken: return k == q - 1

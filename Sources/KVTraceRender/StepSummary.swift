@@ -101,19 +101,31 @@ public enum StepSummary {
   /// 10 steps ago." when the drawn head clearly plays a role (`HeadRoles.role(layer:head:)`)
   /// in this trace; `nil` otherwise, and always for a trace without weights.
   ///
-  /// The key named is the one the step's newest query weighs most. How long ago its row
+  /// The key named is the one the role points at (the row before the query, the row after
+  /// an earlier copy of its token, row 0) that the step's newest query weighs most, and only
+  /// when it gets at least ``minimumRoleWeight``: a role is a habit, and a query that does not
+  /// show it gets no phrase. How long ago its row
   /// was cached is the lesson of an induction head: the row it needs went into the cache
   /// when its token passed, and only a cache that still holds it lets the head read it.
+  /// The least weight the role's key must get for the step summary to name the role.
+  public static let minimumRoleWeight: Float = 0.25
+
   public static func role(
     _ record: StepRecord, focus: RenderFocus, roles: HeadRoles, in trace: Trace,
     style: RenderStyle
   ) -> String? {
+    let tokens = trace.tokens(sequence: record.sequence)
+    let ids = tokens.map(\.id)
+    // The key the role points at (the row before, the row after an earlier copy, row 0),
+    // the one of them with the most weight; no phrase when this query has none in reach.
     guard let role = roles.role(layer: focus.layer, head: focus.head),
       let attention = record.newestAttention(layer: focus.layer, head: focus.head),
       let weights = attention.weights, weights.count == attention.keys.count,
-      let top = zip(attention.keys, weights).max(by: { $0.1 < $1.1 })?.0
+      let (top, weight) = zip(attention.keys, weights)
+        .filter({ role.targets($0.0, query: attention.query, ids: ids) })
+        .max(by: { $0.1 < $1.1 }),
+      weight >= minimumRoleWeight
     else { return nil }
-    let tokens = trace.tokens(sequence: record.sequence)
     func text(_ position: Int) -> String {
       TextLayout.quoted(
         position < tokens.count ? tokens[position].text : "", unicode: style.unicode)
@@ -121,14 +133,18 @@ public enum StepSummary {
     let source = record.source(of: top, layer: focus.layer, kvHead: attention.kvHead)
     let when: String
     switch (source, roles.firstStep(computing: top, sequence: record.sequence)) {
+    case (.reused, 0?): when = ", cached at the prefill"
     case (.reused, let cached?) where cached < record.step:
       when = ", cached \(count(record.step - cached, "step")) ago"
     case (.reused, _): when = ", read from the cache"
     case (.fresh, _): when = ", computed at this step"
     default: when = ""
     }
+    let back = attention.query - top
+    let distance = back > 0 ? " (\(count(back, "position")) back)" : ""
     return "layer \(focus.layer) head \(focus.head), \(role.headName): the query "
-      + "\(text(attention.query)) reads the row of \(text(top))\(when)."
+      + "\(text(attention.query)) gives \(TextLayout.fixed(Double(weight), 2)) to the row of "
+      + "\(text(top))\(distance)\(when)."
   }
 
   /// " Query heads 0–1 read KV head 0, 2–3 read KV head 1 (GQA: the cache holds 2
