@@ -125,7 +125,10 @@ import Training
     let train = try runKVTrace(Self.tiny + ["--steps", "2", "--out", scratch.path("m")])
     #expect(train.status == 0, "\(train.error)")
     let run = try runKVTrace(
-      ["run", "--checkpoint", scratch.path("m/model.bin"), "--steps", "2", "--ascii"])
+      [
+        "run", "--checkpoint", scratch.path("m/model.bin"), "--prompt", "The quick brown",
+        "--steps", "2", "--ascii",
+      ])
     #expect(run.status == 0, "\(run.error)")
     #expect(run.output.contains("step 2"))
   }

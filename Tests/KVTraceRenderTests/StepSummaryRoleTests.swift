@@ -45,28 +45,28 @@ import TinyTransformer
     #expect(roles.score(.induction, layer: 1, head: 2) == 1)
     #expect(roles.role(layer: 1, head: 2) == .induction)
     let steps = trace.steps
-    // Step 2's query is the second 'fox' (position 7); it reads 'jumps' (position 4),
-    // whose row the prefill cached.
+    // Step 2's query is the second 'fox' (position 7); it reads 'jumps' (position 4), the
+    // token after the first 'fox', whose row the prefill cached.
     #expect(
       StepSummary.role(steps[2], focus: Self.induction, roles: roles, in: trace, style: .plain)
-        == "layer 1 head 2, an induction head: the query 'fox' reads the row of 'jumps', "
-        + "cached 2 steps ago.")
+        == "layer 1 head 2, an induction head: the query 'fox' gives 1.00 to the row of 'jumps' "
+        + "(3 positions back), cached at the prefill.")
     #expect(
       StepSummary.role(steps[1], focus: Self.induction, roles: roles, in: trace, style: .plain)
-        == "layer 1 head 2, an induction head: the query 'brown' reads the row of 'fox', "
-        + "cached 1 step ago.")
+        == "layer 1 head 2, an induction head: the query 'brown' gives 1.00 to the row of 'fox' "
+        + "(3 positions back), cached at the prefill.")
     // At the prefill, the newest query, the second 'quick', reads 'brown', computed in the
     // same step.
     #expect(
       StepSummary.role(steps[0], focus: Self.induction, roles: roles, in: trace, style: .plain)
-        == "layer 1 head 2, an induction head: the query 'quick' reads the row of 'brown', "
-        + "computed at this step.")
+        == "layer 1 head 2, an induction head: the query 'quick' gives 1.00 to the row of 'brown' "
+        + "(3 positions back), computed at this step.")
   }
 
   @Test func theRunSaysItUnderTheStepAndOnlyForThatHead() throws {
     let trace = try Self.trace()
     let drawn = RunRenderer.render(trace, focus: Self.induction, style: .plain)
-    #expect(drawn.contains("\nlayer 1 head 2, an induction head: the query 'fox' reads the row of"))
+    #expect(drawn.contains("\nlayer 1 head 2, an induction head: the query 'fox' gives 1.00 to"))
     #expect(drawn.components(separatedBy: "an induction head").count == 5)  // 4 steps
     let other = RunRenderer.render(trace, focus: RenderFocus(layer: 1, head: 1), style: .plain)
     #expect(!other.contains("head: the query"))
@@ -78,8 +78,8 @@ import TinyTransformer
     #expect(
       StepSummary.role(
         trace.steps[2], focus: Self.induction, roles: roles, in: trace, style: .plain)
-        == "layer 1 head 2, an induction head: the query 'fox' reads the row of 'jumps', "
-        + "computed at this step.")
+        == "layer 1 head 2, an induction head: the query 'fox' gives 1.00 to the row of 'jumps' "
+        + "(3 positions back), computed at this step.")
   }
 
   @Test func aSummaryTraceNamesNoRole() throws {

@@ -60,7 +60,7 @@ import TinyTransformer
     let early = runWords(corpus, step: 0)
     #expect(early.isSubset(of: small))
     #expect(early.count == 64)
-    #expect(runWords(corpus, step: 1000).subtracting(small).count > 150)
+    #expect(runWords(corpus, step: 2500).subtracting(small).count > 150)
     let validation = Corpus(seed: 1, split: .validation)
     #expect(runWords(validation, step: 0).subtracting(small).count > 150)
   }
