@@ -121,7 +121,7 @@ import TinyTransformer
     let state = InteractiveState(step: 1)
     let lines = frame.lines(state, size: FrameSize(columns: 80, rows: 24), style: RenderStyle())
     #expect(lines[1] == " sequence 0: \"The quick brown fox jumps over the lazy dog.\"")
-    #expect(lines.contains { $0.contains("query 10 'Once'") })
+    #expect(lines.contains { $0.contains("query 10 'ten'") })
     #expect(!lines.contains { $0.contains("▣") }, "sequence 0 computed its prefix itself")
     try Self.check(frame, state, FrameSize(columns: 80, rows: 24), named: "frame-80x24-seq0.txt")
   }

@@ -12,10 +12,10 @@ import TinyTransformer
   #expect(result.output.contains("compare  cache full against cache window:4"))
   #expect(
     result.output.contains(
-      "tokens   ≈ first differ at step 0, as an approximate policy may"))
+      "tokens   ≈ first differ at step 1, as an approximate policy may"))
   #expect(result.output.contains(": differs, as an approximate policy may"))
   #expect(!result.output.contains("✗"))
-  #expect(result.output.contains("APPROXIMATE: window:4 differs from full at step 0"))
+  #expect(result.output.contains("APPROXIMATE: window:4 differs from full at step 1"))
   #expect(result.output.contains("memory   at the end cache window:4 held 4.0 KiB, cache full"))
   #expect(!result.output.contains("PASS"))
 }
@@ -179,5 +179,5 @@ func int8OnTheEncoderDecoderIsAUsageError(_ arguments: [String]) {
   #expect(result.output.contains("   0  The       # # # #  # # # #   0 -> #3 new"))
   #expect(result.output.contains("   8  dog       o o o o  o o o o   2 -> #1"))
   #expect(result.output.contains("none (position 10 fit in block 2)"))
-  #expect(result.output.contains("allocated #0; 3 slots of the last block are unused"))
+  #expect(result.output.contains("allocated\n#0; 3 slots of the last block are unused"))
 }
