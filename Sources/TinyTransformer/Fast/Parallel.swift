@@ -19,7 +19,7 @@ public enum Parallel {
   ///
   /// - Parameters:
   ///   - rows: How many independent pieces of work there are.
-  ///   - work: About how many multiply-adds they cost together; below ``minimumWork`` the
+  ///   - work: About how many multiply-adds they cost together; below `minimumWork` (2¹⁵) the
   ///     calling thread does them all.
   ///   - threads: The most threads to use, the caller included.
   ///   - body: Does the pieces of one band; bands never share a piece, and a piece must
