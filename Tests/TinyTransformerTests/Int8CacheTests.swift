@@ -163,7 +163,8 @@ import Testing
     let int8 = try model.generate(
       prompt: Self.pangram, steps: 20, policy: Int8Cache(), collectLogits: true)
     let sameText = (report.firstDivergence ?? full.logits.count) + 1
-    let moved = zip(full.logits.prefix(sameText), int8.logits.prefix(sameText))
+    let moved =
+      zip(full.logits.prefix(sameText), int8.logits.prefix(sameText))
       .flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? 0
     #expect(moved > 0)
     #expect(moved < largest / 100, "\(moved) \(largest)")

@@ -1,3 +1,5 @@
+import TinyTransformer
+
 extension Corpus {
   /// The loss and accuracy of the simplest model that ignores context: token frequencies.
   ///
@@ -29,36 +31,12 @@ extension Corpus {
     for sequence in validation {
       for token in sequence.dropFirst() where 0 <= token && token < size {
         let probability = Double(counts[token] + 1) / Double(total + size)
-        loss -= naturalLog(probability)
+        loss -= DeterministicMath.log(probability)
         if token == best { right += 1 }
         targets += 1
       }
     }
     guard targets > 0 else { return (0, 0) }
     return (loss / Double(targets), Double(right) / Double(targets))
-  }
-
-  /// ln x for x > 0, with `Double` additions, multiplications and divisions only, so it gives
-  /// the same bits everywhere (the C library's `log` need not).
-  ///
-  /// x = m · 2^e with m in [√½, √2), and ln m = 2·atanh(s) = 2(s + s³/3 + s⁵/5 + …) with
-  /// s = (m − 1)/(m + 1), |s| < 0.172: twenty terms are far below a `Double`'s precision.
-  static func naturalLog(_ x: Double) -> Double {
-    guard x > 0, x.isFinite else { return x == 0 ? -.infinity : .nan }
-    var exponent = Int(x.exponent)
-    var m = x.significand
-    if m > 1.414_213_562_373_095_1 {
-      m /= 2
-      exponent += 1
-    }
-    let s = (m - 1) / (m + 1)
-    let square = s * s
-    var power = s
-    var sum = 0.0
-    for k in 0..<20 {
-      sum += power / Double(2 * k + 1)
-      power *= square
-    }
-    return Double(exponent) * 0.693_147_180_559_945_309_42 + 2 * sum
   }
 }
