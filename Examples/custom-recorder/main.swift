@@ -5,6 +5,7 @@
 // read back from the cache. What it sees is an activation record of the run; the
 // KV cache itself lives inside the model and is what the model reads back.
 
+import Foundation
 import KVTrace
 import TinyTransformer
 
@@ -35,7 +36,13 @@ struct EventCounter: TraceRecorder {
   }
 }
 
-let model = TinyTransformer.demo(seed: 0)
+let model: TinyTransformer
+do {
+  model = try TinyTransformer.trainedDefault()
+} catch {
+  FileHandle.standardError.write(Data("custom-recorder: \(error)\n".utf8))
+  exit(66)
+}
 for policy in ["none", "full"] {
   var counter = EventCounter()
   guard let cache = CachePolicies.named(policy) else { fatalError("no policy \(policy)") }

@@ -2,12 +2,20 @@
 //
 // Decodes the pangram with a full KV cache, keeps every event in a TraceLog, and
 // prints what each step computed fresh and what it read back from the cache.
-// `swift run quick-brown-fox` prints the same numbers every time (seed 0).
+// `swift run quick-brown-fox` prints the same numbers every time: the model is
+// kvtrace's trained default, shipped with the package.
 
+import Foundation
 import KVTrace
 import TinyTransformer
 
-let model = TinyTransformer.demo(seed: 0)
+let model: TinyTransformer
+do {
+  model = try TinyTransformer.trainedDefault()
+} catch {
+  FileHandle.standardError.write(Data("quick-brown-fox: \(error)\n".utf8))
+  exit(66)
+}
 var log = TraceLog(detail: .summary)  // rows and counters, no attention weights
 let generation = try model.generate(
   prompt: "The quick brown fox jumps over the lazy dog.", steps: 6,

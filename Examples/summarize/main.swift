@@ -59,7 +59,9 @@ func summarize(mode: CrossAttentionMode) throws(DecodeError) {
   let tokenizer = model.tokenizer
   let config = model.config
   print("The encoder-decoder flow, with both caches (--cross \(mode.rawValue))")
-  print("model: 2 encoder and 2 decoder layers, 4 heads of size 8; random weights, seed 0")
+  print(
+    "model: 2 encoder and 2 decoder layers, \(config.heads) heads of size \(config.headSize);"
+      + " random weights, seed 0")
   print()
 
   // 1. Encode once. The encoder reads the whole source at once, bidirectionally.

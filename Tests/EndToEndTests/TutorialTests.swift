@@ -225,8 +225,8 @@ import Testing
     // The file it wrote is a trace kvtrace itself replays.
     let replay = try runKVTrace(["replay", file.path])
     #expect(replay.status == 0, "\(replay.error)")
-    // The example decodes `TinyTransformer.demo(seed: 0)`: the random demo model.
-    let run = try runKVTrace(["--weights", "random", "--steps", "2"])
+    // The example decodes `TinyTransformer.trainedDefault()`: the default model.
+    let run = try runKVTrace(["--steps", "2"])
     #expect(replay.output == run.output)
   }
 

@@ -6,6 +6,7 @@
 // and the bytes of keys and values it holds at the end. Then the same for
 // grouped-query attention: fewer KV heads, a smaller cache.
 
+import Foundation
 import KVTrace
 import TinyTransformer
 
@@ -26,7 +27,13 @@ func report(_ model: TinyTransformer, _ policy: some CachePolicy, label: String)
       + " rows computed \(rows), FLOPs \(flops), cache \(bytes) bytes")
 }
 
-let demo = TinyTransformer.demo(seed: 0)
+let demo: TinyTransformer
+do {
+  demo = try TinyTransformer.trainedDefault()
+} catch {
+  FileHandle.standardError.write(Data("cache-policies: \(error)\n".utf8))
+  exit(66)
+}
 print("model: \(demo.config.layers) layers, \(demo.config.heads) heads, 20 decode steps")
 // The policies by their `--cache` names (`kvtrace --help` lists them all).
 // A window forgets old rows; sinks also pin the first positions. `window:10` and
@@ -39,7 +46,8 @@ for name in [
 }
 
 // Grouped-query attention: 4 query heads share 2 or 1 KV heads. The cache holds
-// rows per KV head, so it shrinks by heads / kvHeads.
+// rows per KV head, so it shrinks by heads / kvHeads. No trained model has these
+// shapes, so these use random weights: only their rows and bytes mean anything.
 for kvHeads in [4, 2, 1] {
   var config = demo.config
   config.kvHeads = kvHeads

@@ -13,7 +13,13 @@ let path =
   CommandLine.arguments.dropFirst().first
   ?? FileManager.default.temporaryDirectory.appendingPathComponent("export-trace.json").path
 
-let model = TinyTransformer.demo(seed: 0)
+let model: TinyTransformer
+do {
+  model = try TinyTransformer.trainedDefault()
+} catch {
+  FileHandle.standardError.write(Data("export-trace: \(error)\n".utf8))
+  exit(66)
+}
 var log = TraceLog(detail: .full)
 _ = try model.generate(
   prompt: "The quick brown fox jumps over the lazy dog.", steps: 2, recorder: &log)
