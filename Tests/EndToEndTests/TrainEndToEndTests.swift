@@ -133,10 +133,12 @@ import Training
     #expect(run.output.contains("step 2"))
   }
 
-  /// The README's table of `train` options says what `kvtrace help train` says: every
-  /// option, its placeholder and its default (read as ``ReadmeOptionsTests`` reads them).
+  /// The trained-default article's table of `train` options says what `kvtrace help train`
+  /// says: every option, its placeholder and its default (as ``ReadmeOptionsTests`` reads them).
   @Test func theReadmeTrainTableAgreesWithTheHelp() throws {
-    let readme = try String(contentsOf: ReadmeTests.readme, encoding: .utf8)
+    let readme = try String(
+      contentsOf: ReadmeTests.root.appendingPathComponent(
+        "Sources/TinyTransformer/TinyTransformer.docc/TrainedModel.md"), encoding: .utf8)
     let table = try #require(
       readme.components(separatedBy: "| train option | default | meaning |\n|---|---|---|\n")
         .dropFirst().first?.components(separatedBy: "\n\n").first)
