@@ -30,6 +30,10 @@ public enum ComparisonRenderer {
     lines.append("")
     lines += table(left, right, style: style)
     lines.append("")
+    if approximate(left, right), let forced = verdict.teacherForced {
+      lines += forcedTable(left, right, steps: forced, style: style)
+      lines.append("")
+    }
     lines += finalGrids(left, right, focus: focus, style: style)
     lines.append("")
     lines += verdictLines(left, right, verdict: verdict, style: style)
@@ -60,6 +64,7 @@ public enum ComparisonRenderer {
     ]
     let leftSteps = left.steps
     let rightSteps = right.steps
+    let parting = partingStep(left, right)
     for (a, b) in zip(leftSteps, rightSteps) {
       let tokenA = a.token.map { TextLayout.label($0.chosen.text, unicode: style.unicode) } ?? ""
       let tokenB = b.token.map { TextLayout.label($0.chosen.text, unicode: style.unicode) } ?? ""
@@ -74,6 +79,7 @@ public enum ComparisonRenderer {
           "\(a.counters?.rowsComputed ?? 0)", "\(b.counters?.rowsComputed ?? 0)",
           TextLayout.metric(a.counters?.flops ?? 0), TextLayout.metric(b.counters?.flops ?? 0),
         ]))
+      if a.step == parting, a.step < leftSteps.count - 1 { lines.append(partingLine(a.step)) }
     }
     return lines
   }
@@ -120,16 +126,27 @@ public enum ComparisonRenderer {
     let rows = rowsOK ? rowRules(left) + "; " + rowRules(right) : verdict.accountingProblems[0]
     let delta =
       "max |\(style.unicode ? "Δ" : "d")logit| = " + scientific(verdict.maxLogitDifference)
+    let sameText = divergence.map { " through step \($0), while both read the same text" } ?? ""
     var lines = [
       "tokens   \(mark(same: tokensOK)) "
         + (tokensOK
           ? "identical at all \(total) steps"
           : "first differ at step \(divergence ?? 0)"
-            + (approximate ? ", as an approximate policy may" : "")),
-      "logits   \(mark(same: logitsOK)) " + delta
-        + (logitsOK || !approximate
-          ? " (tolerance " + scientific(verdict.tolerance) + ")" : ": \(mayDiffer)"),
+            + (approximate ? ", as an approximate policy may" : ""))
     ]
+    let suffix =
+      if !logitsOK && approximate {
+        divergence == nil
+          ? ": \(mayDiffer)" : "; later steps read different texts and are not compared"
+      } else {
+        " (tolerance " + scientific(verdict.tolerance) + ")"
+      }
+    lines += TextLayout.wrap(
+      "logits   \(mark(same: logitsOK)) " + delta + sameText + suffix, width: style.width,
+      indent: "           ")
+    if approximate, let forced = verdict.teacherForced {
+      lines += forcedSummary(left, right, steps: forced, style: style)
+    }
     lines += TextLayout.wrap(
       "rows     \(mark(rowsOK)) " + rows, width: style.width, indent: "           ")
     lines.append(

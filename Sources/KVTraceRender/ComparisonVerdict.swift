@@ -6,18 +6,27 @@ import KVTrace
 extension ComparisonRenderer {
   /// What the oracle measured, for the verdict.
   public struct Verdict: Sendable, Equatable {
-    /// The largest |Δlogit| over all steps.
+    /// The largest |Δlogit| over the steps at which both runs read the same text: every
+    /// step when their tokens never part, else up to and including the step where they part
+    /// (after it they continue different texts, and their logits are not comparable).
     public var maxLogitDifference: Float
     /// The largest difference accepted as float rounding.
     public var tolerance: Float
     /// Row-accounting problems found in either run; empty when all is right.
     public var accountingProblems: [String]
+    /// The teacher-forced comparison, step by step: the approximate policy (or the run
+    /// under test) fed the exact run's tokens; `nil` when it was not made.
+    public var teacherForced: [TeacherForcedStep]?
 
     /// Creates a verdict.
-    public init(maxLogitDifference: Float, tolerance: Float, accountingProblems: [String]) {
+    public init(
+      maxLogitDifference: Float, tolerance: Float, accountingProblems: [String],
+      teacherForced: [TeacherForcedStep]? = nil
+    ) {
       self.maxLogitDifference = maxLogitDifference
       self.tolerance = tolerance
       self.accountingProblems = accountingProblems
+      self.teacherForced = teacherForced
     }
   }
 
@@ -55,8 +64,7 @@ extension ComparisonRenderer {
     let approximate: Bool
 
     init(_ left: Trace, _ right: Trace, verdict: Verdict) {
-      let pairs = zip(left.steps.compactMap(\.token), right.steps.compactMap(\.token))
-      divergence = pairs.first { $0.chosen.token != $1.chosen.token }?.0.step
+      divergence = ComparisonRenderer.partingStep(left, right)
       tokensOK = divergence == nil
       logitsOK = verdict.maxLogitDifference <= verdict.tolerance
       rowsOK = verdict.accountingProblems.isEmpty

@@ -11,7 +11,7 @@ extension InteractiveFrame {
   func decoderGrids(
     _ state: InteractiveState, record: StepRecord, size: FrameSize, style: RenderStyle
   ) -> FrameGrid {
-    let records = Self.records(record, view: state.view)
+    let records = records(record, state)
     let gap = GridTable.gap.count
     let selfTitle = EncoderDecoderGrid.selfTitle
     func tableWidth(_ perKVHead: Bool) -> Int {
@@ -29,12 +29,13 @@ extension InteractiveFrame {
     func pair(_ left: String, _ right: String) -> String {
       (TextLayout.padRight(left, offset + gap) + right).trimmingTrailingSpaces()
     }
-    var notes = [
+    var notes =
+      withoutCacheNote(state, style: style) + [
       pair(
         Paint.bold.apply(selfTitle, style.color),
         Paint.bold.apply(EncoderDecoderGrid.crossTitle, style.color))
     ]
-    if state.view == .split {
+    if drawnView(state) == .split {
       let labels = pad + splitLabels(width: layout.gridWidth, style: style)
       notes.append(pair(labels, labels))
     }

@@ -59,27 +59,35 @@ extension InteractiveFrame {
       return decoderGrids(state, record: record, size: size, style: style)
     }
     // An encoder-decoder's encode step is one grid too, of the source's rows.
+    let view = drawnView(state)
+    let shown = view == .withoutCache ? uncachedRecord(state) ?? record : record
     let tokens =
-      record.began.phase == .encode ? trace.sourceTokens : trace.tokens(sequence: record.sequence)
-    let records = Self.records(record, view: state.view)
+      record.began.phase == .encode
+      ? trace.sourceTokens
+      : view == .withoutCache
+        ? uncachedTokens(sequence: record.sequence) : trace.tokens(sequence: record.sequence)
+    let records = records(record, state)
     let length = record.began.sequenceLength
     let heatmap = Heatmap(
-      queries: record.attention.filter {
+      queries: shown.attention.filter {
         $0.layer == state.focus.layer && $0.head == state.focus.head && $0.kind == .self
       }, values: state.values, focus: state.focus)
     let preferred = heatmap.preferredWidth(sequenceLength: length)
     let floor = max(Heatmap.minimumWidth, min(preferred, heatmap.isTriangle ? length : 17))
     let gap = GridTable.gap.count
+    let labels = uncachedLabels(state, length: length, style: style)
     func gridsWidth(_ perKVHead: Bool) -> Int {
       records.count * (Layout.width(config: model, perKVHead: perKVHead) + gap) - gap
+        + (labels.map { $0.width + gap } ?? 0)
     }
     let perKVHead = GridTable.prefixWidth + gridsWidth(true) + gap + floor <= size.columns
     let layout = Layout(config: model, perKVHead: perKVHead)
     var table = GridTable(columns: records.map { layout.column($0, style: style) })
+    if let labels { table.columns.append(labels) }
     if let blocks = BlockColumn.column(record, style: style) { table.columns.append(blocks) }
-    var notes: [String] = []
+    var notes = withoutCacheNote(state, style: style)
     let pad = String(repeating: " ", count: GridTable.prefixWidth)
-    if state.view == .split {
+    if view == .split {
       notes.append(pad + splitLabels(width: layout.gridWidth, style: style))
     }
     let room = size.columns - table.width - gap
@@ -92,15 +100,6 @@ extension InteractiveFrame {
       notes.append(pad + "(the attention heatmap does not fit this width)")
     }
     return FrameGrid(notes: notes, table: table, tokens: tokens, length: length, style: style)
-  }
-
-  /// The records a view draws: the step as run, without a cache, or both.
-  static func records(_ record: StepRecord, view: CacheView) -> [StepRecord] {
-    switch view {
-    case .cache: [record]
-    case .withoutCache: [record.withoutCache()]
-    case .split: [record, record.withoutCache()]
-    }
   }
 
   /// `cache full         cache none`: the names over the split view's two grids,

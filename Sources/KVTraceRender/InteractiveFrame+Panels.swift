@@ -7,6 +7,8 @@ extension InteractiveFrame {
     var stepCount: Int
     var state: InteractiveState
     var style: RenderStyle
+    /// The step as the run without a cache did it, when there is such a run.
+    var uncached: StepRecord? = nil
 
     /// `step 1 of 6 · decode · cache full · layer 0 · head 0`, as a
     /// full-width bar; the third part names the view.
@@ -21,7 +23,9 @@ extension InteractiveFrame {
       let view =
         switch state.view {
         case .cache: "cache \(policy.name)\(approximate)"
+        case .withoutCache where uncached == nil: "no cache: not in this trace"
         case .withoutCache: "no cache (the run: \(policy.name))"
+        case .split where uncached == nil: "\(policy.name) | no cache: not in this trace"
         case .split: "\(policy.name) | no cache"
         }
       let text = Self.pack(
@@ -43,32 +47,34 @@ extension InteractiveFrame {
     /// `rows 8 fresh, 80 reused · 104.6 k FLOPs (no cache 528.3 k) · cache holds 5.5 KiB`.
     func counters(_ record: StepRecord) -> String {
       guard let cached = record.counters else { return " no counters recorded for this step" }
-      let without = record.withoutCache().counters ?? cached
+      let without = uncached?.counters
       let flops = TextLayout.metric(cached.flops)
-      let noCacheFlops = TextLayout.metric(cached.flopsWithoutCache)
+      let estimate = TextLayout.metric(cached.flopsWithoutCache)
+      let noCacheFlops = without.map { TextLayout.metric($0.flops) } ?? estimate
       let quantized =
         switch trace.header.policy.kind {
         case .int8: " as int8"
         case .none, .full, .window, .paged: ""
         }
       let segments: [String] =
-        switch state.view {
+        switch without == nil ? .cache : state.view {
         case .cache:
           [
             "rows: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused",
-            "FLOPs: \(flops) (no cache: \(noCacheFlops))",
+            "FLOPs: \(flops) (no cache: \(estimate))",
             "cache: \(TextLayout.bytes(cached.cacheBytes))"
               + quantized,
           ]
         case .withoutCache:
           [
-            "rows: \(without.rowsComputed) fresh, 0 reused", "FLOPs: \(noCacheFlops)",
+            "rows: \(without?.rowsComputed ?? 0) fresh, \(without?.rowsReused ?? 0) reused",
+            "FLOPs: \(noCacheFlops)",
             "cache: nothing kept",
           ]
         case .split:
           [
             "\(trace.header.policy.name): \(cached.rowsComputed) fresh, \(cached.rowsReused) reused, \(flops) FLOPs",
-            "none: \(without.rowsComputed) fresh, \(noCacheFlops) FLOPs",
+            "none: \(without?.rowsComputed ?? 0) fresh, \(noCacheFlops) FLOPs",
           ]
         }
       return " "

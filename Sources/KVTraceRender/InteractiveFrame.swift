@@ -19,14 +19,30 @@ public struct InteractiveFrame: Sendable {
   public let trace: Trace
   /// The trace's steps, grouped once: a list per sequence (one, or two for two prompts).
   let sequences: [[StepRecord]]
+  /// The same prompt decoded without a cache, which the `c` views draw; `nil` when
+  /// there is none (a replayed file holds one run).
+  public let withoutCache: Trace?
+  /// Its steps, grouped as ``sequences`` are; empty when there is no such run.
+  let uncachedSequences: [[StepRecord]]
 
   /// The smallest screen the walk-through draws on.
   public static let minimumSize = FrameSize(columns: 40, rows: 10)
 
   /// Prepares the frames of `trace`.
-  public init(trace: Trace) {
+  ///
+  /// - Parameters:
+  ///   - trace: The run to walk through.
+  ///   - withoutCache: The same prompt, steps and sampling decoded with policy `none`,
+  ///     for the views without a cache. A trace of policy `none` is its own; any other
+  ///     without one shows, in those views, a line saying the run is not there.
+  public init(trace: Trace, withoutCache: Trace? = nil) {
     self.trace = trace.escapedForTerminal
     sequences = (0..<trace.header.sequenceCount).map { trace.steps(sequence: $0) }
+    var plain = withoutCache
+    if case .none = trace.header.policy.kind { plain = plain ?? trace }
+    self.withoutCache = plain?.escapedForTerminal
+    uncachedSequences =
+      plain.map { run in (0..<run.header.sequenceCount).map { run.steps(sequence: $0) } } ?? []
   }
 
   /// How many steps each sequence holds (the prefill and the decode steps): one
@@ -65,7 +81,9 @@ public struct InteractiveFrame: Sendable {
   private func screen(_ state: InteractiveState, size: FrameSize, style: RenderStyle) -> [String] {
     let steps = sequences[state.sequence]
     let record = steps[state.step]
-    let panels = Panels(trace: trace, stepCount: steps.count, state: state, style: style)
+    let uncached = uncachedRecord(state)
+    let panels = Panels(
+      trace: trace, stepCount: steps.count, state: state, style: style, uncached: uncached)
     let status = [panels.status(record)] + panels.sequence()
     let hint = panels.hint()
     guard !state.showsHelp else {
@@ -74,14 +92,15 @@ public struct InteractiveFrame: Sendable {
       return status + help + Array(repeating: "", count: max(0, rows - help.count)) + [hint]
     }
     let grid = gridTable(state, record: record, size: size, style: style)
-    let withoutCache = state.view == .withoutCache
+    let plain = drawnView(state) == .withoutCache ? uncached : nil
     let previous = state.step > 0 ? steps[state.step - 1] : nil
     let summary = TextLayout.wrap(
       StepSummary.sentence(
-        withoutCache ? record.withoutCache() : record,
-        previous: withoutCache ? previous?.withoutCache() : previous, in: trace, style: style),
+        plain ?? record,
+        previous: plain == nil ? previous : uncachedRecord(with(state, step: state.step - 1)),
+        in: plain == nil ? trace : withoutCache ?? trace, style: style),
       width: size.columns)
-    let next = record.token.map {
+    let next = (plain ?? record).token.map {
       TextLayout.wrap(StepSummary.choice($0, style: style), width: size.columns, indent: "  ")
     }
 
@@ -107,6 +126,13 @@ public struct InteractiveFrame: Sendable {
     bottom.append(hint)
     // The words stay at the foot of the screen, so they do not jump as the grid grows.
     return top + Array(repeating: "", count: max(0, size.rows - top.count - bottom.count)) + bottom
+  }
+
+  /// `state` at another step.
+  private func with(_ state: InteractiveState, step: Int) -> InteractiveState {
+    var moved = state
+    moved.step = step
+    return moved
   }
 
   /// Takes up to `wanted` rows from `budget`; returns how many it took.

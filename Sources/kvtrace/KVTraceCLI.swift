@@ -35,7 +35,9 @@ enum KVTraceCLI {
       case .run(let parsed):
         let options = try RunOptions(
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
-        if parsed.command == "compare" { return try compare(options, warn: warn) }
+        if parsed.command == "compare" {
+          return try compare(options, json: parsed.has(OptionCatalog.compareJSON.name), warn: warn)
+        }
         let trace: Trace
         do {
           trace = try decode(options, command: parsed.command, warn: warn)
@@ -47,9 +49,10 @@ enum KVTraceCLI {
           return CommandResult(
             output: RunRenderer.render(trace, focus: options.focus, style: options.style))
         }
+        let isTerminal = stdinIsTerminal && stdoutIsTerminal
         return walkThrough(
           trace, focus: options.focus, style: options.style, environment: environment,
-          isTerminal: stdinIsTerminal && stdoutIsTerminal)
+          isTerminal: isTerminal, withoutCache: isTerminal ? uncachedRun(options) : nil)
       }
     } catch {
       return .failure(error.description, .usage)
@@ -101,7 +104,7 @@ enum KVTraceCLI {
   /// with the trace it read.
   static func walkThrough(
     _ trace: Trace, focus: RenderFocus, style: RenderStyle, environment: [String: String],
-    isTerminal: Bool, command: String = "kvtrace step"
+    isTerminal: Bool, command: String = "kvtrace step", withoutCache: Trace? = nil
   ) -> CommandResult {
     guard isTerminal else {
       return CommandResult(
@@ -111,15 +114,20 @@ enum KVTraceCLI {
     return CommandResult(
       walkThrough: WalkThrough(
         trace: trace, state: InteractiveState(focus: focus), style: style,
-        fallbackSize: WindowSize.fallback(environment: environment)))
+        fallbackSize: WindowSize.fallback(environment: environment), withoutCache: withoutCache))
   }
 
   /// `kvtrace compare`: decode without a cache and with one, and check they agree
   /// (for an encoder-decoder, in the `--cross` mode asked for).
-  static func compare(_ options: RunOptions, warn: (String) -> Void) throws(UsageError)
-    -> CommandResult
+  static func compare(_ options: RunOptions, json: Bool = false, warn: (String) -> Void)
+    throws(UsageError) -> CommandResult
   {
     if options.export?.writesToStandardOutput == true { throw Exporter.twoTracesToOneStream }
+    if json, options.secondPrompt != nil {
+      throw UsageError(
+        "compare --json reports on one prompt; two --prompt are compared as text",
+        fix: "drop --json, or give one --prompt")
+    }
     let model: any CommandModel
     do { model = try options.commandModel() } catch { return error.result }
     if let second = options.secondPrompt, let transformer = model as? TinyTransformer {
@@ -136,8 +144,10 @@ enum KVTraceCLI {
       Exporter.warnIfLargeInMemory(options, model: model, policies: policies, warn: warn)
     }
     let report: OracleReport
+    let forced: [TeacherForcedStep]?
     do {
       report = try model.check(options)
+      forced = try TeacherForcing.steps(model: model, options: options, report: report)
     } catch {
       return options.failure(error, command: "compare").result
     }
@@ -150,11 +160,14 @@ enum KVTraceCLI {
       }
     }
     let verdict = ComparisonRenderer.Verdict(
-      maxLogitDifference: report.maxLogitDifference, tolerance: OracleReport.tolerance,
-      accountingProblems: report.accountingProblems)
-    let text = ComparisonRenderer.render(
-      report.reference, report.cached, verdict: verdict, focus: options.focus,
-      style: options.style)
+      maxLogitDifference: report.maxLogitDifferenceOnSameText, tolerance: OracleReport.tolerance,
+      accountingProblems: report.accountingProblems, teacherForced: forced)
+    let text =
+      json
+      ? ComparisonRenderer.json(report.reference, report.cached, verdict: verdict)
+      : ComparisonRenderer.render(
+        report.reference, report.cached, verdict: verdict, focus: options.focus,
+        style: options.style)
     let outcome = ComparisonRenderer.outcome(report.reference, report.cached, verdict: verdict)
     return CommandResult(output: text, code: outcome.succeeded ? .ok : .checkFailed)
   }

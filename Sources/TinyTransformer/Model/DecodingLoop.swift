@@ -26,6 +26,9 @@ struct DecodingLoop {
   let vocabularySize: Int
   /// Whether the result keeps every step's logits (the oracle needs them).
   let collectLogits: Bool
+  /// Tokens fed back in place of the loop's own choices, one per step from the first
+  /// (teacher forcing); past its end the loop feeds its own choices. Empty: free running.
+  var forcedTokens: [Int] = []
 
   /// Decodes from `prompt` for the steps `steps`: at each, `model` runs, then one
   /// token is chosen and fed back.
@@ -43,7 +46,8 @@ struct DecodingLoop {
         step: step, position: tokens.count, scratch: model.scratch, recorder: &recorder)
       result.tokens.append(next)
       if collectLogits { result.logits.append(model.scratch.logitsArray(vocabularySize)) }
-      tokens.append(next)  // fed back at the next step
+      let fed = result.tokens.count - 1  // this step's index among the steps run
+      tokens.append(fed < forcedTokens.count ? forcedTokens[fed] : next)  // fed back next step
     }
     return result
   }

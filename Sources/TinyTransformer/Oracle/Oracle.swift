@@ -15,6 +15,25 @@ public struct OracleReport: Sendable {
   public var maxLogitDifference: Float
   /// Every way a run's rows broke its policy's accounting; empty when all is right.
   public var accountingProblems: [String]
+  /// The reference run's tokens and logits, when the oracle decoded them.
+  public var referenceRun: Generation? = nil
+  /// The run under test's tokens and logits, when the oracle decoded them.
+  public var cachedRun: Generation? = nil
+
+  /// The largest |Δlogit| over the steps at which both runs read the same text: all of
+  /// them when the tokens never part, else through the step where they part (its logits
+  /// still came from the same text; the next step's do not).
+  public var maxLogitDifferenceOnSameText: Float {
+    guard let a = referenceRun?.logits, let b = cachedRun?.logits else {
+      return maxLogitDifference
+    }
+    let steps = firstDivergence.map { $0 + 1 } ?? min(a.count, b.count)
+    var largest: Float = 0
+    for (x, y) in zip(a.prefix(steps), b.prefix(steps)) {
+      for (u, v) in zip(x, y) { largest = max(largest, abs(u - v)) }
+    }
+    return largest
+  }
 
   /// Whether the tokens agree at every step.
   public var tokensMatch: Bool { firstDivergence == nil }
@@ -83,7 +102,8 @@ public enum Oracle {
       reference: referenceTrace, cached: cachedTrace,
       firstDivergence: firstDivergence(referenceRun, cachedRun),
       maxLogitDifference: maxLogitDifference(referenceRun, cachedRun),
-      accountingProblems: accountingProblems(referenceTrace) + accountingProblems(cachedTrace))
+      accountingProblems: accountingProblems(referenceTrace) + accountingProblems(cachedTrace),
+      referenceRun: referenceRun, cachedRun: cachedRun)
   }
 
   /// The first step whose token differs between two runs of the same input, or `nil`.

@@ -61,7 +61,10 @@ enum CommandSpecs {
       the row accounting of each policy; it exits 0 when the check passes and 1 when it \
       fails. An approximate policy (window, sinks, int8) may rightly change the output: compare \
       prints the first step where its tokens part from the reference (or that they never \
-      do) and the max |Δlogit|, checks only its row accounting, and exits 0 when that holds. \
+      do), the max |Δlogit| while both read the same text, and a teacher-forced comparison \
+      (the policy fed the reference's tokens: per step |Δlogit|, KL divergence, top token), \
+      checks only its row accounting, and exits 0 when that holds. --json prints the verdict \
+      as JSON instead. \
       With --arch encoder-decoder it checks the cross-attention rows too: computed once \
       (--cross once) or at every step (--cross recompute), and never more than the source \
       has tokens; the encoder-decoder takes the exact policies only (none, full). With two \
@@ -74,7 +77,7 @@ enum CommandSpecs {
       """,
     options: modelOptions + ArchitectureOptions.specs + [
       O.cache.spec, O.against.spec,
-    ] + viewOptions + exportOptions)
+    ] + viewOptions + exportOptions + [O.compareJSON])
 
   static let replay = CommandSpec(
     name: "replay",

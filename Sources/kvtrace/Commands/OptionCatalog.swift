@@ -123,4 +123,7 @@ enum OptionCatalog {
     help: "measure a full-detail trace saved by 'kvtrace run --export' instead of running a model")
 
   static let json = OptionSpec(name: "json", kind: .flag, help: "print the measurements as JSON")
+  static let compareJSON = OptionSpec(
+    name: "json", kind: .flag,
+    help: "compare only: print the verdict as JSON (parting step, teacher-forced figures)")
 }

@@ -17,6 +17,8 @@ struct WalkThrough: Sendable, Equatable {
   /// The screen size to assume when the terminal does not report one (from
   /// `COLUMNS` and `LINES`, else 80×24).
   var fallbackSize: FrameSize
+  /// The same prompt decoded without a cache, for the `c` views (`nil` for a replay).
+  var withoutCache: Trace? = nil
 
   /// Runs the walk-through on the process's terminal and restores the terminal
   /// on every way out: a quit key, Ctrl-C, a signal, an error.
@@ -32,7 +34,7 @@ struct WalkThrough: Sendable, Equatable {
       return .failure(error.description, .ioError)
     }
     var session = InteractiveSession(
-      frame: InteractiveFrame(trace: trace), state: state, style: style)
+      frame: InteractiveFrame(trace: trace, withoutCache: withoutCache), state: state, style: style)
     let ending = session.run(on: terminal)
     terminal.restore()
     switch ending {
