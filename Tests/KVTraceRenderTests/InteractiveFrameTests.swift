@@ -12,6 +12,14 @@ import TinyTransformer
     InteractiveFrame(trace: try RunRendererGoldenTests.trace())
   }
 
+  /// The demo with the same prompt decoded without a cache beside it, as `kvtrace step`
+  /// decodes it, for the `c` views.
+  static func demoWithoutCache() throws -> InteractiveFrame {
+    InteractiveFrame(
+      trace: try RunRendererGoldenTests.trace(),
+      withoutCache: try RunRendererGoldenTests.trace(policy: NoCache()))
+  }
+
   static func text(_ lines: [String]) -> String { lines.joined(separator: "\n") + "\n" }
 
   static func check(
@@ -39,7 +47,8 @@ import TinyTransformer
 
   @Test(.tags(.golden)) func splitViewAt120x40() throws {
     try Self.check(
-      try Self.demo(), InteractiveState(step: 3, view: .split), FrameSize(columns: 120, rows: 40),
+      try Self.demoWithoutCache(), InteractiveState(step: 3, view: .split),
+      FrameSize(columns: 120, rows: 40),
       named: "frame-120x40-split.txt")
   }
 
@@ -79,7 +88,7 @@ import TinyTransformer
 
   @Test(.tags(.golden)) func withoutCacheScoresInASCII() throws {
     let style = RenderStyle(unicode: false)
-    let frame = try Self.demo()
+    let frame = try Self.demoWithoutCache()
     let state = InteractiveState(step: 4, view: .withoutCache, values: .scores)
     let text = Self.text(frame.lines(state, size: FrameSize(columns: 80, rows: 24), style: style))
     #expect(text.utf8.allSatisfy { $0 < 0x80 })
@@ -190,7 +199,7 @@ import TinyTransformer
   // MARK: - What the frames show
 
   @Test(.tags(.unit)) func withoutCacheEveryRowLightsUp() throws {
-    let frame = try Self.demo()
+    let frame = try Self.demoWithoutCache()
     let size = FrameSize(columns: 80, rows: 30)
     let cached = frame.lines(InteractiveState(step: 3), size: size, style: RenderStyle())
     let uncached = frame.lines(

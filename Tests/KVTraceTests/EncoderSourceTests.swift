@@ -49,32 +49,4 @@ import Testing
       step: 1, rowsComputed: 4, rowsReused: 8, flops: 1, flopsWithoutCache: 2, cacheBytes: 3)
     #expect(counters.crossRowsComputed == 0 && counters.crossRowsReused == 0)
   }
-
-  @Test func withoutACacheBothKindsAreFreshAndCountedApart() throws {
-    // Decoder step 3 (sequence of 3) with a full cache and cross rows projected once.
-    var record = StepRecord(
-      began: StepBegan(step: 3, phase: .decode, queries: 2..<3, sequenceLength: 3))
-    for layer in 0..<2 {
-      record.add(
-        .rows(
-          RowsEvent(
-            step: 3, layer: layer, kvHead: 0, fresh: PositionSet(2..<3),
-            reused: PositionSet(0..<2))))
-      record.add(
-        .rows(
-          RowsEvent(
-            step: 3, layer: layer, kind: .cross, kvHead: 0, fresh: PositionSet(),
-            reused: PositionSet(0..<5))))
-    }
-    record.add(
-      .counters(
-        StepCounters(
-          step: 3, rowsComputed: 2, rowsReused: 14, flops: 10, flopsWithoutCache: 40,
-          cacheBytes: 512, crossRowsComputed: 0, crossRowsReused: 10)))
-    let counters = try #require(record.withoutCache().counters)
-    #expect(counters.rowsComputed == 2 * 3 + 2 * 5)
-    #expect(counters.crossRowsComputed == 10)
-    #expect(counters.rowsReused == 0 && counters.crossRowsReused == 0)
-    #expect(counters.cacheBytes == 0)
-  }
 }
