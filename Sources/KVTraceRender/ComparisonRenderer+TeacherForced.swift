@@ -36,8 +36,7 @@ extension ComparisonRenderer {
     let delta = style.unicode ? "Δ" : "d"
     let parting = partingStep(left, right)
     var lines = TextLayout.wrap(
-      "teacher-forced: \(fed) fed the tokens \(exact) chose, so both read the same text at "
-        + "every step",
+      "teacher-forced: \(fed) fed \(exact)'s tokens, so both read the same text",
       width: style.width, indent: "  ")
     let widths = [4, 14, 14, 12, 10]
     func row(_ cells: [String]) -> String {

@@ -126,7 +126,9 @@ import TinyTransformer
   // MARK: - Frames of kvtrace step
 
   @Test(.tags(.unit)) func goldenFrames() throws {
-    let frame = InteractiveFrame(trace: try Self.trace())
+    // The split view draws the same source decoded without a cache, as `kvtrace step` does.
+    let frame = InteractiveFrame(
+      trace: try Self.trace(), withoutCache: try Self.trace(policy: NoCache()))
     try InteractiveFrameTests.check(
       frame, InteractiveState(step: 0), FrameSize(columns: 80, rows: 24),
       named: "frame-80x24-encode.txt")

@@ -43,7 +43,7 @@ import TinyTransformer
           for values in AttentionValues.allCases {
             let state = InteractiveState(
               step: step, sequence: sequence, view: view, values: values)
-            text += frame.lines(state, size: FrameSize(columns: 100, rows: 40), style: .plain)
+            text += frame.lines(state, size: FrameSize(columns: 120, rows: 40), style: .plain)
               .joined(separator: "\n")
           }
         }
