@@ -23,6 +23,27 @@ extension ComparisonRenderer {
     return leftIsExact(left, right) ? (l, r) : (r, l)
   }
 
+  /// `logits   ≈ max |Δlogit| = …`: the free runs' largest difference, over the steps at
+  /// which both read the same text.
+  static func logitsLine(
+    _ verdict: Verdict, findings: Findings, mark: String, style: RenderStyle
+  ) -> [String] {
+    let delta =
+      "max |\(style.unicode ? "Δ" : "d")logit| = " + scientific(verdict.maxLogitDifference)
+    let divergence = findings.divergence
+    let sameText = divergence.map { " through step \($0), while both read the same text" } ?? ""
+    let suffix =
+      if !findings.logitsOK && findings.approximate {
+        divergence == nil
+          ? ": differs, as an approximate policy may"
+          : "; later steps read different texts and are not compared"
+      } else {
+        " (tolerance " + scientific(verdict.tolerance) + ")"
+      }
+    return TextLayout.wrap(
+      "logits   \(mark) " + delta + sameText + suffix, width: style.width, indent: "           ")
+  }
+
   /// The line under the table's parting row.
   static func partingLine(_ step: Int) -> String {
     "     the runs part at step \(step): below, each continues its own text"
@@ -45,7 +66,8 @@ extension ComparisonRenderer {
           ? TextLayout.padRight(pair.0, pair.1) : TextLayout.padLeft(pair.0, pair.1)
       }.joined(separator: " ")
     }
-    lines.append(row(["step", "top, \(exact)", "top, \(fed)", "max |\(delta)logit|", "KL"]))
+    let (a, b) = max(exact.count, fed.count) <= 8 ? (exact, fed) : ("exact", "fed")
+    lines.append(row(["step", "top, \(a)", "top, \(b)", "max |\(delta)logit|", "KL"]))
     for figures in steps {
       let label = { (text: String) in
         TextLayout.truncate(
@@ -72,7 +94,8 @@ extension ComparisonRenderer {
     let largest = steps.max { $0.maxLogitDifference < $1.maxLogitDifference }
     let furthest = steps.max { $0.klDivergence < $1.klDivergence }
     let agree = steps.filter(\.topAgrees).count
-    var text = "forced   \(style.glyphs.differs) fed \(exact)'s tokens, \(fed): max |\(delta)logit| = "
+    var text =
+      "forced   \(style.glyphs.differs) fed \(exact)'s tokens, \(fed): max |\(delta)logit| = "
     text += scientific(largest?.maxLogitDifference ?? 0)
     if let largest, largest.maxLogitDifference > 0 { text += " (step \(largest.step))" }
     text += ", max KL = " + scientific(Float(furthest?.klDivergence ?? 0))

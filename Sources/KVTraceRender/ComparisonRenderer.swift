@@ -122,11 +122,7 @@ public enum ComparisonRenderer {
     /// ✓ when equal; ✗ for an exact pair that differs; ≈ for an approximate one,
     /// which may rightly differ (M15).
     func mark(same: Bool) -> String { same || !approximate ? mark(same) : g.differs }
-    let mayDiffer = "differs, as an approximate policy may"
     let rows = rowsOK ? rowRules(left) + "; " + rowRules(right) : verdict.accountingProblems[0]
-    let delta =
-      "max |\(style.unicode ? "Δ" : "d")logit| = " + scientific(verdict.maxLogitDifference)
-    let sameText = divergence.map { " through step \($0), while both read the same text" } ?? ""
     var lines = [
       "tokens   \(mark(same: tokensOK)) "
         + (tokensOK
@@ -134,16 +130,7 @@ public enum ComparisonRenderer {
           : "first differ at step \(divergence ?? 0)"
             + (approximate ? ", as an approximate policy may" : ""))
     ]
-    let suffix =
-      if !logitsOK && approximate {
-        divergence == nil
-          ? ": \(mayDiffer)" : "; later steps read different texts and are not compared"
-      } else {
-        " (tolerance " + scientific(verdict.tolerance) + ")"
-      }
-    lines += TextLayout.wrap(
-      "logits   \(mark(same: logitsOK)) " + delta + sameText + suffix, width: style.width,
-      indent: "           ")
+    lines += logitsLine(verdict, findings: findings, mark: mark(same: logitsOK), style: style)
     if approximate, let forced = verdict.teacherForced {
       lines += forcedSummary(left, right, steps: forced, style: style)
     }

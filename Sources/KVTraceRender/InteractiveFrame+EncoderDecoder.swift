@@ -31,10 +31,10 @@ extension InteractiveFrame {
     }
     var notes =
       withoutCacheNote(state, style: style) + [
-      pair(
-        Paint.bold.apply(selfTitle, style.color),
-        Paint.bold.apply(EncoderDecoderGrid.crossTitle, style.color))
-    ]
+        pair(
+          Paint.bold.apply(selfTitle, style.color),
+          Paint.bold.apply(EncoderDecoderGrid.crossTitle, style.color))
+      ]
     if drawnView(state) == .split {
       let labels = pad + splitLabels(width: layout.gridWidth, style: style)
       notes.append(pair(labels, labels))

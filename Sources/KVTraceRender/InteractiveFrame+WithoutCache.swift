@@ -58,7 +58,9 @@ extension InteractiveFrame {
       " \(style.glyphs.differs) the runs part at step \(a.step): "
       + "\(trace.header.policy.name) chose \(label(a)), none \(label(b)); "
       + "from position \(a.position) on they hold different texts"
-    return [Paint.bold.apply(TextLayout.clip(text, style.width, unicode: style.unicode), style.color)]
+    return [
+      Paint.bold.apply(TextLayout.clip(text, style.width, unicode: style.unicode), style.color)
+    ]
   }
 
   /// In the split view, when the two runs hold different texts, a column of the run

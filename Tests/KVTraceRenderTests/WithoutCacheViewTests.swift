@@ -61,13 +61,15 @@ import TinyTransformer
     let size = FrameSize(columns: 80, rows: 24)
     let cached = frame.lines(InteractiveState(step: 2), size: size, style: RenderStyle())
     for view in [CacheView.withoutCache, .split] {
-      let lines = frame.lines(InteractiveState(step: 2, view: view), size: size, style: RenderStyle())
+      let lines = frame.lines(
+        InteractiveState(step: 2, view: view), size: size, style: RenderStyle())
       #expect(lines.filter { $0.contains("no run without a cache in this trace") }.count == 1)
       #expect(lines[0].contains("not in this trace"))
       #expect(Self.rows(lines) == Self.rows(cached), "the run's own rows, nothing derived")
     }
     // A run of policy none is its own run without a cache.
-    let none = InteractiveFrame(trace: try RunRendererGoldenTests.trace(steps: 2, policy: NoCache()))
+    let none = InteractiveFrame(
+      trace: try RunRendererGoldenTests.trace(steps: 2, policy: NoCache()))
     let state = InteractiveState(step: 2, view: .withoutCache)
     #expect(!none.lines(state, size: size, style: RenderStyle()).joined().contains("not in this"))
   }

@@ -17,7 +17,9 @@ import TinyTransformer
     result.output.contains(" through step 1, while both read the same text"),
     "steps 0 and 1 read the same text; step 1 chose differently")
   #expect(result.output.contains("later steps read different texts and are not compared"))
-  #expect(result.output.contains("teacher-forced: window:4 fed full's tokens, so both read the same text"))
+  #expect(
+    result.output.contains("teacher-forced: window:4 fed full's tokens, so both read the same text")
+  )
   #expect(result.output.contains("forced   ≈ fed full's tokens, window:4: max |Δlogit| = "))
   #expect(!result.output.contains("✗"))
   #expect(result.output.contains("APPROXIMATE: window:4 differs from full at step 1"))

@@ -29,7 +29,9 @@ import TinyTransformer
     return zip(a, b).reduce(0.0) { $0 + exp($1.0) * ($1.0 - $1.1) }
   }
 
-  static func argmax(_ x: [Float]) -> Int { x.indices.max { x[$0] < x[$1] || (x[$0] == x[$1] && $0 > $1) }! }
+  static func argmax(_ x: [Float]) -> Int {
+    x.indices.max { x[$0] < x[$1] || (x[$0] == x[$1] && $0 > $1) }!
+  }
 
   @Test func windowReportsTeacherForcedFiguresTheTestRecomputes() throws {
     let json = try Self.verdict(["--cache", "window:4"])
