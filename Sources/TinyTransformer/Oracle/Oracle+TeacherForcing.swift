@@ -15,7 +15,7 @@ extension Oracle {
   ///   - exact: The exact run (its tokens are fed; its logits are the reference).
   ///   - policy: The cache under test.
   ///   - sampling: As the exact run sampled.
-  /// - Returns: One ``TeacherForcedStep`` per step of `exact`.
+  /// - Returns: One `TeacherForcedStep` (module KVTrace) per step of `exact`.
   /// - Throws: ``DecodeError`` if the prompt cannot be decoded.
   public static func teacherForced(
     model: TinyTransformer, promptTokens: [Int], exact: Generation, policy: some CachePolicy,
