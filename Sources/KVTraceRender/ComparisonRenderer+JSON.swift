@@ -8,7 +8,8 @@ extension ComparisonRenderer {
   /// The verdict of comparing `left` (the reference) with `right` (the run under test)
   /// as JSON, ending in a newline: whether the runs are identical, where they part,
   /// the largest logit difference while both read the same text, and the teacher-forced
-  /// figures, step by step and at most. See <doc:CompareJSON> for every field.
+  /// figures, step by step and at most. Every field is described in the article "The
+  /// verdict of compare, as JSON" (`CompareJSON.md` in this module's catalog).
   ///
   /// - Parameters:
   ///   - left: The reference run.
