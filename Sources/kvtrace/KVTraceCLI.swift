@@ -45,10 +45,10 @@ enum KVTraceCLI {
         if options.export?.writesToStandardOutput == true { return CommandResult() }
         guard parsed.command == "step" else {
           return CommandResult(
-            output: RunRenderer.render(trace, focus: options.focus, style: options.style))
+            output: RunRenderer.render(trace, focus: options.focus(for: trace), style: options.style))
         }
         return walkThrough(
-          trace, focus: options.focus, style: options.style, environment: environment,
+          trace, focus: options.focus(for: trace), style: options.style, environment: environment,
           isTerminal: stdinIsTerminal && stdoutIsTerminal)
       }
     } catch {
