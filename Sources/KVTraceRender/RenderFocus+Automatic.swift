@@ -13,9 +13,11 @@ extension RenderFocus {
   ///
   /// An induction head is the one whose picture teaches why a cache keeps old rows: its
   /// query reads a row cached many steps ago, the token after an earlier copy of its own.
-  /// So a decoder-only trace with weights draws the head with the highest induction score
-  /// over at least ``HeadRoles/minimumQueries`` queries, when that score reaches
-  /// ``minimumInductionScore``. A trace without weights, an encoder-decoder's, or one whose
+  /// So a decoder-only trace with weights draws the head of layer 1 or later with the
+  /// highest induction score over at least ``HeadRoles/minimumQueries`` queries, when that
+  /// score reaches ``minimumInductionScore``. Layer 0 is never picked: to find the token
+  /// *after* an earlier copy, a head needs rows that already say which token came before
+  /// them, which only an earlier layer's previous-token head can write. A trace without weights, an encoder-decoder's, or one whose
   /// heads do not copy, draws layer 0 head 0. The choice depends on the trace alone, so a
   /// run and the replay of its export draw the same head.
   public static func automatic(for trace: Trace) -> RenderFocus {
@@ -23,7 +25,7 @@ extension RenderFocus {
       return RenderFocus()
     }
     var best: (focus: RenderFocus, score: Double)?
-    for layer in 0..<roles.layers {
+    for layer in 1..<max(1, roles.layers) {
       for head in 0..<roles.heads
       where roles.queries(.induction, layer: layer, head: head) >= HeadRoles.minimumQueries {
         guard let score = roles.score(.induction, layer: layer, head: head),
