@@ -97,6 +97,11 @@ public enum StepSummary {
     return text
   }
 
+  /// The least weight the role's key must get for the step summary to name the role.
+  public static let minimumRoleWeight: Float = 0.25
+  /// The least weight on an induction key for a step of an unnamed head to be told as a copy.
+  public static let minimumCopyWeight: Float = 0.5
+
   /// "layer 1 head 2, an induction head: the query 'The' reads the row of 'quick', cached
   /// 10 steps ago." when the drawn head clearly plays a role (`HeadRoles.role(layer:head:)`)
   /// in this trace; `nil` otherwise, and always for a trace without weights.
@@ -107,9 +112,13 @@ public enum StepSummary {
   /// show it gets no phrase. How long ago its row
   /// was cached is the lesson of an induction head: the row it needs went into the cache
   /// when its token passed, and only a cache that still holds it lets the head read it.
-  /// The least weight the role's key must get for the step summary to name the role.
-  public static let minimumRoleWeight: Float = 0.25
-
+  ///
+  /// A head the trace does not name (its scores stay under the threshold over the whole
+  /// run) still gets a phrase at a step where its newest query copies: when at least
+  /// ``minimumCopyWeight`` of its attention lands on the token after an earlier copy of the
+  /// query's own, "layer 1 head 2 copies here, as an induction head does: …". That is what
+  /// a trained model does on a text it has seen before in its context, even when most of
+  /// the run gives the head nothing to copy.
   public static func role(
     _ record: StepRecord, focus: RenderFocus, roles: HeadRoles, in trace: Trace,
     style: RenderStyle
@@ -118,13 +127,14 @@ public enum StepSummary {
     let ids = tokens.map(\.id)
     // The key the role points at (the row before, the row after an earlier copy, row 0),
     // the one of them with the most weight; no phrase when this query has none in reach.
-    guard let role = roles.role(layer: focus.layer, head: focus.head),
-      let attention = record.newestAttention(layer: focus.layer, head: focus.head),
+    let named = roles.role(layer: focus.layer, head: focus.head)
+    let role = named ?? .induction
+    guard let attention = record.newestAttention(layer: focus.layer, head: focus.head),
       let weights = attention.weights, weights.count == attention.keys.count,
       let (top, weight) = zip(attention.keys, weights)
         .filter({ role.targets($0.0, query: attention.query, ids: ids) })
         .max(by: { $0.1 < $1.1 }),
-      weight >= minimumRoleWeight
+      weight >= (named == nil ? minimumCopyWeight : minimumRoleWeight)
     else { return nil }
     func text(_ position: Int) -> String {
       TextLayout.quoted(
@@ -142,9 +152,14 @@ public enum StepSummary {
     }
     let back = attention.query - top
     let distance = back > 0 ? " (\(count(back, "position")) back)" : ""
-    return "layer \(focus.layer) head \(focus.head), \(role.headName): the query "
-      + "\(text(attention.query)) gives \(TextLayout.fixed(Double(weight), 2)) to the row of "
-      + "\(text(top))\(distance)\(when)."
+    let head = "layer \(focus.layer) head \(focus.head)"
+    let query = text(attention.query)
+    let gives = "gives \(TextLayout.fixed(Double(weight), 2)) to the row of \(text(top))"
+    guard named != nil else {
+      return "\(head) copies here, as an induction head does: the query \(query) \(gives), "
+        + "the token after the earlier \(query)\(distance)\(when)."
+    }
+    return "\(head), \(role.headName): the query \(query) \(gives)\(distance)\(when)."
   }
 
   /// " Query heads 0–1 read KV head 0, 2–3 read KV head 1 (GQA: the cache holds 2

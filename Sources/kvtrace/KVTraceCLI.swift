@@ -47,12 +47,14 @@ enum KVTraceCLI {
         if options.export?.writesToStandardOutput == true { return CommandResult() }
         guard parsed.command == "step" else {
           return CommandResult(
-            output: RunRenderer.render(trace, focus: options.focus, style: options.style))
+            output: RunRenderer.render(
+              trace, focus: options.focus(for: trace), style: options.style))
         }
         let isTerminal = stdinIsTerminal && stdoutIsTerminal
         return walkThrough(
-          trace, focus: options.focus, style: options.style, environment: environment,
-          isTerminal: isTerminal, withoutCache: isTerminal ? uncachedRun(options) : nil)
+          trace, focus: options.focus(for: trace), style: options.style,
+          environment: environment, isTerminal: isTerminal,
+          withoutCache: isTerminal ? uncachedRun(options) : nil)
       }
     } catch {
       return .failure(error.description, .usage)
@@ -166,7 +168,8 @@ enum KVTraceCLI {
       json
       ? ComparisonRenderer.json(report.reference, report.cached, verdict: verdict)
       : ComparisonRenderer.render(
-        report.reference, report.cached, verdict: verdict, focus: options.focus,
+        report.reference, report.cached, verdict: verdict,
+        focus: options.focus(for: report.reference),
         style: options.style)
     let outcome = ComparisonRenderer.outcome(report.reference, report.cached, verdict: verdict)
     return CommandResult(output: text, code: outcome.succeeded ? .ok : .checkFailed)

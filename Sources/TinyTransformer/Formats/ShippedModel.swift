@@ -80,7 +80,7 @@ struct ShippedModelProvenance: Sendable, Equatable, Decodable {
   var bytes: Int?
 
   /// What a trace header says about these weights: `trained by kvtrace train (recipe
-  /// default, 8000 steps, validation loss 1.55)`, or, for the stand-in, that it is random.
+  /// default, 10000 steps, validation loss 1.48)`, or, for the stand-in, that it is random.
   var weightsSource: String {
     guard !placeholder else {
       return "random placeholder in place of the trained model (not trained; seed \(seed))"

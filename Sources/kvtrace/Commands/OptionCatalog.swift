@@ -61,10 +61,11 @@ enum OptionCatalog {
   }
 
   static let layer = IntOption("layer", placeholder: "L", default: 0, range: 0...Int.max) {
-    "the layer whose attention is drawn (default \($0))"
+    "the layer whose attention is drawn (default: the run's clearest induction head, else "
+      + "layer \($0))"
   }
   static let head = IntOption("head", placeholder: "H", default: 0, range: 0...Int.max) {
-    "the query head whose attention is drawn (default \($0))"
+    "the query head whose attention is drawn (default: with --layer, head \($0))"
   }
   static let detail = ValueOption("detail", placeholder: "LEVEL", default: TraceDetail.full) {
     "summary (rows only) or \($0.rawValue) (also scores and weights; default)"

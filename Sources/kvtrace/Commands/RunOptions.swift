@@ -21,7 +21,11 @@ struct RunOptions: Sendable {
   /// policy and `full` for an approximate one (whose divergence is the lesson).
   var reference: any CachePolicy
   var sampling: Sampling
+  /// The head `--layer` and `--head` name (layer 0 head 0 when neither is given).
   var focus: RenderFocus
+  /// Whether neither `--layer` nor `--head` was given: the run then draws the trace's
+  /// clearest induction head (``RenderFocus/automatic(for:)``).
+  var focusIsDefault: Bool
   var detail: TraceDetail
   var style: RenderStyle
   /// Where to write the trace, if `--export` was given.
@@ -73,6 +77,7 @@ struct RunOptions: Sendable {
       topK: try arguments.int(O.topK, range: 0...(weights.files == nil ? vocabulary : .max)))
     // With a checkpoint, `model()` checks the focus against the loaded shape.
     focus = try Self.focus(arguments, config: weights.files == nil ? config : nil)
+    focusIsDefault = Self.focusIsDefault(arguments)
     threads = try arguments.int(O.threads, default: Platform.processorCount)
     detail = try arguments.choice(O.detail)
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
@@ -131,6 +136,16 @@ struct RunOptions: Sendable {
       layer: try arguments.int(
         OptionCatalog.layer, range: 0...((config?.layers ?? .max) - 1)),
       head: try arguments.int(OptionCatalog.head, range: 0...((config?.heads ?? .max) - 1)))
+  }
+
+  /// Whether `arguments` leave the drawn head to the trace (no `--layer`, no `--head`).
+  static func focusIsDefault(_ arguments: ParsedArguments) -> Bool {
+    !arguments.has(OptionCatalog.layer.spec.name) && !arguments.has(OptionCatalog.head.spec.name)
+  }
+
+  /// The head to draw for `trace`: the one named, else the trace's clearest induction head.
+  func focus(for trace: Trace) -> RenderFocus {
+    focusIsDefault ? .automatic(for: trace) : focus
   }
 
   /// The style `--color` and `--ascii` ask for, in this environment.
