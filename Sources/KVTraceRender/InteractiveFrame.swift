@@ -68,51 +68,25 @@ public struct InteractiveFrame: Sendable {
     let panels = Panels(trace: trace, stepCount: steps.count, state: state, style: style)
     let status = [panels.status(record)] + panels.sequence()
     let hint = panels.hint()
-    guard !state.showsHelp else {
-      let rows = size.rows - status.count - 1
-      let help = Panels.cut(panels.help(), rows: rows, style: style)
-      return status + help + Array(repeating: "", count: max(0, rows - help.count)) + [hint]
+    guard !state.showsHelp, !state.showsClosing else {
+      let rows = size.rows - status.count - hint.count
+      let body = state.showsHelp ? panels.help() : closing(style: style)
+      let shown = Panels.cut(body, rows: rows, style: style)
+      return status + shown + Array(repeating: "", count: max(0, rows - shown.count)) + hint
     }
-    let grid = gridTable(state, record: record, size: size, style: style)
-    let withoutCache = state.view == .withoutCache
-    let previous = state.step > 0 ? steps[state.step - 1] : nil
-    let summary = TextLayout.wrap(
-      StepSummary.sentence(
-        withoutCache ? record.withoutCache() : record,
-        previous: withoutCache ? previous?.withoutCache() : previous, in: trace, style: style),
-      width: size.columns)
-    let next = record.token.map {
-      TextLayout.wrap(StepSummary.choice($0, style: style), width: size.columns, indent: "  ")
+    let parts = Parts(frame: self, state: state, record: record, size: size, style: style)
+    let plan = Plan(rows: size.rows - status.count - hint.count, parts: parts)
+    var top = status + (plan.counters > 0 ? [panels.counters(record)] : [])
+    top += Array(repeating: "", count: plan.spaceAbove)
+    top += parts.grid.lines(maxRows: plan.gridRows, firstRow: state.firstRow)
+    if plan.indicator > 0 {
+      top.append(parts.grid.indicator(maxRows: plan.gridRows, firstRow: state.firstRow))
     }
-
-    // Share out the rows: the grid's ends first, then the sentence, the counters,
-    // the rest of the grid, the rest of the sentence, and spacing last.
-    let length = grid.rowCount
-    let firstRows = min(length, 4)
-    var budget = size.rows - status.count - 1 - grid.headings - firstRows
-    let summaryFirst = take(min(summary.count, 3), from: &budget)
-    let counters = take(1, from: &budget)
-    let moreRows = take(length - firstRows, from: &budget)
-    let summaryMore = take(summary.count - summaryFirst, from: &budget)
-    let spaceAbove = take(1, from: &budget)
-    let spaceBelow = take(1, from: &budget)
-    let nextLines = take(next?.count ?? 0, from: &budget)
-
-    var top = status + (counters > 0 ? [panels.counters(record)] : [])
-    top += Array(repeating: "", count: spaceAbove)
-    top += grid.lines(maxRows: firstRows + moreRows)
-    var bottom = Array(repeating: "", count: spaceBelow)
-    bottom += Panels.cut(summary, rows: summaryFirst + summaryMore, style: style, marker: false)
-    bottom += (next ?? []).prefix(nextLines)
-    bottom.append(hint)
+    var bottom = Array(repeating: "", count: plan.spaceBelow)
+    bottom += Panels.cut(parts.summary, rows: plan.summary, style: style, marker: false)
+    bottom += parts.next.prefix(plan.next)
+    bottom += hint
     // The words stay at the foot of the screen, so they do not jump as the grid grows.
     return top + Array(repeating: "", count: max(0, size.rows - top.count - bottom.count)) + bottom
-  }
-
-  /// Takes up to `wanted` rows from `budget`; returns how many it took.
-  private func take(_ wanted: Int, from budget: inout Int) -> Int {
-    let taken = max(0, min(wanted, budget))
-    budget -= taken
-    return taken
   }
 }

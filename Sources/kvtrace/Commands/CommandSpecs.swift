@@ -47,7 +47,8 @@ enum CommandSpecs {
       With --export FILE the trace is also written to FILE, and 'kvtrace replay FILE' \
       prints this same output again. See 'kvtrace schema' for the file format.
       """,
-    options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions + exportOptions
+    options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions
+      + [O.rows.spec] + exportOptions
   )
 
   static let compare = CommandSpec(
@@ -86,7 +87,7 @@ enum CommandSpecs {
       file gets one line naming the place and the problem, and exit status 65. With \
       --interactive, walks through the trace on the terminal as 'kvtrace step' does.
       """,
-    options: viewOptions.filter { $0.name != "detail" } + [O.interactive],
+    options: viewOptions.filter { $0.name != "detail" } + [O.rows.spec, O.interactive],
     positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
 
   static let schema = CommandSpec(
