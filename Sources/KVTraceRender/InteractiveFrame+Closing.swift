@@ -13,7 +13,9 @@ extension InteractiveFrame {
   /// cache    at most 7.5 KiB, after step 6
   /// ```
   func closing(style: RenderStyle) -> [String] {
-    var lines = RunRenderer.totals(trace, style: style)
+    var narrower = style  // the lines are indented by one column
+    narrower.width = max(1, style.width - 1)
+    var lines = RunRenderer.totals(trace, style: narrower)
     let rows = lines.firstIndex { $0.hasPrefix("rows ") } ?? lines.count
     lines.insert(contentsOf: tokenLines(), at: rows)
     if let peak = peakCache() {

@@ -230,7 +230,7 @@ public enum StepSummary {
     text += TextLayout.fixed(Double(token.chosen.probability), 2) + ")"
     let others = token.candidates.filter { $0.token != token.chosen.token }.prefix(3)
     if !others.isEmpty {
-      text += "; runners-up "
+      text += "; runners-up" + String(glue)
       text += others.map {
         TextLayout.quoted($0.text, unicode: style.unicode) + String(glue)
           + TextLayout.fixed(Double($0.probability), 2)
