@@ -128,7 +128,9 @@ enum CommandSpecs {
         c   the cache, the same step without a cache, or both side by side
         w   attention weights or raw scores   g, G   first or last step
         s   the other sequence, with two --prompt (its shared rows marked)
+        j, k, PgDn, PgUp   scroll rows that do not fit (else: those the query weighs most)
         ?   help                              q, Esc, Ctrl-C   quit
+      Past the last step, right shows the run's closing summary; left goes back.
 
       With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --interactive' \
       walks through it again without the model.
