@@ -44,8 +44,7 @@ public enum KeyBindings {
         (.character("j"), .scrollDown), (.character("k"), .scrollUp), (.pageDown, .pageDown),
         (.pageUp, .pageUp),
       ],
-      meaning: { _ in "scroll the rows that do not fit: a row, a page (a new step shows the rows "
-        + "its query weighs most again)" },
+      meaning: { _ in "scroll the rows that do not fit, by a row or by a page" },
       hint: { _, _ in "j k scroll" }),
     Row(
       listed: [(.character("c"), .cycleView)],
