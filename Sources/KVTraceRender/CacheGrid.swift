@@ -33,7 +33,8 @@ public enum CacheGrid {
     let tokens = trace.tokens(sequence: record.sequence)
     let pinned = Layout.pinned(trace.header)
     var table = GridTable(columns: [
-      layout.column(record, pinned: pinned, focus: focus, style: style)
+      layout.column(  // the focus is marked where its attention is drawn
+        record, pinned: pinned, focus: layout.showsAttention ? focus : nil, style: style)
     ])
     if let blocks { table.columns.append(blocks) }
     var lines: [String] = []
