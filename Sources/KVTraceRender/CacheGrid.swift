@@ -127,7 +127,9 @@ struct Layout {
       cell: {
         cells(record, position: $0, kind: kind, pinned: pinned, focused: cell, style: style)
       },
-      focused: cell.map { perKVHead ? $0.layer * (blockWidth + 2) + 2 * $0.kvHead : $0.layer * (blockWidth + 1) })
+      focused: cell.map {
+        perKVHead ? $0.layer * (blockWidth + 2) + 2 * $0.kvHead : $0.layer * (blockWidth + 1)
+      })
   }
 
   /// The grid cell `focus` reads: its layer, and the KV head its query head reads.
@@ -160,7 +162,9 @@ struct Layout {
     for layer in 0..<config.layers {
       let heads = perKVHead ? Array(0..<config.kvHeads) : [0]
       let marks = heads.map { kvHead -> String in
-        let mark = mark(record, position: position, layer: layer, kvHead: kvHead, kind: kind, pinned: pinned, style: style)
+        let mark = mark(
+          record, position: position, layer: layer, kvHead: kvHead, kind: kind, pinned: pinned,
+          style: style)
         let isFocused = focused.map { $0.layer == layer && $0.kvHead == kvHead } ?? false
         return isFocused ? Paint.inverse.apply(mark, style.color) : mark
       }
@@ -174,16 +178,16 @@ struct Layout {
     _ record: StepRecord, position: Int, layer: Int, kvHead: Int, kind: AttentionKind,
     pinned: Int, style: RenderStyle
   ) -> String {
-        let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
-        if source == .reused,
-          record.rows(layer: layer, kvHead: kvHead, kind: kind)?.shared.contains(position) == true
-        {  // another sequence computed it: a shared prefix
-          return Paint.reused.apply(SharedPrefixText.mark(style), style.color)
-        }
-        if source == .reused, position < pinned {  // a sink: reused, and never evicted
-          return Paint.pinned.apply(style.glyphs.pinned, style.color)
-        }
-        return Paint.forSource(source).apply(style.glyphs.mark(source), style.color)
+    let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
+    if source == .reused,
+      record.rows(layer: layer, kvHead: kvHead, kind: kind)?.shared.contains(position) == true
+    {  // another sequence computed it: a shared prefix
+      return Paint.reused.apply(SharedPrefixText.mark(style), style.color)
+    }
+    if source == .reused, position < pinned {  // a sink: reused, and never evicted
+      return Paint.pinned.apply(style.glyphs.pinned, style.color)
+    }
+    return Paint.forSource(source).apply(style.glyphs.mark(source), style.color)
   }
 }
 

@@ -31,7 +31,9 @@ extension GridTable {
   ///     when the step recorded none, and the first-and-newest rule applies.
   static func visibleRows(length: Int, maxRows: Int, weights: [Int: Double]?) -> [Int?] {
     guard length > maxRows else { return Array(0..<length) }
-    guard let weights, !weights.isEmpty else { return visibleRows(length: length, maxRows: maxRows) }
+    guard let weights, !weights.isEmpty else {
+      return visibleRows(length: length, maxRows: maxRows)
+    }
     let ranked = (0..<length).sorted { a, b in
       let (wa, wb) = (weights[a] ?? -1, weights[b] ?? -1)
       return wa != wb ? wa > wb : a > b

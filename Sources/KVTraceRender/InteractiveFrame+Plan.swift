@@ -106,7 +106,8 @@ extension InteractiveFrame {
     var style = style
     style.width = max(1, size.columns)
     let record = sequences[state.sequence][state.step]
-    let panels = Panels(trace: trace, stepCount: stepCounts[state.sequence], state: state, style: style)
+    let panels = Panels(
+      trace: trace, stepCount: stepCounts[state.sequence], state: state, style: style)
     let fixed = 1 + panels.sequence().count + panels.hint().count
     let parts = Parts(frame: self, state: state, record: record, size: size, style: style)
     let plan = Plan(rows: size.rows - fixed, parts: parts)

@@ -73,7 +73,8 @@ import TinyTransformer
     #expect(lines.contains { $0.contains("rows not shown") })
     let newest = try #require(frame.trace.steps[6].newestAttention(layer: 0, head: 0))
     let weights = try #require(newest.weights)
-    let heaviest = Array(newest.keys)[try #require(weights.indices.max { weights[$0] < weights[$1] })]
+    let heaviest = Array(newest.keys)[
+      try #require(weights.indices.max { weights[$0] < weights[$1] })]
     #expect(
       lines.contains { $0.hasPrefix(TextLayout.padLeft("\(heaviest)", 4) + "  ") },
       "the row the newest query weighs most stays in view")

@@ -31,7 +31,8 @@ import TinyTransformer
     return byKey
   }
 
-  @Test(.tags(.unit), arguments: [FrameSize(columns: 80, rows: 24), FrameSize(columns: 120, rows: 40)])
+  @Test(
+    .tags(.unit), arguments: [FrameSize(columns: 80, rows: 24), FrameSize(columns: 120, rows: 40)])
   func hiddenRowsWeighLessAndTheScreenIsUsed(_ size: FrameSize) throws {
     let frame = try Self.long()
     let record = try #require(frame.trace.steps.last)
@@ -109,14 +110,17 @@ import TinyTransformer
       SlidingWindow(sinks: 2, window: 4),
     ]
     for policy in policies {
-      let frame = InteractiveFrame(trace: try RunRendererGoldenTests.trace(steps: 2, policy: policy))
+      let frame = InteractiveFrame(
+        trace: try RunRendererGoldenTests.trace(steps: 2, policy: policy))
       for step in 0...2 {
-        let lines = frame.lines(InteractiveState(step: step), size: Self.screen, style: RenderStyle())
+        let lines = frame.lines(
+          InteractiveState(step: step), size: Self.screen, style: RenderStyle())
         let bytes = try #require(frame.trace.steps[step].counters?.cacheBytes)
         #expect(lines[1].contains(TextLayout.bytes(bytes)), "\(policy.info.name): \(lines[1])")
       }
     }
-    let int8 = InteractiveFrame(trace: try RunRendererGoldenTests.trace(steps: 2, policy: Int8Cache()))
+    let int8 = InteractiveFrame(
+      trace: try RunRendererGoldenTests.trace(steps: 2, policy: Int8Cache()))
     let lines = int8.lines(InteractiveState(step: 1), size: Self.screen, style: RenderStyle())
     #expect(lines[1].hasSuffix(" int8"))
     try InteractiveFrameTests.check(
@@ -124,7 +128,8 @@ import TinyTransformer
   }
 
   /// The footer lists every key that works, with two prompts and in ASCII too.
-  @Test(.tags(.unit), arguments: [true, false]) func theFooterListsEveryKey(_ unicode: Bool) throws {
+  @Test(.tags(.unit), arguments: [true, false]) func theFooterListsEveryKey(_ unicode: Bool) throws
+  {
     let style = RenderStyle(unicode: unicode)
     for trace in [try RunRendererGoldenTests.twoPromptTrace(), try RunRendererGoldenTests.trace()] {
       let frame = InteractiveFrame(trace: trace)
@@ -165,7 +170,8 @@ import TinyTransformer
   /// Sinks are `◆` in `run` and in `step`, as both legends say; the focused
   /// layer and head's number is bracketed in both, in ASCII too.
   @Test(.tags(.unit), arguments: [true, false]) func runAndStepDrawAlike(_ unicode: Bool) throws {
-    let trace = try RunRendererGoldenTests.trace(steps: 3, policy: SlidingWindow(sinks: 2, window: 4))
+    let trace = try RunRendererGoldenTests.trace(
+      steps: 3, policy: SlidingWindow(sinks: 2, window: 4))
     let style = RenderStyle(unicode: unicode)
     let focus = RenderFocus(layer: 1, head: 2)
     let run = RunRenderer.render(trace, focus: focus, style: style).split(separator: "\n")
