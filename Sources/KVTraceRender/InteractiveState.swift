@@ -50,7 +50,7 @@ public struct InteractiveState: Sendable, Equatable {
   /// step back to its last. Any command but the help toggle closes the help.
   /// ``InteractiveCommand/quit`` changes nothing: leaving is the caller's job.
   /// Scrolling needs the screen's size, so it changes nothing here: see
-  /// ``InteractiveFrame/apply(_:to:size:)``.
+  /// ``InteractiveFrame/apply(_:to:size:style:)``.
   ///
   /// - Returns: Whether the state changed (and the frame needs drawing again).
   @discardableResult
