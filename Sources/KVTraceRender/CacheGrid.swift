@@ -31,16 +31,15 @@ public enum CacheGrid {
     room.width -= blocks.map { $0.width + GridTable.gap.count } ?? 0
     let layout = Layout(config: config, style: room, showsAttention: showsAttention)
     let tokens = trace.tokens(sequence: record.sequence)
-    let pinned =
-      switch trace.header.policy.kind {
-      case .window(let sinks, _): sinks
-      case .none, .full, .paged, .int8: 0
-      }
-    var table = GridTable(columns: [layout.column(record, pinned: pinned, style: style)])
+    let pinned = Layout.pinned(trace.header)
+    var table = GridTable(columns: [
+      layout.column(  // the focus is marked where its attention is drawn
+        record, pinned: pinned, focus: layout.showsAttention ? focus : nil, style: style)
+    ])
     if let blocks { table.columns.append(blocks) }
     var lines: [String] = []
+    let attention = record.newestAttention(layer: focus.layer, head: focus.head)
     if layout.showsAttention {
-      let attention = record.newestAttention(layer: focus.layer, head: focus.head)
       table.columns.append(
         AttentionBar.column(
           attention, beside: table, focus: focus, config: config, tokens: tokens, style: style))
@@ -49,8 +48,9 @@ public enum CacheGrid {
         String(repeating: " ", count: GridTable.prefixWidth)
           + "(the attention column does not fit this width)")
     }
-    let positions = GridTable.visibleRows(
-      length: record.began.sequenceLength, maxRows: style.maxRows)
+    let positions = GridTable.visibleRows(  // hidden rows never hide the attention
+      length: record.began.sequenceLength, maxRows: style.maxRows,
+      weights: GridTable.weights(of: attention))
     return lines + table.lines(positions: positions, tokens: tokens, style: style)
   }
 }
@@ -102,17 +102,39 @@ struct Layout {
 
   var gridWidth: Int { Self.width(config: config, perKVHead: perKVHead) }
 
+  /// How many first positions the policy pins as sinks: drawn with the pinned
+  /// mark wherever a grid draws them, in `run` and `step` alike.
+  static func pinned(_ header: TraceHeader) -> Int {
+    switch header.policy.kind {
+    case .window(let sinks, _): sinks
+    case .none, .full, .paged, .int8: 0
+    }
+  }
+
   /// The grid of `record` as a table column: `layer 0  layer 1` over `0 1 2 3  0 1 2 3`.
   ///
   /// `kind` picks the rows: the self-attention cache, or an encoder-decoder's
   /// cross-attention rows (one per source position). Positions below `pinned`
-  /// are the policy's sinks.
+  /// are the policy's sinks. The column of `focus`, the layer and head whose
+  /// attention is drawn, is marked: its number in brackets, its cells inverse.
   func column(
-    _ record: StepRecord, kind: AttentionKind = .self, pinned: Int = 0, style: RenderStyle
+    _ record: StepRecord, kind: AttentionKind = .self, pinned: Int = 0,
+    focus: RenderFocus? = nil, style: RenderStyle
   ) -> GridTable.Column {
-    GridTable.Column(
+    let cell = focus.map(focusedCell)
+    return GridTable.Column(
       width: gridWidth, title: titles.0, subtitle: titles.1,
-      cell: { cells(record, position: $0, kind: kind, pinned: pinned, style: style) })
+      cell: {
+        cells(record, position: $0, kind: kind, pinned: pinned, focused: cell, style: style)
+      },
+      focused: cell.map {
+        perKVHead ? $0.layer * (blockWidth + 2) + 2 * $0.kvHead : $0.layer * (blockWidth + 1)
+      })
+  }
+
+  /// The grid cell `focus` reads: its layer, and the KV head its query head reads.
+  private func focusedCell(_ focus: RenderFocus) -> (layer: Int, kvHead: Int) {
+    (focus.layer, perKVHead ? config.kvHead(forQueryHead: focus.head) : 0)
   }
 
   private var titles: (String, String) {
@@ -134,26 +156,38 @@ struct Layout {
   /// The cells of one row; positions below `pinned` are the policy's sinks.
   func cells(
     _ record: StepRecord, position: Int, kind: AttentionKind = .self, pinned: Int = 0,
-    style: RenderStyle
+    focused: (layer: Int, kvHead: Int)? = nil, style: RenderStyle
   ) -> String {
     var blocks: [String] = []
     for layer in 0..<config.layers {
       let heads = perKVHead ? Array(0..<config.kvHeads) : [0]
       let marks = heads.map { kvHead -> String in
-        let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
-        if source == .reused,
-          record.rows(layer: layer, kvHead: kvHead, kind: kind)?.shared.contains(position) == true
-        {  // another sequence computed it: a shared prefix
-          return Paint.reused.apply(SharedPrefixText.mark(style), style.color)
-        }
-        if source == .reused, position < pinned {  // a sink: reused, and never evicted
-          return Paint.pinned.apply(style.glyphs.pinned, style.color)
-        }
-        return Paint.forSource(source).apply(style.glyphs.mark(source), style.color)
+        let mark = mark(
+          record, position: position, layer: layer, kvHead: kvHead, kind: kind, pinned: pinned,
+          style: style)
+        let isFocused = focused.map { $0.layer == layer && $0.kvHead == kvHead } ?? false
+        return isFocused ? Paint.inverse.apply(mark, style.color) : mark
       }
       blocks.append(TextLayout.padRight(marks.joined(separator: " "), blockWidth))
     }
     return blocks.joined(separator: separator)
+  }
+
+  /// The mark of one cell: fresh, reused, shared, pinned, evicted or not cached.
+  private func mark(
+    _ record: StepRecord, position: Int, layer: Int, kvHead: Int, kind: AttentionKind,
+    pinned: Int, style: RenderStyle
+  ) -> String {
+    let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
+    if source == .reused,
+      record.rows(layer: layer, kvHead: kvHead, kind: kind)?.shared.contains(position) == true
+    {  // another sequence computed it: a shared prefix
+      return Paint.reused.apply(SharedPrefixText.mark(style), style.color)
+    }
+    if source == .reused, position < pinned {  // a sink: reused, and never evicted
+      return Paint.pinned.apply(style.glyphs.pinned, style.color)
+    }
+    return Paint.forSource(source).apply(style.glyphs.mark(source), style.color)
   }
 }
 

@@ -56,7 +56,7 @@ public enum EncoderDecoderGrid {
     let config = trace.header.model
     let source = trace.sourceTokens
     let layout = Layout(config: config, style: style, showsAttention: showsAttention)
-    var table = GridTable(columns: [layout.column(record, style: style)])
+    var table = GridTable(columns: [layout.column(record, focus: focus, style: style)])
     if layout.showsAttention {
       let first = record.attention.first {
         $0.layer == focus.layer && $0.head == focus.head && $0.kind == .self
@@ -82,7 +82,9 @@ public enum EncoderDecoderGrid {
     let geometry = Self.geometry(config: config, width: style.width, attention: showsAttention)
     let layout = Layout(config: config, perKVHead: geometry.perKVHead)
     let own = GridTable(columns: [layout.column(record, kind: .self, style: style)])
-    var cross = GridTable(columns: [layout.column(record, kind: .cross, style: style)])
+    var cross = GridTable(columns: [
+      layout.column(record, kind: .cross, focus: focus, style: style)
+    ])
     if let barWidth = geometry.barWidth {
       let newest = record.newestAttention(layer: focus.layer, head: focus.head, kind: .cross)
       let column = AttentionBar.column(

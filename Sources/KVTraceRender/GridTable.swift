@@ -17,6 +17,9 @@ struct GridTable {
     var subtitle: String
     /// The cell of one position, at most `width` columns.
     var cell: (Int) -> String
+    /// Where in `subtitle` the drawn layer and head's number stands, if this
+    /// block has it: the heading line brackets it, `[1]`, in every glyph set.
+    var focused: Int? = nil
   }
 
   /// `"  12  token     "`: the position, two spaces, the token label.
@@ -40,7 +43,7 @@ struct GridTable {
   func lines(positions: [Int?], tokens: [TraceToken], style: RenderStyle) -> [String] {
     var lines = [
       row(String(repeating: " ", count: Self.prefixWidth), columns.map(\.title)),
-      row(" pos  token     ", columns.map(\.subtitle)),
+      bracketingFocus(row(" pos  token     ", columns.map(\.subtitle))),
     ]
     for entry in positions {
       guard let position = entry else {
@@ -66,17 +69,23 @@ struct GridTable {
     TextLayout.padLeft(style.glyphs.ellipsis, 4) + Paint.dim.apply("  rows not shown", style.color)
   }
 
-  /// The positions to draw, with `nil` where rows are elided, never more than
-  /// `maxRows` entries: all of them when they fit, else the first two, the marker
-  /// and the newest ones (the newest rows are where a step's news is).
-  static func visibleRows(length: Int, maxRows: Int) -> [Int?] {
-    guard length > maxRows else { return Array(0..<length) }
-    guard maxRows >= 4 else {
-      guard maxRows >= 2 else { return maxRows == 1 ? [length - 1] : [] }
-      return [nil] + Array((length - maxRows + 1)..<length)
+  /// The subtitle line with the focused column's number in brackets: `0 [1] 2`
+  /// takes the spaces on either side, so nothing moves.
+  private func bracketingFocus(_ line: String) -> String {
+    var characters = Array(line)
+    var offset = Self.prefixWidth
+    for column in columns {
+      if let focused = column.focused, offset + focused > 0 {
+        let at = offset + focused
+        characters += Array(repeating: " ", count: max(0, at + 2 - characters.count))
+        if characters[at - 1] == " ", characters[at + 1] == " " {
+          characters[at - 1] = "["
+          characters[at + 1] = "]"
+        }
+      }
+      offset += column.width + Self.gap.count
     }
-    let tail = maxRows - 3
-    return [0, 1, nil] + Array((length - tail)..<length)
+    return String(characters)
   }
 
   private func row(_ prefix: String, _ cells: [String]) -> String {

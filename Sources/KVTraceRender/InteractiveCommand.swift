@@ -26,6 +26,16 @@ public enum InteractiveCommand: String, Sendable, Equatable, CaseIterable {
   case toggleValues
   /// The other prompt, when two were decoded together: same step, layer and head.
   case nextSequence
+  /// Scrolls the grid down a row, to later positions (the first press leaves the
+  /// rows chosen by weight for the grid's top).
+  case scrollDown
+  /// Scrolls the grid up a row (the first press leaves the rows chosen by weight
+  /// for the grid's newest rows).
+  case scrollUp
+  /// Scrolls the grid down a screenful.
+  case pageDown
+  /// Scrolls the grid up a screenful.
+  case pageUp
   /// Shows or hides the list of keys.
   case toggleHelp
   /// Closes the help if it is shown, else leaves.

@@ -23,7 +23,8 @@ extension InteractiveFrame {
       <= size.columns
     let layout = Layout(config: model, perKVHead: perKVHead)
     let own = GridTable(columns: records.map { layout.column($0, kind: .self, style: style) })
-    var cross = GridTable(columns: records.map { layout.column($0, kind: .cross, style: style) })
+    var cross = GridTable(
+      columns: records.map { layout.column($0, kind: .cross, focus: state.focus, style: style) })
     let offset = max(own.width, selfTitle.count)
     let pad = String(repeating: " ", count: GridTable.prefixWidth)
     func pair(_ left: String, _ right: String) -> String {

@@ -28,6 +28,10 @@ extension InteractiveFrame {
     var style: RenderStyle
     /// A second table beside the first, if any.
     var beside: Beside? = nil
+    /// The newest query's weight on each row: which rows stay when not all fit.
+    var weights: [Int: Double]? = nil
+    /// The newest query of the drawn head, named by the line under a grid that does not fit.
+    var query: Int? = nil
 
     /// How many lines come before the first row.
     var headings: Int { notes.count + 2 }
@@ -35,12 +39,12 @@ extension InteractiveFrame {
     /// How many rows the taller table has.
     var rowCount: Int { max(length, beside?.length ?? 0) }
 
-    /// The notes, the headings and at most `maxRows` rows of each table: its
-    /// first ones and its newest, the rest marked as left out.
-    func lines(maxRows: Int) -> [String] {
+    /// The notes, the headings and at most `maxRows` rows of each table. Rows
+    /// from `firstRow` on when the grid is scrolled; else the rows the newest
+    /// query weighs most, the rest marked as left out.
+    func lines(maxRows: Int, firstRow: Int? = nil) -> [String] {
       let left = table.lines(
-        positions: GridTable.visibleRows(length: length, maxRows: maxRows), tokens: tokens,
-        style: style)
+        positions: positions(maxRows: maxRows, firstRow: firstRow), tokens: tokens, style: style)
       guard let beside else { return notes + left }
       let right = beside.table.lines(
         positions: GridTable.visibleRows(length: beside.length, maxRows: maxRows),
@@ -82,7 +86,11 @@ extension InteractiveFrame {
     }
     let perKVHead = GridTable.prefixWidth + gridsWidth(true) + gap + floor <= size.columns
     let layout = Layout(config: model, perKVHead: perKVHead)
-    var table = GridTable(columns: records.map { layout.column($0, style: style) })
+    let pinned = Layout.pinned(trace.header)  // sinks look alike in `run` and `step`
+    var table = GridTable(
+      columns: records.map {
+        layout.column($0, pinned: pinned, focus: state.focus, style: style)
+      })
     if let labels { table.columns.append(labels) }
     if let blocks = BlockColumn.column(record, style: style) { table.columns.append(blocks) }
     var notes = withoutCacheNote(state, style: style)
@@ -99,7 +107,10 @@ extension InteractiveFrame {
     } else {
       notes.append(pad + "(the attention heatmap does not fit this width)")
     }
-    return FrameGrid(notes: notes, table: table, tokens: tokens, length: length, style: style)
+    let newest = heatmap.queries.last
+    return FrameGrid(
+      notes: notes, table: table, tokens: tokens, length: length, style: style,
+      weights: GridTable.weights(of: newest), query: newest?.query)
   }
 
   /// `cache full         cache none`: the names over the split view's two grids,
@@ -116,5 +127,37 @@ extension InteractiveFrame {
   private static func label(_ candidates: [String], _ width: Int, _ style: RenderStyle) -> String {
     let fitting = candidates.first { TextLayout.width($0) <= width }
     return fitting ?? TextLayout.clip(candidates.last ?? "", width, unicode: style.unicode)
+  }
+}
+
+extension InteractiveFrame.FrameGrid {
+  /// The positions the first table draws in `maxRows` rows: a run of them from
+  /// `firstRow` when scrolled, else the rows with the most weight and the gaps marked.
+  func positions(maxRows: Int, firstRow: Int?) -> [Int?] {
+    guard let firstRow, length > maxRows else {
+      return GridTable.visibleRows(length: length, maxRows: maxRows, weights: weights)
+    }
+    let first = min(max(0, firstRow), length - maxRows)
+    return Array(first..<(first + max(0, maxRows)))
+  }
+
+  /// The line under a grid that does not fit: `rows 12–40 of 64`, or which rows
+  /// the weights kept, and the keys that scroll.
+  func indicator(maxRows: Int, firstRow: Int?) -> String {
+    let shown = positions(maxRows: maxRows, firstRow: firstRow).compactMap { $0 }
+    let dash = style.unicode ? "–" : "-"
+    var what: String
+    if firstRow != nil, let first = shown.first, let last = shown.last {
+      what = "rows \(first)\(dash)\(last) of \(length)"
+    } else if weights != nil, let query {
+      what = "\(shown.count) of \(length) rows: those query \(query) weighs most"
+    } else {
+      what = "\(shown.count) of \(length) rows: the first and the newest"
+    }
+    let scroll = "j k PgUp PgDn scroll"
+    if TextLayout.width(" \(what) \(style.unicode ? "·" : "-") \(scroll)") <= style.width {
+      what += " \(style.unicode ? "·" : "-") \(scroll)"
+    }
+    return Paint.dim.apply(" " + what, style.color)
   }
 }

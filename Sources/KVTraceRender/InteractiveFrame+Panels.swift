@@ -56,15 +56,12 @@ extension InteractiveFrame {
         case .int8: " as int8"
         case .none, .full, .window, .paged: ""
         }
+      if state.view == .cache || without == nil {
+        return cacheCounters(cached, quantized: quantized)
+      }
       let segments: [String] =
-        switch without == nil ? .cache : state.view {
-        case .cache:
-          [
-            "rows: \(cached.rowsComputed) fresh, \(cached.rowsReused) reused",
-            "FLOPs: \(flops) (no cache: \(estimate))",
-            "cache: \(TextLayout.bytes(cached.cacheBytes))"
-              + quantized,
-          ]
+        switch state.view {
+        case .cache: []  // see cacheCounters
         case .withoutCache:
           [
             "rows: \(without?.rowsComputed ?? 0) fresh, \(without?.rowsReused ?? 0) reused",
@@ -81,20 +78,22 @@ extension InteractiveFrame {
         + Self.pack(segments, width: style.width - 1, separator: " \(dot) ", unicode: style.unicode)
     }
 
-    /// The keys that matter most, as many as fit; help and quit always.
-    func hint() -> String {
-      let rows = KeyBindings.rows(sequences: trace.header.sequenceCount)
-      let hint = { (row: KeyBindings.Row) in row.hint(style.glyphs.keys, state.values) }
-      let optional = rows.filter { !$0.alwaysHinted }.map(hint)
-      let always = rows.filter(\.alwaysHinted).map(hint)
-      var chosen: [String] = []
-      for segment in optional {
-        let candidate = chosen + [segment] + always
-        if TextLayout.width(" " + candidate.joined(separator: "  ")) <= style.width {
-          chosen.append(segment)
+    /// Every key that works on this screen, on one line when it fits, else on
+    /// as few as hold them: no key is left out, no hint is cut.
+    func hint() -> [String] {
+      let rows = KeyBindings.rows(sequences: trace.header.sequenceCount).filter {
+        !state.showsClosing || $0.onClosing
+      }
+      let hints = rows.map { $0.hint(style.glyphs.keys, state.values) }
+      var lines: [String] = []
+      for hint in hints {
+        if let last = lines.last, TextLayout.width(last + "  " + hint) <= style.width {
+          lines[lines.count - 1] = last + "  " + hint
+        } else {
+          lines.append(" " + hint)
         }
       }
-      return Paint.dim.apply(" " + (chosen + always).joined(separator: "  "), style.color)
+      return lines.map { Paint.dim.apply($0, style.color) }
     }
 
     /// The list of keys and the legend.

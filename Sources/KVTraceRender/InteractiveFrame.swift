@@ -24,6 +24,9 @@ public struct InteractiveFrame: Sendable {
   public let withoutCache: Trace?
   /// Its steps, grouped as ``sequences`` are; empty when there is no such run.
   let uncachedSequences: [[StepRecord]]
+  /// The trace's head roles, measured once, so that the step summary names the drawn
+  /// head's role as `run` does; `nil` for a trace without weights.
+  let roles: HeadRoles?
 
   /// The smallest screen the walk-through draws on.
   public static let minimumSize = FrameSize(columns: 40, rows: 10)
@@ -41,6 +44,7 @@ public struct InteractiveFrame: Sendable {
     var plain = withoutCache
     if case .none = trace.header.policy.kind { plain = plain ?? trace }
     self.withoutCache = plain?.escapedForTerminal
+    roles = try? HeadRoles(trace)
     uncachedSequences =
       plain.map { run in (0..<run.header.sequenceCount).map { run.steps(sequence: $0) } } ?? []
   }
@@ -86,59 +90,32 @@ public struct InteractiveFrame: Sendable {
       trace: trace, stepCount: steps.count, state: state, style: style, uncached: uncached)
     let status = [panels.status(record)] + panels.sequence()
     let hint = panels.hint()
-    guard !state.showsHelp else {
-      let rows = size.rows - status.count - 1
-      let help = Panels.cut(panels.help(), rows: rows, style: style)
-      return status + help + Array(repeating: "", count: max(0, rows - help.count)) + [hint]
+    guard !state.showsHelp, !state.showsClosing else {
+      let rows = size.rows - status.count - hint.count
+      let body = state.showsHelp ? panels.help() : closing(style: style)
+      let shown = Panels.cut(body, rows: rows, style: style)
+      return status + shown + Array(repeating: "", count: max(0, rows - shown.count)) + hint
     }
-    let grid = gridTable(state, record: record, size: size, style: style)
-    let plain = drawnView(state) == .withoutCache ? uncached : nil
-    let previous = state.step > 0 ? steps[state.step - 1] : nil
-    let summary = TextLayout.wrap(
-      StepSummary.sentence(
-        plain ?? record,
-        previous: plain == nil ? previous : uncachedRecord(with(state, step: state.step - 1)),
-        in: plain == nil ? trace : withoutCache ?? trace, style: style),
-      width: size.columns)
-    let next = (plain ?? record).token.map {
-      TextLayout.wrap(StepSummary.choice($0, style: style), width: size.columns, indent: "  ")
+    let parts = Parts(frame: self, state: state, record: record, size: size, style: style)
+    let plan = Plan(rows: size.rows - status.count - hint.count, parts: parts)
+    var top = status + (plan.counters > 0 ? [panels.counters(record)] : [])
+    top += Array(repeating: "", count: plan.spaceAbove)
+    top += parts.grid.lines(maxRows: plan.gridRows, firstRow: state.firstRow)
+    if plan.indicator > 0 {
+      top.append(parts.grid.indicator(maxRows: plan.gridRows, firstRow: state.firstRow))
     }
-
-    // Share out the rows: the grid's ends first, then the sentence, the counters,
-    // the rest of the grid, the rest of the sentence, and spacing last.
-    let length = grid.rowCount
-    let firstRows = min(length, 4)
-    var budget = size.rows - status.count - 1 - grid.headings - firstRows
-    let summaryFirst = take(min(summary.count, 3), from: &budget)
-    let counters = take(1, from: &budget)
-    let moreRows = take(length - firstRows, from: &budget)
-    let summaryMore = take(summary.count - summaryFirst, from: &budget)
-    let spaceAbove = take(1, from: &budget)
-    let spaceBelow = take(1, from: &budget)
-    let nextLines = take(next?.count ?? 0, from: &budget)
-
-    var top = status + (counters > 0 ? [panels.counters(record)] : [])
-    top += Array(repeating: "", count: spaceAbove)
-    top += grid.lines(maxRows: firstRows + moreRows)
-    var bottom = Array(repeating: "", count: spaceBelow)
-    bottom += Panels.cut(summary, rows: summaryFirst + summaryMore, style: style, marker: false)
-    bottom += (next ?? []).prefix(nextLines)
-    bottom.append(hint)
+    var bottom = Array(repeating: "", count: plan.spaceBelow)
+    bottom += Panels.cut(parts.summary, rows: plan.summary, style: style, marker: false)
+    bottom += parts.next.prefix(plan.next)
+    bottom += hint
     // The words stay at the foot of the screen, so they do not jump as the grid grows.
     return top + Array(repeating: "", count: max(0, size.rows - top.count - bottom.count)) + bottom
   }
 
   /// `state` at another step.
-  private func with(_ state: InteractiveState, step: Int) -> InteractiveState {
+  func with(_ state: InteractiveState, step: Int) -> InteractiveState {
     var moved = state
     moved.step = step
     return moved
-  }
-
-  /// Takes up to `wanted` rows from `budget`; returns how many it took.
-  private func take(_ wanted: Int, from budget: inout Int) -> Int {
-    let taken = max(0, min(wanted, budget))
-    budget -= taken
-    return taken
   }
 }

@@ -19,11 +19,17 @@ public struct InteractiveState: Sendable, Equatable {
   public var values: AttentionValues
   /// Whether the list of keys covers the grid.
   public var showsHelp: Bool
+  /// The first grid row shown once the grid is scrolled; `nil` shows the rows
+  /// the newest query weighs most, with the gaps marked. A new step resets it.
+  public var firstRow: Int?
+  /// Whether the closing summary is shown: → past the last step opens it, ← leaves it.
+  public var showsClosing: Bool
 
   /// Creates a state; the defaults show the prefill's weights with the cache.
   public init(
     step: Int = 0, sequence: Int = 0, focus: RenderFocus = RenderFocus(),
-    view: CacheView = .cache, values: AttentionValues = .weights, showsHelp: Bool = false
+    view: CacheView = .cache, values: AttentionValues = .weights, showsHelp: Bool = false,
+    firstRow: Int? = nil, showsClosing: Bool = false
   ) {
     self.step = step
     self.sequence = sequence
@@ -31,16 +37,20 @@ public struct InteractiveState: Sendable, Equatable {
     self.view = view
     self.values = values
     self.showsHelp = showsHelp
+    self.firstRow = firstRow
+    self.showsClosing = showsClosing
   }
 
   /// Carries out `command` for a trace of `model` whose sequences have
   /// `stepCounts` steps: one count for one prompt, two for two prompts.
   ///
-  /// Steps stop at the first and the last; layers, heads and sequences wrap
-  /// around, so a single key visits all of them. Switching to a sequence with
-  /// fewer steps moves the step back to its last. Any command but the help toggle
-  /// closes the help. ``InteractiveCommand/quit`` changes nothing: leaving is the
-  /// caller's job.
+  /// Steps stop at the first and the last, and → at the last opens the closing
+  /// summary (← closes it); layers, heads and sequences wrap around, so a single
+  /// key visits all of them. Switching to a sequence with fewer steps moves the
+  /// step back to its last. Any command but the help toggle closes the help.
+  /// ``InteractiveCommand/quit`` changes nothing: leaving is the caller's job.
+  /// Scrolling needs the screen's size, so it changes nothing here: see
+  /// ``InteractiveFrame/apply(_:to:size:style:)``.
   ///
   /// - Returns: Whether the state changed (and the frame needs drawing again).
   @discardableResult
@@ -50,9 +60,14 @@ public struct InteractiveState: Sendable, Equatable {
     let before = self
     let lastStep = Self.lastStep(of: sequence, stepCounts)
     if command != .toggleHelp { showsHelp = false }
+    if Self.changesStep(command) { firstRow = nil }  // a new step: the heaviest rows again
+    let closing = showsClosing
+    if command != .toggleHelp { showsClosing = false }
     switch command {
-    case .nextStep: step = min(lastStep, step + 1)
-    case .previousStep: step = max(0, step - 1)
+    case .nextStep:
+      showsClosing = step == lastStep
+      step = min(lastStep, step + 1)
+    case .previousStep: step = closing ? step : max(0, step - 1)
     case .firstStep: step = 0
     case .lastStep: step = lastStep
     case .nextLayer: focus.layer = Self.wrap(focus.layer + 1, model.layers)
@@ -65,9 +80,13 @@ public struct InteractiveState: Sendable, Equatable {
       sequence = Self.wrap(sequence + 1, stepCounts.count)
       step = min(step, Self.lastStep(of: sequence, stepCounts))
     case .toggleHelp: showsHelp.toggle()
-    case .back, .quit: break
+    case .back, .quit, .scrollDown, .scrollUp, .pageDown, .pageUp: break
     }
     return self != before
+  }
+
+  private static func changesStep(_ command: InteractiveCommand) -> Bool {
+    [.nextStep, .previousStep, .firstStep, .lastStep, .nextSequence].contains(command)
   }
 
   /// This state with the sequence, step, layer and head moved into the trace's range.

@@ -8,6 +8,8 @@ public enum Key: Equatable, Sendable {
   case up, down, left, right
   /// Home and End.
   case home, end
+  /// Page Up and Page Down.
+  case pageUp, pageDown
   /// Tab; Shift-Tab is `backTab`.
   case tab, backTab
   /// Return.

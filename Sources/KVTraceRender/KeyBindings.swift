@@ -14,19 +14,20 @@ public enum KeyBindings {
     var meaning: @Sendable (Glyphs) -> String
     /// The footer's hint (`→ next`), which may name the values shown now.
     var hint: @Sendable (KeyGlyphs, AttentionValues) -> String
-    /// Whether the footer always shows the hint, however narrow the screen.
-    var alwaysHinted = false
+    /// Whether the keys do something on the closing summary too (← leaves it).
+    var onClosing = false
   }
 
   /// Every key of the walk-through, in the order the help lists them.
   static let rows: [Row] = [
     Row(
       listed: [(.right, .nextStep), (.character(" "), .nextStep), (.character("l"), .nextStep)],
-      meaning: { _ in "next step" }, hint: { k, _ in "\(k.right) next" }),
+      meaning: { _ in "next step; past the last, the run's closing summary" },
+      hint: { k, _ in "\(k.right) next" }),
     Row(
       listed: [(.left, .previousStep), (.character("h"), .previousStep)],
       meaning: { _ in "previous step (free: every step is in the trace)" },
-      hint: { k, _ in "\(k.left) back" }),
+      hint: { k, _ in "\(k.left) back" }, onClosing: true),
     Row(
       listed: [(.character("s"), .nextSequence)], twoPromptsOnly: true,
       meaning: { _ in "sequence: the other prompt, at the same step" },
@@ -39,6 +40,13 @@ public enum KeyBindings {
       unlisted: [(.backTab, .previousHead)], meaning: { _ in "next / previous head" },
       hint: { _, _ in "tab head" }),
     Row(
+      listed: [
+        (.character("j"), .scrollDown), (.character("k"), .scrollUp), (.pageDown, .pageDown),
+        (.pageUp, .pageUp),
+      ],
+      meaning: { _ in "scroll the rows that do not fit, by a row or by a page" },
+      hint: { _, _ in "j k scroll" }),
+    Row(
       listed: [(.character("c"), .cycleView)],
       meaning: { _ in "view: the cache, the same step without one, both side by side" },
       hint: { _, _ in "c view" }),
@@ -49,14 +57,14 @@ public enum KeyBindings {
     Row(
       listed: [(.character("g"), .firstStep), (.character("G"), .lastStep)],
       unlisted: [(.home, .firstStep), (.end, .lastStep)], meaning: { _ in "first / last step" },
-      hint: { _, _ in "g G first/last" }),
+      hint: { _, _ in "g G first/last" }, onClosing: true),
     Row(
       listed: [(.character("?"), .toggleHelp)],
       meaning: { _ in "show or hide this help (Esc hides it too)" }, hint: { _, _ in "? help" },
-      alwaysHinted: true),
+      onClosing: true),
     Row(
       listed: [(.character("q"), .quit), (.escape, .back), (.interrupt, .quit)],
-      meaning: { _ in "quit" }, hint: { _, _ in "q quit" }, alwaysHinted: true),
+      meaning: { _ in "quit" }, hint: { _, _ in "q quit" }, onClosing: true),
   ]
 
   /// The command `key` stands for, or `nil` when the key does nothing.
@@ -83,6 +91,8 @@ public enum KeyBindings {
     case .down: k.down
     case .home: "Home"
     case .end: "End"
+    case .pageUp: "PgUp"
+    case .pageDown: "PgDn"
     case .tab: "tab"
     case .backTab: "Shift-tab"
     case .enter: "Enter"

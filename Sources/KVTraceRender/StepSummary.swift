@@ -33,7 +33,7 @@ public enum StepSummary {
         indent: "  ")
     }
     if let token = record.token {
-      lines += TextLayout.wrap(choice(token, style: style), width: style.width, indent: "  ")
+      lines += choiceLines(token, width: style.width, style: style)
     }
     return lines
   }
@@ -230,15 +230,24 @@ public enum StepSummary {
   }
 
   /// "next token 'sit' (p 0.04); runners-up 'game' 0.03, …"
-  static func choice(_ token: TokenEvent, style: RenderStyle) -> String {
+  /// ``choice(_:style:)`` wrapped to `width`: a line breaks between runners-up,
+  /// never inside one, so a line cut short never ends in a token without its
+  /// probability.
+  static func choiceLines(_ token: TokenEvent, width: Int, style: RenderStyle) -> [String] {
+    let glue: Character = "\u{E000}"  // a private-use character: no token text holds it
+    return TextLayout.wrap(choice(token, style: style, glue: glue), width: width, indent: "  ")
+      .map { String($0.map { $0 == glue ? " " : $0 }) }
+  }
+
+  static func choice(_ token: TokenEvent, style: RenderStyle, glue: Character = " ") -> String {
     let chosen = TextLayout.quoted(token.chosen.text, unicode: style.unicode)
     var text = "next: \(chosen) at position \(token.position) (p "
     text += TextLayout.fixed(Double(token.chosen.probability), 2) + ")"
     let others = token.candidates.filter { $0.token != token.chosen.token }.prefix(3)
     if !others.isEmpty {
-      text += "; runners-up "
+      text += "; runners-up" + String(glue)
       text += others.map {
-        TextLayout.quoted($0.text, unicode: style.unicode) + " "
+        TextLayout.quoted($0.text, unicode: style.unicode) + String(glue)
           + TextLayout.fixed(Double($0.probability), 2)
       }.joined(separator: ", ")
     }

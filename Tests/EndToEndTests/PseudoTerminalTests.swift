@@ -71,6 +71,35 @@ let leaveSequence = "\u{1B}[?1049l\u{1B}[?25h"
     #expect(sameModes(run.modes, run.modesBefore))
   }
 
+  /// A grid taller than the screen: j, PgDn and k scroll it, and the line under
+  /// it says which rows are shown; a new step shows the heaviest rows again.
+  @Test func jkAndPageKeysScrollTheGrid() throws {
+    let run = try PseudoTerminalRun(["step", "--steps", "30", "--color", "never"])
+    run.waitFor("the first frame") { $0.contains("step 0 of 30") && $0.contains("q quit") }
+    run.press("G")
+    run.waitFor("the last step, its rows kept by weight") {
+      $0.contains("step 30 of 30") && $0.contains("of 40 rows: those query 39 weighs most")
+    }
+    run.press("j")
+    let top = stripEscapes(run.waitFor("the top rows") { $0.contains("rows 0–") })
+    #expect(top.contains("   0  The "))
+    let page = try #require(top.firstMatch(of: #/rows 0–(\d+) of 40/#).flatMap { Int($0.1) })
+    run.press("j")
+    run.waitFor("a row down") { $0.contains("rows 1–\(page + 1) of 40") }
+    run.press("\u{1B}[6~")
+    run.waitFor("a page down") { $0.contains("rows \(page + 2)–") }
+    run.press("k")
+    run.waitFor("a row up") { $0.contains("rows \(page + 1)–") }
+    run.press("\u{1B}[5~")
+    run.waitFor("a page up") { $0.contains("rows 0–\(page) of 40") }
+    run.press("\u{1B}[D")
+    run.waitFor("step 29, by weight again") {
+      $0.contains("step 29 of 30") && $0.contains("of 39 rows: those query 38 weighs most")
+    }
+    run.press("q")
+    #expect(run.waitForExit() == 0)
+  }
+
   @Test func aResizeRedrawsAtTheNewSize() throws {
     let run = try PseudoTerminalRun(["step", "--color", "never"], columns: 100, rows: 30)
     let first = run.waitFor("the first frame") { $0.contains("q quit") }

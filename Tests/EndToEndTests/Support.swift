@@ -52,10 +52,10 @@ private final class PipeReader: @unchecked Sendable {
 }
 
 /// The environment the tests run kvtrace in: this process's, without the variables that
-/// switch color on or off, plus `overrides`. Standard output is always a pipe.
+/// switch color on or off or size the output (`LINES` sets `run`'s rows), plus `overrides`. Standard output is always a pipe.
 func testEnvironment(_ overrides: [String: String] = [:]) -> [String: String] {
   var environment = ProcessInfo.processInfo.environment
-  for name in ["NO_COLOR", "CLICOLOR_FORCE", "COLORTERM", "KVTRACE_RECORD"] {
+  for name in ["NO_COLOR", "CLICOLOR_FORCE", "COLORTERM", "KVTRACE_RECORD", "LINES", "COLUMNS"] {
     environment[name] = nil
   }
   environment["TERM"] = "xterm-256color"

@@ -80,7 +80,13 @@ import TinyTransformer
     let lines = frame.lines(
       InteractiveState(step: 6), size: FrameSize(columns: 60, rows: 16), style: RenderStyle())
     #expect(lines.contains { $0.contains("rows not shown") })
-    #expect(lines.contains { $0.hasPrefix("  15  ") }, "the newest row stays in view")
+    let newest = try #require(frame.trace.steps[6].newestAttention(layer: 0, head: 0))
+    let weights = try #require(newest.weights)
+    let heaviest = Array(newest.keys)[
+      try #require(weights.indices.max { weights[$0] < weights[$1] })]
+    #expect(
+      lines.contains { $0.hasPrefix(TextLayout.padLeft("\(heaviest)", 4) + "  ") },
+      "the row the newest query weighs most stays in view")
     try Self.check(
       frame, InteractiveState(step: 6), FrameSize(columns: 60, rows: 16),
       named: "frame-60x16-elided.txt")
@@ -150,7 +156,7 @@ import TinyTransformer
       #expect(lines.filter { $0.contains(shared) }.count == 6)
       #expect(lines.contains { $0.hasPrefix("   6  a         ") })
       #expect(lines.contains { $0.contains("block table") })
-      #expect(lines.last?.contains("s sequence") == true)
+      #expect(lines.suffix(2).joined().contains("s sequence"), "the footer names the key")
       try Self.check(frame, state, size, named: name, style: style)
     }
     let ascii = frame.lines(
@@ -163,7 +169,7 @@ import TinyTransformer
     let state = InteractiveState(sequence: 1, showsHelp: true)
     let text = Self.text(
       frame.lines(state, size: FrameSize(columns: 80, rows: 30), style: RenderStyle()))
-    #expect(text.contains("   s              sequence: the other prompt, at the same step"))
+    #expect(text.contains("   s               sequence: the other prompt, at the same step"))
     #expect(text.contains("   ▣ shared: sequence 0 computed it; sequence 1 only reads it"))
     // One prompt: neither line.
     let single = Self.text(

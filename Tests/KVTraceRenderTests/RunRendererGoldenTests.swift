@@ -126,7 +126,7 @@ import TinyTransformer
     let prompt = String(repeating: "Once upon a time there was a fox. ", count: 4)
     let trace = try Self.trace(config: config, prompt: prompt, steps: 1)
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
-    #expect(text.contains(" pos  token     0 1 2 3 4 5   query"))
+    #expect(text.contains(" pos  token    [0]1 2 3 4 5   query"), "layer 0 bracketed")
     #expect(text.contains("rows not shown"))
     try golden.check(text, named: "wide-long.txt")
   }

@@ -64,8 +64,13 @@ import Testing
     #expect(Self.keys(["q\u{1B}"]) == [.character("q"), .escape])
   }
 
+  @Test func pageUpAndPageDown() {
+    #expect(Self.keys(["\u{1B}[5~", "\u{1B}[6~"]) == [.pageUp, .pageDown])
+    #expect(Self.keys(["\u{1B}[5", "~j"]) == [.pageUp, .character("j")])  // split across reads
+  }
+
   @Test func unknownAndUnfinishedSequencesLeaveNoStrayKeys() {
-    #expect(Self.keys(["\u{1B}[5~\u{1B}[200~x"]) == [.character("x")])
+    #expect(Self.keys(["\u{1B}[15~\u{1B}[200~x"]) == [.character("x")])
     #expect(Self.keys(["\u{1B}[1;5"]) == [])  // cut off, then the timeout
     #expect(Self.keys(["\u{1B}["]) == [])
     #expect(Self.keys(["\u{1B}x"]) == [])  // Alt-x: not ours

@@ -47,7 +47,8 @@ enum CommandSpecs {
       With --export FILE the trace is also written to FILE, and 'kvtrace replay FILE' \
       prints this same output again. See 'kvtrace schema' for the file format.
       """,
-    options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions + exportOptions
+    options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions
+      + [O.rows.spec] + exportOptions
   )
 
   static let compare = CommandSpec(
@@ -89,7 +90,7 @@ enum CommandSpecs {
       file gets one line naming the place and the problem, and exit status 65. With \
       --interactive, walks through the trace on the terminal as 'kvtrace step' does.
       """,
-    options: viewOptions.filter { $0.name != "detail" } + [O.interactive],
+    options: viewOptions.filter { $0.name != "detail" } + [O.rows.spec, O.interactive],
     positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
 
   static let schema = CommandSpec(
@@ -130,7 +131,9 @@ enum CommandSpecs {
         c   the cache, the same step without a cache, or both side by side
         w   attention weights or raw scores   g, G   first or last step
         s   the other sequence, with two --prompt (its shared rows marked)
+        j, k, PgDn, PgUp   scroll rows that do not fit (else: those the query weighs most)
         ?   help                              q, Esc, Ctrl-C   quit
+      Past the last step, right shows the run's closing summary; left goes back.
 
       With --export FILE the trace is also written to FILE; 'kvtrace replay FILE --interactive' \
       walks through it again without the model.

@@ -74,6 +74,10 @@ enum OptionCatalog {
     "\($0.rawValue) (default), always or never; auto honors NO_COLOR and CLICOLOR_FORCE"
   }
   static let ascii = OptionSpec(name: "ascii", kind: .flag, help: "draw with ASCII characters only")
+  static let rows = ValueOption("rows", placeholder: "N", default: "auto") {
+    "cache rows drawn per step: \($0) (default) fits the terminal's height (LINES), all draws "
+      + "every row, N at most N; rows left out carry less attention than those shown"
+  }
 
   static let export = OptionSpec(
     name: "export", kind: .value(placeholder: "FILE"),

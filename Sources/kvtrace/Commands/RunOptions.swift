@@ -155,7 +155,8 @@ struct RunOptions: Sendable {
     let color = try arguments.choice(OptionCatalog.color)
     return RenderStyle(
       width: 80, color: color.resolve(environment: environment, isTerminal: stdoutIsTerminal),
-      unicode: !arguments.has(OptionCatalog.ascii.name))
+      unicode: !arguments.has(OptionCatalog.ascii.name),
+      maxRows: try rows(arguments, environment: environment))
   }
 
   /// The usage error for a prompt the model cannot decode, with a fix that names an option

@@ -57,8 +57,7 @@ struct InteractiveSession {
           guard let command = KeyBindings.command(for: key) else { continue }
           if command == .quit { return key == .interrupt ? .interrupted : .quit }
           if command == .back && !state.showsHelp { return .quit }
-          changed =
-            state.apply(command, stepCounts: frame.stepCounts, model: frame.model) || changed
+          changed = frame.apply(command, to: &state, size: size, style: style) || changed
         }
         if changed {
           try terminal.write(

@@ -7,9 +7,9 @@ import KVTraceRender
 /// unfinished sequence until more bytes come; when none come for a short while,
 /// the caller calls ``flush()`` and a lone `ESC` becomes ``Key/escape``. It
 /// knows the two ways terminals spell arrows (`ESC [ A` and, in application
-/// mode, `ESC O A`), modifiers on them (`ESC [ 1 ; 5 C`), Home, End and
-/// Shift-Tab; other sequences are read to their end and dropped, so their bytes
-/// never turn into stray keys.
+/// mode, `ESC O A`), modifiers on them (`ESC [ 1 ; 5 C`), Home, End, Page Up
+/// (`ESC [ 5 ~`), Page Down (`ESC [ 6 ~`) and Shift-Tab; other sequences are
+/// read to their end and dropped, so their bytes never turn into stray keys.
 struct KeyDecoder: Sendable {
   /// The longest sequence kept; anything longer is not a key we know.
   static let maximumSequence = 32
@@ -101,6 +101,8 @@ struct KeyDecoder: Sendable {
       switch String(decoding: parameters, as: UTF8.self) {
       case "1", "7": return .home
       case "4", "8": return .end
+      case "5": return .pageUp
+      case "6": return .pageDown
       default: return nil
       }
     default: return nil

@@ -115,6 +115,19 @@ extension Platform {
 }
 
 /// The process environment, read once at the edge.
+///
+/// When standard output is a terminal and `LINES` is unset (shells seldom export
+/// it), `LINES` is the terminal's height: `run --rows auto` fits its steps to it.
 enum ProcessEnvironment {
-  static var current: [String: String] { ProcessInfo.processInfo.environment }
+  static var current: [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    if environment["LINES"] == nil, Platform.stdoutIsTerminal {
+      var window = winsize()
+      let answered = withUnsafeMutablePointer(to: &window) {
+        ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0)
+      }
+      if answered == 0, window.ws_row > 0 { environment["LINES"] = "\(window.ws_row)" }
+    }
+    return environment
+  }
 }
