@@ -23,6 +23,8 @@ struct RunOptions: Sendable {
   var sampling: Sampling
   var focus: RenderFocus
   var detail: TraceDetail
+  /// `--logits`: at `vectors` detail, how many logits each step keeps (0: all).
+  var logitsKept = 0
   var style: RenderStyle
   /// Where to write the trace, if `--export` was given.
   var export: ExportRequest?
@@ -75,6 +77,7 @@ struct RunOptions: Sendable {
     focus = try Self.focus(arguments, config: weights.files == nil ? config : nil)
     threads = try arguments.int(O.threads, default: Platform.processorCount)
     detail = try arguments.choice(O.detail)
+    logitsKept = arguments.last(O.logits.spec.name) == "all" ? 0 : try arguments.int(O.logits)
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
     export = try ExportRequest(arguments)
   }
