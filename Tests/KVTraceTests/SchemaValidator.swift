@@ -97,7 +97,8 @@ struct SchemaValidator {
   private func checkObject(_ value: JSONValue, _ schema: [String: Any], _ path: String) throws {
     guard case .object(let members) = value.kind else { return }
     let properties = schema["properties"] as? [String: Any] ?? [:]
-    for name in schema["required"] as? [String] ?? [] where !members.contains(where: { $0.key == name }) {
+    for name in schema["required"] as? [String] ?? []
+    where !members.contains(where: { $0.key == name }) {
       throw Failure(description: "\(path): missing \(name)")
     }
     for member in members {

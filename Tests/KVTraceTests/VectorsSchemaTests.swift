@@ -54,11 +54,14 @@ import TinyTransformer
     (#""q":["#, #""q":["one","#),
   ])
   func aWrongVectorFailsValidation(original: String, broken: String) throws {
-    let text = String(decoding: TraceEncoder.encode(try Self.export("int8"), as: .json), as: UTF8.self)
+    let text = String(
+      decoding: TraceEncoder.encode(try Self.export("int8"), as: .json), as: UTF8.self)
     #expect(text.contains(original))
     let bytes = Array(
-      text.replacingOccurrences(of: original, with: broken, options: [], range: text.range(of: original))
-        .utf8)
+      text.replacingOccurrences(
+        of: original, with: broken, options: [], range: text.range(of: original)
+      )
+      .utf8)
     let validator = try Self.validator(for: bytes)
     #expect(throws: SchemaValidator.Failure.self) {
       try validator.check(try Self.parse(bytes), try SchemaTests.schema(), "$")

@@ -51,8 +51,41 @@ import Testing
       #expect(logits.count == trace.header.model.vocabularySize && token.logitTokens == nil)
       #expect(logits.indices.max { logits[$0] < logits[$1] } == token.chosen.token)  // greedy
     }
-    #expect(checked == trace.events.filter { if case .attention = $0 { true } else { false } }.count)
+    #expect(
+      checked == trace.events.filter { if case .attention = $0 { true } else { false } }.count)
     #expect(checked > 100)
+  }
+
+  /// Recording vectors changes nothing the model computes or the trace says otherwise:
+  /// the same tokens and logits as with no recorder, and with the vectors taken out, the
+  /// events of a full-detail trace.
+  @Test(arguments: ["full", "int8", "window:4"])
+  func vectorsChangeNothingElse(policy: String) throws {
+    let model = try TinyTransformer.trainedDefault()
+    let prompt = "The quick brown fox jumps over the lazy dog."
+    let plain = try model.generate(
+      prompt: prompt, steps: 4, policy: CachePolicies.parse(policy), collectLogits: true)
+    var vectors = TraceLog(detail: .vectors)
+    var full = TraceLog(detail: .full)
+    let recorded = try model.generate(
+      prompt: prompt, steps: 4, policy: CachePolicies.parse(policy), collectLogits: true,
+      recorder: &vectors)
+    _ = try model.generate(
+      prompt: prompt, steps: 4, policy: CachePolicies.parse(policy), recorder: &full)
+    #expect(recorded == plain)
+    let stripped = vectors.events.map { event -> TraceEvent in
+      switch event {
+      case .attention(var e): (e.q, e.output) = (nil, nil); return .attention(e)
+      case .rows(var e): (e.keys, e.values) = (nil, nil); return .rows(e)
+      case .token(var e): (e.logits, e.logitTokens) = (nil, nil); return .token(e)
+      case .quantization(var e):
+        (e.keyCodes, e.keysRead, e.valueCodes, e.valuesRead) = (nil, nil, nil, nil)
+        return .quantization(e)
+      default: return event
+      }
+    }
+    #expect(stripped == full.events)
+    #expect(stripped != vectors.events)
   }
 
   /// Files the step's fresh rows; under int8, the rows read back, after checking they are

@@ -72,7 +72,8 @@ extension TraceAssembler {
   func rowVectors(_ o: ObjectReader, fresh: Int) throws(TraceProblem) -> ([Float]?, [Float]?) {
     let layout = "[fresh positions (\(fresh)), headSize (\(model.headSize))]"
     let keys = try vector(
-      "keys", o, count: fresh * model.headSize, layout: layout, required: o.optional("values") != nil)
+      "keys", o, count: fresh * model.headSize, layout: layout,
+      required: o.optional("values") != nil)
     let values = try vector(
       "values", o, count: fresh * model.headSize, layout: layout, required: keys != nil)
     return (keys, values)
