@@ -24,10 +24,19 @@ public enum AttentionKind: String, Sendable, Equatable, Hashable, Codable, CaseI
 /// How much a trace records.
 ///
 /// `summary` keeps every fact about which rows were computed or reused, and
-/// drops the per-key scores and weights; `full` keeps those too.
+/// drops the per-key scores and weights; `full` keeps those too; `vectors` keeps
+/// also the numbers a checker needs to redo the arithmetic: each query's `q` and
+/// attention output, the fresh K and V rows (and an int8 cache's codes and the rows
+/// read back), and each step's logits.
 public enum TraceDetail: String, Sendable, Equatable, Hashable, Codable, CaseIterable {
   case summary
   case full
+  case vectors
+
+  /// Whether attention events carry their scores and weights (`full` and `vectors`).
+  public var keepsScores: Bool { self != .summary }
+  /// Whether the trace keeps the vectors: q, outputs, K/V rows, logits (`vectors`).
+  public var keepsVectors: Bool { self == .vectors }
 }
 
 /// Where a key/value row came from at one step, as the renderer draws it.

@@ -78,7 +78,7 @@ public struct HeadRoles: Sendable, Equatable {
       count: layers * heads)
     for trace in traces {
       guard trace.header.architecture == .decoder else { throw .encoderDecoder }
-      guard trace.header.detail == .full else { throw .summaryDetail }
+      guard trace.header.detail.keepsScores else { throw .summaryDetail }
       let model = trace.header.model
       guard model.layers == layers, model.heads == heads else {
         throw .shapesDiffer(layers: model.layers, heads: model.heads)

@@ -24,12 +24,28 @@ public struct QuantizationEvent: Sendable, Equatable, Hashable, Codable {
   public var valueScales: [Float]
   /// Each value row's largest rounding error.
   public var valueErrors: [Float]
+  /// At ``TraceDetail/vectors``: the stored key bytes, `[positions.count, headSize]`
+  /// row-major; row `r` reads back as `keyCodes[r][i] × keyScales[r]`.
+  public var keyCodes: [Int8]?
+  /// At ``TraceDetail/vectors``: the key rows attention reads back (codes × scale),
+  /// laid out as ``keyCodes``.
+  public var keysRead: [Float]?
+  /// At ``TraceDetail/vectors``: the stored value bytes, laid out as ``keyCodes``.
+  public var valueCodes: [Int8]?
+  /// At ``TraceDetail/vectors``: the value rows attention reads back.
+  public var valuesRead: [Float]?
 
   /// Creates the event.
   public init(
     step: Int, layer: Int, kvHead: Int, positions: PositionSet, keyScales: [Float] = [],
-    keyErrors: [Float] = [], valueScales: [Float] = [], valueErrors: [Float] = []
+    keyErrors: [Float] = [], valueScales: [Float] = [], valueErrors: [Float] = [],
+    keyCodes: [Int8]? = nil, keysRead: [Float]? = nil, valueCodes: [Int8]? = nil,
+    valuesRead: [Float]? = nil
   ) {
+    self.keyCodes = keyCodes
+    self.keysRead = keysRead
+    self.valueCodes = valueCodes
+    self.valuesRead = valuesRead
     self.step = step
     self.layer = layer
     self.kvHead = kvHead

@@ -17,6 +17,8 @@ public struct TeeRecorder<First: TraceRecorder, Second: TraceRecorder>: TraceRec
 
   /// The first recorder's detail.
   public var detail: TraceDetail { first.detail }
+  /// The first recorder's count of logits kept.
+  public var logitsKept: Int { first.logitsKept }
   /// Whether either recorder records.
   public var isRecording: Bool { first.isRecording || second.isRecording }
 

@@ -100,13 +100,21 @@ public struct RowsEvent: Sendable, Equatable, Hashable, Codable {
   public var shared: PositionSet
   /// Which sequence the rows belong to (0, or 1 for a second prompt).
   public var sequence: Int
+  /// At ``TraceDetail/vectors``: the fresh key rows of this KV head as computed (after
+  /// RoPE, before any int8 rounding), `[fresh.count, headSize]` row-major, in increasing
+  /// position order.
+  public var keys: [Float]?
+  /// At ``TraceDetail/vectors``: the fresh value rows, laid out as ``keys``.
+  public var values: [Float]?
 
   /// Creates the event.
   public init(
     step: Int, layer: Int, kind: AttentionKind = .self, kvHead: Int, fresh: PositionSet,
     reused: PositionSet, evicted: PositionSet = PositionSet(), shared: PositionSet = PositionSet(),
-    sequence: Int = 0
+    sequence: Int = 0, keys: [Float]? = nil, values: [Float]? = nil
   ) {
+    self.keys = keys
+    self.values = values
     self.shared = shared
     self.sequence = sequence
     self.step = step
@@ -145,12 +153,20 @@ public struct AttentionEvent: Sendable, Equatable, Hashable, Codable {
   public var weights: [Float]?
   /// Which sequence the query belongs to (0, or 1 for a second prompt).
   public var sequence: Int
+  /// At ``TraceDetail/vectors``: this head's query vector, `[headSize]`, after RoPE.
+  public var q: [Float]?
+  /// At ``TraceDetail/vectors``: this head's attention output `Σ weights[i] · v[i]`,
+  /// `[headSize]`, before the output projection.
+  public var output: [Float]?
 
   /// Creates the event.
   public init(
     step: Int, layer: Int, kind: AttentionKind = .self, head: Int, kvHead: Int, query: Int,
-    keys: PositionSet, scores: [Float]? = nil, weights: [Float]? = nil, sequence: Int = 0
+    keys: PositionSet, scores: [Float]? = nil, weights: [Float]? = nil, sequence: Int = 0,
+    q: [Float]? = nil, output: [Float]? = nil
   ) {
+    self.q = q
+    self.output = output
     self.sequence = sequence
     self.step = step
     self.layer = layer
@@ -193,12 +209,21 @@ public struct TokenEvent: Sendable, Equatable, Hashable, Codable {
   public var candidates: [TokenCandidate]
   /// Which sequence chose it (0, or 1 for a second prompt).
   public var sequence: Int
+  /// At ``TraceDetail/vectors``: the logits the token was chosen from, before any
+  /// temperature: the whole vocabulary in token-id order, or (with ``logitTokens``)
+  /// the largest few, largest first.
+  public var logits: [Float]?
+  /// The token ids of ``logits`` when only the largest were kept (ties: lower id
+  /// first); `nil` when ``logits`` holds the whole vocabulary.
+  public var logitTokens: [Int]?
 
   /// Creates the event.
   public init(
     step: Int, position: Int, chosen: TokenCandidate, candidates: [TokenCandidate],
-    sequence: Int = 0
+    sequence: Int = 0, logits: [Float]? = nil, logitTokens: [Int]? = nil
   ) {
+    self.logits = logits
+    self.logitTokens = logitTokens
     self.sequence = sequence
     self.step = step
     self.position = position

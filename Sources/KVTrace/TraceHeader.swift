@@ -62,13 +62,18 @@ public struct TraceHeader: Sendable, Equatable, Hashable, Codable {
   /// The second prompt, when two are decoded together with a shared prefix; its
   /// events carry `sequence` 1.
   public var secondPrompt: TracePrompt?
+  /// Which kvtrace, weights and tokenizer made the trace; `nil` in files from before it
+  /// was recorded.
+  public var identity: TraceIdentity?
 
   /// Creates a header.
   public init(
     model: ModelConfig, weights: String, policy: CachePolicyInfo, seed: UInt64,
     sampling: Sampling, prompt: String, promptTokens: [TraceToken], decodeSteps: Int,
-    detail: TraceDetail, source: EncoderSource? = nil, secondPrompt: TracePrompt? = nil
+    detail: TraceDetail, source: EncoderSource? = nil, secondPrompt: TracePrompt? = nil,
+    identity: TraceIdentity? = nil
   ) {
+    self.identity = identity
     self.secondPrompt = secondPrompt
     self.model = model
     self.weights = weights

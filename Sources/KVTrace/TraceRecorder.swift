@@ -9,6 +9,9 @@ public protocol TraceRecorder {
   var detail: TraceDetail { get }
   /// Whether the model should build events at all.
   var isRecording: Bool { get }
+  /// At ``TraceDetail/vectors``, how many logits each token event keeps: the `K`
+  /// largest, or every logit of the vocabulary when 0.
+  var logitsKept: Int { get }
   /// Called once, before any event.
   mutating func begin(_ header: TraceHeader)
   /// Called for each event, in the order the model computes them.
@@ -18,6 +21,8 @@ public protocol TraceRecorder {
 extension TraceRecorder {
   /// Recorders record unless they say otherwise.
   public var isRecording: Bool { true }
+  /// Every logit, unless a recorder says otherwise.
+  public var logitsKept: Int { 0 }
 }
 
 /// A recorder that records nothing: decoding with it costs no instrumentation.
@@ -42,9 +47,14 @@ public struct TraceLog: TraceRecorder {
   public private(set) var header: TraceHeader?
   /// The events received so far.
   public private(set) var events: [TraceEvent] = []
+  /// At `vectors` detail, how many logits a token event keeps (0: all).
+  public var logitsKept: Int
 
   /// Creates an empty log.
-  public init(detail: TraceDetail = .full) { self.detail = detail }
+  public init(detail: TraceDetail = .full, logitsKept: Int = 0) {
+    self.detail = detail
+    self.logitsKept = logitsKept
+  }
 
   /// Stores the header.
   public mutating func begin(_ header: TraceHeader) { self.header = header }

@@ -122,7 +122,11 @@ public enum ChromeTraceRenderer {
 
   private static func stepArguments(_ record: StepRecord, into w: inout JSONWriter) {
     let q = record.began.queries
-    w.field("queries", "\(q.lowerBound)..<\(q.upperBound)")
+    w.key("queries")  // [start, end], end excluded, as the trace file writes positions
+    w.beginArray()
+    w.int(q.lowerBound)
+    w.int(q.upperBound)
+    w.endArray()
     w.field("sequenceLength", record.began.sequenceLength)
     if let c = record.counters {
       for (key, value) in [

@@ -14,7 +14,7 @@ public enum RunRenderer {
   public static func render(_ trace: Trace, focus: RenderFocus, style: RenderStyle) -> String {
     var lines = header(trace, style: style)
     var previous: [StepRecord?] = [nil, nil]  // each sequence's step before, for two prompts
-    let roles = trace.header.detail == .full ? try? HeadRoles(trace) : nil  // once per run
+    let roles = trace.header.detail.keepsScores ? try? HeadRoles(trace) : nil  // once per run
     for record in trace.steps {
       lines.append("")
       lines.append(rule(for: record, sequences: trace.header.sequenceCount, style: style))

@@ -35,6 +35,28 @@ import TinyTransformer
     #expect(events.allSatisfy { ["M", "X", "C"].contains($0["ph"] as? String ?? "") })
   }
 
+  /// Every argument of a slice or a counter is a JSON number (or, for `queries`, an array
+  /// `[start, end]` of numbers): never text such as Swift's `"0..<10"`. Only the token's
+  /// own text is a string.
+  @Test(.tags(.unit)) func argumentsAreNumbersAndArrays() throws {
+    let trace = try RunRendererGoldenTests.trace(steps: 3, policy: NoCache())
+    let events = try Self.events(trace).filter { $0["ph"] as? String != "M" }
+    var ranges = 0
+    for event in events {
+      let arguments = try #require(event["args"] as? [String: Any])
+      for (key, value) in arguments where key != "token" {
+        if key == "queries", event["cat"] as? String == "step" {  // a layer's is a count
+          let pair = try #require(value as? [Int], "queries is [start, end]")
+          #expect(pair.count == 2 && pair[0] < pair[1])
+          ranges += 1
+        } else {
+          #expect(value is NSNumber && !(value is String), "\(key): \(value)")
+        }
+      }
+    }
+    #expect(ranges == 4)  // one per step slice
+  }
+
   /// Slices on one track never overlap, and layer slices lie inside their step's slice.
   @Test(.tags(.unit)) func slicesNestAndDoNotOverlap() throws {
     let events = try Self.events(try RunRendererGoldenTests.trace(steps: 3, policy: NoCache()))

@@ -15,13 +15,15 @@ import Testing
     .rows(
       RowsEvent(
         step: 1, layer: 0, kvHead: 0, fresh: PositionSet([3]), reused: PositionSet(0..<2),
-        evicted: PositionSet([2]), shared: PositionSet([0]), sequence: 1)),
+        evicted: PositionSet([2]), shared: PositionSet([0]), sequence: 1, keys: [1], values: [2])),
     .attention(
       AttentionEvent(
         step: 1, layer: 0, head: 0, kvHead: 0, query: 3, keys: PositionSet([3]), scores: [0],
-        weights: [1], sequence: 1)),
+        weights: [1], sequence: 1, q: [1], output: [2])),
     .token(
-      TokenEvent(step: 1, position: 4, chosen: candidate, candidates: [candidate], sequence: 1)),
+      TokenEvent(
+        step: 1, position: 4, chosen: candidate, candidates: [candidate], sequence: 1,
+        logits: [3], logitTokens: [1])),
     .counters(
       StepCounters(
         step: 1, rowsComputed: 1, rowsReused: 1, flops: 1, flopsWithoutCache: 2, cacheBytes: 8,
@@ -29,7 +31,8 @@ import Testing
     .quantization(
       QuantizationEvent(
         step: 1, layer: 0, kvHead: 0, positions: PositionSet([3]), keyScales: [1], keyErrors: [0],
-        valueScales: [1], valueErrors: [0])),
+        valueScales: [1], valueErrors: [0], keyCodes: [127], keysRead: [1], valueCodes: [-127],
+        valuesRead: [-1])),
     .blocks(
       BlocksEvent(
         step: 1, sequence: 1, blockSize: 4, table: [1], allocated: [1], blocksInUse: 2,

@@ -57,7 +57,7 @@ let badInputs: [BadInput] = [
     fix: "for example --color auto"),
   BadInput(
     arguments: ["--detail", "everything"],
-    problem: "--detail expects one of summary, full, got 'everything'",
+    problem: "--detail expects one of summary, full, vectors, got 'everything'",
     fix: "for example --detail summary"),
   BadInput(
     arguments: ["--steps", "abc"], problem: "--steps expects a whole number, got 'abc'",

@@ -39,6 +39,8 @@ let parityArguments: [[String]] = [
   ["--steps", "0"],
   ["--cache", "int8", "--steps", "2", "--kv-heads", "2"],
   ["--cache", "window:4", "--steps", "3", "--ascii", "--detail", "summary"],
+  ["--detail", "vectors", "--cache", "int8", "--steps", "2"],
+  ["--detail", "vectors", "--logits", "3", "--cache", "sinks:2,window:4", "--steps", "2"],
   ["--arch", "encoder-decoder"],
   ["--arch", "encoder-decoder", "--cross", "recompute", "--steps", "3", "--detail", "summary"],
   ["--arch", "encoder-decoder", "--cache", "none", "--steps", "2", "--layer", "1", "--ascii"],

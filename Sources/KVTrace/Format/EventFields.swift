@@ -23,17 +23,19 @@ enum EventFields {
       type: "rows",
       fields: [
         "type", "step", "sequence", "layer", "kind", "kvHead", "fresh", "reused", "evicted",
-        "shared",
-      ], optional: ["sequence", "shared"]),
+        "shared", "keys", "values",
+      ], optional: ["sequence", "shared", "keys", "values"]),
     Entry(
       type: "attention",
       fields: [
         "type", "step", "sequence", "layer", "kind", "head", "kvHead", "query", "keys", "scores",
-        "weights",
-      ], optional: ["sequence", "scores", "weights"]),
+        "weights", "q", "output",
+      ], optional: ["sequence", "scores", "weights", "q", "output"]),
     Entry(
-      type: "token", fields: ["type", "step", "sequence", "position", "chosen", "candidates"],
-      optional: ["sequence"]),
+      type: "token",
+      fields: [
+        "type", "step", "sequence", "position", "chosen", "candidates", "logits", "logitTokens",
+      ], optional: ["sequence", "logits", "logitTokens"]),
     Entry(
       type: "counters",
       fields: [
@@ -44,8 +46,8 @@ enum EventFields {
       type: "quantization",
       fields: [
         "type", "step", "layer", "kvHead", "positions", "keyScales", "keyErrors", "valueScales",
-        "valueErrors",
-      ], optional: []),
+        "valueErrors", "keyCodes", "keysRead", "valueCodes", "valuesRead",
+      ], optional: ["keyCodes", "keysRead", "valueCodes", "valuesRead"]),
     Entry(
       type: "blocks",
       fields: [

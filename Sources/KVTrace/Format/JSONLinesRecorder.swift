@@ -18,6 +18,8 @@
 public struct JSONLinesRecorder: TraceRecorder {
   /// What the model should record: `summary` drops scores and weights.
   public var detail: TraceDetail
+  /// At `vectors` detail, how many logits a token event keeps (0: all).
+  public var logitsKept = 0
   private let sink: ([UInt8]) -> Void
   private var writer = JSONWriter(reservingCapacity: 4096)
 

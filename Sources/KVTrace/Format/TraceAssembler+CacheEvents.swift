@@ -122,6 +122,7 @@ extension TraceAssembler {
     event.keyErrors = try perRow("keyErrors", o, event.positions, scales: event.keyScales)
     event.valueScales = try perRow("valueScales", o, event.positions)
     event.valueErrors = try perRow("valueErrors", o, event.positions, scales: event.valueScales)
+    try int8Vectors(o, rows: event.positions.count, into: &event)
     return event
   }
 

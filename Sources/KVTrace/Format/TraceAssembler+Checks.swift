@@ -51,17 +51,18 @@ extension TraceAssembler {
   func perKey(_ key: String, _ o: ObjectReader, keys: PositionSet) throws(TraceProblem)
     -> [Float]?
   {
-    switch (header.detail, o.optional(key)) {
-    case (.summary, nil): return nil
-    case (.summary, let value?):
+    switch (header.detail.keepsScores, o.optional(key)) {
+    case (false, nil): return nil
+    case (false, let value?):
       throw TraceProblem(
         .unknownField, at: value.offset, o.path + "." + key,
         "\(key) in a summary trace; the header says detail \"summary\", which leaves them out")
-    case (.full, nil):
+    case (true, nil):
       throw TraceProblem(
         .missingField, at: o.offset, o.path,
-        "missing field '\(key)'; the header says detail \"full\", which keeps them")
-    case (.full, let value?):
+        "missing field '\(key)'; the header says detail \"\(header.detail.rawValue)\", which "
+          + "keeps them")
+    case (true, let value?):
       let numbers = try o.floats(key)
       guard numbers.count == keys.count else {
         throw TraceProblem(

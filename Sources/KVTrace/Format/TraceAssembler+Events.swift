@@ -47,7 +47,7 @@ extension TraceAssembler {
     let layer = try layer(o)
     let kind = try o.name("kind", as: AttentionKind.self)
     let (n, note) = bound(kind, s)
-    let event = RowsEvent(
+    var event = RowsEvent(
       step: step, layer: layer, kind: kind,
       kvHead: try o.int(
         "kvHead", in: 0...(model.kvHeads - 1), "the model has \(model.kvHeads) KV heads"),
@@ -72,6 +72,7 @@ extension TraceAssembler {
         "a position is both fresh and reused; a row is either computed at this step or read "
           + "from the cache")
     }
+    (event.keys, event.values) = try rowVectors(o, fresh: event.fresh.count)
     return event
   }
 
@@ -99,9 +100,10 @@ extension TraceAssembler {
     let scores = try perKey("scores", o, keys: keys)
     let weights = try perKey("weights", o, keys: keys)
     if let weights { try checkWeights(weights, o) }
+    let (q, output) = try queryVectors(o)
     return AttentionEvent(
       step: step, layer: layer, kind: kind, head: head, kvHead: kvHead, query: query, keys: keys,
-      scores: scores, weights: weights, sequence: s.sequence)
+      scores: scores, weights: weights, sequence: s.sequence, q: q, output: output)
   }
 
   func token(_ o: ObjectReader, _ s: StepBegan) throws(TraceProblem) -> TokenEvent {
@@ -119,8 +121,9 @@ extension TraceAssembler {
     for (index, element) in try o.array("candidates").enumerated() {
       candidates.append(try candidate(element, "\(o.path).candidates[\(index)]", o))
     }
+    let (logits, logitTokens) = try logitVectors(o)
     return TokenEvent(
       step: step, position: position, chosen: chosen, candidates: candidates,
-      sequence: s.sequence)
+      sequence: s.sequence, logits: logits, logitTokens: logitTokens)
   }
 }

@@ -1,10 +1,11 @@
 extension TraceDecoder {
   static let headerFields = [
     "model", "weights", "policy", "seed", "sampling", "prompt", "promptTokens", "decodeSteps",
-    "detail", "source", "secondPrompt",
+    "detail", "source", "secondPrompt", "identity",
   ]
   static let modelFields = [
     "layers", "heads", "kvHeads", "dim", "mlpDim", "contextLength", "vocabularySize",
+    "architecture",
   ]
 
   /// Reads and checks the header object at `path`.
@@ -22,6 +23,7 @@ extension TraceDecoder {
       h.object("sampling", allowed: ["temperature", "topK"]), vocabulary: model.vocabularySize)
     let prompt = try tokens(h, "promptTokens", model: model)
     let source = try self.source(h, model: model)
+    try checkArchitecture(h.object("model", allowed: modelFields), encoderDecoder: source != nil)
     let second = try secondPrompt(h, model: model)
     let longest = max(prompt.count, second?.tokens.count ?? 0)
     // An encoder-decoder's decoder feeds its start token at the first decoder step.
@@ -35,7 +37,47 @@ extension TraceDecoder {
           ? "the prompt's \(longest) tokens leave room for \(room) in the context of "
             + "\(model.contextLength)"
           : "an encoder-decoder decodes 1 to \(room) steps (the context length)"),
-      detail: try h.name("detail", as: TraceDetail.self), source: source, secondPrompt: second)
+      detail: try h.name("detail", as: TraceDetail.self), source: source, secondPrompt: second,
+      identity: try identity(h))
+  }
+
+  /// `model.architecture`, when the file has it (older files do not): it must agree with
+  /// whether the header has an encoder's `source`.
+  private static func checkArchitecture(_ m: ObjectReader, encoderDecoder: Bool)
+    throws(TraceProblem)
+  {
+    guard m.optional("architecture") != nil else { return }
+    let found = try m.name("architecture", as: Architecture.self)
+    let expected: Architecture = encoderDecoder ? .encoderDecoder : .decoder
+    guard found == expected else {
+      throw TraceProblem(
+        .outOfRange, at: try m.required("architecture").offset, m.path + ".architecture",
+        "architecture \"\(found.rawValue)\" but the header \(encoderDecoder ? "has" : "has no") "
+          + "encoder source; a \"\(expected.rawValue)\" trace is what this header describes")
+    }
+  }
+
+  /// Which kvtrace, weights and tokenizer made the trace, if the header says (older files
+  /// do not).
+  private static func identity(_ h: ObjectReader) throws(TraceProblem) -> TraceIdentity? {
+    guard h.optional("identity") != nil else { return nil }
+    let i = try h.object(
+      "identity",
+      allowed: ["kvtrace", "weights", "weightsSHA256", "tokenizer", "tokenizerSHA256"])
+    func digest(_ key: String) throws(TraceProblem) -> String? {
+      guard i.optional(key) != nil else { return nil }
+      let text = try i.string(key)
+      guard text.count == 64, text.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+        throw TraceProblem(
+          .outOfRange, at: try i.required(key).offset, i.path + "." + key,
+          "\(key) is a SHA-256 digest: 64 lowercase hex digits, as sha256sum prints it")
+      }
+      return text
+    }
+    return TraceIdentity(
+      weights: try i.string("weights"), weightsSHA256: try digest("weightsSHA256"),
+      tokenizer: try i.string("tokenizer"), tokenizerSHA256: try digest("tokenizerSHA256"),
+      kvtrace: try i.string("kvtrace"))
   }
 
   /// The cache policy, its name parsed into a ``CachePolicyKind``.

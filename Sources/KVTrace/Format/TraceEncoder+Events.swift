@@ -23,6 +23,8 @@ extension TraceEncoder {
     positions("reused", e.reused, &w)
     positions("evicted", e.evicted, &w)
     if !e.shared.isEmpty { positions("shared", e.shared, &w) }  // another sequence's rows
+    if let keys = e.keys { floats("keys", keys, &w) }  // vectors detail: [fresh, headSize]
+    if let values = e.values { floats("values", values, &w) }
   }
 
   /// An `attention` event after its `"type":`, the fields in ``EventFields``' order.
@@ -35,6 +37,8 @@ extension TraceEncoder {
     positions("keys", e.keys, &w)
     if let scores = e.scores { floats("scores", scores, &w) }
     if let weights = e.weights { floats("weights", weights, &w) }
+    if let q = e.q { floats("q", q, &w) }  // vectors detail: [headSize] each
+    if let output = e.output { floats("output", output, &w) }
   }
 
   /// A `token` event after its `"type":`, the fields in ``EventFields``' order.
@@ -49,6 +53,8 @@ extension TraceEncoder {
     w.beginArray()
     for c in e.candidates { candidate(c, &w) }
     w.endArray()
+    if let logits = e.logits { floats("logits", logits, &w) }  // vectors detail
+    if let tokens = e.logitTokens { ints("logitTokens", tokens, &w) }  // when only the top K
   }
 
   /// A `counters` event after its `"type":`, the fields in ``EventFields``' order.
@@ -78,6 +84,10 @@ extension TraceEncoder {
     floats("keyErrors", e.keyErrors, &w)
     floats("valueScales", e.valueScales, &w)
     floats("valueErrors", e.valueErrors, &w)
+    if let codes = e.keyCodes { ints("keyCodes", codes.map(Int.init), &w) }  // vectors detail
+    if let read = e.keysRead { floats("keysRead", read, &w) }
+    if let codes = e.valueCodes { ints("valueCodes", codes.map(Int.init), &w) }
+    if let read = e.valuesRead { floats("valuesRead", read, &w) }
   }
 
   /// A `blocks` event after its `"type":`, the fields in ``EventFields``' order.

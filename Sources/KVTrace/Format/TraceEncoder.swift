@@ -91,6 +91,7 @@ public enum TraceEncoder {
     ] {
       w.field(name, value)
     }
+    w.field("architecture", h.architecture.rawValue)
     w.endObject()
     w.field("weights", h.weights)
     w.key("policy")
@@ -124,6 +125,19 @@ public enum TraceEncoder {
       w.field("crossAttention", source.crossAttention.rawValue)
       w.endObject()
     }
+    if let identity = h.identity { writeIdentity(identity, to: &w) }
+    w.endObject()
+  }
+
+  /// `"identity": {…}`: which kvtrace, weights and tokenizer made the trace.
+  private static func writeIdentity(_ identity: TraceIdentity, to w: inout JSONWriter) {
+    w.key("identity")
+    w.beginObject()
+    w.field("kvtrace", identity.kvtrace)
+    w.field("weights", identity.weights)
+    if let digest = identity.weightsSHA256 { w.field("weightsSHA256", digest) }
+    w.field("tokenizer", identity.tokenizer)
+    if let digest = identity.tokenizerSHA256 { w.field("tokenizerSHA256", digest) }
     w.endObject()
   }
 

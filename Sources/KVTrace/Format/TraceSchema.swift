@@ -65,13 +65,13 @@ public enum TraceSchema {
           "additionalProperties": false,
           "properties": {
             "model": { "$ref": "#/$defs/model" },
-            "weights": { "description": "Where the weights came from, e.g. \"random, seed 0\".", "type": "string" },
+            "weights": { "description": "Where the weights came from, in words, e.g. \"random, seed 0\"; identity names them exactly.", "type": "string" },
             "policy": {
               "type": "object",
               "required": ["name", "exact", "summary"],
               "additionalProperties": false,
               "properties": {
-                "name": { "description": "The --cache name, e.g. \"full\".", "type": "string" },
+                "name": { "description": "The --cache name, e.g. \"full\". Under window:N the query at position p reads the rows p-N+1...p: the window counts the query's own position. sinks:S,window:N also keeps positions 0..<S.", "type": "string" },
                 "exact": { "description": "Whether it gives the same tokens as no cache.", "type": "boolean" },
                 "summary": { "type": "string" }
               }
@@ -89,7 +89,8 @@ public enum TraceSchema {
             "prompt": { "type": "string" },
             "promptTokens": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/traceToken" } },
             "decodeSteps": { "description": "Decode steps after the prefill, or the encode step (step 0).", "$ref": "#/$defs/count" },
-            "detail": { "description": "\"summary\" leaves out scores and weights.", "enum": ["summary", "full"] },
+            "detail": { "description": "\"summary\" leaves out scores and weights; \"full\" keeps them; \"vectors\" also keeps q, each head's output, the fresh K/V rows (and an int8 cache's codes and rows read back) and the logits.", "enum": ["summary", "full", "vectors"] },
+            "identity": { "$ref": "#/$defs/identity" },
             "source": { "$ref": "#/$defs/source" },
             "secondPrompt": {
               "description": "The second of two prompts decoded together with a shared prefix (paged blocks); its events have sequence 1.",
@@ -113,6 +114,21 @@ public enum TraceSchema {
             "crossAttention": { "enum": ["once", "recompute"] }
           }
         },
+        "identity": {
+          "description": "Which kvtrace, weights and tokenizer made the trace (absent in older files).",
+          "type": "object",
+          "required": ["kvtrace", "weights", "tokenizer"],
+          "additionalProperties": false,
+          "properties": {
+            "kvtrace": { "description": "The version of kvtrace that wrote the trace.", "type": "string" },
+            "weights": { "description": "\"file NAME\" (a checkpoint), \"trained default (…)\" or \"random seed S\".", "type": "string" },
+            "weightsSHA256": { "$ref": "#/$defs/sha256" },
+            "tokenizer": { "description": "\"llama2.c tokenizer.bin\" or \"demo vocabulary\".", "type": "string" },
+            "tokenizerSHA256": { "$ref": "#/$defs/sha256" }
+          }
+        },
+        "sha256": { "description": "A SHA-256 digest as sha256sum prints it.", "type": "string", "pattern": "^[0-9a-f]{64}$" },
+        "vector": { "description": "Floats; the field's description gives the layout.", "type": "array", "items": { "type": "number" } },
         "traceToken": {
           "description": "A token of the prompt or the source; its text includes a leading space where it has one.",
           "type": "object",
@@ -131,164 +147,11 @@ public enum TraceSchema {
             "dim": \#(range(ModelConfig.Limits.dim)),
             "mlpDim": \#(range(ModelConfig.Limits.mlpDim)),
             "contextLength": \#(range(ModelConfig.Limits.contextLength)),
-            "vocabularySize": \#(range(ModelConfig.Limits.vocabularySize))
+            "vocabularySize": \#(range(ModelConfig.Limits.vocabularySize)),
+            "architecture": { "description": "decoder, or encoder-decoder when the header has a source (absent in older files).", "enum": ["decoder", "encoder-decoder"] }
           }
         },
-        "event": {
-          "oneOf": [
-            { "$ref": "#/$defs/stepBegan" },
-            { "$ref": "#/$defs/rows" },
-            { "$ref": "#/$defs/attention" },
-            { "$ref": "#/$defs/token" },
-            { "$ref": "#/$defs/counters" },
-            { "$ref": "#/$defs/quantization" },
-            { "$ref": "#/$defs/blocks" }
-          ]
-        },
-        "stepBegan": {
-          "description": "A step starts: the positions it runs through the model.",
-          "type": "object",
-          "required": ["type", "step", "phase", "queries", "sequenceLength"],
-          "additionalProperties": false,
-          "properties": {
-            "type": { "const": "stepBegan" },
-            "step": { "$ref": "#/$defs/index" },
-            "sequence": { "$ref": "#/$defs/sequence" },
-            "phase": { "enum": ["encode", "prefill", "decode"] },
-            "queries": {
-              "description": "[start, end), end excluded.",
-              "type": "array",
-              "prefixItems": [{ "$ref": "#/$defs/index" }, { "$ref": "#/$defs/index" }],
-              "minItems": 2,
-              "items": false
-            },
-            "sequenceLength": { "type": "integer", "minimum": 1 }
-          }
-        },
-        "rows": {
-          "description": "Which K/V rows of one layer and KV head were computed, reused or evicted.",
-          "type": "object",
-          "required": ["type", "step", "layer", "kind", "kvHead", "fresh", "reused", "evicted"],
-          "additionalProperties": false,
-          "properties": {
-            "type": { "const": "rows" },
-            "step": { "$ref": "#/$defs/index" },
-            "sequence": { "$ref": "#/$defs/sequence" },
-            "layer": { "$ref": "#/$defs/index" },
-            "kind": { "$ref": "#/$defs/attentionKind" },
-            "kvHead": { "$ref": "#/$defs/index" },
-            "fresh": { "$ref": "#/$defs/positions" },
-            "reused": { "$ref": "#/$defs/positions" },
-            "evicted": { "$ref": "#/$defs/positions" },
-            "shared": { "description": "Of reused, the rows another sequence computed (a shared prefix); absent when none.", "$ref": "#/$defs/positions" }
-          }
-        },
-        "attention": {
-          "description": "One query's attention in one layer and head; scores and weights at full detail.",
-          "type": "object",
-          "required": ["type", "step", "layer", "kind", "head", "kvHead", "query", "keys"],
-          "additionalProperties": false,
-          "properties": {
-            "type": { "const": "attention" },
-            "step": { "$ref": "#/$defs/index" },
-            "sequence": { "$ref": "#/$defs/sequence" },
-            "layer": { "$ref": "#/$defs/index" },
-            "kind": { "$ref": "#/$defs/attentionKind" },
-            "head": { "$ref": "#/$defs/index" },
-            "kvHead": { "$ref": "#/$defs/index" },
-            "query": { "$ref": "#/$defs/index" },
-            "keys": { "$ref": "#/$defs/positions" },
-            "scores": { "type": "array", "items": { "type": "number" } },
-            "weights": { "type": "array", "items": { "$ref": "#/$defs/probability" } }
-          }
-        },
-        "candidate": {
-          "type": "object",
-          "required": ["token", "text", "probability"],
-          "additionalProperties": false,
-          "properties": {
-            "token": { "$ref": "#/$defs/index" },
-            "text": { "type": "string" },
-            "probability": { "$ref": "#/$defs/probability" }
-          }
-        },
-        "token": {
-          "description": "The token a step chose, with the most probable candidates.",
-          "type": "object",
-          "required": ["type", "step", "position", "chosen", "candidates"],
-          "additionalProperties": false,
-          "properties": {
-            "type": { "const": "token" },
-            "step": { "$ref": "#/$defs/index" },
-            "sequence": { "$ref": "#/$defs/sequence" },
-            "position": { "$ref": "#/$defs/index" },
-            "chosen": { "$ref": "#/$defs/candidate" },
-            "candidates": { "type": "array", "items": { "$ref": "#/$defs/candidate" } }
-          }
-        },
-        "counters": {
-          "description": "What a step cost.",
-          "type": "object",
-          "required": ["type", "step", "rowsComputed", "rowsReused", "flops", "flopsWithoutCache", "cacheBytes"],
-          "additionalProperties": false,
-          "properties": {
-            "type": { "const": "counters" },
-            "step": { "$ref": "#/$defs/index" },
-            "sequence": { "$ref": "#/$defs/sequence" },
-            "rowsComputed": { "$ref": "#/$defs/count" },
-            "rowsReused": { "$ref": "#/$defs/count" },
-            "flops": { "$ref": "#/$defs/count" },
-            "flopsWithoutCache": { "$ref": "#/$defs/count" },
-            "cacheBytes": { "$ref": "#/$defs/count" },
-            "crossRowsComputed": { "description": "Of rowsComputed, the cross-attention rows; written at an encoder-decoder's decoder steps, 0 when absent.", "$ref": "#/$defs/count" },
-            "crossRowsReused": { "description": "Of rowsReused, the cross-attention rows; written with crossRowsComputed.", "$ref": "#/$defs/count" }
-          }
-        },
-        "quantization": {
-          "description": "How an int8 cache rounded the fresh rows of one layer and KV head: per row, in position order, the scale (max|x| / 127) and the largest |x - read-back x|, for keys and for values.",
-          "type": "object",
-          "required": ["type", "step", "layer", "kvHead", "positions", "keyScales", "keyErrors", "valueScales", "valueErrors"],
-          "additionalProperties": false,
-          "properties": {
-            "type": { "const": "quantization" },
-            "step": { "$ref": "#/$defs/index" },
-            "layer": { "$ref": "#/$defs/index" },
-            "kvHead": { "$ref": "#/$defs/index" },
-            "positions": { "$ref": "#/$defs/positions" },
-            "keyScales": { "type": "array", "items": { "type": "number", "minimum": 0 } },
-            "keyErrors": { "type": "array", "items": { "type": "number", "minimum": 0 } },
-            "valueScales": { "type": "array", "items": { "type": "number", "minimum": 0 } },
-            "valueErrors": { "type": "array", "items": { "type": "number", "minimum": 0 } }
-          }
-        },
-        "blocks": {
-          "description": "A paged cache (paged:B) after a step: the block table of one sequence (logical block i holds positions i*blockSize up to (i+1)*blockSize) and the physical blocks allocated at this step.",
-          "type": "object",
-          "required": ["type", "step", "blockSize", "table", "allocated", "blocksInUse", "capacity", "references"],
-          "additionalProperties": false,
-          "properties": {
-            "type": { "const": "blocks" },
-            "step": { "$ref": "#/$defs/index" },
-            "sequence": { "$ref": "#/$defs/sequence" },
-            "blockSize": { "description": "Positions per block.", "type": "integer", "minimum": 1 },
-            "table": { "description": "Physical block id of each logical block, in order.", "type": "array", "items": { "$ref": "#/$defs/index" } },
-            "allocated": { "description": "Physical blocks taken from the free list at this step.", "type": "array", "items": { "$ref": "#/$defs/index" } },
-            "blocksInUse": { "$ref": "#/$defs/count" },
-            "capacity": { "description": "Blocks in the pool.", "type": "integer", "minimum": 1 },
-            "references": { "description": "How many sequences hold each block of the table: 2 for a block of a shared prefix.", "type": "array", "items": { "type": "integer", "minimum": 1 } },
-            "copy": {
-              "description": "Copy on write: the block where two prompts part, copied so the second can write its own rows; its common rows are copied, not recomputed.",
-              "type": "object",
-              "required": ["from", "to", "positions"],
-              "additionalProperties": false,
-              "properties": {
-                "from": { "$ref": "#/$defs/index" },
-                "to": { "$ref": "#/$defs/index" },
-                "positions": { "type": "array", "prefixItems": [{ "$ref": "#/$defs/index" }, { "$ref": "#/$defs/index" }], "minItems": 2, "items": false }
-              }
-            }
-          }
-        }
+    \#(events)
       }
     }
 

@@ -118,4 +118,30 @@ final class Int8Rows: KVStorage {
     }
     return event
   }
+
+  /// Adds to `event` what a `vectors`-detail trace keeps of its rows: the stored bytes
+  /// and the rows attention reads back (`code × scale`), `[positions, headSize]` each.
+  func addVectors(to event: inout QuantizationEvent) {
+    let c = config
+    var (keyCodes, valueCodes): ([Int8], [Int8]) = ([], [])
+    var (keysRead, valuesRead): ([Float], [Float]) = ([], [])
+    var read = [Float](repeating: 0, count: c.headSize)
+    for position in event.positions {
+      let row = (event.layer * c.contextLength + position) * c.kvDim + event.kvHead * c.headSize
+      let fact = facts + ((event.layer * c.contextLength + position) * c.kvHeads + event.kvHead) * 4
+      for (codes, into, scale) in [(keys + row, 0, fact[0]), (values + row, 1, fact[1])] {
+        let stored = Array(UnsafeBufferPointer(start: codes, count: c.headSize))
+        read.withUnsafeMutableBufferPointer { out in  // the same expansion attention reads
+          Int8Quantization.dequantize(codes, scale: scale, n: c.headSize, into: out.baseAddress!)
+        }
+        if into == 0 {
+          (keyCodes, keysRead) = (keyCodes + stored, keysRead + read)
+        } else {
+          (valueCodes, valuesRead) = (valueCodes + stored, valuesRead + read)
+        }
+      }
+    }
+    (event.keyCodes, event.keysRead) = (keyCodes, keysRead)
+    (event.valueCodes, event.valuesRead) = (valueCodes, valuesRead)
+  }
 }

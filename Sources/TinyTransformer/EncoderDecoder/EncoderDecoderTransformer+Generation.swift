@@ -135,6 +135,9 @@ extension EncoderDecoderTransformer {
       run: (policy, sampling, detail), prompt: (sourceText, [Self.decoderStartToken]),
       steps: steps,
       source: EncoderSource(
-        tokens: tokenizer.traceTokens(sourceTokens), crossAttention: crossAttention))
+        tokens: tokenizer.traceTokens(sourceTokens), crossAttention: crossAttention),
+      identity: TraceIdentity(
+        weights: "random seed \(seed)", tokenizer: tokenizer.identityName,
+        tokenizerSHA256: tokenizer.fileSHA256))
   }
 }

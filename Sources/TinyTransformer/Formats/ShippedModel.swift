@@ -79,6 +79,14 @@ struct ShippedModelProvenance: Sendable, Equatable, Decodable {
   /// The size of `default-model.bin`.
   var bytes: Int?
 
+  /// What a trace header's identity calls these weights: `trained default (recipe default,
+  /// 8000 steps)`, with the SHA-256 beside it; the stand-in says it is one.
+  var identityName: String {
+    placeholder
+      ? "random placeholder of the trained default (seed \(seed))"
+      : "trained default (recipe \(recipe), \(steps) steps)"
+  }
+
   /// What a trace header says about these weights: `trained by kvtrace train (recipe
   /// default, 10000 steps, validation loss 1.48)`, or, for the stand-in, that it is random.
   var weightsSource: String {

@@ -35,14 +35,16 @@ extension TinyTransformer {
   {
     try self.init(
       checkpoint: checkpoint, tokenizer: tokenizer, weightsSource: "checkpoint \(name)",
-      seed: seed)
+      seed: seed, weightsIdentity: ("file \(name)", SHA256.hex(checkpoint.data)))
   }
 
   /// A checkpoint's model whose trace header says `weightsSource` about its weights (the
-  /// shipped model names its training rather than its file).
-  init(checkpoint: Checkpoint, tokenizer: Tokenizer, weightsSource: String, seed: UInt64)
-    throws(CheckpointError)
-  {
+  /// shipped model names its training rather than its file), identified in the header by
+  /// `weightsIdentity` (a name and the SHA-256 of the weights' file).
+  init(
+    checkpoint: Checkpoint, tokenizer: Tokenizer, weightsSource: String, seed: UInt64,
+    weightsIdentity: (name: String, sha256: String?)
+  ) throws(CheckpointError) {
     guard tokenizer.vocabularySize == checkpoint.config.vocabularySize else {
       throw .vocabularyMismatch(
         checkpoint: checkpoint.config.vocabularySize, tokenizer: tokenizer.vocabularySize)
@@ -54,6 +56,9 @@ extension TinyTransformer {
     self.tokenizer = tokenizer
     self.seed = seed
     self.weightsSource = weightsSource
+    identity = TraceIdentity(
+      weights: weightsIdentity.name, weightsSHA256: weightsIdentity.sha256,
+      tokenizer: tokenizer.identityName, tokenizerSHA256: tokenizer.fileSHA256)
     weights = Weights(checkpoint: checkpoint)
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }

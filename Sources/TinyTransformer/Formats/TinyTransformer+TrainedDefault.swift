@@ -55,7 +55,8 @@ extension TinyTransformer {
     }
     do {
       return try TinyTransformer(
-        checkpoint: weights, tokenizer: .demo, weightsSource: source.weightsSource, seed: seed)
+        checkpoint: weights, tokenizer: .demo, weightsSource: source.weightsSource, seed: seed,
+        weightsIdentity: (source.identityName, source.sha256))
     } catch {
       // Unreachable: the shape check above compared the vocabulary sizes already.
       throw .damagedCheckpoint(error)

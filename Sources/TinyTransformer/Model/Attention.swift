@@ -84,7 +84,7 @@ enum Attention {
         scores[head * count + t] = Kernels.dot(q + head * headSize, key, n: headSize) * scale
       }
     }
-    let full = report?.detail == .full
+    let full = report?.detail.keepsScores == true
     var raw: [[Float]] = []  // [heads][count], before the softmax, at full detail only
     for head in 0..<c.heads {
       let headScores = scores + head * count  // [count]
@@ -101,6 +101,7 @@ enum Attention {
     }
     guard report != nil else { return }
     let read = rows.read  // once for all heads
+    let vectors = report?.detail.keepsVectors == true
     for head in 0..<c.heads {
       var recorded = event
       recorded.head = head
@@ -109,6 +110,10 @@ enum Attention {
       recorded.scores = full ? raw[head] : nil
       recorded.weights =
         full ? Array(UnsafeBufferPointer(start: scores + head * count, count: count)) : nil
+      if vectors {  // this head's slices of q and of the output, [headSize] each
+        recorded.q = Array(UnsafeBufferPointer(start: q + head * headSize, count: headSize))
+        recorded.output = Array(UnsafeBufferPointer(start: out + head * headSize, count: headSize))
+      }
       report?.events.append(recorded)
     }
   }

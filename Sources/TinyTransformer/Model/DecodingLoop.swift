@@ -80,6 +80,9 @@ struct DecodingLoop {
         probabilities: UnsafeBufferPointer(start: scratch.probabilities, count: logits.count),
         tokenizer: tokenizer)
       event.sequence = sequence
+      if recorder.detail.keepsVectors {
+        Sampler.addLogits(logits, keeping: recorder.logitsKept, to: &event)
+      }
       recorder.record(.token(event))
     }
     return next

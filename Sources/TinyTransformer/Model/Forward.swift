@@ -5,6 +5,8 @@ struct AttentionReport {
   var step: Int
   var detail: TraceDetail
   var events: [AttentionEvent] = []
+  /// At `vectors` detail, the K and V rows computed this step, as computed.
+  var fresh = FreshRows()
 }
 
 extension TinyTransformer {
@@ -41,6 +43,9 @@ extension TinyTransformer {
       Kernels.rmsnorm(s.xb, s.x, attention.norm, n: c.dim)  // [dim] -> [dim]
       let (key, value) = cache.slots(layer: layer, position: position)  // [kvDim] each
       blocks.project(s.xb, attention, q: s.q, key: key, value: value, position: position)
+      if report?.detail.keepsVectors == true {  // the rows as computed, before any rounding
+        report?.fresh.add(layer: layer, position: position, key: key, value: value, n: c.kvDim)
+      }
       cache.markWritten(layer: layer, position: position, step: step)
 
       attend(layer: layer, position: position, cache: cache, scratch: s, report: &report)

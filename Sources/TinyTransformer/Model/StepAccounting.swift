@@ -56,15 +56,18 @@ struct StepAccounting {
   ) -> (computed: Int, reused: Int) {
     var computed = 0
     var reused = 0
+    let vectors = report?.detail.keepsVectors == true
     for var event in rows {
       event.evicted = evicted
       event.sequence = sequence
       computed += event.fresh.count
       reused += event.reused.count
+      if vectors { report?.fresh.attach(to: &event, headSize: cache.config.headSize) }
       recorder.record(.rows(event))
-      if let rounded = cache.quantizationEvent(
+      if var rounded = cache.quantizationEvent(
         step: step, layer: event.layer, kvHead: event.kvHead, positions: event.fresh)
       {
+        if vectors { cache.int8?.addVectors(to: &rounded) }
         recorder.record(.quantization(rounded))
       }
     }

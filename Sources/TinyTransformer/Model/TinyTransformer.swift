@@ -23,6 +23,9 @@ public struct TinyTransformer: Sendable {
   /// Only the trace reads it, never the arithmetic, so a caller may add why these weights
   /// were chosen (`kvtrace` notes which option made it fall back to random weights).
   public var weightsSource: String
+  /// Which kvtrace, weights and tokenizer these are, as the trace header records them:
+  /// a checkpoint's and a tokenizer file's SHA-256, or `random seed S`.
+  public var identity: TraceIdentity
   let weights: Weights
   let rotary: RotaryTable
 
@@ -41,6 +44,9 @@ public struct TinyTransformer: Sendable {
     self.tokenizer = tokenizer
     self.seed = seed
     weightsSource = "random, seed \(seed)"
+    identity = TraceIdentity(
+      weights: "random seed \(seed)", tokenizer: tokenizer.identityName,
+      tokenizerSHA256: tokenizer.fileSHA256)
     weights = Weights(config: config, seed: seed, rareTokens: tokenizer.piecesNotBeginningAWord)
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }
@@ -58,6 +64,7 @@ public struct TinyTransformer: Sendable {
     tokenizer = .demo
     self.seed = seed
     weightsSource = "random, seed \(seed)"
+    identity = TraceIdentity(weights: "random seed \(seed)", tokenizer: "demo vocabulary")
     weights = Weights(config: config, seed: seed)
     rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
   }

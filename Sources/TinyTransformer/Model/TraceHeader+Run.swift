@@ -14,19 +14,29 @@ extension TraceHeader {
   ///   - prompt: The prompt's text and tokens (the source's text for an encoder-decoder).
   ///   - steps: How many decode steps the run makes.
   ///   - source: The encoder's source, for an encoder-decoder.
+  ///   - identity: The weights' and tokenizer's identity.
   init(
     config: ModelConfig, weights: String, seed: UInt64, tokenizer: Tokenizer,
     run: (policy: CachePolicyInfo, sampling: Sampling, detail: TraceDetail),
-    prompt: (text: String, tokens: [Int]), steps: Int, source: EncoderSource? = nil
+    prompt: (text: String, tokens: [Int]), steps: Int, source: EncoderSource? = nil,
+    identity: TraceIdentity
   ) {
     self.init(
       model: config, weights: weights, policy: run.policy, seed: seed, sampling: run.sampling,
       prompt: prompt.text, promptTokens: tokenizer.traceTokens(prompt.tokens),
-      decodeSteps: steps, detail: run.detail, source: source)
+      decodeSteps: steps, detail: run.detail, source: source, identity: identity)
   }
 }
 
 extension Tokenizer {
+  /// What a trace header calls this tokenizer: `llama2.c tokenizer.bin` or `demo vocabulary`.
+  var identityName: String {
+    switch kind {
+    case .words: "demo vocabulary"
+    case .sentencePiece: "llama2.c tokenizer.bin"
+    }
+  }
+
   /// The tokens `ids` with their texts, as a trace records them.
   func traceTokens(_ ids: [Int]) -> [TraceToken] {
     ids.map { TraceToken(id: $0, text: piece(of: $0)) }
@@ -41,6 +51,7 @@ extension TinyTransformer {
   ) -> TraceHeader {
     TraceHeader(
       config: config, weights: weightsSource, seed: seed, tokenizer: tokenizer,
-      run: (policy, sampling, detail), prompt: (promptText, promptTokens), steps: steps)
+      run: (policy, sampling, detail), prompt: (promptText, promptTokens), steps: steps,
+      identity: identity)
   }
 }

@@ -58,8 +58,14 @@ public struct Tokenizer: Sendable, Equatable {
   }
 
   let kind: Kind
+  /// The SHA-256 of the `tokenizer.bin` the vocabulary was loaded from (`nil` for the demo
+  /// vocabulary): what a trace header names it by.
+  public let fileSHA256: String?
 
-  init(kind: Kind) { self.kind = kind }
+  init(kind: Kind) {
+    self.kind = kind
+    fileSHA256 = nil
+  }
 
   /// Loads a llama2.c `tokenizer.bin`.
   ///
@@ -76,6 +82,7 @@ public struct Tokenizer: Sendable, Equatable {
   /// - Throws: ``TokenizerError`` naming what is wrong with the file.
   public init(llama2cTokenizer data: Data, vocabularySize: Int) throws(TokenizerError) {
     kind = .sentencePiece(try SentencePieceVocabulary(data, vocabularySize: vocabularySize))
+    fileSHA256 = SHA256.hex(data)
   }
 
   /// The number of distinct token ids, specials and byte tokens included.

@@ -1,8 +1,9 @@
+import KVTrace
 import TinyTransformer
 
 /// The commands and options of kvtrace, as `--help` shows them.
 enum CommandSpecs {
-  static let version = "kvtrace 0.1.0"
+  static let version = "kvtrace " + TraceIdentity.currentVersion
 
   typealias O = OptionCatalog
 
@@ -20,7 +21,7 @@ enum CommandSpecs {
     O.layer.spec, O.head.spec, O.detail.spec, O.color.spec, O.ascii,
   ]
 
-  static let exportOptions: [OptionSpec] = [O.export, O.format]
+  static let exportOptions: [OptionSpec] = [O.export, O.format, O.logits.spec]
 
   static let run = CommandSpec(
     name: "run",

@@ -24,14 +24,14 @@ enum Exporter {
   ) throws(CommandFailure) -> Trace {
     guard let export = options.export else {
       warnIfLarge(nil, path: nil, options, model: model, policy: options.policy, warn: warn)
-      var log = TraceLog(detail: options.detail)
+      var log = TraceLog(detail: options.detail, logitsKept: options.logitsKept)
       try generate(options, model, command, &log)
       return try finished(log)
     }
     warnIfLarge(
       export, path: export.path, options, model: model, policy: options.policy, warn: warn)
     let file = try OutputFile(replacing: export.path, limit: limit(export.format))
-    var log = TraceLog(detail: options.detail)
+    var log = TraceLog(detail: options.detail, logitsKept: options.logitsKept)
     if export.format == .jsonl {
       var tee = TeeRecorder(log, JSONLinesRecorder(detail: options.detail) { file.write($0) })
       try generate(options, model, command, &tee)
@@ -123,7 +123,7 @@ enum Exporter {
     guard let export else {
       return warnIfLargeInMemory(options, model: model, policies: [policy], warn: warn)
     }
-    guard options.detail == .full, export.format != .chrome,
+    guard options.detail.keepsScores, export.format != .chrome,
       let work = work(options, model: model, policy: policy)
     else { return }
     let size = estimatedBytes(
@@ -140,7 +140,7 @@ enum Exporter {
     _ options: RunOptions, model: any CommandModel, policies: [any CachePolicy],
     warn: (String) -> Void
   ) {
-    guard options.detail == .full else { return }
+    guard options.detail.keepsScores else { return }
     var size = 0
     for policy in policies {
       guard let work = work(options, model: model, policy: policy) else { return }

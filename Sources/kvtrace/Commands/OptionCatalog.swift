@@ -68,7 +68,11 @@ enum OptionCatalog {
     "the query head whose attention is drawn (default: with --layer, head \($0))"
   }
   static let detail = ValueOption("detail", placeholder: "LEVEL", default: TraceDetail.full) {
-    "summary (rows only) or \($0.rawValue) (also scores and weights; default)"
+    "summary (rows only), \($0.rawValue) (also scores and weights; default) or vectors (also q, "
+      + "K, V, each head's output and the logits, for checking the arithmetic)"
+  }
+  static let logits = IntOption("logits", placeholder: "K", default: 0, range: 0...Int.max) {
+    _ in "with --detail vectors, keep each step's K largest logits, or all (default: all)"
   }
   static let color = ValueOption("color", placeholder: "WHEN", default: ColorChoice.auto) {
     "\($0.rawValue) (default), always or never; auto honors NO_COLOR and CLICOLOR_FORCE"

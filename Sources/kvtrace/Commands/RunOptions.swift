@@ -27,6 +27,8 @@ struct RunOptions: Sendable {
   /// clearest induction head (``RenderFocus/automatic(for:)``).
   var focusIsDefault: Bool
   var detail: TraceDetail
+  /// `--logits`: at `vectors` detail, how many logits each step keeps (0: all).
+  var logitsKept = 0
   var style: RenderStyle
   /// Where to write the trace, if `--export` was given.
   var export: ExportRequest?
@@ -80,6 +82,7 @@ struct RunOptions: Sendable {
     focusIsDefault = Self.focusIsDefault(arguments)
     threads = try arguments.int(O.threads, default: Platform.processorCount)
     detail = try arguments.choice(O.detail)
+    logitsKept = arguments.last(O.logits.spec.name) == "all" ? 0 : try arguments.int(O.logits)
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
     export = try ExportRequest(arguments)
   }

@@ -1,9 +1,18 @@
-// SHA-256 (FIPS 180-4), written out so that a test can check the shipped model against the
-// digest its provenance records without a package dependency.
+// SHA-256 (FIPS 180-4), written out because kvtrace takes no package dependency: a trace
+// header names the checkpoint and tokenizer files it ran by their digests.
 
 import Foundation
 
-enum SHA256 {
+/// The SHA-256 digest of a file's bytes, as `sha256sum` prints it.
+///
+/// A trace records which weights made it: a file name can be reused, a digest cannot. The
+/// bytes are hashed in place, 64 at a time, without a copy of the file; only the last,
+/// padded block is built separately.
+///
+/// ```swift
+/// let digest = SHA256.hex(try Data(contentsOf: url))  // "9cd5441a…", 64 hex digits
+/// ```
+public enum SHA256 {
   private static let k: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4,
     0xab1c_5ed5, 0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe,
@@ -17,32 +26,43 @@ enum SHA256 {
     0xc671_78f2,
   ]
 
-  /// The digest of `data` as 64 lowercase hex digits, as `sha256sum` prints it.
-  static func hex(_ data: Data) -> String {
+  /// The digest of `data` as 64 lowercase hex digits.
+  ///
+  /// - Parameter data: The bytes to hash, e.g. a whole checkpoint file.
+  /// - Returns: The digest, as `sha256sum` prints it.
+  public static func hex(_ data: Data) -> String {
     var h: [UInt32] = [
       0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
       0x5be0_cd19,
     ]
-    var message = [UInt8](data) + [0x80]
-    while message.count % 64 != 56 { message.append(0) }
-    message += (0..<8).reversed().map {
-      UInt8(truncatingIfNeeded: UInt64(data.count * 8) >> ($0 * 8))
+    let whole = data.count / 64 * 64
+    data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+      for start in stride(from: 0, to: whole, by: 64) {  // every whole block, in place
+        compress(&h, UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 64)]))
+      }
     }
-    for start in stride(from: 0, to: message.count, by: 64) {
-      compress(&h, Array(message[start..<(start + 64)]))
+    var tail = [UInt8](data[(data.startIndex + whole)...]) + [0x80]  // the last, padded blocks
+    while tail.count % 64 != 56 { tail.append(0) }
+    tail += (0..<8).reversed().map { UInt8(truncatingIfNeeded: UInt64(data.count * 8) >> ($0 * 8)) }
+    tail.withUnsafeBytes { bytes in
+      for start in stride(from: 0, to: bytes.count, by: 64) {
+        compress(&h, UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 64)]))
+      }
     }
     return h.map { String(format: "%08x", $0) }.joined()
   }
 
-  private static func compress(_ h: inout [UInt32], _ block: [UInt8]) {
+  /// Folds one 64-byte block into the state `h`.
+  private static func compress(_ h: inout [UInt32], _ block: UnsafeRawBufferPointer) {
     func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-    var w = (0..<16).map { i in
-      (0..<4).reduce(UInt32(0)) { ($0 << 8) | UInt32(block[4 * i + $1]) }
+    var w = [UInt32](repeating: 0, count: 64)
+    for i in 0..<16 {  // big-endian words
+      w[i] = (0..<4).reduce(UInt32(0)) { ($0 << 8) | UInt32(block[4 * i + $1]) }
     }
     for i in 16..<64 {
       let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
       let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
-      w.append(w[i - 16] &+ s0 &+ w[i - 7] &+ s1)
+      w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
     }
     var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
     for i in 0..<64 {
