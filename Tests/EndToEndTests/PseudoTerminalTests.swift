@@ -14,7 +14,7 @@ let leaveSequence = "\u{1B}[?1049l\u{1B}[?25h"
 
 @Suite(.tags(.endToEnd)) struct PseudoTerminalTests {
   @Test func keysStepThroughAndQuitRestoresTheTerminal() throws {
-    let run = try PseudoTerminalRun(["step", "--color", "always"])
+    let run = try PseudoTerminalRun(["step", "--color", "always", "--layer", "0"])
     let first = run.waitFor("the first frame") {
       $0.contains("step 0 of 6") && $0.contains("q quit")
     }

@@ -39,11 +39,15 @@ import Testing
     }
     typealias O = OptionCatalog
     for option in [
-      O.steps, O.seed, O.layers, O.heads, O.context, O.layer, O.head, O.runs, O.tokens,
+      O.steps, O.seed, O.layers, O.heads, O.context, O.runs, O.tokens,
     ] {
       #expect(
         option.spec.help.contains("(default \(option.defaultValue ?? -1))"), "\(option.spec.name)")
     }
+    // The drawn head's default is the run's clearest induction head, else layer 0 head 0.
+    #expect(
+      O.layer.spec.help.contains("(default: the run's clearest induction head, else layer 0)"))
+    #expect(O.head.spec.help.contains("(default: with --layer, head 0)"))
     for option in [O.cache, O.against, O.shape] {
       #expect(option.spec.help.contains("(default \(option.defaultValue)"), "\(option.spec.name)")
     }

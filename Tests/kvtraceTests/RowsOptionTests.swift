@@ -1,4 +1,5 @@
 import KVTrace
+import KVTraceRender
 import Testing
 
 @testable import kvtrace
@@ -38,7 +39,9 @@ import Testing
     var elidedSteps = 0
     for (record, shown) in zip(trace.steps, drawn) {
       let length = record.began.sequenceLength
-      let attention = try #require(record.newestAttention(layer: 0, head: 0))
+      // The head `run` draws when none is named: the trace's clearest induction head.
+      let focus = RenderFocus.automatic(for: trace)
+      let attention = try #require(record.newestAttention(layer: focus.layer, head: focus.head))
       let weights = try #require(attention.weights)
       var byKey = [Int: Float]()
       for (index, key) in attention.keys.enumerated() { byKey[key] = weights[index] }
