@@ -114,7 +114,8 @@ public enum StepSummary {
   /// when its token passed, and only a cache that still holds it lets the head read it.
   ///
   /// A head the trace does not name (its scores stay under the threshold over the whole
-  /// run) still gets a phrase at a step where its newest query copies: when at least
+  /// run), or names for another habit this query does not show, still gets a phrase at a
+  /// step where its newest query copies: when at least
   /// ``minimumCopyWeight`` of its attention lands on the token after an earlier copy of the
   /// query's own, "layer 1 head 2 copies here, as an induction head does: …". That is what
   /// a trained model does on a text it has seen before in its context, even when most of
@@ -123,18 +124,35 @@ public enum StepSummary {
     _ record: StepRecord, focus: RenderFocus, roles: HeadRoles, in trace: Trace,
     style: RenderStyle
   ) -> String? {
+    let named = roles.role(layer: focus.layer, head: focus.head)
+    if let named,
+      let phrase = rolePhrase(
+        named, named: true, record, focus: focus, roles: roles, in: trace, style: style)
+    {
+      return phrase
+    }
+    // A head named for another habit that copies at this step is told as a copy.
+    guard named != .induction else { return nil }
+    return rolePhrase(
+      .induction, named: false, record, focus: focus, roles: roles, in: trace, style: style)
+  }
+
+  /// The phrase for `role` at this step: of a head the trace names for it (`named`), or of
+  /// one that copies here.
+  static func rolePhrase(
+    _ role: HeadRole, named: Bool, _ record: StepRecord, focus: RenderFocus, roles: HeadRoles,
+    in trace: Trace, style: RenderStyle
+  ) -> String? {
     let tokens = trace.tokens(sequence: record.sequence)
     let ids = tokens.map(\.id)
     // The key the role points at (the row before, the row after an earlier copy, row 0),
     // the one of them with the most weight; no phrase when this query has none in reach.
-    let named = roles.role(layer: focus.layer, head: focus.head)
-    let role = named ?? .induction
     guard let attention = record.newestAttention(layer: focus.layer, head: focus.head),
       let weights = attention.weights, weights.count == attention.keys.count,
       let (top, weight) = zip(attention.keys, weights)
         .filter({ role.targets($0.0, query: attention.query, ids: ids) })
         .max(by: { $0.1 < $1.1 }),
-      weight >= (named == nil ? minimumCopyWeight : minimumRoleWeight)
+      weight >= (named ? minimumRoleWeight : minimumCopyWeight)
     else { return nil }
     func text(_ position: Int) -> String {
       TextLayout.quoted(
@@ -155,7 +173,7 @@ public enum StepSummary {
     let head = "layer \(focus.layer) head \(focus.head)"
     let query = text(attention.query)
     let gives = "gives \(TextLayout.fixed(Double(weight), 2)) to the row of \(text(top))"
-    guard named != nil else {
+    guard named else {
       return "\(head) copies here, as an induction head does: the query \(query) \(gives), "
         + "the token after the earlier \(query)\(distance)\(when)."
     }

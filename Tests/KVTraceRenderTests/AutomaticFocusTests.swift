@@ -81,3 +81,31 @@ import TinyTransformer
         == nil)
   }
 }
+
+extension AutomaticFocusTests {
+  /// Layer 1 head 2 parks on row 0 (a first-position head) at every query but step 2's
+  /// newest, which copies: step 2 is told as a copy, where the sink habit is not shown.
+  @Test func aHeadNamedForAnotherHabitIsToldWhereItCopies() throws {
+    var trace = try StepSummaryRoleTests.trace()
+    let copyQuery = trace.steps[2].began.sequenceLength - 1
+    for index in trace.events.indices {
+      guard case .attention(var event) = trace.events[index], event.layer == 1, event.head == 2,
+        event.query != copyQuery
+      else { continue }
+      event.weights = event.keys.map { $0 == 0 ? 1 : 0 }
+      trace.events[index] = .attention(event)
+    }
+    let roles = try HeadRoles(trace)
+    #expect(roles.role(layer: 1, head: 2) == .firstPosition)
+    let focus = StepSummaryRoleTests.induction
+    #expect(
+      StepSummary.role(trace.steps[2], focus: focus, roles: roles, in: trace, style: .plain)
+        == "layer 1 head 2 copies here, as an induction head does: the query 'fox' gives 1.00 "
+        + "to the row of 'jumps', the token after the earlier 'fox' (3 positions back), "
+        + "cached at the prefill.")
+    #expect(
+      StepSummary.role(trace.steps[1], focus: focus, roles: roles, in: trace, style: .plain)?
+        .hasPrefix("layer 1 head 2, a first-position (sink) head: the query 'brown' gives 1.00")
+        == true)
+  }
+}
