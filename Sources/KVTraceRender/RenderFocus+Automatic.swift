@@ -1,7 +1,7 @@
 import KVTrace
 
 extension RenderFocus {
-  /// The least induction score (``HeadRoles``) a head needs to be drawn by default.
+  /// The least induction score (`HeadRoles`) a head needs to be drawn by default.
   ///
   /// Random weights score about one key's share of the attention (0.05–0.1 over a short
   /// prompt); a trained model's copying heads score several times that even on a text that
@@ -14,7 +14,7 @@ extension RenderFocus {
   /// An induction head is the one whose picture teaches why a cache keeps old rows: its
   /// query reads a row cached many steps ago, the token after an earlier copy of its own.
   /// So a decoder-only trace with weights draws the head of layer 1 or later with the
-  /// highest induction score over at least ``HeadRoles/minimumQueries`` queries, when that
+  /// highest induction score over at least `HeadRoles.minimumQueries` queries, when that
   /// score reaches ``minimumInductionScore``. Layer 0 is never picked: to find the token
   /// *after* an earlier copy, a head needs rows that already say which token came before
   /// them, which only an earlier layer's previous-token head can write. A trace without weights, an encoder-decoder's, or one whose
