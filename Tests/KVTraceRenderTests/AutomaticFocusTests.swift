@@ -85,7 +85,7 @@ import TinyTransformer
 extension AutomaticFocusTests {
   /// Layer 1 head 2 parks on row 0 (a first-position head) at every query but step 2's
   /// newest, which copies: step 2 is told as a copy, where the sink habit is not shown.
-  @Test func aHeadNamedForAnotherHabitIsToldWhereItCopies() throws {
+  @Test(.tags(.unit)) func aHeadNamedForAnotherHabitIsToldWhereItCopies() throws {
     var trace = try StepSummaryRoleTests.trace()
     let copyQuery = trace.steps[2].began.sequenceLength - 1
     for index in trace.events.indices {
