@@ -63,6 +63,14 @@ let badInputs: [BadInput] = [
     arguments: ["--steps", "abc"], problem: "--steps expects a whole number, got 'abc'",
     fix: "for example --steps 6"),
   BadInput(
+    arguments: ["--detail", "vectors", "--logits", "x"],
+    problem: "--logits expects all or a whole number K >= 0, got 'x'",
+    fix: "for example --logits all or --logits 8"),
+  BadInput(
+    arguments: ["--detail", "vectors", "--logits", "-1"],
+    problem: "--logits expects all or a whole number K >= 0, got '-1'",
+    fix: "for example --logits all or --logits 8"),
+  BadInput(
     arguments: ["--temperature", "-1"], problem: "--temperature must be between",
     fix: "for example --temperature 0.8"),
   BadInput(

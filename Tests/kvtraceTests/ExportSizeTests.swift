@@ -57,6 +57,51 @@ import TinyTransformer
     #expect(try warnings(["--export", "small.json"]).isEmpty)
   }
 
+  /// At vectors detail the estimate counts q, outputs, K/V rows and logits, and stays
+  /// within 15% of the real size of the file.
+  @Test(arguments: [
+    [], ["--cache", "none", "--steps", "3"], ["--layers", "3", "--heads", "8", "--kv-heads", "2"],
+  ])
+  func theVectorsEstimateIsCloseToTheRealSize(_ arguments: [String]) throws {
+    let options = try Self.options(arguments)
+    let model = try options.model()
+    var log = TraceLog(detail: .vectors)
+    _ = try model.generate(
+      prompt: options.prompt, steps: options.steps, policy: options.policy, recorder: &log)
+    let actual = TraceEncoder.encode(try #require(log.trace), as: .json).count
+    let estimate = Exporter.estimatedBytes(
+      config: options.config, promptTokens: model.tokenizer.encode(options.prompt).count,
+      steps: options.steps, recomputesEveryPosition: options.policy.info.name == "none",
+      logitsKept: 0)
+    #expect(
+      abs(Double(estimate) / Double(actual) - 1) < 0.15, "estimate \(estimate), real \(actual)")
+  }
+
+  /// A run whose full-detail file stays small but whose vectors make it large warns.
+  @Test func aLargeVectorsTraceWarns() throws {
+    let wide = [
+      "--layers", "16", "--heads", "1", "--dim", "256", "--context", "512", "--steps", "500",
+      "--export", "wide.json",
+    ]
+    func warnings(_ arguments: [String]) throws -> [String] {
+      let options = try Self.options(arguments)
+      var lines: [String] = []
+      let export = try #require(options.export)
+      Exporter.warnIfLarge(
+        export, path: export.path, options, model: try options.model(), policy: options.policy
+      ) { lines.append($0) }
+      return lines
+    }
+    #expect(try warnings(wide).isEmpty, "at full detail the file stays under 100 MB")
+    let warned = try warnings(wide + ["--detail", "vectors"])
+    #expect(warned.count == 1)
+    #expect(warned.first?.hasPrefix("kvtrace: warning: 'wide.json' will be about ") == true)
+    #expect(
+      warned.first?.hasSuffix(
+        " MB at vectors detail; --detail full drops the vectors, --detail summary the scores "
+          + "too\n") == true, "\(warned)")
+  }
+
   @Test func sizesReadAsMegabytesOrGigabytes() {
     #expect(Exporter.megabytes(230_400_000) == "230 MB")
     #expect(Exporter.megabytes(4_612_000_000) == "4.6 GB")

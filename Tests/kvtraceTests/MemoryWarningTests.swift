@@ -38,6 +38,20 @@ import Testing
     #expect(bytes < 2 * 8 * 8 * 32_000 * 32_000 / 2)
   }
 
+  @Test func theMemoryEstimateCountsTheVectors() throws {
+    let options = try ExportSizeTests.options(["--context", "32768", "--steps", "32000"])
+    func bytes(_ logitsKept: Int?) -> Int {
+      Exporter.estimatedMemoryBytes(
+        config: options.config, promptTokens: 5, steps: 32_000, recomputesEveryPosition: false,
+        logitsKept: logitsKept)
+    }
+    let c = options.config
+    // A Float each: per position and layer q, outputs, K and V rows; per step the logits.
+    let vectors = 32_005 * c.layers * 2 * (c.dim + c.kvDim) + 32_001 * c.vocabularySize
+    #expect(bytes(0) - bytes(nil) == 4 * vectors)
+    #expect(bytes(8) < bytes(0) && bytes(8) > bytes(nil))
+  }
+
   /// The warnings `kvtrace compare` gives before it decodes; `--steps` equal to the context
   /// leaves no room for the prompt, so it then stops at once (64) instead of decoding.
   static func compareWarnings(_ extra: [String]) -> (lines: [String], result: CommandResult) {

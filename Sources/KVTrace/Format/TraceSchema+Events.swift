@@ -48,7 +48,7 @@ extension TraceSchema {
             "reused": { "$ref": "#/$defs/positions" },
             "evicted": { "$ref": "#/$defs/positions" },
             "shared": { "description": "Of reused, the rows another sequence computed (a shared prefix); absent when none.", "$ref": "#/$defs/positions" },
-            "keys": { "description": "Vectors detail: this KV head's fresh key rows as computed (after RoPE, before int8 rounding), [fresh.count, headSize] row-major, positions in increasing order. A reused row is the one recorded at the step that computed it (sequence 0's for a shared row).", "$ref": "#/$defs/vector" },
+            "keys": { "description": "Vectors detail: this KV head's fresh key rows as computed (after RoPE, none for cross rows; before int8 rounding), [fresh.count, headSize] row-major, positions in increasing order. A reused row is the one recorded at the step that computed it (sequence 0's for a shared row).", "$ref": "#/$defs/vector" },
             "values": { "description": "Vectors detail: the fresh value rows, laid out as keys.", "$ref": "#/$defs/vector" }
           }
         },

@@ -70,7 +70,8 @@ extension EncoderDecoderTransformer {
     // Cross-attention K/V: projected from the encoder output only if the cache lacks them.
     let crossPositions = policy.positionsToCompute(
       sequenceLength: sourceLength, cache: cache.crossRows)
-    projectCross(crossPositions, cache: cache, step: step)
+    var crossFresh = report?.detail.keepsVectors == true ? FreshRows() : nil
+    projectCross(crossPositions, cache: cache, step: step, fresh: &crossFresh)
     let queries = policy.positionsToCompute(sequenceLength: length, cache: cache.selfRows)
     for position in queries {
       forward(
@@ -84,6 +85,10 @@ extension EncoderDecoderTransformer {
     // Read the truth from the caches before the policy trims them.
     var selfRows = cache.selfRows.rowsEvents(step: step, length: length)
     var crossRows = cache.crossRows.rowsEvents(step: step, length: sourceLength, kind: .cross)
+    if let crossFresh {  // vectors detail: the fresh rows as computed, self and cross
+      report?.fresh.attach(to: &selfRows, headSize: c.headSize)
+      crossFresh.attach(to: &crossRows, headSize: c.headSize)
+    }
     let selfEvicted = PositionSet(policy.retain(in: cache.selfRows, sequenceLength: length))
     let crossEvicted: PositionSet
     if cache.crossAttention == .recompute {
@@ -107,7 +112,10 @@ extension EncoderDecoderTransformer {
   /// Projects the cross-attention K/V of source `positions` from the encoder
   /// output into the cross cache, in every layer: `k = Wk'·e`, `v = Wv'·e`, no
   /// rotation (cross-attention has no positions; the encoder output carries them).
-  private func projectCross(_ positions: Range<Int>, cache: DecoderCache, step: Int) {
+  /// At `vectors` detail, copies each row into `fresh` for the trace.
+  private func projectCross(
+    _ positions: Range<Int>, cache: DecoderCache, step: Int, fresh: inout FreshRows?
+  ) {
     let c = config
     let rows = cache.crossRows
     let blocks = blocks(cache.scratch)
@@ -119,6 +127,7 @@ extension EncoderDecoderTransformer {
           blocks.projectKeyValue(  // [dim] -> [kvDim] twice
             states.baseAddress! + position * c.dim, cross, key: key, value: value)
           rows.markWritten(layer: layer, position: position, step: step)
+          fresh?.add(layer: layer, position: position, key: key, value: value, n: c.kvDim)
         }
       }
     }
@@ -141,6 +150,9 @@ extension EncoderDecoderTransformer {
       let (key, value) = cache.selfRows.slots(layer: layer, position: position)  // [kvDim] each
       blocks.project(s.xb, own, q: s.q, key: key, value: value, position: position)
       cache.selfRows.markWritten(layer: layer, position: position, step: step)
+      if report?.detail.keepsVectors == true {
+        report?.fresh.add(layer: layer, position: position, key: key, value: value, n: c.kvDim)
+      }
       blocks.attendAndAdd(
         s.q, over: cache.selfRows.rows(layer: layer, through: position), wo: own.wo, into: s.x,
         event: AttentionEvent(

@@ -55,6 +55,9 @@ extension EncoderDecoderTransformer {
         let (key, value) = rows.slots(layer: layer, position: p)  // [kvDim] each
         blocks.project(s.xb, block, q: q + p * d, key: key, value: value, position: p)
         rows.markWritten(layer: layer, position: p, step: step)
+        if report?.detail.keepsVectors == true {
+          report?.fresh.add(layer: layer, position: p, key: key, value: value, n: c.kvDim)
+        }
       }
       let everyRow = rows.rows(layer: layer, through: count - 1)  // keys 0..<count
       for p in 0..<count {

@@ -112,8 +112,11 @@ extension EncoderDecoderTransformer {
     let (output, rows) = encode(tokens, step: 0, report: &account.report)
     account.flushAttention(to: &recorder)
     var computed = 0
-    for event in rows.rowsEvents(step: 0, length: count) {
+    for var event in rows.rowsEvents(step: 0, length: count) {
       computed += event.fresh.count
+      if recorder.detail.keepsVectors {
+        account.report?.fresh.attach(to: &event, headSize: config.headSize)
+      }
       recorder.record(.rows(event))
     }
     let flops = EncoderDecoderFLOPs.encode(sourceLength: count, config: config)

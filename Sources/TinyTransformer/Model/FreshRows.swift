@@ -36,4 +36,9 @@ struct FreshRows {
     event.keys = keys
     event.values = values
   }
+
+  /// ``attach(to:headSize:)`` for each of `events`.
+  func attach(to events: inout [RowsEvent], headSize: Int) {
+    for index in events.indices { attach(to: &events[index], headSize: headSize) }
+  }
 }

@@ -13,7 +13,7 @@ import TinyTransformer
 /// not printed after it (``ExportRequest/writesToStandardOutput``). A trace that
 /// `replay` can read (JSON, JSON Lines) is never written past ``Files/traceLimit``.
 enum Exporter {
-  /// A full-detail export estimated above this many bytes warns before it starts.
+  /// A full- or vectors-detail export estimated above this many bytes warns before it starts.
   static let largeExportBytes = 100_000_000
 
   /// Decodes the prompt as `options` say and, when they ask, exports the trace.
@@ -79,22 +79,50 @@ enum Exporter {
   /// holding a score and a weight (about 23 bytes) per key it read. `none`
   /// runs every position at every step; other policies run the prompt once,
   /// then one new position per step.
+  ///
+  /// At `vectors` detail (`logitsKept` not `nil`: 0 for all, else K), add about 12 bytes
+  /// per number of ``vectorNumbers(config:positions:steps:logitsKept:)``.
   static func estimatedBytes(
-    config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool
+    config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool,
+    logitsKept: Int? = nil
   ) -> Int {
     let (queries, keys) = attentionWork(config, promptTokens, steps, recomputesEveryPosition)
     let rows = (steps + 1) * config.layers * config.kvHeads
+    let vectors = logitsKept.map {
+      vectorNumbers(
+        config: config, positions: queries / (config.heads * config.layers), steps: steps,
+        logitsKept: $0)
+    }
     return 1_000 + 124 * queries + 23 * keys + 105 * rows + 600 * (steps + 1)
+      + 12 * (vectors ?? 0)
+  }
+
+  /// How many numbers a `vectors`-detail trace adds for `positions` query positions run:
+  /// per position and layer, `q` and the output of every head (`2 × dim`) and the fresh
+  /// K and V rows (`2 × kvDim`); per step, the logits kept (the vocabulary, or K).
+  static func vectorNumbers(config: ModelConfig, positions: Int, steps: Int, logitsKept: Int)
+    -> Int
+  {
+    let logits =
+      logitsKept == 0 ? config.vocabularySize : min(logitsKept, config.vocabularySize) * 2
+    return positions * config.layers * 2 * (config.dim + config.kvDim) + (steps + 1) * logits
   }
 
   /// About how many bytes of memory a full-detail trace of this run holds while it runs:
   /// a `Float` score and weight (8 bytes) per key each query read, and about 100 bytes of
   /// event per query, head and layer. Every run keeps its trace to draw it at the end.
+  /// At `vectors` detail (`logitsKept` not `nil`), 4 bytes more per vector number.
   static func estimatedMemoryBytes(
-    config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool
+    config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool,
+    logitsKept: Int? = nil
   ) -> Int {
     let (queries, keys) = attentionWork(config, promptTokens, steps, recomputesEveryPosition)
-    return 100 * queries + 8 * keys
+    let vectors = logitsKept.map {
+      vectorNumbers(
+        config: config, positions: queries / (config.heads * config.layers), steps: steps,
+        logitsKept: $0)
+    }
+    return 100 * queries + 8 * keys + 4 * (vectors ?? 0)
   }
 
   /// How many attention queries (positions × heads × layers) the run computes, and how many
@@ -128,9 +156,12 @@ enum Exporter {
     else { return }
     let size = estimatedBytes(
       config: work.config, promptTokens: work.promptTokens, steps: work.steps,
-      recomputesEveryPosition: work.recomputesEveryPosition)
+      recomputesEveryPosition: work.recomputesEveryPosition,
+      logitsKept: options.detail.keepsVectors ? options.logitsKept : nil)
     guard size > largeExportBytes else { return }
-    warn("kvtrace: warning: '\(path ?? export.path)' will be about \(megabytes(size))" + advice)
+    warn(
+      "kvtrace: warning: '\(path ?? export.path)' will be about \(megabytes(size))"
+        + advice(options.detail))
   }
 
   /// Warns (through `warn`) when the full-detail traces of a run without `--export` will take
@@ -146,11 +177,14 @@ enum Exporter {
       guard let work = work(options, model: model, policy: policy) else { return }
       size += estimatedMemoryBytes(
         config: work.config, promptTokens: work.promptTokens, steps: work.steps,
-        recomputesEveryPosition: work.recomputesEveryPosition)
+        recomputesEveryPosition: work.recomputesEveryPosition,
+        logitsKept: options.detail.keepsVectors ? options.logitsKept : nil)
     }
     guard size > largeMemoryBytes else { return }
     let traces = policies.count == 1 ? "this run's trace" : "this run's \(policies.count) traces"
-    warn("kvtrace: warning: \(traces) will take about \(megabytes(size)) of memory" + advice)
+    warn(
+      "kvtrace: warning: \(traces) will take about \(megabytes(size)) of memory"
+        + advice(options.detail))
   }
 
   /// What the size estimates need to know of a run with `policy`, or `nil` for a prompt that
@@ -164,9 +198,12 @@ enum Exporter {
     )
   }
 
-  /// How a size warning ends.
-  private static let advice =
-    " at full detail; --detail summary keeps every row and drops the scores and weights\n"
+  /// How a size warning ends, at `detail`.
+  private static func advice(_ detail: TraceDetail) -> String {
+    detail.keepsVectors
+      ? " at vectors detail; --detail full drops the vectors, --detail summary the scores too\n"
+      : " at full detail; --detail summary keeps every row and drops the scores and weights\n"
+  }
 
   /// A full-detail run without `--export` whose trace should take more memory than this warns.
   static let largeMemoryBytes = 1_000_000_000

@@ -82,7 +82,7 @@ struct RunOptions: Sendable {
     focusIsDefault = Self.focusIsDefault(arguments)
     threads = try arguments.int(O.threads, default: Platform.processorCount)
     detail = try arguments.choice(O.detail)
-    logitsKept = arguments.last(O.logits.spec.name) == "all" ? 0 : try arguments.int(O.logits)
+    logitsKept = try Self.logitsKept(arguments)
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
     export = try ExportRequest(arguments)
   }
@@ -139,6 +139,17 @@ struct RunOptions: Sendable {
       layer: try arguments.int(
         OptionCatalog.layer, range: 0...((config?.layers ?? .max) - 1)),
       head: try arguments.int(OptionCatalog.head, range: 0...((config?.heads ?? .max) - 1)))
+  }
+
+  /// `--logits`: `all` (kept as 0) or a whole number K ≥ 0; anything else names both.
+  static func logitsKept(_ arguments: ParsedArguments) throws(UsageError) -> Int {
+    let raw = arguments.last(OptionCatalog.logits.spec.name)
+    if raw == "all" { return 0 }
+    do { return try arguments.int(OptionCatalog.logits) } catch {
+      throw UsageError(
+        "--logits expects all or a whole number K >= 0, got '\(raw ?? "")'",
+        fix: "for example --logits all or --logits 8")
+    }
   }
 
   /// Whether `arguments` leave the drawn head to the trace (no `--layer`, no `--head`).
