@@ -56,53 +56,53 @@ import TinyTransformer
     #expect(RenderFocus.automatic(for: try Self.trace(copying: [layer0, later])) == later)
   }
 
-  /// Only step 2's newest query of layer 1 head 2 copies; every other query of that head
-  /// reads itself. The head is not named, but step 2 is told as a copy.
-  @Test func anUnnamedHeadThatCopiesAtOneStepIsToldThere() throws {
+  /// What the step summary says of step 2, whose newest query of layer 1 head 2 copies.
+  static let step2Copy =
+    "layer 1 head 2 copies here, as an induction head does: the query 'fox' gives 1.00 "
+    + "to the row of 'jumps', the token after the earlier 'fox' (3 positions back), "
+    + "cached at the prefill."
+
+  /// The induction trace with every query of layer 1 head 2 but step 2's newest putting all
+  /// its weight on the key `key(event)` names.
+  static func trace(copyingOnlyAtStep2Else key: (AttentionEvent) -> Int) throws -> Trace {
     var trace = try StepSummaryRoleTests.trace()
     let copyQuery = trace.steps[2].began.sequenceLength - 1
     for index in trace.events.indices {
       guard case .attention(var event) = trace.events[index], event.layer == 1, event.head == 2,
         event.query != copyQuery
       else { continue }
-      event.weights = event.keys.map { $0 == event.query ? 1 : 0 }
+      let target = key(event)
+      event.weights = event.keys.map { $0 == target ? 1 : 0 }
       trace.events[index] = .attention(event)
     }
+    return trace
+  }
+
+  /// Only step 2's newest query of layer 1 head 2 copies; every other query of that head
+  /// reads itself. The head is not named, but step 2 is told as a copy.
+  @Test func anUnnamedHeadThatCopiesAtOneStepIsToldThere() throws {
+    let trace = try Self.trace(copyingOnlyAtStep2Else: { $0.query })
     let roles = try HeadRoles(trace)
     #expect(roles.role(layer: 1, head: 2) == nil)
     let focus = StepSummaryRoleTests.induction
     #expect(
       StepSummary.role(trace.steps[2], focus: focus, roles: roles, in: trace, style: .plain)
-        == "layer 1 head 2 copies here, as an induction head does: the query 'fox' gives 1.00 "
-        + "to the row of 'jumps', the token after the earlier 'fox' (3 positions back), "
-        + "cached at the prefill.")
+        == Self.step2Copy)
     #expect(
       StepSummary.role(trace.steps[1], focus: focus, roles: roles, in: trace, style: .plain)
         == nil)
   }
-}
 
-extension AutomaticFocusTests {
   /// Layer 1 head 2 parks on row 0 (a first-position head) at every query but step 2's
   /// newest, which copies: step 2 is told as a copy, where the sink habit is not shown.
   @Test(.tags(.unit)) func aHeadNamedForAnotherHabitIsToldWhereItCopies() throws {
-    var trace = try StepSummaryRoleTests.trace()
-    let copyQuery = trace.steps[2].began.sequenceLength - 1
-    for index in trace.events.indices {
-      guard case .attention(var event) = trace.events[index], event.layer == 1, event.head == 2,
-        event.query != copyQuery
-      else { continue }
-      event.weights = event.keys.map { $0 == 0 ? 1 : 0 }
-      trace.events[index] = .attention(event)
-    }
+    let trace = try Self.trace(copyingOnlyAtStep2Else: { _ in 0 })
     let roles = try HeadRoles(trace)
     #expect(roles.role(layer: 1, head: 2) == .firstPosition)
     let focus = StepSummaryRoleTests.induction
     #expect(
       StepSummary.role(trace.steps[2], focus: focus, roles: roles, in: trace, style: .plain)
-        == "layer 1 head 2 copies here, as an induction head does: the query 'fox' gives 1.00 "
-        + "to the row of 'jumps', the token after the earlier 'fox' (3 positions back), "
-        + "cached at the prefill.")
+        == Self.step2Copy)
     #expect(
       StepSummary.role(trace.steps[1], focus: focus, roles: roles, in: trace, style: .plain)?
         .hasPrefix("layer 1 head 2, a first-position (sink) head: the query 'brown' gives 1.00")

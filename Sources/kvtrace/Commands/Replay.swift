@@ -35,9 +35,7 @@ enum Replay {
         return .failure("\(path): \(error)", .dataError)
       }
       // Cut short: draw the whole steps, then say where the file ends.
-      let focus =
-        RunOptions.focusIsDefault(arguments)
-        ? .automatic(for: prefix) : try RunOptions.focus(arguments, config: prefix.header.model)
+      let focus = try RunOptions.focus(arguments, for: prefix)
       let steps = prefix.steps.count
       var result = CommandResult.failure(
         "\(path): \(error); the \(steps) whole \(steps == 1 ? "step" : "steps") before it "
@@ -45,9 +43,7 @@ enum Replay {
       result.output = RunRenderer.render(prefix, focus: focus, style: style)
       return result
     }
-    let focus =
-      RunOptions.focusIsDefault(arguments)
-      ? .automatic(for: trace) : try RunOptions.focus(arguments, config: trace.header.model)
+    let focus = try RunOptions.focus(arguments, for: trace)
     guard arguments.has("interactive") else {
       return CommandResult(output: RunRenderer.render(trace, focus: focus, style: style))
     }

@@ -162,6 +162,15 @@ struct RunOptions: Sendable {
     focusIsDefault ? .automatic(for: trace) : focus
   }
 
+  /// The head `arguments` ask to draw for a `trace` read from a file: the one named
+  /// (checked against the trace's shape), else the trace's clearest induction head.
+  static func focus(_ arguments: ParsedArguments, for trace: Trace) throws(UsageError)
+    -> RenderFocus
+  {
+    guard !focusIsDefault(arguments) else { return .automatic(for: trace) }
+    return try focus(arguments, config: trace.header.model)
+  }
+
   /// The style `--color` and `--ascii` ask for, in this environment.
   static func style(
     _ arguments: ParsedArguments, environment: [String: String], stdoutIsTerminal: Bool
