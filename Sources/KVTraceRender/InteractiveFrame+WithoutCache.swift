@@ -81,4 +81,21 @@ extension InteractiveFrame {
         unicode: style.unicode)
     }
   }
+
+  /// The attention drawn beside a decoder-only grid: the run's own in the view with a
+  /// cache, the run without a cache's in the other two. In the split view that is the
+  /// uncached run's newest query (a column, as the cached run's would be), named as
+  /// none's, beside the grid of the run it belongs to; an approximate policy's query
+  /// reads fewer keys than that one, and `c` back to the cache view shows it.
+  func drawnHeatmap(_ state: InteractiveState, record: StepRecord) -> Heatmap {
+    let view = drawnView(state)
+    let shown = view == .cache ? record : uncachedRecord(state) ?? record
+    var queries = shown.attention.filter {
+      $0.layer == state.focus.layer && $0.head == state.focus.head && $0.kind == .self
+    }
+    if view == .split, record.began.phase == .decode { queries = Array(queries.suffix(1)) }
+    return Heatmap(
+      queries: queries, values: state.values, focus: state.focus,
+      run: view == .split ? "none's" : nil)
+  }
 }
