@@ -6,8 +6,7 @@ extension GridTable {
   /// and the newest ones (the newest rows are where a step's news is).
   ///
   /// This is the rule when no weights say where the attention went (a trace at
-  /// summary detail, an encoder's source rows); ``visibleRows(length:maxRows:weights:)``
-  /// is the rule when they do.
+  /// summary detail); ``visibleRows(length:maxRows:weights:)`` is the rule when they do.
   static func visibleRows(length: Int, maxRows: Int) -> [Int?] {
     guard length > maxRows else { return Array(0..<length) }
     guard maxRows >= 4 else {

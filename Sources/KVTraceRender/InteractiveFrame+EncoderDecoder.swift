@@ -78,6 +78,10 @@ extension InteractiveFrame {
       sequenceLength: sourceLength, config: model,
       tokens: view == .cache ? trace.tokens : uncachedTokens(sequence: record.sequence),
       style: style)
-    return AttentionBar.fitting(column, room: room, focus: state.focus, config: model)
+    var fitted = AttentionBar.fitting(column, room: room, focus: state.focus, config: model)
+    if view == .split, fitted.subtitle != column.subtitle {  // cut short: say whose it is
+      fitted.subtitle = "none's"
+    }
+    return fitted
   }
 }

@@ -11,8 +11,8 @@ import KVTrace
 /// the cache grid with the focused head's attention heatmap beside it. At the
 /// foot: the step told in a sentence, the next token, and a line of key hints.
 ///
-/// When the screen is short, the grid keeps its first rows and its newest ones
-/// and marks the rows left out; the sentence gives way before the grid's newest
+/// When the screen is short, the grid keeps the rows the newest query weighs most
+/// and marks each gap with what it hides; the sentence gives way before the grid's
 /// rows do. A screen below ``minimumSize`` shows one line saying so.
 public struct InteractiveFrame: Sendable {
   /// The trace walked through.

@@ -56,7 +56,8 @@ import TinyTransformer
     #expect(split.contains { $0.contains("none's weights, layer 0 head 0") })
     let weights = try #require(newest.weights)
     for (index, key) in newest.keys.enumerated() {
-      let line = try #require(Self.rows(split).first { $0.hasPrefix(TextLayout.padLeft("\(key)", 4)) })
+      let line = try #require(
+        Self.rows(split).first { $0.hasPrefix(TextLayout.padLeft("\(key)", 4)) })
       #expect(
         line.hasSuffix(" " + TextLayout.fixed(Double(weights[index]), 2)),
         "row \(key): \(line)")
