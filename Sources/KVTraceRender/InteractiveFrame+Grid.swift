@@ -92,7 +92,10 @@ extension InteractiveFrame {
         layout.column($0, pinned: pinned, focus: state.focus, style: style)
       })
     if let labels { table.columns.append(labels) }
-    if let blocks = BlockColumn.column(record, style: style) { table.columns.append(blocks) }
+    // A paged cache's block table; the run without a cache has none.
+    if view != .withoutCache, let blocks = BlockColumn.column(record, style: style) {
+      table.columns.append(blocks)
+    }
     var notes = withoutCacheNote(state, style: style)
     let pad = String(repeating: " ", count: GridTable.prefixWidth)
     if view == .split {

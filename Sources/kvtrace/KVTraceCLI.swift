@@ -56,7 +56,7 @@ enum KVTraceCLI {
         return walkThrough(
           trace, focus: options.focus(for: trace, roles: roles), roles: roles,
           style: options.style, environment: environment, isTerminal: isTerminal,
-          withoutCache: isTerminal ? uncachedRun(options) : nil)
+          withoutCache: isTerminal ? uncachedRuns(options) : [])
       }
     } catch {
       return .failure(error.description, .usage)
@@ -109,7 +109,7 @@ enum KVTraceCLI {
   static func walkThrough(
     _ trace: Trace, focus: RenderFocus, roles: HeadRoles?, style: RenderStyle,
     environment: [String: String], isTerminal: Bool, command: String = "kvtrace step",
-    withoutCache: Trace? = nil
+    withoutCache: [Trace] = []
   ) -> CommandResult {
     guard isTerminal else {
       return CommandResult(
