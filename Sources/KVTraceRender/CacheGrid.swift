@@ -48,10 +48,10 @@ public enum CacheGrid {
         String(repeating: " ", count: GridTable.prefixWidth)
           + "(the attention column does not fit this width)")
     }
-    let positions = GridTable.visibleRows(  // hidden rows never hide the attention
+    let rows = GridTable.Rows(  // hidden rows never hide the attention
       length: record.began.sequenceLength, maxRows: style.maxRows,
       weights: GridTable.weights(of: attention))
-    return lines + table.lines(positions: positions, tokens: tokens, style: style)
+    return lines + table.lines(rows, tokens: tokens, style: style)
   }
 }
 

@@ -57,20 +57,21 @@ public enum EncoderDecoderGrid {
     let source = trace.sourceTokens
     let layout = Layout(config: config, style: style, showsAttention: showsAttention)
     var table = GridTable(columns: [layout.column(record, focus: focus, style: style)])
+    let first = record.attention.first {
+      $0.layer == focus.layer && $0.head == focus.head && $0.kind == .self
+    }
     if layout.showsAttention {
-      let first = record.attention.first {
-        $0.layer == focus.layer && $0.head == focus.head && $0.kind == .self
-      }
       table.columns.append(
         AttentionBar.column(
           first, beside: table, focus: focus, config: config, tokens: source, style: style))
     }
-    let rows = GridTable.visibleRows(length: source.count, maxRows: style.maxRows)
+    let rows = GridTable.Rows(  // the rows the drawn query weighs most
+      length: source.count, maxRows: style.maxRows, weights: GridTable.weights(of: first))
     let title = TextLayout.truncate(
       "encoder self-attention K/V: bidirectional, used in this step, never cached", style.width,
       unicode: style.unicode)
     return [Paint.bold.apply(title, style.color)]
-      + table.lines(positions: rows, tokens: source, style: style)
+      + table.lines(rows, tokens: source, style: style)
   }
 
   /// A decoder step: the self-attention grid and the cross-attention grid.
@@ -97,16 +98,21 @@ public enum EncoderDecoderGrid {
           column, room: style.width - before - GridTable.gap.count, focus: focus, config: config))
     }
     let source = trace.sourceTokens
+    // Each grid keeps the rows its newest query weighs most: self over self, cross over cross.
+    let ownWeights = GridTable.weights(
+      of: record.newestAttention(layer: focus.layer, head: focus.head, kind: .self))
+    let crossWeights = GridTable.weights(
+      of: record.newestAttention(layer: focus.layer, head: focus.head, kind: .cross))
     let left =
       [Paint.bold.apply(selfTitle, style.color)]
       + own.lines(
-        positions: GridTable.visibleRows(
-          length: record.began.sequenceLength, maxRows: style.maxRows),
+        GridTable.Rows(
+          length: record.began.sequenceLength, maxRows: style.maxRows, weights: ownWeights),
         tokens: trace.tokens, style: style)
     let right =
       [Paint.bold.apply(crossTitle, style.color)]
       + cross.lines(
-        positions: GridTable.visibleRows(length: source.count, maxRows: style.maxRows),
+        GridTable.Rows(length: source.count, maxRows: style.maxRows, weights: crossWeights),
         tokens: source, style: style)
     guard geometry.sideBySide else { return left + right }
     return TextLayout.sideBySide(

@@ -6,8 +6,7 @@ extension GridTable {
   /// and the newest ones (the newest rows are where a step's news is).
   ///
   /// This is the rule when no weights say where the attention went (a trace at
-  /// summary detail, an encoder's source rows); ``visibleRows(length:maxRows:weights:)``
-  /// is the rule when they do.
+  /// summary detail); ``visibleRows(length:maxRows:weights:)`` is the rule when they do.
   static func visibleRows(length: Int, maxRows: Int) -> [Int?] {
     guard length > maxRows else { return Array(0..<length) }
     guard maxRows >= 4 else {
@@ -70,5 +69,52 @@ extension GridTable {
       byKey[key] = Double(weights[index])
     }
     return byKey
+  }
+}
+
+extension GridTable {
+  /// The positions a table draws, with what each gap between them hides.
+  struct Rows: Equatable {
+    /// A run of rows left out, as its marker tells it.
+    struct Gap: Equatable {
+      /// How many rows.
+      var count: Int
+      /// Their share of the drawn query's weight; `nil` when the step kept no weights.
+      var weight: Double?
+    }
+
+    /// The positions drawn in order, `nil` where rows are left out.
+    var positions: [Int?]
+    /// How many rows the table has in all.
+    var length: Int
+    /// The drawn query's weight on each key it read, if recorded.
+    var weights: [Int: Double]?
+
+    /// The rows `positions` draws of a table of `length` rows.
+    init(positions: [Int?], length: Int, weights: [Int: Double]? = nil) {
+      self.positions = positions
+      self.length = length
+      self.weights = weights
+    }
+
+    /// At most `maxRows` entries of a table of `length` rows: the rows carrying the
+    /// most of `weights` when there are weights, else the first and the newest.
+    init(length: Int, maxRows: Int, weights: [Int: Double]?) {
+      self.init(
+        positions: GridTable.visibleRows(length: length, maxRows: maxRows, weights: weights),
+        length: length, weights: weights)
+    }
+
+    /// The rows the marker at `index` of ``positions`` stands for: those between the
+    /// positions drawn before and after it.
+    func gap(at index: Int) -> Gap {
+      let before = positions[..<index].last { $0 != nil }.flatMap { $0 } ?? -1
+      let after =
+        positions[(index + 1)...].first { $0 != nil }.flatMap { $0 } ?? length
+      let hidden = (before + 1)..<max(before + 1, after)
+      return Gap(
+        count: hidden.count,
+        weight: weights.map { weights in hidden.reduce(0) { $0 + max(0, weights[$1] ?? 0) } })
+    }
   }
 }

@@ -38,16 +38,17 @@ struct GridTable {
       + max(0, columns.count - 1) * Self.gap.count
   }
 
-  /// Two heading lines, then a line per entry of `positions` (`nil` draws the
-  /// marker of elided rows), trailing spaces trimmed.
-  func lines(positions: [Int?], tokens: [TraceToken], style: RenderStyle) -> [String] {
+  /// Two heading lines, then a line per entry of `rows.positions`; a `nil` draws
+  /// the marker of the rows it stands for, saying how many and how much of the
+  /// drawn query's weight they carry. Trailing spaces trimmed.
+  func lines(_ rows: Rows, tokens: [TraceToken], style: RenderStyle) -> [String] {
     var lines = [
       row(String(repeating: " ", count: Self.prefixWidth), columns.map(\.title)),
       bracketingFocus(row(" pos  token     ", columns.map(\.subtitle))),
     ]
-    for entry in positions {
+    for (index, entry) in rows.positions.enumerated() {
       guard let position = entry else {
-        lines.append(Self.elisionMarker(style: style))
+        lines.append(elisionMarker(rows.gap(at: index), style: style))
         continue
       }
       let cells = columns.map { $0.cell(position) }
@@ -64,9 +65,20 @@ struct GridTable {
     return TextLayout.padLeft("\(position)", 4) + "  " + TextLayout.padRight(label, labelWidth)
   }
 
-  /// The line that stands for rows left out: `   ⋮  rows not shown`.
-  static func elisionMarker(style: RenderStyle) -> String {
-    TextLayout.padLeft(style.glyphs.ellipsis, 4) + Paint.dim.apply("  rows not shown", style.color)
+  /// The line that stands for rows left out: `   ⋮  12 rows · 0.03 of the weight`,
+  /// shortened to `   ⋮  12 rows · 0.03` or `   ⋮  12 rows` when the table is
+  /// narrower; `   ⋮  12 rows not shown` when the step kept no weights.
+  func elisionMarker(_ gap: Rows.Gap, style: RenderStyle) -> String {
+    let dot = style.unicode ? "·" : "-"
+    let rows = "\(gap.count) \(gap.count == 1 ? "row" : "rows")"
+    let candidates =
+      gap.weight.map { weight in
+        let share = TextLayout.fixed(weight, 2)
+        return ["\(rows) \(dot) \(share) of the weight", "\(rows) \(dot) \(share)", rows]
+      } ?? ["\(rows) not shown", rows]
+    let room = max(width, GridTable.prefixWidth) - 6
+    let text = candidates.first { TextLayout.width($0) <= room } ?? rows
+    return TextLayout.padLeft(style.glyphs.ellipsis, 4) + Paint.dim.apply("  " + text, style.color)
   }
 
   /// The subtitle line with the focused column's number in brackets: `0 [1] 2`

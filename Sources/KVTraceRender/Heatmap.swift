@@ -19,6 +19,8 @@ struct Heatmap {
   var values: AttentionValues
   /// The layer and head shown.
   var focus: RenderFocus
+  /// Whose attention it is, when not the run's own: `none's` in the split view.
+  var run: String? = nil
 
   /// The narrowest heatmap worth drawing.
   static let minimumWidth = 8
@@ -40,7 +42,8 @@ struct Heatmap {
   ) -> GridTable.Column {
     let recorded = queries.last.flatMap(numbers) != nil
     let kind =
-      !recorded ? "keys read" : values == .weights ? "weights" : "scores \(style.glyphs.score)"
+      (run.map { $0 + " " } ?? "")
+      + (!recorded ? "keys read" : values == .weights ? "weights" : "scores \(style.glyphs.score)")
     let title = AttentionBar.title(focus: focus, config: config, kind: kind)
     guard isTriangle else {
       let newest = queries.last
@@ -52,7 +55,7 @@ struct Heatmap {
         cell: { columnCell(newest, position: $0, width: width, style: style) })
     }
     let cellWidth = 2 * sequenceLength <= width ? 2 : 1
-    let keys = GridTable.visibleRows(length: sequenceLength, maxRows: width / cellWidth)
+    let keys = keyColumns(sequenceLength: sequenceLength, maxColumns: width / cellWidth)
     let digits = keys.map { key in
       TextLayout.padRight(key.map { "\($0 % 10)" } ?? style.glyphs.cut, cellWidth)
     }
@@ -60,6 +63,22 @@ struct Heatmap {
       width: width, title: title + ": query \(style.glyphs.times) key",
       subtitle: digits.joined(),
       cell: { triangleRow($0, keys: keys, cellWidth: cellWidth, style: style) })
+  }
+
+  /// The key columns the triangle draws in `maxColumns` cells, `nil` for a cut: the
+  /// keys that carry the most weight (summed over every query of the triangle) stay,
+  /// as the grid keeps the rows its newest query weighs most.
+  func keyColumns(sequenceLength: Int, maxColumns: Int) -> [Int?] {
+    var received: [Int: Double]? = [:]
+    for query in queries {
+      guard let weights = GridTable.weights(of: query) else {
+        received = nil  // summary detail: no weights, the first and the newest keys stay
+        break
+      }
+      received?.merge(weights, uniquingKeysWith: +)
+    }
+    return GridTable.visibleRows(
+      length: sequenceLength, maxRows: maxColumns, weights: received)
   }
 
   /// One key row of the column form: shade, bar and number.

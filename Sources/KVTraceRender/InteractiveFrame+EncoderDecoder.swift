@@ -41,25 +41,47 @@ extension InteractiveFrame {
       notes.append(pair(labels, labels))
     }
     let sourceLength = trace.sourceTokens.count
-    let newest = record.attention.last {
-      $0.layer == state.focus.layer && $0.head == state.focus.head && $0.kind == .cross
-    }
-    let heatmap = Heatmap(
-      queries: newest.map { [$0] } ?? [], values: state.values, focus: state.focus)
+    let shown = drawnView(state) == .cache ? record : uncachedRecord(state) ?? record
+    let newest = shown.newestAttention(
+      layer: state.focus.layer, head: state.focus.head, kind: .cross)
     let room = size.columns - offset - gap - cross.width - gap
     if room >= Heatmap.minimumWidth {
-      let column = heatmap.column(
-        width: min(heatmap.preferredWidth(sequenceLength: sourceLength), room),
-        sequenceLength: sourceLength, config: model, tokens: trace.tokens, style: style)
-      cross.columns.append(
-        AttentionBar.fitting(column, room: room, focus: state.focus, config: model))
+      cross.columns.append(crossHeatmap(newest, state, record: record, room: room, style: style))
     } else {
       notes.append(pad + "(the attention heatmap does not fit this width)")
     }
+    let ownNewest = shown.newestAttention(
+      layer: state.focus.layer, head: state.focus.head, kind: .self)
     return FrameGrid(
       notes: notes, table: own, tokens: trace.tokens, length: record.began.sequenceLength,
       style: style,
       beside: FrameGrid.Beside(
-        table: cross, tokens: trace.sourceTokens, length: sourceLength, offset: offset))
+        table: cross, tokens: trace.sourceTokens, length: sourceLength, offset: offset,
+        weights: GridTable.weights(of: newest)),
+      weights: GridTable.weights(of: ownNewest), query: ownNewest?.query)
+  }
+
+  /// The newest decoder query's cross-attention as a heatmap column at most `room` wide:
+  /// the run's own in the view with a cache, the run without a cache's in the `c` views
+  /// (named as none's in the split view, where it stands right of both grids).
+  private func crossHeatmap(
+    _ newest: AttentionEvent?, _ state: InteractiveState, record: StepRecord, room: Int,
+    style: RenderStyle
+  ) -> GridTable.Column {
+    let view = drawnView(state)
+    let sourceLength = trace.sourceTokens.count
+    let heatmap = Heatmap(
+      queries: newest.map { [$0] } ?? [], values: state.values, focus: state.focus,
+      run: view == .split ? "none's" : nil)
+    let column = heatmap.column(
+      width: min(heatmap.preferredWidth(sequenceLength: sourceLength), room),
+      sequenceLength: sourceLength, config: model,
+      tokens: view == .cache ? trace.tokens : uncachedTokens(sequence: record.sequence),
+      style: style)
+    var fitted = AttentionBar.fitting(column, room: room, focus: state.focus, config: model)
+    if view == .split, fitted.subtitle != column.subtitle {  // cut short: say whose it is
+      fitted.subtitle = "none's"
+    }
+    return fitted
   }
 }

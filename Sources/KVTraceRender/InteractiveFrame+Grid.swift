@@ -14,6 +14,8 @@ extension InteractiveFrame {
       var length: Int
       /// Where it starts: the first table's width (the gap follows).
       var offset: Int
+      /// Its newest query's weight on each row: which rows stay when not all fit.
+      var weights: [Int: Double]? = nil
     }
 
     /// Lines above the rows: notes and the table's two headings.
@@ -44,10 +46,12 @@ extension InteractiveFrame {
     /// query weighs most, the rest marked as left out.
     func lines(maxRows: Int, firstRow: Int? = nil) -> [String] {
       let left = table.lines(
-        positions: positions(maxRows: maxRows, firstRow: firstRow), tokens: tokens, style: style)
+        GridTable.Rows(
+          positions: positions(maxRows: maxRows, firstRow: firstRow), length: length,
+          weights: weights), tokens: tokens, style: style)
       guard let beside else { return notes + left }
       let right = beside.table.lines(
-        positions: GridTable.visibleRows(length: beside.length, maxRows: maxRows),
+        GridTable.Rows(length: beside.length, maxRows: maxRows, weights: beside.weights),
         tokens: beside.tokens, style: style)
       return notes
         + TextLayout.sideBySide(left, right, leftWidth: beside.offset, gap: GridTable.gap.count)
@@ -64,7 +68,6 @@ extension InteractiveFrame {
     }
     // An encoder-decoder's encode step is one grid too, of the source's rows.
     let view = drawnView(state)
-    let shown = view == .withoutCache ? uncachedRecord(state) ?? record : record
     let tokens =
       record.began.phase == .encode
       ? trace.sourceTokens
@@ -72,10 +75,7 @@ extension InteractiveFrame {
         ? uncachedTokens(sequence: record.sequence) : trace.tokens(sequence: record.sequence)
     let records = records(record, state)
     let length = record.began.sequenceLength
-    let heatmap = Heatmap(
-      queries: shown.attention.filter {
-        $0.layer == state.focus.layer && $0.head == state.focus.head && $0.kind == .self
-      }, values: state.values, focus: state.focus)
+    let heatmap = drawnHeatmap(state, record: record)
     let preferred = heatmap.preferredWidth(sequenceLength: length)
     let floor = max(Heatmap.minimumWidth, min(preferred, heatmap.isTriangle ? length : 17))
     let gap = GridTable.gap.count
@@ -92,7 +92,10 @@ extension InteractiveFrame {
         layout.column($0, pinned: pinned, focus: state.focus, style: style)
       })
     if let labels { table.columns.append(labels) }
-    if let blocks = BlockColumn.column(record, style: style) { table.columns.append(blocks) }
+    // A paged cache's block table; the run without a cache has none.
+    if view != .withoutCache, let blocks = BlockColumn.column(record, style: style) {
+      table.columns.append(blocks)
+    }
     var notes = withoutCacheNote(state, style: style)
     let pad = String(repeating: " ", count: GridTable.prefixWidth)
     if view == .split {
@@ -102,7 +105,8 @@ extension InteractiveFrame {
     if room >= Heatmap.minimumWidth {
       table.columns.append(
         heatmap.column(
-          width: min(preferred, room), sequenceLength: length, config: model, tokens: tokens,
+          width: min(preferred, room), sequenceLength: length, config: model,
+          tokens: view == .split ? uncachedTokens(sequence: record.sequence) : tokens,
           style: style))
     } else {
       notes.append(pad + "(the attention heatmap does not fit this width)")

@@ -22,7 +22,9 @@ extension InteractiveFrame {
           plain ?? record,
           previous: plain == nil
             ? previous : frame.uncachedRecord(frame.with(state, step: state.step - 1)),
-          in: plain == nil ? frame.trace : frame.withoutCache ?? frame.trace, style: style),
+          in: plain == nil
+            ? frame.trace : frame.uncachedRun(sequence: state.sequence)?.trace ?? frame.trace,
+          style: style),
         width: size.columns)
       if plain == nil, let roles = frame.roles,
         let role = StepSummary.role(

@@ -5,6 +5,17 @@ import KVTrace
 // a replay says so instead of making one up).
 
 extension InteractiveFrame {
+  /// A run without a cache, and which of its sequences one of the frame's sequences is.
+  struct UncachedRun: Sendable {
+    var trace: Trace
+    var sequence: Int
+  }
+
+  /// The run without a cache of `sequence`, when there is one.
+  func uncachedRun(sequence: Int) -> UncachedRun? {
+    uncachedRuns.indices.contains(sequence) ? uncachedRuns[sequence] : nil
+  }
+
   /// The step the run without a cache took at `state`'s sequence and step, when there
   /// is such a run and it has that step.
   func uncachedRecord(_ state: InteractiveState) -> StepRecord? {
@@ -32,7 +43,8 @@ extension InteractiveFrame {
 
   /// The run without a cache's tokens in `sequence`, or the run's own when there is none.
   func uncachedTokens(sequence: Int) -> [TraceToken] {
-    (withoutCache ?? trace).tokens(sequence: sequence)
+    guard let run = uncachedRun(sequence: sequence) else { return trace.tokens(sequence: sequence) }
+    return run.trace.tokens(sequence: run.sequence)
   }
 
   /// The note above the grid of a view without a cache: the run without one is not in
@@ -40,13 +52,13 @@ extension InteractiveFrame {
   /// different texts); nothing while they agree.
   func withoutCacheNote(_ state: InteractiveState, style: RenderStyle) -> [String] {
     guard state.view != .cache else { return [] }
-    guard uncachedRecord(state) != nil, let withoutCache else {
+    guard uncachedRecord(state) != nil else {
       return [
         " no run without a cache in this trace: 'kvtrace step' with the same options decodes one"
       ]
     }
     let own: [TokenEvent] = trace.steps(sequence: state.sequence).compactMap { $0.token }
-    let other: [TokenEvent] = withoutCache.steps(sequence: state.sequence).compactMap { $0.token }
+    let other: [TokenEvent] = uncachedSequences[state.sequence].compactMap { $0.token }
     guard let parting = zip(own, other).first(where: { $0.chosen.token != $1.chosen.token }),
       parting.0.step <= state.step
     else { return [] }
@@ -80,5 +92,22 @@ extension InteractiveFrame {
         TextLayout.label(other[position].text, unicode: style.unicode), GridTable.labelWidth,
         unicode: style.unicode)
     }
+  }
+
+  /// The attention drawn beside a decoder-only grid: the run's own in the view with a
+  /// cache, the run without a cache's in the other two. In the split view that is the
+  /// uncached run's newest query (a column, as the cached run's would be), named as
+  /// none's, beside the grid of the run it belongs to; an approximate policy's query
+  /// reads fewer keys than that one, and `c` back to the cache view shows it.
+  func drawnHeatmap(_ state: InteractiveState, record: StepRecord) -> Heatmap {
+    let view = drawnView(state)
+    let shown = view == .cache ? record : uncachedRecord(state) ?? record
+    var queries = shown.attention.filter {
+      $0.layer == state.focus.layer && $0.head == state.focus.head && $0.kind == .self
+    }
+    if view == .split, record.began.phase == .decode { queries = Array(queries.suffix(1)) }
+    return Heatmap(
+      queries: queries, values: state.values, focus: state.focus,
+      run: view == .split ? "none's" : nil)
   }
 }

@@ -11,8 +11,8 @@ import KVTrace
 /// the cache grid with the focused head's attention heatmap beside it. At the
 /// foot: the step told in a sentence, the next token, and a line of key hints.
 ///
-/// When the screen is short, the grid keeps its first rows and its newest ones
-/// and marks the rows left out; the sentence gives way before the grid's newest
+/// When the screen is short, the grid keeps the rows the newest query weighs most
+/// and marks each gap with what it hides; the sentence gives way before the grid's
 /// rows do. A screen below ``minimumSize`` shows one line saying so.
 public struct InteractiveFrame: Sendable {
   /// The trace walked through.
@@ -20,9 +20,12 @@ public struct InteractiveFrame: Sendable {
   /// The trace's steps, grouped once: a list per sequence (one, or two for two prompts).
   let sequences: [[StepRecord]]
   /// The same prompt decoded without a cache, which the `c` views draw; `nil` when
-  /// there is none (a replayed file holds one run).
+  /// there is none (a replayed file holds one run). For two prompts, the first's.
   public let withoutCache: Trace?
-  /// Its steps, grouped as ``sequences`` are; empty when there is no such run.
+  /// The runs without a cache, a run and its sequence per sequence of ``trace``: one
+  /// trace's sequences, or, for two prompts, each prompt decoded alone.
+  let uncachedRuns: [UncachedRun]
+  /// Their steps, grouped as ``sequences`` are; empty when there is no such run.
   let uncachedSequences: [[StepRecord]]
   /// The trace's head roles, measured once, so that the step summary names the drawn
   /// head's role as `run` does; `nil` for a trace without weights.
@@ -39,14 +42,35 @@ public struct InteractiveFrame: Sendable {
   ///     for the views without a cache. A trace of policy `none` is its own; any other
   ///     without one shows, in those views, a line saying the run is not there.
   public init(trace: Trace, withoutCache: Trace? = nil) {
-    self.trace = trace.escapedForTerminal
-    sequences = (0..<trace.header.sequenceCount).map { trace.steps(sequence: $0) }
     var plain = withoutCache
     if case .none = trace.header.policy.kind { plain = plain ?? trace }
-    self.withoutCache = plain?.escapedForTerminal
+    let runs = plain.map { run in
+      (0..<run.header.sequenceCount).map { UncachedRun(trace: run, sequence: $0) }
+    }
+    self.init(trace: trace, runs: runs ?? [])
+  }
+
+  /// Prepares the frames of `trace`, two prompts decoded together, with each prompt
+  /// decoded alone without a cache for the views without one.
+  ///
+  /// - Parameters:
+  ///   - trace: The run to walk through, of two prompts.
+  ///   - withoutCacheByPrompt: Each prompt in turn decoded alone with policy `none`,
+  ///     the same steps and sampling.
+  public init(trace: Trace, withoutCacheByPrompt: [Trace]) {
+    self.init(
+      trace: trace, runs: withoutCacheByPrompt.map { UncachedRun(trace: $0, sequence: 0) })
+  }
+
+  private init(trace: Trace, runs: [UncachedRun]) {
+    self.trace = trace.escapedForTerminal
+    sequences = (0..<trace.header.sequenceCount).map { trace.steps(sequence: $0) }
+    uncachedRuns = runs.map {
+      UncachedRun(trace: $0.trace.escapedForTerminal, sequence: $0.sequence)
+    }
+    withoutCache = uncachedRuns.first?.trace
     roles = try? HeadRoles(trace)
-    uncachedSequences =
-      plain.map { run in (0..<run.header.sequenceCount).map { run.steps(sequence: $0) } } ?? []
+    uncachedSequences = uncachedRuns.map { $0.trace.steps(sequence: $0.sequence) }
   }
 
   /// How many steps each sequence holds (the prefill and the decode steps): one

@@ -21,9 +21,19 @@ extension RenderFocus {
   /// heads do not copy, draws layer 0 head 0. The choice depends on the trace alone, so a
   /// run and the replay of its export draw the same head.
   public static func automatic(for trace: Trace) -> RenderFocus {
-    guard trace.header.architecture == .decoder, let roles = try? HeadRoles(trace) else {
-      return RenderFocus()
-    }
+    automatic(for: trace, roles: try? HeadRoles(trace))
+  }
+
+  /// The head ``automatic(for:)`` draws, from head roles already measured on `trace`, so a
+  /// caller that needs them again (the step summaries name the drawn head's role) measures
+  /// them once.
+  ///
+  /// - Parameters:
+  ///   - trace: The trace to draw.
+  ///   - roles: `HeadRoles(trace)`, or `nil` when they cannot be measured (a trace at
+  ///     summary detail, an encoder-decoder's).
+  public static func automatic(for trace: Trace, roles: HeadRoles?) -> RenderFocus {
+    guard trace.header.architecture == .decoder, let roles else { return RenderFocus() }
     var best: (focus: RenderFocus, score: Double)?
     for layer in 1..<max(1, roles.layers) {
       for head in 0..<roles.heads

@@ -21,8 +21,8 @@ public struct RenderStyle: Sendable, Equatable {
   public var color: ColorMode
   /// Whether non-ASCII glyphs (■ □ █ ━) may be used; `false` for `--ascii`.
   public var unicode: Bool
-  /// The most cache rows to draw per step; longer sequences show the first rows,
-  /// a marker, and the rows around the newest token.
+  /// The most cache rows to draw per step; longer sequences show the rows the
+  /// drawn query weighs most, and a marker for each gap saying what it hides.
   public var maxRows: Int
 
   /// Creates a style.

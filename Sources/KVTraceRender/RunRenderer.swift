@@ -12,9 +12,23 @@ public enum RunRenderer {
   ///   - focus: The layer and head whose attention is drawn.
   ///   - style: Width, colors and glyphs.
   public static func render(_ trace: Trace, focus: RenderFocus, style: RenderStyle) -> String {
+    render(trace, focus: focus, style: style, roles: try? HeadRoles(trace))
+  }
+
+  /// The full text, with the trace's head roles measured once by the caller (who also
+  /// picked the drawn head from them, ``RenderFocus/automatic(for:roles:)``).
+  ///
+  /// - Parameters:
+  ///   - trace: The trace to draw.
+  ///   - focus: The layer and head whose attention is drawn.
+  ///   - style: Width, colors and glyphs.
+  ///   - roles: `HeadRoles(trace)`, or `nil` when they cannot be measured; the step
+  ///     summaries name the drawn head's role from them.
+  public static func render(
+    _ trace: Trace, focus: RenderFocus, style: RenderStyle, roles: HeadRoles?
+  ) -> String {
     var lines = header(trace, style: style)
     var previous: [StepRecord?] = [nil, nil]  // each sequence's step before, for two prompts
-    let roles = trace.header.detail.keepsScores ? try? HeadRoles(trace) : nil  // once per run
     for record in trace.steps {
       lines.append("")
       lines.append(rule(for: record, sequences: trace.header.sequenceCount, style: style))

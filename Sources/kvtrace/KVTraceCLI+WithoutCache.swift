@@ -4,21 +4,34 @@ import TinyTransformer
 extension KVTraceCLI {
   /// The prompt of `options` decoded again with policy `none` (same steps, sampling and
   /// seed, same detail): the real run the `c` views of `kvtrace step` draw beside the
-  /// cached one.
+  /// cached one. For two prompts, each decoded alone: together they share paged blocks,
+  /// which a run without a cache has none of.
   ///
-  /// `nil` when there is nothing to add (the run is already `none`) or no such run fits
-  /// (two prompts decoded together share paged blocks; decoding them apart is another
-  /// run), and when the decode fails: the views then say the run is not there.
-  static func uncachedRun(_ options: RunOptions) -> Trace? {
-    if case .none = options.policy.info.kind { return nil }
-    guard options.secondPrompt == nil else { return nil }
+  /// Empty when there is nothing to add (the run is already `none`) and when a decode
+  /// fails: the views then say the run is not there.
+  static func uncachedRuns(_ options: RunOptions) -> [Trace] {
+    if case .none = options.policy.info.kind { return [] }
+    var prompts = [options]
+    if let second = options.secondPrompt {
+      var alone = options
+      alone.prompt = second
+      prompts.append(alone)
+    }
     do {
       let model = try options.commandModel()
-      var log = TraceLog(detail: options.detail)
-      _ = try model.generate(options, policy: NoCache(), collectLogits: false, recorder: &log)
-      return log.trace
+      return try prompts.map { prompt in
+        var single = prompt
+        single.secondPrompt = nil
+        var log = TraceLog(detail: options.detail)
+        _ = try model.generate(single, policy: NoCache(), collectLogits: false, recorder: &log)
+        guard let trace = log.trace else { throw UncachedRunMissing() }
+        return trace
+      }
     } catch {
-      return nil
+      return []
     }
   }
+
+  /// A decode that left no trace: the views say the run is not there.
+  private struct UncachedRunMissing: Error {}
 }

@@ -45,16 +45,18 @@ enum KVTraceCLI {
           return error.result
         }
         if options.export?.writesToStandardOutput == true { return CommandResult() }
+        let roles = try? HeadRoles(trace)  // once: the drawn head and the summaries need them
         guard parsed.command == "step" else {
           return CommandResult(
             output: RunRenderer.render(
-              trace, focus: options.focus(for: trace), style: options.style))
+              trace, focus: options.focus(for: trace, roles: roles), style: options.style,
+              roles: roles))
         }
         let isTerminal = stdinIsTerminal && stdoutIsTerminal
         return walkThrough(
-          trace, focus: options.focus(for: trace), style: options.style,
-          environment: environment, isTerminal: isTerminal,
-          withoutCache: isTerminal ? uncachedRun(options) : nil)
+          trace, focus: options.focus(for: trace, roles: roles), roles: roles,
+          style: options.style, environment: environment, isTerminal: isTerminal,
+          withoutCache: isTerminal ? uncachedRuns(options) : [])
       }
     } catch {
       return .failure(error.description, .usage)
@@ -105,12 +107,13 @@ enum KVTraceCLI {
   /// `kvtrace step` calls this with the trace it decoded; `kvtrace replay --interactive`
   /// with the trace it read.
   static func walkThrough(
-    _ trace: Trace, focus: RenderFocus, style: RenderStyle, environment: [String: String],
-    isTerminal: Bool, command: String = "kvtrace step", withoutCache: Trace? = nil
+    _ trace: Trace, focus: RenderFocus, roles: HeadRoles?, style: RenderStyle,
+    environment: [String: String], isTerminal: Bool, command: String = "kvtrace step",
+    withoutCache: [Trace] = []
   ) -> CommandResult {
     guard isTerminal else {
       return CommandResult(
-        output: RunRenderer.render(trace, focus: focus, style: style),
+        output: RunRenderer.render(trace, focus: focus, style: style, roles: roles),
         error: noTerminalNote(command))
     }
     return CommandResult(

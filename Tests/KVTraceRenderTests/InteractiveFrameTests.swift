@@ -79,7 +79,7 @@ import TinyTransformer
     let frame = try Self.demo()
     let lines = frame.lines(
       InteractiveState(step: 6), size: FrameSize(columns: 60, rows: 16), style: RenderStyle())
-    #expect(lines.contains { $0.contains("rows not shown") })
+    #expect(lines.contains { $0.contains(" rows · ") && $0.contains(" of the weight") })
     let newest = try #require(frame.trace.steps[6].newestAttention(layer: 0, head: 0))
     let weights = try #require(newest.weights)
     let heaviest = Array(newest.keys)[

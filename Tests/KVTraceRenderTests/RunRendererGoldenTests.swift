@@ -127,7 +127,7 @@ import TinyTransformer
     let trace = try Self.trace(config: config, prompt: prompt, steps: 1)
     let text = RunRenderer.render(trace, focus: RenderFocus(), style: .plain)
     #expect(text.contains(" pos  token    [0]1 2 3 4 5   query"), "layer 0 bracketed")
-    #expect(text.contains("rows not shown"))
+    #expect(text.contains(" rows · ") && text.contains(" of the weight\n"))
     try golden.check(text, named: "wide-long.txt")
   }
 

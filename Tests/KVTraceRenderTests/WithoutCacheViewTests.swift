@@ -51,6 +51,17 @@ import TinyTransformer
     let split = frame.lines(
       InteractiveState(step: step, view: .split), size: Self.size, style: RenderStyle())
     try golden.check(InteractiveFrameTests.text(split), named: "frame-120x40-split-\(name).txt")
+    // The split view's attention is the run without a cache's own newest query, over
+    // every key: each row's number is that query's weight on the row.
+    #expect(split.contains { $0.contains("none's weights, layer 0 head 0") })
+    let weights = try #require(newest.weights)
+    for (index, key) in newest.keys.enumerated() {
+      let line = try #require(
+        Self.rows(split).first { $0.hasPrefix(TextLayout.padLeft("\(key)", 4)) })
+      #expect(
+        line.hasSuffix(" " + TextLayout.fixed(Double(weights[index]), 2)),
+        "row \(key): \(line)")
+    }
   }
 
   /// A replayed file holds one run: the `c` views say the run without a cache is not

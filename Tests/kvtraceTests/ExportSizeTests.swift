@@ -77,6 +77,42 @@ import TinyTransformer
       abs(Double(estimate) / Double(actual) - 1) < 0.15, "estimate \(estimate), real \(actual)")
   }
 
+  /// An int8 cache records how it rounded every row; at vectors detail also each row's
+  /// int8 codes and the values read back. The estimate counts them: its int8 share is
+  /// within 20% of what the quantization events really take, and the whole within 15%.
+  @Test(arguments: [
+    [], ["--layers", "3", "--heads", "8", "--kv-heads", "2"],
+    ["--prompt", "Once upon a time there was a fox and a dog and a cat.", "--steps", "30"],
+  ])
+  func theInt8EstimateCountsTheCodes(_ arguments: [String]) throws {
+    let options = try Self.options(arguments + ["--cache", "int8"])
+    let model = try options.model()
+    let promptTokens = model.tokenizer.encode(options.prompt).count
+    for detail in [TraceDetail.full, .vectors] {
+      var log = TraceLog(detail: detail)
+      _ = try model.generate(
+        prompt: options.prompt, steps: options.steps, policy: options.policy, recorder: &log)
+      let trace = try #require(log.trace)
+      let actual = Double(TraceEncoder.encode(trace, as: .json).count)
+      var unquantized = trace
+      unquantized.events.removeAll {
+        if case .quantization = $0 { return true } else { return false }
+      }
+      let events = actual - Double(TraceEncoder.encode(unquantized, as: .json).count)
+      func estimate(int8: Bool) -> Double {
+        Double(
+          Exporter.estimatedBytes(
+            config: options.config, promptTokens: promptTokens, steps: options.steps,
+            recomputesEveryPosition: false, logitsKept: detail == .vectors ? 0 : nil, int8: int8))
+      }
+      let share = estimate(int8: true) - estimate(int8: false)
+      #expect(abs(share / events - 1) < 0.2, "\(detail): int8 share \(share), real \(events)")
+      #expect(
+        abs(estimate(int8: true) / actual - 1) < 0.15,
+        "\(detail): \(estimate(int8: true)), real \(actual)")
+    }
+  }
+
   /// A run whose full-detail file stays small but whose vectors make it large warns.
   @Test func aLargeVectorsTraceWarns() throws {
     let wide = [

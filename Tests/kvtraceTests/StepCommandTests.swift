@@ -36,6 +36,47 @@ import Testing
     #expect(walk.trace.steps.count == 4)
   }
 
+  /// Two prompts decoded together: each is decoded alone without a cache beside them,
+  /// and the `c` view of either sequence draws its own run, not a line saying there is none.
+  @Test func twoPromptsGetEachPromptsRunWithoutACache() throws {
+    let prompts = [
+      "--prompt", "The quick brown fox jumps over the lazy dog.", "--prompt",
+      "The quick brown fox jumps over a cat.", "--steps", "2",
+    ]
+    let result = KVTraceCLI.run(
+      arguments: ["step"] + prompts, environment: [:], stdoutIsTerminal: true,
+      stdinIsTerminal: true)
+    let walk = try #require(result.walkThrough)
+    #expect(walk.withoutCache.count == 2)
+    for (index, prompt) in [prompts[1], prompts[3]].enumerated() {
+      let alone = try RunOptions(
+        try #require(
+          {
+            if case .run(let parsed) = try CommandSpecs.parser.parse(
+              ["run", "--prompt", prompt, "--steps", "2", "--cache", "none"])
+            {
+              return parsed
+            }
+            return nil
+          }()), environment: [:], stdoutIsTerminal: false)
+      let none = try KVTraceCLI.decode(alone, command: "run", warn: { _ in })
+      #expect(walk.withoutCache[index] == none, "prompt \(index) decoded alone without a cache")
+      let frame = walk.frame
+      let state = InteractiveState(step: 2, sequence: index, view: .withoutCache)
+      let lines = frame.lines(state, size: FrameSize(columns: 100, rows: 30), style: .plain)
+      #expect(!lines.contains { $0.contains("no run without a cache") })
+      // Its grid rows are those of the prompt's own run without a cache, drawn alone.
+      let own = InteractiveFrame(trace: none).lines(
+        InteractiveState(step: 2), size: FrameSize(columns: 100, rows: 30), style: .plain)
+      let rows = { (lines: [String]) in
+        lines.filter { $0.wholeMatch(of: #/ +[0-9]+  \S.*/#) != nil }
+      }
+      #expect(rows(lines) == rows(own))
+      #expect(rows(lines).count == none.steps[2].began.sequenceLength)
+      #expect(lines[0].contains("no cache (the run: paged:4)"))
+    }
+  }
+
   @Test func stepIsListedAndHasHelp() {
     #expect(
       KVTraceCLI.run(arguments: ["--help"], environment: [:], stdoutIsTerminal: false).output

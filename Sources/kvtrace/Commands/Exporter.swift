@@ -81,20 +81,36 @@ enum Exporter {
   /// then one new position per step.
   ///
   /// At `vectors` detail (`logitsKept` not `nil`: 0 for all, else K), add about 12 bytes
-  /// per number of ``vectorNumbers(config:positions:steps:logitsKept:)``.
+  /// per number of ``vectorNumbers(config:positions:steps:logitsKept:)``. An `int8` cache
+  /// adds its quantization events (``int8Bytes(config:positions:steps:vectors:)``).
   static func estimatedBytes(
     config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool,
-    logitsKept: Int? = nil
+    logitsKept: Int? = nil, int8: Bool = false
   ) -> Int {
     let (queries, keys) = attentionWork(config, promptTokens, steps, recomputesEveryPosition)
     let rows = (steps + 1) * config.layers * config.kvHeads
+    let positions = queries / (config.heads * config.layers)
     let vectors = logitsKept.map {
-      vectorNumbers(
-        config: config, positions: queries / (config.heads * config.layers), steps: steps,
-        logitsKept: $0)
+      vectorNumbers(config: config, positions: positions, steps: steps, logitsKept: $0)
     }
+    let quantized =
+      int8
+      ? int8Bytes(config: config, positions: positions, steps: steps, vectors: logitsKept != nil)
+      : 0
     return 1_000 + 124 * queries + 23 * keys + 105 * rows + 600 * (steps + 1)
-      + 12 * (vectors ?? 0)
+      + 12 * (vectors ?? 0) + quantized
+  }
+
+  /// About how many bytes an int8 cache's quantization events take in a JSON trace of
+  /// `positions` positions run: an event per step, layer and KV head (about 150 bytes);
+  /// per row stored, its two scales and two largest errors (about 12 bytes each); and at
+  /// `vectors` detail, for every number of every K and V row stored, its int8 code (about
+  /// 4 bytes, `-127,`) and the value read back (about 12).
+  static func int8Bytes(config: ModelConfig, positions: Int, steps: Int, vectors: Bool) -> Int {
+    let events = (steps + 1) * config.layers * config.kvHeads
+    let rows = positions * config.layers * config.kvHeads
+    let numbers = rows * 2 * config.headSize
+    return 150 * events + 48 * rows + (vectors ? 16 * numbers : 0)
   }
 
   /// How many numbers a `vectors`-detail trace adds for `positions` query positions run:
@@ -111,18 +127,19 @@ enum Exporter {
   /// About how many bytes of memory a full-detail trace of this run holds while it runs:
   /// a `Float` score and weight (8 bytes) per key each query read, and about 100 bytes of
   /// event per query, head and layer. Every run keeps its trace to draw it at the end.
-  /// At `vectors` detail (`logitsKept` not `nil`), 4 bytes more per vector number.
+  /// At `vectors` detail (`logitsKept` not `nil`), 4 bytes more per vector number, and for
+  /// an `int8` cache 5 per number of a K or V row stored (its code and the value read back).
   static func estimatedMemoryBytes(
     config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool,
-    logitsKept: Int? = nil
+    logitsKept: Int? = nil, int8: Bool = false
   ) -> Int {
     let (queries, keys) = attentionWork(config, promptTokens, steps, recomputesEveryPosition)
+    let positions = queries / (config.heads * config.layers)
     let vectors = logitsKept.map {
-      vectorNumbers(
-        config: config, positions: queries / (config.heads * config.layers), steps: steps,
-        logitsKept: $0)
+      vectorNumbers(config: config, positions: positions, steps: steps, logitsKept: $0)
     }
-    return 100 * queries + 8 * keys + 4 * (vectors ?? 0)
+    let codes = int8 && logitsKept != nil ? positions * config.layers * 2 * config.kvDim : 0
+    return 100 * queries + 8 * keys + 4 * (vectors ?? 0) + 5 * codes
   }
 
   /// How many attention queries (positions × heads × layers) the run computes, and how many
@@ -157,7 +174,7 @@ enum Exporter {
     let size = estimatedBytes(
       config: work.config, promptTokens: work.promptTokens, steps: work.steps,
       recomputesEveryPosition: work.recomputesEveryPosition,
-      logitsKept: options.detail.keepsVectors ? options.logitsKept : nil)
+      logitsKept: options.detail.keepsVectors ? options.logitsKept : nil, int8: work.int8)
     guard size > largeExportBytes else { return }
     warn(
       "kvtrace: warning: '\(path ?? export.path)' will be about \(megabytes(size))"
@@ -178,7 +195,7 @@ enum Exporter {
       size += estimatedMemoryBytes(
         config: work.config, promptTokens: work.promptTokens, steps: work.steps,
         recomputesEveryPosition: work.recomputesEveryPosition,
-        logitsKept: options.detail.keepsVectors ? options.logitsKept : nil)
+        logitsKept: options.detail.keepsVectors ? options.logitsKept : nil, int8: work.int8)
     }
     guard size > largeMemoryBytes else { return }
     let traces = policies.count == 1 ? "this run's trace" : "this run's \(policies.count) traces"
@@ -190,11 +207,19 @@ enum Exporter {
   /// What the size estimates need to know of a run with `policy`, or `nil` for a prompt that
   /// cannot fit (the run refuses it with its own line).
   private static func work(_ options: RunOptions, model: any CommandModel, policy: any CachePolicy)
-    -> (config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool)?
+    -> (
+      config: ModelConfig, promptTokens: Int, steps: Int, recomputesEveryPosition: Bool,
+      int8: Bool
+    )?
   {
     guard let prompt = try? model.promptTokens(options.prompt) else { return nil }
+    let int8 =
+      switch policy.info.kind {
+      case .int8: true
+      case .none, .full, .window, .paged: false
+      }
     return (
-      model.config, prompt.count, options.steps, policy.info.name == NoCache().info.name
+      model.config, prompt.count, options.steps, policy.info.name == NoCache().info.name, int8
     )
   }
 

@@ -35,20 +35,23 @@ enum Replay {
         return .failure("\(path): \(error)", .dataError)
       }
       // Cut short: draw the whole steps, then say where the file ends.
-      let focus = try RunOptions.focus(arguments, for: prefix)
+      let roles = try? HeadRoles(prefix)
+      let focus = try RunOptions.focus(arguments, for: prefix, roles: roles)
       let steps = prefix.steps.count
       var result = CommandResult.failure(
         "\(path): \(error); the \(steps) whole \(steps == 1 ? "step" : "steps") before it "
           + "\(steps == 1 ? "is" : "are") shown above", .dataError)
-      result.output = RunRenderer.render(prefix, focus: focus, style: style)
+      result.output = RunRenderer.render(prefix, focus: focus, style: style, roles: roles)
       return result
     }
-    let focus = try RunOptions.focus(arguments, for: trace)
+    let roles = try? HeadRoles(trace)  // once: the drawn head and the summaries need them
+    let focus = try RunOptions.focus(arguments, for: trace, roles: roles)
     guard arguments.has("interactive") else {
-      return CommandResult(output: RunRenderer.render(trace, focus: focus, style: style))
+      return CommandResult(
+        output: RunRenderer.render(trace, focus: focus, style: style, roles: roles))
     }
     return KVTraceCLI.walkThrough(
-      trace, focus: focus, style: style, environment: environment,
+      trace, focus: focus, roles: roles, style: style, environment: environment,
       isTerminal: stdinIsTerminal && stdoutIsTerminal, command: "kvtrace replay --interactive")
   }
 }

@@ -162,12 +162,19 @@ struct RunOptions: Sendable {
     focusIsDefault ? .automatic(for: trace) : focus
   }
 
+  /// ``focus(for:)`` from the trace's head roles already measured (`nil` when they cannot be).
+  func focus(for trace: Trace, roles: HeadRoles?) -> RenderFocus {
+    focusIsDefault ? .automatic(for: trace, roles: roles) : focus
+  }
+
   /// The head `arguments` ask to draw for a `trace` read from a file: the one named
   /// (checked against the trace's shape), else the trace's clearest induction head.
-  static func focus(_ arguments: ParsedArguments, for trace: Trace) throws(UsageError)
-    -> RenderFocus
+  /// `roles` are the trace's head roles, measured once by the caller (`nil` when they
+  /// cannot be measured), which the renderer's summaries need too.
+  static func focus(_ arguments: ParsedArguments, for trace: Trace, roles: HeadRoles?)
+    throws(UsageError) -> RenderFocus
   {
-    guard !focusIsDefault(arguments) else { return .automatic(for: trace) }
+    guard !focusIsDefault(arguments) else { return .automatic(for: trace, roles: roles) }
     return try focus(arguments, config: trace.header.model)
   }
 

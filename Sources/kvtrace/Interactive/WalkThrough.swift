@@ -17,8 +17,16 @@ struct WalkThrough: Sendable, Equatable {
   /// The screen size to assume when the terminal does not report one (from
   /// `COLUMNS` and `LINES`, else 80×24).
   var fallbackSize: FrameSize
-  /// The same prompt decoded without a cache, for the `c` views (`nil` for a replay).
-  var withoutCache: Trace? = nil
+  /// The same prompt decoded without a cache, for the `c` views: one run, or one per
+  /// prompt for two prompts; none for a replay.
+  var withoutCache: [Trace] = []
+
+  /// The frames of ``trace``, with the runs without a cache beside it.
+  var frame: InteractiveFrame {
+    withoutCache.count > 1
+      ? InteractiveFrame(trace: trace, withoutCacheByPrompt: withoutCache)
+      : InteractiveFrame(trace: trace, withoutCache: withoutCache.first)
+  }
 
   /// Runs the walk-through on the process's terminal and restores the terminal
   /// on every way out: a quit key, Ctrl-C, a signal, an error.
@@ -34,7 +42,7 @@ struct WalkThrough: Sendable, Equatable {
       return .failure(error.description, .ioError)
     }
     var session = InteractiveSession(
-      frame: InteractiveFrame(trace: trace, withoutCache: withoutCache), state: state, style: style)
+      frame: frame, state: state, style: style)
     let ending = session.run(on: terminal)
     terminal.restore()
     switch ending {
