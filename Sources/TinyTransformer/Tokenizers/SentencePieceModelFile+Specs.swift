@@ -2,8 +2,9 @@
 
 extension SentencePieceModelFile {
   /// Reads the `TrainerSpec` fields that matter: 3 `model_type`, 24
-  /// `treat_whitespace_as_suffix`, 35 `byte_fallback`, 40–43 the unk, bos, eos and pad ids,
-  /// 44 `unk_surface`.
+  /// `treat_whitespace_as_suffix`, 35 `byte_fallback`, 44 `unk_surface`, 46–48 the names of
+  /// the bos, eos and pad pieces. (sentencepiece finds the special ids by these names, not by
+  /// the `*_id` fields, which only steer training.)
   mutating func readTrainerSpec(_ reader: inout ProtobufReader) throws(TokenizerFileProblem) {
     while !reader.isAtEnd {
       let key = try reader.key()
@@ -11,10 +12,14 @@ extension SentencePieceModelFile {
       case 3: modelType = try Self.int32(&reader, key, "model_type")
       case 24: treatWhitespaceAsSuffix = try Self.bool(&reader, key, "treat_whitespace_as_suffix")
       case 35: byteFallback = try Self.bool(&reader, key, "byte_fallback")
-      case 40: unknownID = try Self.int32(&reader, key, "unk_id")
-      case 41: beginningID = try Self.int32(&reader, key, "bos_id")
-      case 42: endID = try Self.int32(&reader, key, "eos_id")
-      case 43: paddingID = try Self.int32(&reader, key, "pad_id")
+      case 46, 47, 48:
+        try Self.expect(key, wireType: 2)
+        let name = try reader.string(field: "a special piece name")
+        switch key.number {
+        case 46: beginningPiece = name
+        case 47: endPiece = name
+        default: paddingPiece = name
+        }
       case 44:
         try Self.expect(key, wireType: 2)
         unknownSurface = try reader.string(field: "unk_surface")

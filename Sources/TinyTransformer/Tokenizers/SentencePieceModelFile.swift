@@ -49,10 +49,10 @@ struct SentencePieceModelFile: Sendable, Equatable {
   var pieces: [Piece] = []
   /// `TrainerSpec.model_type`: 1 Unigram, 2 BPE, 3 word, 4 char.
   var modelType = unigramModelType
-  var unknownID = 0
-  var beginningID = 1
-  var endID = 2
-  var paddingID = -1
+  /// The names of the control pieces that begin, end and pad a sequence.
+  var beginningPiece = "<s>"
+  var endPiece = "</s>"
+  var paddingPiece = "<pad>"
   var byteFallback = false
   /// What `<unk>` decodes to (sentencepiece's default is " ⁇ ").
   var unknownSurface = " \u{2047} "

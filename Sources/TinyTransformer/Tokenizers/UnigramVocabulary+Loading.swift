@@ -27,11 +27,14 @@ extension UnigramVocabulary {
     guard unknowns.count == 1, let unknown = unknowns.first else {
       throw .invalidModel(format, "it has \(unknowns.count) unknown pieces, not exactly one")
     }
+    // As sentencepiece's `bos_id()` and friends: the id of the piece of that name, if it
+    // is a control piece.
+    func control(_ name: String) -> Int? {
+      model.pieces.firstIndex { $0.text == name && $0.type == .control }
+    }
     let specials = SpecialTokens(
-      padding: try Self.optionalID(model.paddingID, "pad_id", model.pieces.count, format),
-      beginning: try Self.optionalID(model.beginningID, "bos_id", model.pieces.count, format),
-      end: try Self.optionalID(model.endID, "eos_id", model.pieces.count, format),
-      unknown: unknown)
+      padding: control(model.paddingPiece), beginning: control(model.beginningPiece),
+      end: control(model.endPiece), unknown: unknown)
     let userDefined = Set(
       model.pieces.filter { $0.type == .userDefined }.map { Array($0.text.utf8) })
     let normalizer = try SentencePieceNormalizer(
@@ -59,16 +62,5 @@ extension UnigramVocabulary {
     if let id = pieces.firstIndex(where: { !$0.score.isFinite }) {
       throw .invalidModel(format, "piece \(id) has a score that is not a finite number")
     }
-  }
-
-  /// A special id from the trainer spec: -1 means "none", anything else must be an id.
-  static func optionalID(
-    _ id: Int, _ name: String, _ count: Int, _ format: TokenizerFileProblem.Format
-  ) throws(TokenizerFileProblem) -> Int? {
-    if id == -1 { return nil }
-    guard (0..<count).contains(id) else {
-      throw .invalidModel(format, "its \(name) is \(id), outside its \(count) pieces")
-    }
-    return id
   }
 }
