@@ -20,12 +20,14 @@ struct SentencePieceExpectations: Decodable, Sendable {
   var bytefallback: [ReferenceEncoding]
   var t5likeTokenizerJson: [ReferenceEncoding]
   var t5likeTokenizerJsonFull: [[Int]]
+  var t5likeVariantTokenizerJson: [ReferenceEncoding]
 
   enum CodingKeys: String, CodingKey {
     case strings, sha256, t5like, bytefallback
     case testModel = "test_model"
     case t5likeTokenizerJson = "t5like_tokenizer_json"
     case t5likeTokenizerJsonFull = "t5like_tokenizer_json_full"
+    case t5likeVariantTokenizerJson = "t5like_variant_tokenizer_json"
   }
 }
 

@@ -53,6 +53,11 @@ import TinyTransformer
     }
   }
 
+  @Test func stripReplaceAndLegacyMetaspaceGiveTokenizersIds() throws {
+    let data = try SentencePieceFixtures.data("t5like-variant-tokenizer.json")
+    check(try Tokenizer(tokenizerJSON: data), against: expected.t5likeVariantTokenizerJson)
+  }
+
   @Test func bothFilesOfTheT5LikeModelAgreeExceptOnAddedTokens() throws {
     let model = try SentencePieceFixtures.model("t5like.model")
     let json = try Tokenizer(tokenizerJSON: SentencePieceFixtures.data("t5like-tokenizer.json"))

@@ -14,6 +14,11 @@ Inputs and outputs, all in this folder:
 - t5like-tokenizer.json: what transformers' T5TokenizerFast converts t5like.model to (with
   10 extra ids, `<extra_id_0>`...). transformers 5 reads a folder holding `spiece.model`
   (`T5TokenizerFast.from_pretrained(folder)`); its `vocab_file=` argument is gone.
+- t5like-variant-tokenizer.json: t5like-tokenizer.json with the other pipeline steps
+  tokenizer.json files of T5-like models use instead (written by older converters or by
+  hand): no Precompiled map (to keep the file small), a Sequence of Strip (right),
+  Replace (Regex " {2,}" -> "▁") and Replace (String "ﬁ" -> "fi"), and the legacy Metaspace
+  form (`add_prefix_space: true`, no WhitespaceSplit).
 - bytefallback.model: a small Unigram model with byte_fallback, a user-defined piece and no
   normalization map (identity rules).
 - expected.json: for every string of STRINGS, the ids, pieces and decoded text that
@@ -131,30 +136,60 @@ def hf_rows(tokenizer):
     return rows
 
 
+def write_variant():
+    with open("t5like-tokenizer.json") as source:
+        data = json.load(source)
+    data["normalizer"] = {
+        "type": "Sequence",
+        "normalizers": [
+            {"type": "Strip", "strip_left": False, "strip_right": True},
+            {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": "\u2581"},
+            {"type": "Replace", "pattern": {"String": "\ufb01"}, "content": "fi"},
+        ],
+    }
+    data["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True}
+    data["decoder"] = {"type": "Metaspace", "replacement": "\u2581", "add_prefix_space": True}
+    with open("t5like-variant-tokenizer.json", "w") as out:
+        json.dump(data, out, ensure_ascii=False)
+
+
+def raw_rows(path):
+    tokenizer = tokenizers.Tokenizer.from_file(path)
+    rows = []
+    for text in STRINGS:
+        ids = tokenizer.encode(text, add_special_tokens=False).ids
+        rows.append({"ids": ids, "decoded": tokenizer.decode(ids, skip_special_tokens=True)})
+    return rows
+
+
 def sha256(path):
     return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
 def main():
+    # The corpus sits here, under a fixed name, while training: the trainer records its path
+    # in the model, so a fixed path keeps the .model files byte-identical between runs.
+    corpus = "corpus.txt"
+    with open(corpus, "w") as out:
+        out.write("\n".join(t5like_corpus()))
+    train(
+        "t5like.model", input=corpus, vocab_size=300, normalization_rule_name="nmt_nfkc",
+        pad_id=0, eos_id=1, unk_id=2, bos_id=-1, character_coverage=1.0,
+    )
+    train(
+        "bytefallback.model", input=corpus, vocab_size=360,
+        normalization_rule_name="identity", byte_fallback=True,
+        user_defined_symbols=["kvtrace"], character_coverage=0.98,
+    )
+    os.remove(corpus)
     with tempfile.TemporaryDirectory() as work:
-        corpus = os.path.join(work, "corpus.txt")
-        with open(corpus, "w") as out:
-            out.write("\n".join(t5like_corpus()))
-        train(
-            "t5like.model", input=corpus, vocab_size=300, normalization_rule_name="nmt_nfkc",
-            pad_id=0, eos_id=1, unk_id=2, bos_id=-1, character_coverage=1.0,
-        )
-        train(
-            "bytefallback.model", input=corpus, vocab_size=360,
-            normalization_rule_name="identity", byte_fallback=True,
-            user_defined_symbols=["kvtrace"], character_coverage=0.98,
-        )
         folder = os.path.join(work, "t5like")
         os.mkdir(folder)
         shutil.copy("t5like.model", os.path.join(folder, "spiece.model"))
         hf = T5TokenizerFast.from_pretrained(folder, extra_ids=10)
         hf.save_pretrained(folder)
         shutil.copy(os.path.join(folder, "tokenizer.json"), "t5like-tokenizer.json")
+    write_variant()
     fast = transformers.PreTrainedTokenizerFast(tokenizer_file="t5like-tokenizer.json")
     expected = {
         "versions": {
@@ -165,7 +200,8 @@ def main():
         "sha256": {
             name: sha256(name)
             for name in [
-                "test_model.model", "t5like.model", "t5like-tokenizer.json", "bytefallback.model"
+                "test_model.model", "t5like.model", "t5like-tokenizer.json",
+                "t5like-variant-tokenizer.json", "bytefallback.model",
             ]
         },
         "strings": STRINGS,
@@ -174,6 +210,7 @@ def main():
         "bytefallback": spm_rows("bytefallback.model"),
         "t5like_tokenizer_json": hf_rows(fast),
         "t5like_tokenizer_json_full": [fast.encode(s) for s in STRINGS[:4]],
+        "t5like_variant_tokenizer_json": raw_rows("t5like-variant-tokenizer.json"),
     }
     with open("expected.json", "w") as out:
         json.dump(expected, out, ensure_ascii=False, indent=1)
