@@ -2,6 +2,7 @@
 // escaped, byte pieces by their byte; and how decoding repairs broken byte runs.
 
 import Foundation
+import KVTrace
 import Testing
 import TinyTransformer
 
@@ -52,4 +53,19 @@ import TinyTransformer
     }
     #expect(throws: DecodeError.self) { try test.encode("the cat sat on the mat", fitting: 3) }
   }
+}
+
+@Test(.tags(.unit)) func aModelWithAUnigramTokenizerNamesItInItsTrace() throws {
+  let tokenizer = try SentencePieceFixtures.model("test_model.model")
+  let config = ModelConfig(
+    layers: 1, heads: 2, kvHeads: 2, dim: 16, mlpDim: 24, contextLength: 24,
+    vocabularySize: tokenizer.vocabularySize)
+  let model = try TinyTransformer(config: config, seed: 1, tokenizer: tokenizer)
+  var log = TraceLog(detail: .summary)
+  _ = try model.generate(prompt: "I saw a girl", steps: 2, recorder: &log)
+  let header = try #require(log.header)
+  #expect(header.identity?.tokenizer == "sentencepiece unigram, 1000 pieces")
+  #expect(header.identity?.tokenizerSHA256 == tokenizer.fileSHA256)
+  #expect(header.promptTokens.map(\.id) == [9, 459, 11, 939])
+  #expect(header.promptTokens.map(\.text) == [" I", " saw", " a", " girl"])
 }
