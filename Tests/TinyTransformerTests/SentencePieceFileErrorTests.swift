@@ -118,6 +118,15 @@ private func charsmapPointingOutside() -> [UInt8] {
     #expect(problem(json: "[]") == .invalidJSON("the file is not a JSON object"))
     let badPair = #"{"model": {"type": "Unigram", "unk_id": 0, "vocab": [["a"]]}}"#
     #expect(problem(json: badPair) == .invalidJSON("vocab entry 0 is not a [piece, score] pair"))
+    let emptyAdded = #"""
+      {"model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0]]},
+       "added_tokens": [{"id": 0, "content": ""}]}
+      """#
+    #expect(
+      problem(json: emptyAdded)
+        == .invalidModel(.tokenizerJSON, "added token 0 is the empty string"))
+    let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    #expect(problem(json: deep) == .invalidJSON("it nests arrays or objects more than 64 deep"))
     let badUnknown = #"{"model": {"type": "Unigram", "unk_id": 5, "vocab": [["a", -1.0]]}}"#
     guard case .invalidModel(.tokenizerJSON, _) = problem(json: badUnknown) else {
       return #expect(Bool(false), "an unk_id outside the vocab")

@@ -64,13 +64,18 @@ struct HuggingFacePipeline: Sendable, Equatable {
   /// same place, longest first.
   func splitAddedTokens(_ text: String) -> [Stretch] {
     guard !addedTokens.isEmpty else { return text.isEmpty ? [] : [.text(text)] }
+    let firsts = Set(addedTokens.compactMap { $0.content.unicodeScalars.first })
     var stretches: [Stretch] = []
     var start = text.startIndex
     var index = text.startIndex
     while index < text.endIndex {
       let rest = text.unicodeScalars[index...]
-      let match = addedTokens.filter { rest.starts(with: $0.content.unicodeScalars) }
-        .max { $0.content.unicodeScalars.count < $1.content.unicodeScalars.count }
+      let match =
+        !firsts.contains(text.unicodeScalars[index])
+        ? nil
+        : addedTokens
+          .filter { rest.starts(with: $0.content.unicodeScalars) }
+          .max { $0.content.unicodeScalars.count < $1.content.unicodeScalars.count }
       guard let match else {
         index = text.unicodeScalars.index(after: index)
         continue

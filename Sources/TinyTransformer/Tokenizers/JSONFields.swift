@@ -7,8 +7,15 @@ struct JSONFields {
   /// What the object is, for error lines ("the model", "an added token").
   let name: String
 
+  /// The deepest nesting a tokenizer.json needs (T5's is 6); deeper files are refused
+  /// before the parser could recurse into them.
+  static let maxDepth = 64
+
   /// The top-level object of a whole file.
   init(parsing data: Data) throws(TokenizerFileProblem) {
+    guard Self.depth(of: data) <= Self.maxDepth else {
+      throw .invalidJSON("it nests arrays or objects more than \(Self.maxDepth) deep")
+    }
     let value: Any
     do {
       value = try JSONSerialization.jsonObject(with: data, options: [])
@@ -16,6 +23,35 @@ struct JSONFields {
       throw .invalidJSON("it does not parse as JSON")
     }
     try self.init(value, "the file")
+  }
+
+  /// The deepest nesting of brackets and braces outside strings.
+  static func depth(of data: Data) -> Int {
+    var depth = 0
+    var deepest = 0
+    var inString = false
+    var escaped = false
+    for byte in data {
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "["), UInt8(ascii: "{"):
+        depth += 1
+        deepest = max(deepest, depth)
+      case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+      default: break
+      }
+    }
+    return deepest
   }
 
   /// `value` as an object named `name`.

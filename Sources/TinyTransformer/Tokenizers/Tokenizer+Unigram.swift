@@ -1,8 +1,8 @@
 import Foundation
 
 extension Tokenizer {
-  /// The largest tokenizer file read (T5's `tokenizer.json` is 2.4 MB, its `spiece.model`
-  /// 0.8 MB; the largest multilingual ones stay below 40 MB).
+  /// The largest tokenizer file read, 64 MiB: T5's files are a few MB at most, and the
+  /// largest multilingual vocabularies (250,000 pieces) stay well below the limit.
   public static let maxModelFileBytes = 64 << 20
 
   /// Loads a SentencePiece Unigram model, the `spiece.model` (or `tokenizer.model`) of T5

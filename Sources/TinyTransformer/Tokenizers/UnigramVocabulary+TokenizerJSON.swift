@@ -30,7 +30,11 @@ extension UnigramVocabulary {
       guard (0..<vocab.count).contains(id) else {
         throw .invalidModel(.tokenizerJSON, "added token id \(id) is outside its vocab")
       }
-      pipeline.addedTokens.append(.init(content: try token.string("content"), id: id))
+      let content = try token.string("content")
+      guard !content.isEmpty else {
+        throw .invalidModel(.tokenizerJSON, "added token \(id) is the empty string")
+      }
+      pipeline.addedTokens.append(.init(content: content, id: id))
       if try token.optionalBool("special") ?? false { special.insert(id) }
     }
     pipeline.normalizers = try Self.normalizerSteps(root.field("normalizer"))
