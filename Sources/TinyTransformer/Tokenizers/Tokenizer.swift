@@ -3,18 +3,25 @@ import Foundation
 /// Turns text into the integer token ids a model reads, and ids back into text.
 ///
 /// A transformer never sees text, only ids, and every id has its own row in the embedding
-/// table and the classifier. A tokenizer comes in one of two kinds:
+/// table and the classifier. A tokenizer comes in one of three kinds:
 ///
 /// - the **demo vocabulary** (``demo``): a few hundred whole English words, so that the rows
 ///   of a cache grid read `The`, `quick`, `brown`; it goes with kvtrace's random models;
 /// - a **llama2.c vocabulary**, loaded from the `tokenizer.bin` that goes with a llama2.c
 ///   checkpoint (``init(llama2cTokenizer:vocabularySize:)``): SentencePiece pieces with
 ///   scores, encoded the way llama2.c's `run.c` encodes them, so a trained model reads
-///   exactly the ids it was trained on.
+///   exactly the ids it was trained on;
+/// - a **SentencePiece Unigram vocabulary**, T5's, loaded from a `spiece.model`
+///   (``init(sentencePieceModel:)``) or a Hugging Face `tokenizer.json`
+///   (``init(tokenizerJSON:)``): the text normalized (NFKC-like map, `▁` for spaces), then
+///   cut into the pieces whose scores sum highest (Viterbi), with the ids `sentencepiece`
+///   and `tokenizers` give (<doc:SentencePieceUnigram>).
 ///
 /// The ids ``padToken`` … ``startToken`` belong to the demo vocabulary. In a llama2.c
 /// vocabulary id 0 is `<unk>`, 1 is `<s>` (the beginning of a sequence, as in the demo) and
-/// 2 is `</s>`.
+/// 2 is `</s>`. A Unigram file names its own (T5: pad 0, `</s>` 1, `<unk>` 2, no `<s>`):
+/// read them from ``endOfSequenceToken``, ``paddingToken``, ``unknownToken`` and
+/// ``beginningOfSequenceToken``, which give the old values for the other kinds.
 public struct Tokenizer: Sendable, Equatable {
   /// The padding token of the demo vocabulary, id 0.
   ///
@@ -51,15 +58,16 @@ public struct Tokenizer: Sendable, Equatable {
   /// The first id of the demo vocabulary's word pieces; below it are specials and bytes.
   static let firstWordToken = WordVocabulary.firstWordToken
 
-  /// The two kinds of vocabulary a tokenizer may hold.
+  /// The kinds of vocabulary a tokenizer may hold.
   enum Kind: Sendable, Equatable {
     case words(WordVocabulary)
     case sentencePiece(SentencePieceVocabulary)
+    case unigram(UnigramVocabulary)
   }
 
   let kind: Kind
-  /// The SHA-256 of the `tokenizer.bin` the vocabulary was loaded from (`nil` for the demo
-  /// vocabulary): what a trace header names it by.
+  /// The SHA-256 of the file the vocabulary was loaded from (`tokenizer.bin`, `spiece.model`
+  /// or `tokenizer.json`; `nil` for the demo vocabulary): what a trace header names it by.
   public let fileSHA256: String?
 
   init(kind: Kind) {
@@ -93,6 +101,7 @@ public struct Tokenizer: Sendable, Equatable {
     switch kind {
     case .words(let words): words.count
     case .sentencePiece(let pieces): pieces.count
+    case .unigram(let unigram): unigram.count
     }
   }
 
@@ -112,10 +121,14 @@ public struct Tokenizer: Sendable, Equatable {
   /// adjacent pair whose concatenation is the piece with the best score is merged, until no
   /// pair is a piece. `"Once upon a time"` becomes `<s>`, `" Once"`, `" upon"`, `" a"`,
   /// `" time"`.
+  ///
+  /// **Unigram vocabulary**, as `sentencepiece` (or `tokenizers`) encodes: normalized, then
+  /// cut into the best-scoring pieces; no `<s>` or `</s>` is added.
   public func encode(_ text: String) -> [Int] {
     switch kind {
     case .words(let words): words.encode(text)
     case .sentencePiece(let pieces): pieces.encode(text)
+    case .unigram(let unigram): unigram.encode(text)
     }
   }
 
@@ -126,11 +139,14 @@ public struct Tokenizer: Sendable, Equatable {
   /// token decodes to its byte; an arbitrary sequence of them (say, a model sampling `<0xE2>`
   /// alone) may not be valid UTF-8, and such bytes are repaired to U+FFFD rather than
   /// crashing. In a llama2.c vocabulary, a piece right after `<s>` loses its leading space,
-  /// the dummy prefix that encoding added (as llama2.c's `decode` does).
+  /// the dummy prefix that encoding added (as llama2.c's `decode` does). A Unigram vocabulary
+  /// decodes as `sentencepiece` does: its normalization is not undone (`ﬁ` comes back `fi`)
+  /// and `<unk>` decodes to `" ⁇ "` (to `""` from a `tokenizer.json`).
   public func decode(_ tokens: [Int]) -> String {
     switch kind {
     case .words(let words): words.decode(tokens)
     case .sentencePiece(let pieces): pieces.decode(tokens)
+    case .unigram(let unigram): unigram.decode(tokens)
     }
   }
 
@@ -144,6 +160,7 @@ public struct Tokenizer: Sendable, Equatable {
     switch kind {
     case .words(let words): words.piece(of: token)
     case .sentencePiece(let pieces): pieces.piece(of: token)
+    case .unigram(let unigram): unigram.piece(of: token)
     }
   }
 
@@ -159,6 +176,7 @@ public struct Tokenizer: Sendable, Equatable {
     switch kind {
     case .words(let words): words.label(of: token, ascii: ascii)
     case .sentencePiece(let pieces): pieces.label(of: token, ascii: ascii)
+    case .unigram(let unigram): unigram.label(of: token, ascii: ascii)
     }
   }
 }
