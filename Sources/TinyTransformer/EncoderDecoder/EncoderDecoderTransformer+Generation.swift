@@ -6,7 +6,7 @@ extension EncoderDecoderTransformer {
   ///
   /// Step 0 (*encode*) runs the encoder once over the source. Steps 1 to
   /// `steps` (*decode*) each feed one token to the decoder, the first being
-  /// ``decoderStartToken``, and choose the next. What each decoder step
+  /// ``startToken``, and choose the next. What each decoder step
   /// computes is up to `policy` and `crossAttention`; the encoder never runs
   /// again, whatever they say.
   ///
@@ -61,7 +61,7 @@ extension EncoderDecoderTransformer {
       sampler: Sampler(sampling: sampling, seed: seed), tokenizer: tokenizer,
       vocabularySize: config.vocabularySize, collectLogits: collectLogits)
     return try loop.run(
-      prompt: [Self.decoderStartToken], steps: 1...steps, model: &runner, recorder: &recorder)
+      prompt: [startToken], steps: 1...steps, model: &runner, recorder: &recorder)
   }
 
   /// The encoder-decoder's side of the loop: each step feeds the newest token to
@@ -134,13 +134,13 @@ extension EncoderDecoderTransformer {
     crossAttention: CrossAttentionMode, sampling: Sampling, detail: TraceDetail
   ) -> TraceHeader {
     TraceHeader(
-      config: config, weights: "random, seed \(seed)", seed: seed, tokenizer: tokenizer,
-      run: (policy, sampling, detail), prompt: (sourceText, [Self.decoderStartToken]),
+      config: config, weights: origin.name, seed: seed, tokenizer: tokenizer,
+      run: (policy, sampling, detail), prompt: (sourceText, [startToken]),
       steps: steps,
       source: EncoderSource(
         tokens: tokenizer.traceTokens(sourceTokens), crossAttention: crossAttention),
       identity: TraceIdentity(
-        weights: "random seed \(seed)", tokenizer: tokenizer.identityName,
+        weights: origin.identity, weightsSHA256: origin.sha256, tokenizer: tokenizer.identityName,
         tokenizerSHA256: tokenizer.fileSHA256))
   }
 }

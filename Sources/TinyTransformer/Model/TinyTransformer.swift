@@ -100,9 +100,9 @@ public struct TinyTransformer: Sendable {
 final class Scratch {
   // A class: it owns raw buffers that must be freed exactly once.
   let x: UnsafeMutablePointer<Float>  // [dim]      the residual stream
-  let xb: UnsafeMutablePointer<Float>  // [dim]     normalized input / attention output
-  let xb2: UnsafeMutablePointer<Float>  // [dim]    projection output
-  let q: UnsafeMutablePointer<Float>  // [dim]      queries of all heads
+  let xb: UnsafeMutablePointer<Float>  // [max(dim, heads × headSize)] normalized input / attention output
+  let xb2: UnsafeMutablePointer<Float>  // [max(dim, heads × headSize)] projection output
+  let q: UnsafeMutablePointer<Float>  // [max(dim, heads × headSize)] queries of all heads
   let gate: UnsafeMutablePointer<Float>  // [mlpDim]
   let up: UnsafeMutablePointer<Float>  // [mlpDim]
   let scores: UnsafeMutablePointer<Float>  // [heads, contextLength] every head's scores
@@ -111,8 +111,9 @@ final class Scratch {
   private let buffers: [UnsafeMutablePointer<Float>]
 
   init(config c: ModelConfig) {
+    let wide = max(c.dim, c.attentionDim)  // T5's heads × d_kv may exceed dim
     let sizes = [
-      c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.heads * c.contextLength, c.vocabularySize,
+      c.dim, wide, wide, wide, c.mlpDim, c.mlpDim, c.heads * c.contextLength, c.vocabularySize,
       c.vocabularySize,
     ]
     buffers = sizes.map { size in
