@@ -59,7 +59,8 @@ let package = Package(
       name: "KVTraceTests", dependencies: ["KVTrace", "TinyTransformer", "GoldenFiles"],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace", "GoldenFiles"]),
+      name: "TinyTransformerTests", dependencies: ["TinyTransformer", "KVTrace", "GoldenFiles"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "KVTraceRenderTests",
       dependencies: ["KVTraceRender", "KVTrace", "TinyTransformer", "GoldenFiles"],

@@ -97,10 +97,10 @@ public struct EncoderDecoderTransformer: Sendable {
   }
 
   /// Checks the shape against the tokenizer and T5's settings.
-  static func validate(_ config: ModelConfig, _ t5: T5Config, _ tokenizer: Tokenizer)
+  static func validate(_ config: ModelConfig, _ t5: T5Config, _ tokenizer: Tokenizer?)
     throws(ModelConfigError)
   {
-    try config.validate(for: tokenizer)
+    if let tokenizer { try config.validate(for: tokenizer) } else { try config.validate() }
     guard t5.relativeBuckets >= 4, t5.relativeBuckets <= 1024,
       t5.relativeMaxDistance > t5.relativeBuckets / 2, t5.relativeMaxDistance <= 1 << 20
     else {

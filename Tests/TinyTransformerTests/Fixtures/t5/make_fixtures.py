@@ -13,6 +13,9 @@ reference outputs of transformers' PyTorch T5 in reference.json:
 For the half-precision folders the reference is computed from the stored
 (rounded) weights, converted back to float32.
 
+Also buckets.json: transformers' relative position bucket of every offset -300...300,
+bidirectional (encoder) and causal (decoder), for 32 buckets and max distance 128.
+
 Recorded per folder: the source ids (T5 tokenizer, `</s>` appended), the encoder's
 attention weights per layer, and for every greedy decode step (use_cache=True,
 one token fed at a time, starting from decoder_start_token_id) the decoder's
@@ -152,8 +155,21 @@ def rounded(value):
     return value
 
 
+def buckets(here):
+    """transformers' relative position buckets for offsets -300...300 (T5's 32 and 128)."""
+    from transformers.models.t5.modeling_t5 import T5Attention
+    offsets = torch.arange(-300, 301)
+    table = {"offsets": offsets.tolist()}
+    for name, bidirectional in (("encoder", True), ("decoder", False)):
+        table[name] = T5Attention._relative_position_bucket(
+            offsets, bidirectional=bidirectional, num_buckets=32, max_distance=128).tolist()
+    with open(os.path.join(here, "buckets.json"), "w") as f:
+        json.dump(table, f, separators=(",", ":"))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
+    buckets(here)
     tokenizers = os.path.join(here, "tokenizer")
     os.makedirs(tokenizers, exist_ok=True)
     tokenizer = train_tokenizer(tokenizers)
