@@ -34,6 +34,7 @@ extension Tokenizer {
     switch kind {
     case .words: "demo vocabulary"
     case .sentencePiece: "llama2.c tokenizer.bin"
+    case .unigram(let unigram): unigram.identityName
     }
   }
 

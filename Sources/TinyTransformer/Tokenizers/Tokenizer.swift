@@ -51,15 +51,16 @@ public struct Tokenizer: Sendable, Equatable {
   /// The first id of the demo vocabulary's word pieces; below it are specials and bytes.
   static let firstWordToken = WordVocabulary.firstWordToken
 
-  /// The two kinds of vocabulary a tokenizer may hold.
+  /// The kinds of vocabulary a tokenizer may hold.
   enum Kind: Sendable, Equatable {
     case words(WordVocabulary)
     case sentencePiece(SentencePieceVocabulary)
+    case unigram(UnigramVocabulary)
   }
 
   let kind: Kind
-  /// The SHA-256 of the `tokenizer.bin` the vocabulary was loaded from (`nil` for the demo
-  /// vocabulary): what a trace header names it by.
+  /// The SHA-256 of the file the vocabulary was loaded from (`tokenizer.bin`, `spiece.model`
+  /// or `tokenizer.json`; `nil` for the demo vocabulary): what a trace header names it by.
   public let fileSHA256: String?
 
   init(kind: Kind) {
@@ -93,6 +94,7 @@ public struct Tokenizer: Sendable, Equatable {
     switch kind {
     case .words(let words): words.count
     case .sentencePiece(let pieces): pieces.count
+    case .unigram(let unigram): unigram.count
     }
   }
 
@@ -116,6 +118,7 @@ public struct Tokenizer: Sendable, Equatable {
     switch kind {
     case .words(let words): words.encode(text)
     case .sentencePiece(let pieces): pieces.encode(text)
+    case .unigram(let unigram): unigram.encode(text)
     }
   }
 
@@ -131,6 +134,7 @@ public struct Tokenizer: Sendable, Equatable {
     switch kind {
     case .words(let words): words.decode(tokens)
     case .sentencePiece(let pieces): pieces.decode(tokens)
+    case .unigram(let unigram): unigram.decode(tokens)
     }
   }
 
@@ -144,6 +148,7 @@ public struct Tokenizer: Sendable, Equatable {
     switch kind {
     case .words(let words): words.piece(of: token)
     case .sentencePiece(let pieces): pieces.piece(of: token)
+    case .unigram(let unigram): unigram.piece(of: token)
     }
   }
 
@@ -159,6 +164,7 @@ public struct Tokenizer: Sendable, Equatable {
     switch kind {
     case .words(let words): words.label(of: token, ascii: ascii)
     case .sentencePiece(let pieces): pieces.label(of: token, ascii: ascii)
+    case .unigram(let unigram): unigram.label(of: token, ascii: ascii)
     }
   }
 }

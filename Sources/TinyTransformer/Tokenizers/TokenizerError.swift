@@ -1,4 +1,5 @@
-/// Why a llama2.c `tokenizer.bin` cannot be used.
+/// Why a tokenizer file cannot be used: a llama2.c `tokenizer.bin`, a SentencePiece
+/// `spiece.model` or a Hugging Face `tokenizer.json`.
 ///
 /// Each description is one line: what is wrong with the file, then how to fix it.
 public enum TokenizerError: Error, Equatable, CustomStringConvertible {
@@ -18,6 +19,9 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
   case tooFewTokens(Int)
   /// Id `id` should be a byte token such as `<0x41>` but holds `found`.
   case missingByteToken(id: Int, found: String)
+  /// A SentencePiece `spiece.model` or a Hugging Face `tokenizer.json` is damaged or of a
+  /// kind kvtrace does not read; the problem says which.
+  case unusableModelFile(TokenizerFileProblem)
 
   /// The most bytes a piece may claim in the header; real vocabularies stay below 100.
   public static let maxTokenLengthLimit = 65_536
@@ -53,6 +57,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
       "tokenizer id \(id) should be the byte token "
         + "\(Tokenizer.hexName(of: UInt8(truncatingIfNeeded: id - 3))) but is "
         + "'\(Tokenizer.pieceLabel(found, ascii: true))'; \(Self.fix)"
+    case .unusableModelFile(let problem):
+      problem.description
     }
   }
 }
