@@ -26,6 +26,7 @@ enum T5Fixtures {
     var encoderAttention: [[[[Double]]]]  // [layer][head][query][key]
     var steps: [Step]
     var greedy: [Int]
+    var source: String
   }
 
   static func file(_ folder: String, _ name: String) throws -> Data {
@@ -36,7 +37,8 @@ enum T5Fixtures {
     let json = try JSONSerialization.jsonObject(with: file(folder, "reference.json"))
     guard let r = json as? [String: Any], let ids = r["sourceIds"] as? [Int],
       let encoder = r["encoderAttention"] as? [[[[Double]]]], let greedy = r["greedy"] as? [Int],
-      let steps = r["steps"] as? [[String: Any]]
+      let steps = r["steps"] as? [[String: Any]],
+      let source = r["source"] as? String
     else { throw HuggingFaceError("reference.json", "unexpected layout") }
     return Reference(
       sourceIds: ids, encoderAttention: encoder,
@@ -44,25 +46,12 @@ enum T5Fixtures {
         Step(
           token: $0["token"] as? Int ?? -1, selfWeights: $0["self"] as? [[[Double]]] ?? [],
           crossWeights: $0["cross"] as? [[[Double]]] ?? [], logits: $0["logits"] as? [Double] ?? [])
-      }, greedy: greedy)
+      }, greedy: greedy, source: source)
   }
 
-  /// A stand-in for the folder's tokenizer: `tokenizer.json`'s pieces in id order (the
-  /// Unigram vocabulary, then the added `<extra_id_N>`), enough to label tokens. The
-  /// tests feed the source ids `transformers` recorded, so no text is segmented here.
+  /// The folder's tokenizer, from its `spiece.model`.
   static func tokenizer(_ folder: String) throws -> Tokenizer {
-    let json = try JSONSerialization.jsonObject(with: file(folder, "tokenizer.json"))
-    guard let t = json as? [String: Any], let model = t["model"] as? [String: Any],
-      let vocab = model["vocab"] as? [[Any]], let added = t["added_tokens"] as? [[String: Any]]
-    else { throw HuggingFaceError("tokenizer.json", "unexpected layout") }
-    var pieces = vocab.map { Array(($0[0] as? String ?? "").utf8) }
-    var scores = vocab.map { Float($0[1] as? Double ?? 0) }
-    for token in added.sorted(by: { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) })
-    where (token["id"] as? Int ?? 0) >= pieces.count {
-      pieces.append(Array((token["content"] as? String ?? "").utf8))
-      scores.append(0)
-    }
-    return Tokenizer(kind: .sentencePiece(SentencePieceVocabulary(pieces: pieces, scores: scores)))
+    try Tokenizer(sentencePieceModel: file(folder, "spiece.model"))
   }
 
   /// The folder's model, loaded as the CLI loads it.

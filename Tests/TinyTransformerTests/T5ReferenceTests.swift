@@ -49,6 +49,14 @@ import Testing
     }
   }
 
+  /// The folder's tokenizer spells the source as `transformers` did, `</s>` appended.
+  @Test func theSourceIsTokenizedAsTransformersDid() throws {
+    let reference = try T5Fixtures.reference("t5-v1_1")
+    let tokenizer = try T5Fixtures.tokenizer("t5-v1_1")
+    #expect(
+      tokenizer.encode(reference.source) + [tokenizer.endOfSequenceToken] == reference.sourceIds)
+  }
+
   /// The encoder runs once; under `once` every cross row after the first step is reused.
   @Test(arguments: ["t5-v1_0", "t5-v1_1"])
   func theCountersShowOneEncoderRunAndReusedCrossRows(folder: String) throws {

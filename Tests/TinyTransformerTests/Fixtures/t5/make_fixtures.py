@@ -16,7 +16,7 @@ For the half-precision folders the reference is computed from the stored
 Also buckets.json: transformers' relative position bucket of every offset -300...300,
 bidirectional (encoder) and causal (decoder), for 32 buckets and max distance 128.
 
-Recorded per folder: the source ids (T5 tokenizer, `</s>` appended), the encoder's
+Recorded per folder: the source ids (the sentencepiece library's, `</s>` appended), the encoder's
 attention weights per layer, and for every greedy decode step (use_cache=True,
 one token fed at a time, starting from decoder_start_token_id) the decoder's
 self- and cross-attention weights per layer and the logits; the greedy tokens.
@@ -136,8 +136,13 @@ def write(folder, m, tokenizer, dtype, name):
         if os.path.exists(path):
             os.remove(path)
     computed = stored.to(torch.float32)  # the rounded weights, computed in float32
-    source_ids = tokenizer(SOURCE)["input_ids"]
+    # The source as the sentencepiece library spells it, </s> appended: what kvtrace's
+    # tokenizer reproduces. (T5TokenizerFast spells this source's first word differently:
+    # kept as fastTokenizerIds, for the record.)
+    pieces = spm.SentencePieceProcessor(model_file=os.path.join(folder, "spiece.model"))
+    source_ids = pieces.encode(SOURCE) + [m.config.eos_token_id]
     reference = record(computed, source_ids)
+    reference["fastTokenizerIds"] = tokenizer(SOURCE)["input_ids"]
     reference.update(source=SOURCE, model=name, dtype=str(dtype).replace("torch.", ""),
                      transformers=transformers.__version__, torch=torch.__version__)
     with open(os.path.join(folder, "reference.json"), "w") as f:
@@ -180,12 +185,13 @@ def main():
         suffix = "-bf16" if version == "v1_0" else "-f16"
         for folder, dtype in ((f"t5-{version}", torch.float32), (f"t5-{version}{suffix}", half)):
             path = os.path.join(here, folder)
-            write(path, m.to(torch.float32) if dtype == torch.float32 else m, tokenizer, dtype, folder)
+            os.makedirs(path, exist_ok=True)
             for file in ("spiece.model", "tokenizer.json"):  # one copy, linked from each folder
                 link = os.path.join(path, file)
                 if os.path.lexists(link):
                     os.remove(link)
                 os.symlink(os.path.join("..", "tokenizer", file), link)
+            write(path, m.to(torch.float32) if dtype == torch.float32 else m, tokenizer, dtype, folder)
 
 
 if __name__ == "__main__":
