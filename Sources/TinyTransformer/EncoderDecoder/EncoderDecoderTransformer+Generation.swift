@@ -28,10 +28,19 @@ extension EncoderDecoderTransformer {
     collectLogits: Bool = false, recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
     try generate(
-      sourceTokens: tokenizer.encode(source, fitting: config.contextLength), sourceText: source,
+      sourceTokens: sourceTokens(source), sourceText: source,
       steps: steps, policy: policy,
       crossAttention: crossAttention, sampling: sampling, collectLogits: collectLogits,
       recorder: &recorder)
+  }
+
+  /// The source as the encoder reads it: the text's tokens, then T5's `</s>`
+  /// (``T5Config/endToken``) when the model has one, as T5 was trained.
+  public func sourceTokens(_ source: String) throws(DecodeError) -> [Int] {
+    guard let end = t5.endToken else {
+      return try tokenizer.encode(source, fitting: config.contextLength)
+    }
+    return try tokenizer.encode(source, fitting: config.contextLength - 1) + [end]
   }
 
   /// Runs the flow on already tokenized input; see
