@@ -209,10 +209,10 @@ extension EncoderDecoderTransformer {
       rowsReused: sum(rows.own, \.reused) + crossReused,
       flops: EncoderDecoderFLOPs.decodeStep(
         positions: queries, crossPositions: crossPositions, sourceLength: sourceLength,
-        config: config),
+        config: config, t5: t5),
       flopsWithoutCache: EncoderDecoderFLOPs.decodeStep(
         positions: 0..<length, crossPositions: sourceLength, sourceLength: sourceLength,
-        config: config),
+        config: config, t5: t5),
       cacheBytes: cache.bytesHeld, crossRowsComputed: crossComputed,
       crossRowsReused: crossReused)
   }

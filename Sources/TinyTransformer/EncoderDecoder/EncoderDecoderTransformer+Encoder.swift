@@ -41,7 +41,8 @@ extension EncoderDecoderTransformer {
     let rows = cache(positions: count)  // [layers, count, kvDim]: used here, then dropped
     let s = Scratch(config: c)
     let x = UnsafeMutablePointer<Float>.allocate(capacity: count * d)  // [count, dim]
-    let q = UnsafeMutablePointer<Float>.allocate(capacity: count * wide)  // [count, heads × headSize]
+    // [count, heads × headSize]
+    let q = UnsafeMutablePointer<Float>.allocate(capacity: count * wide)
     let bias = UnsafeMutablePointer<Float>.allocate(capacity: c.heads * count)  // [heads, count]
     defer {
       x.deallocate()

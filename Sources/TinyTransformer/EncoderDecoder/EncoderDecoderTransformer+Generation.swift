@@ -128,7 +128,7 @@ extension EncoderDecoderTransformer {
       }
       recorder.record(.rows(event))
     }
-    let flops = EncoderDecoderFLOPs.encode(sourceLength: count, config: config)
+    let flops = EncoderDecoderFLOPs.encode(sourceLength: count, config: config, t5: t5)
     recorder.record(
       .counters(
         StepCounters(

@@ -79,7 +79,8 @@ public struct EncoderDecoderTransformer: Sendable {
     try Self.validate(config, t5, tokenizer)
     self.init(
       config: config, t5: t5, tokenizer: tokenizer, seed: seed,
-      weights: T5Weights(random: config, t5: t5, seed: seed),
+      weights: T5Weights(
+        random: config, t5: t5, seed: seed, rareTokens: tokenizer.piecesNotBeginningAWord),
       origin: WeightsOrigin(name: "random, seed \(seed)", identity: "random seed \(seed)"))
   }
 

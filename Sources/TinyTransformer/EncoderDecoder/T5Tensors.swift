@@ -19,67 +19,76 @@ struct T5Tensors {
 
   /// Every tensor of `config`'s shape, in the order a random model draws them.
   static func entries(_ c: ModelConfig, _ t5: T5Config) -> [Entry] {
-    let (d, inner, kv, ff) = (c.dim, c.attentionDim, c.kvDim, c.mlpDim)
-    let root = Float(d).squareRoot()
+    let root = Float(c.dim).squareRoot()
     var list = [
-      Entry(name: "shared.weight", shape: [c.vocabularySize, d], randomStandardDeviation: 1)
+      Entry(name: "shared.weight", shape: [c.vocabularySize, c.dim], randomStandardDeviation: 1)
     ]
-    func attention(_ prefix: String, bias: Bool) {
-      list += [
-        Entry(
-          name: prefix + ".q.weight", shape: [inner, d],
-          randomStandardDeviation: 1 / (Float(d * c.headSize)).squareRoot()),
-        Entry(name: prefix + ".k.weight", shape: [kv, d], randomStandardDeviation: 1 / root),
-        Entry(name: prefix + ".v.weight", shape: [kv, d], randomStandardDeviation: 1 / root),
-        Entry(
-          name: prefix + ".o.weight", shape: [d, inner],
-          randomStandardDeviation: 1 / Float(inner).squareRoot()),
-      ]
-      if bias {
-        list.append(
-          Entry(
-            name: prefix + ".relative_attention_bias.weight", shape: [t5.relativeBuckets, c.heads],
-            randomStandardDeviation: 1 / root))
-      }
-    }
-    func norm(_ name: String) {
-      list.append(Entry(name: name, shape: [d], randomStandardDeviation: nil))
-    }
-    func feedForward(_ prefix: String) {
-      let wi = t5.feedForward == .relu ? ["wi"] : ["wi_0", "wi_1"]
-      for name in wi {
-        list.append(
-          Entry(
-            name: "\(prefix).DenseReluDense.\(name).weight", shape: [ff, d],
-            randomStandardDeviation: 1 / root))
-      }
-      list.append(
-        Entry(
-          name: "\(prefix).DenseReluDense.wo.weight", shape: [d, ff],
-          randomStandardDeviation: 1 / Float(ff).squareRoot()))
-      norm(prefix + ".layer_norm.weight")
-    }
     for l in 0..<c.layers {
       let block = "encoder.block.\(l)"
-      attention(block + ".layer.0.SelfAttention", bias: l == 0)
-      norm(block + ".layer.0.layer_norm.weight")
-      feedForward(block + ".layer.1")
+      list += attention(block + ".layer.0.SelfAttention", bias: l == 0, c, t5)
+      list.append(norm(block + ".layer.0.layer_norm.weight", c))
+      list += feedForward(block + ".layer.1", c, t5)
     }
-    norm("encoder.final_layer_norm.weight")
+    list.append(norm("encoder.final_layer_norm.weight", c))
     for l in 0..<c.layers {
       let block = "decoder.block.\(l)"
-      attention(block + ".layer.0.SelfAttention", bias: l == 0)
-      norm(block + ".layer.0.layer_norm.weight")
-      attention(block + ".layer.1.EncDecAttention", bias: false)
-      norm(block + ".layer.1.layer_norm.weight")
-      feedForward(block + ".layer.2")
+      list += attention(block + ".layer.0.SelfAttention", bias: l == 0, c, t5)
+      list.append(norm(block + ".layer.0.layer_norm.weight", c))
+      list += attention(block + ".layer.1.EncDecAttention", bias: false, c, t5)
+      list.append(norm(block + ".layer.1.layer_norm.weight", c))
+      list += feedForward(block + ".layer.2", c, t5)
     }
-    norm("decoder.final_layer_norm.weight")
+    list.append(norm("decoder.final_layer_norm.weight", c))
     if !t5.tiedEmbeddings {
       list.append(
         Entry(
-          name: "lm_head.weight", shape: [c.vocabularySize, d], randomStandardDeviation: 1 / root))
+          name: "lm_head.weight", shape: [c.vocabularySize, c.dim],
+          randomStandardDeviation: 1 / root))
     }
     return list
+  }
+
+  /// One attention block's projections, and the bias table in a stack's first layer.
+  private static func attention(_ prefix: String, bias: Bool, _ c: ModelConfig, _ t5: T5Config)
+    -> [Entry]
+  {
+    let (d, inner, kv) = (c.dim, c.attentionDim, c.kvDim)
+    let root = Float(d).squareRoot()
+    let list = [
+      Entry(
+        name: prefix + ".q.weight", shape: [inner, d],
+        randomStandardDeviation: 1 / (Float(d * c.headSize)).squareRoot()),
+      Entry(name: prefix + ".k.weight", shape: [kv, d], randomStandardDeviation: 1 / root),
+      Entry(name: prefix + ".v.weight", shape: [kv, d], randomStandardDeviation: 1 / root),
+      Entry(
+        name: prefix + ".o.weight", shape: [d, inner],
+        randomStandardDeviation: 1 / Float(inner).squareRoot()),
+    ]
+    guard bias else { return list }
+    return list + [
+      Entry(
+        name: prefix + ".relative_attention_bias.weight", shape: [t5.relativeBuckets, c.heads],
+        randomStandardDeviation: 1 / root)
+    ]
+  }
+
+  /// A layer norm's scale.
+  private static func norm(_ name: String, _ c: ModelConfig) -> Entry {
+    Entry(name: name, shape: [c.dim], randomStandardDeviation: nil)
+  }
+
+  /// One feed-forward block: `wi` or `wi_0` and `wi_1`, `wo`, and its norm.
+  private static func feedForward(_ prefix: String, _ c: ModelConfig, _ t5: T5Config) -> [Entry] {
+    let wi = t5.feedForward == .relu ? ["wi"] : ["wi_0", "wi_1"]
+    return wi.map {
+      Entry(
+        name: "\(prefix).DenseReluDense.\($0).weight", shape: [c.mlpDim, c.dim],
+        randomStandardDeviation: 1 / Float(c.dim).squareRoot())
+    } + [
+      Entry(
+        name: "\(prefix).DenseReluDense.wo.weight", shape: [c.dim, c.mlpDim],
+        randomStandardDeviation: 1 / Float(c.mlpDim).squareRoot()),
+      norm(prefix + ".layer_norm.weight", c),
+    ]
   }
 }

@@ -77,7 +77,8 @@ public struct HuggingFaceConfig: Sendable, Equatable {
       relativeMaxDistance: try r.int(
         "relative_attention_max_distance", 3...(1 << 20), default: 128),
       layerNormEpsilon: try r.float("layer_norm_epsilon", default: 1e-6),
-      decoderStartToken: try r.int("decoder_start_token_id", 0...(L.vocabularySize.upperBound - 1), default: 0),
+      decoderStartToken: try r.int(
+        "decoder_start_token_id", 0...(L.vocabularySize.upperBound - 1), default: 0),
       endToken: try r.int("eos_token_id", 0...(L.vocabularySize.upperBound - 1), default: 1))
     return (model, t5)
   }

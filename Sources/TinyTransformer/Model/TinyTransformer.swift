@@ -100,9 +100,10 @@ public struct TinyTransformer: Sendable {
 final class Scratch {
   // A class: it owns raw buffers that must be freed exactly once.
   let x: UnsafeMutablePointer<Float>  // [dim]      the residual stream
-  let xb: UnsafeMutablePointer<Float>  // [max(dim, heads × headSize)] normalized input / attention output
-  let xb2: UnsafeMutablePointer<Float>  // [max(dim, heads × headSize)] projection output
-  let q: UnsafeMutablePointer<Float>  // [max(dim, heads × headSize)] queries of all heads
+  // xb, xb2 and q are max(dim, heads × headSize) wide: T5's heads × d_kv may exceed dim.
+  let xb: UnsafeMutablePointer<Float>  // [dim]     normalized input / attention output
+  let xb2: UnsafeMutablePointer<Float>  // [dim]    projection output
+  let q: UnsafeMutablePointer<Float>  // [dim]      queries of all heads
   let gate: UnsafeMutablePointer<Float>  // [mlpDim]
   let up: UnsafeMutablePointer<Float>  // [mlpDim]
   let scores: UnsafeMutablePointer<Float>  // [heads, contextLength] every head's scores
