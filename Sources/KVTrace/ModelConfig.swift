@@ -16,7 +16,7 @@ public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
   public var heads: Int
   /// The number of key/value heads per layer (divides `heads`).
   public var kvHeads: Int
-  /// The width of the residual stream (`heads × headSize`).
+  /// The width of the residual stream (usually `heads × headSize`).
   public var dim: Int
   /// The hidden width of the SwiGLU feed-forward block.
   public var mlpDim: Int
@@ -24,11 +24,21 @@ public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
   public var contextLength: Int
   /// The number of distinct tokens the model reads and predicts.
   public var vocabularySize: Int
+  /// The head size when it is not `dim / heads`, else `nil`.
+  ///
+  /// Most models split the residual stream evenly over the heads. T5 does not have
+  /// to: its attention projects `dim` to `heads × d_kv` and back (flan-t5-small:
+  /// 6 heads of 64 = 384 wide, in a stream of 512). A trace writes the field only
+  /// when it is set, so traces of evenly split models keep their bytes.
+  public private(set) var explicitHeadSize: Int?
 
   /// Creates a configuration; the model (`TinyTransformer`) validates it before use.
+  ///
+  /// - Parameter headSize: The width of one head when it is not `dim / heads` (T5's
+  ///   `d_kv`); `nil`, or a value equal to `dim / heads`, means the even split.
   public init(
     layers: Int, heads: Int, kvHeads: Int, dim: Int, mlpDim: Int, contextLength: Int,
-    vocabularySize: Int
+    vocabularySize: Int, headSize: Int? = nil
   ) {
     self.layers = layers
     self.heads = heads
@@ -37,10 +47,15 @@ public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
     self.mlpDim = mlpDim
     self.contextLength = contextLength
     self.vocabularySize = vocabularySize
+    let even = heads > 0 && dim % heads == 0 ? dim / heads : nil
+    explicitHeadSize = headSize == even ? nil : headSize
   }
 
-  /// The width of one head's query, key and value vectors.
-  public var headSize: Int { heads > 0 ? dim / heads : 0 }
+  /// The width of one head's query, key and value vectors: ``explicitHeadSize``, or `dim / heads`.
+  public var headSize: Int { explicitHeadSize ?? (heads > 0 ? dim / heads : 0) }
+  /// The width of all query heads side by side, `heads × headSize`: what attention
+  /// projects the stream to and back from (equal to `dim` unless the heads are explicit).
+  public var attentionDim: Int { heads * headSize }
   /// The width of one position's cached keys (or values) in one layer: `kvHeads × headSize`.
   public var kvDim: Int { kvHeads * headSize }
   /// How many query heads share one KV head.
@@ -71,5 +86,7 @@ public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
     public static let contextLength = 1...32768
     /// Distinct tokens.
     public static let vocabularySize = 1...1_000_000
+    /// The width of one head, when given explicitly.
+    public static let headSize = 1...1024
   }
 }

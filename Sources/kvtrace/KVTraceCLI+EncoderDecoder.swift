@@ -8,21 +8,23 @@ extension RunOptions {
   /// - Throws: ``CommandFailure``: a usage error, or model files that are missing or bad.
   func commandModel() throws(CommandFailure) -> any CommandModel {
     guard architecture.architecture == .encoderDecoder else { return try model() }
-    do {
-      return try encoderDecoderModel()
-    } catch {
-      throw CommandFailure(error)
-    }
+    return try encoderDecoderModel()
   }
 
   /// The encoder-decoder model these options describe.
-  func encoderDecoderModel() throws(UsageError) -> EncoderDecoderTransformer {
+  func encoderDecoderModel() throws(CommandFailure) -> EncoderDecoderTransformer {
+    if let folder {
+      var model = try folder.load(seed: seed)
+      model.threads = threads
+      try checkFocus(layers: model.config.layers, heads: model.config.heads)
+      return model
+    }
     do {
       var model = try EncoderDecoderTransformer(config: config, seed: seed)
       model.threads = threads
       return model
     } catch {
-      throw UsageError(error.description, fix: "see 'kvtrace run --help'")
+      throw CommandFailure(UsageError(error.description, fix: "see 'kvtrace run --help'"))
     }
   }
 }

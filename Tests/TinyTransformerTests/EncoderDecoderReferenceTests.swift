@@ -4,16 +4,18 @@ import Testing
 
 @testable import TinyTransformer
 
-/// A plain, uncached encoder-decoder forward pass in `Double`, written from the
-/// definitions in `EncoderDecoderTransformer`'s documentation and reading the
-/// model's weights: no kernels, no caches, no scratch buffers. The encoder runs
-/// over the whole source; the decoder runs over every decoder position again.
-private struct ReferenceEncoderDecoder {
+/// A plain, uncached T5 forward pass in `Double`, written from the definitions in
+/// `EncoderDecoderTransformer`'s documentation and reading the model's weights: no
+/// kernels, no caches, no scratch buffers, libm's `exp`, `tanh` and `log`. The encoder
+/// runs over the whole source; the decoder runs over every decoder position again.
+private struct ReferenceT5 {
   let c: ModelConfig
-  let w: EncoderDecoderWeights
+  let t5: T5Config
+  let w: T5Weights
 
   init(_ model: EncoderDecoderTransformer) {
     c = model.config
+    t5 = model.t5
     w = model.weights
   }
 
@@ -21,33 +23,39 @@ private struct ReferenceEncoderDecoder {
     ReferenceMath.project(base, rows: rows, x)
   }
 
-  func rmsnorm(_ x: [Double], _ weight: UnsafePointer<Float>) -> [Double] {
-    ReferenceMath.rmsnorm(x, weight)
+  func norm(_ x: [Double], _ weight: UnsafePointer<Float>) -> [Double] {
+    let scale = 1 / (x.reduce(0) { $0 + $1 * $1 } / Double(x.count) + 1e-6).squareRoot()
+    return x.indices.map { Double(weight[$0]) * x[$0] * scale }
   }
 
-  /// Queries, keys and values of every position of `x`, the queries and keys rotated.
-  func selfAttentionInputs(_ x: [[Double]], _ a: EncoderDecoderWeights.AttentionBlock) -> (
-    q: [[Double]], k: [[Double]], v: [[Double]]
-  ) {
-    let n = x.map { rmsnorm($0, a.norm) }
-    func rope(_ v: [Double], _ p: Int) -> [Double] {
-      ReferenceMath.rope(v, position: p, headSize: c.headSize)
+  /// T5's bucket, from its definition, with libm's `log`.
+  func bucket(_ offset: Int, bidirectional: Bool) -> Int {
+    var (count, base, n) = (t5.relativeBuckets, 0, max(0, -offset))
+    if bidirectional {
+      count /= 2
+      base = offset > 0 ? count : 0
+      n = abs(offset)
     }
-    return (
-      n.indices.map { rope(project(a.wq, rows: c.dim, n[$0]), $0) },
-      n.indices.map { rope(project(a.wk, rows: c.kvDim, n[$0]), $0) },
-      n.map { project(a.wv, rows: c.kvDim, $0) }
-    )
+    let exact = count / 2
+    guard n >= exact else { return base + n }
+    let large =
+      exact
+      + Int(
+        log(Double(n) / Double(exact)) / log(Double(t5.relativeMaxDistance) / Double(exact))
+          * Double(count - exact) + 1e-9)
+    return base + min(large, count - 1)
   }
 
-  /// Softmax attention of `q` (all heads) over `k`/`v` rows, heads side by side.
-  func attention(_ q: [Double], _ k: [[Double]], _ v: [[Double]]) -> [Double] {
+  /// `softmax(q·k + bias) · v` per head, unscaled; `bias` nil for cross-attention.
+  func attention(
+    _ q: [Double], _ k: [[Double]], _ v: [[Double]], bias: ((Int, Int) -> Double)?
+  ) -> [Double] {
     let hs = c.headSize
-    var out = [Double](repeating: 0, count: c.dim)
+    var out = [Double](repeating: 0, count: c.attentionDim)
     for h in 0..<c.heads {
       let g = h / (c.heads / c.kvHeads)
-      let scores = k.map { key in
-        (0..<hs).reduce(0.0) { $0 + q[h * hs + $1] * key[g * hs + $1] } / Double(hs).squareRoot()
+      let scores = k.indices.map { t in
+        (0..<hs).reduce(0.0) { $0 + q[h * hs + $1] * k[t][g * hs + $1] } + (bias?(h, t) ?? 0)
       }
       let top = scores.max()!
       let e = scores.map { exp($0 - top) }
@@ -59,31 +67,55 @@ private struct ReferenceEncoderDecoder {
     return out
   }
 
-  func mlp(_ x: [Double], _ m: EncoderDecoderWeights.MLPBlock) -> [Double] {
-    let n = rmsnorm(x, m.norm)
-    let gate = project(m.w1, rows: c.mlpDim, n)
-    let up = project(m.w3, rows: c.mlpDim, n)
-    let hidden = gate.indices.map { gate[$0] / (1 + exp(-gate[$0])) * up[$0] }
-    let down = project(m.w2, rows: c.dim, hidden)
+  func feedForward(_ x: [Double], _ f: T5Weights.FeedForwardBlock) -> [Double] {
+    let n = norm(x, f.norm)
+    let a = project(f.wi, rows: c.mlpDim, n)
+    let hidden: [Double]
+    if let wiLinear = f.wiLinear {
+      let up = project(wiLinear, rows: c.mlpDim, n)
+      hidden = a.indices.map {
+        0.5 * a[$0] * (1 + tanh((2 / Double.pi).squareRoot() * (a[$0] + 0.044715 * pow(a[$0], 3))))
+          * up[$0]
+      }
+    } else {
+      hidden = a.map { max(0, $0) }
+    }
+    let down = project(f.wo, rows: c.dim, hidden)
     return x.indices.map { x[$0] + down[$0] }
   }
 
   func embed(_ tokens: [Int]) -> [[Double]] {
-    tokens.map { t in (0..<c.dim).map { Double(w.tokenEmbedding[t * c.dim + $0]) } }
+    tokens.map { t in (0..<c.dim).map { Double(w.shared[t * c.dim + $0]) } }
   }
 
-  /// The encoder output: bidirectional self-attention over every source position.
+  /// Self-attention of every position of `x` (all keys, or causal), added to `x`.
+  func selfAttention(
+    _ x: [[Double]], _ a: T5Weights.AttentionBlock, table: UnsafePointer<Float>, causal: Bool
+  ) -> [[Double]] {
+    let n = x.map { norm($0, a.norm) }
+    let (q, k, v) = (
+      n.map { project(a.wq, rows: c.attentionDim, $0) }, n.map { project(a.wk, rows: c.kvDim, $0) },
+      n.map { project(a.wv, rows: c.kvDim, $0) }
+    )
+    return x.indices.map { p in
+      let keys = causal ? 0...p : 0...(x.count - 1)
+      let o = project(
+        a.wo, rows: c.dim,
+        attention(q[p], Array(k[keys]), Array(v[keys])) { h, t in
+          Double(table[bucket(t - p, bidirectional: !causal) * c.heads + h])
+        })
+      return x[p].indices.map { x[p][$0] + o[$0] }
+    }
+  }
+
+  /// The encoder output.
   func encode(_ source: [Int]) -> [[Double]] {
     var x = embed(source)
     for l in 0..<c.layers {
-      let a = w.encoderAttention.layer(l, c)
-      let (q, k, v) = selfAttentionInputs(x, a)
-      for p in x.indices {
-        let o = project(a.wo, rows: c.dim, attention(q[p], k, v))  // every key, later ones too
-        x[p] = mlp(x[p].indices.map { x[p][$0] + o[$0] }, w.encoderMLP.layer(l, c))
-      }
+      x = selfAttention(x, w.encoderSelf[l], table: w.encoderBias, causal: false)
+      x = x.map { feedForward($0, w.encoderFeedForward[l]) }
     }
-    return x.map { rmsnorm($0, w.encoderFinalNorm) }
+    return x.map { norm($0, w.encoderFinalNorm) }
   }
 
   /// The logits after the last decoder token.
@@ -91,22 +123,21 @@ private struct ReferenceEncoderDecoder {
     let e = encode(source)
     var x = embed(tokens)
     for l in 0..<c.layers {
-      let a = w.selfAttention.layer(l, c)
-      let (q, k, v) = selfAttentionInputs(x, a)
-      let x2 = w.crossAttention.layer(l, c)
-      let ck = e.map { project(x2.wk, rows: c.kvDim, $0) }  // no positions
-      let cv = e.map { project(x2.wv, rows: c.kvDim, $0) }
-      for p in x.indices {
-        let o = project(
-          a.wo, rows: c.dim, attention(q[p], Array(k[0...p]), Array(v[0...p])))  // causal
-        var h = x[p].indices.map { x[p][$0] + o[$0] }
-        let cq = project(x2.wq, rows: c.dim, rmsnorm(h, x2.norm))
-        let co = project(x2.wo, rows: c.dim, attention(cq, ck, cv))
-        h = h.indices.map { h[$0] + co[$0] }
-        x[p] = mlp(h, w.decoderMLP.layer(l, c))
+      x = selfAttention(x, w.decoderSelf[l], table: w.decoderBias, causal: true)
+      let cross = w.decoderCross[l]
+      let (ck, cv) = (
+        e.map { project(cross.wk, rows: c.kvDim, $0) },
+        e.map { project(cross.wv, rows: c.kvDim, $0) }
+      )
+      x = x.map { h in
+        let cq = project(cross.wq, rows: c.attentionDim, norm(h, cross.norm))
+        let co = project(cross.wo, rows: c.dim, attention(cq, ck, cv, bias: nil))  // no positions
+        return feedForward(h.indices.map { h[$0] + co[$0] }, w.decoderFeedForward[l])
       }
     }
-    return project(w.classifier, rows: c.vocabularySize, rmsnorm(x[x.count - 1], w.finalNorm))
+    var last = norm(x[x.count - 1], w.decoderFinalNorm)
+    if t5.tiedEmbeddings { last = last.map { $0 / Double(c.dim).squareRoot() } }
+    return project(w.classifier, rows: c.vocabularySize, last)
   }
 }
 
@@ -128,7 +159,7 @@ func encoderDecoderLogitsMatchAReferenceForwardPass(
   config: ModelConfig, source: String, steps: Int
 ) throws {
   let model = try EncoderDecoderTransformer(config: config, seed: UInt64(config.dim + steps))
-  let reference = ReferenceEncoderDecoder(model)
+  let reference = ReferenceT5(model)
   let sourceTokens = model.tokenizer.encode(source)
   for mode in CrossAttentionMode.allCases {
     for policy in [FullCache() as any CachePolicy, NoCache()] {

@@ -7,8 +7,9 @@ import Testing
 /// An encoder-decoder's `--detail vectors` trace holds enough to redo all three kinds of
 /// attention: the encoder's (step 0), the decoder's causal self-attention and its
 /// cross-attention over K/V projected from the encoder output. Every `rows` event carries
-/// its fresh K/V rows, so every score, weight and output recomputes bit for bit, with the
-/// same convention as the decoder-only model (`q·k / √headSize`).
+/// its fresh K/V rows, so every score, weight and output recomputes, with T5's convention:
+/// `q·k` unscaled, plus, in self-attention, a bias that depends only on the stack, the
+/// head and the offset `key − query` (the same for a cached key at every later step).
 @Suite(.tags(.oracle)) struct EncoderDecoderVectorsTests {
   static func vectorsTrace(cache: String, cross: CrossAttentionMode) throws -> Trace {
     let model = try EncoderDecoderTransformer(
@@ -33,6 +34,7 @@ import Testing
     // self-attention rows share positions, and a later step's fresh row replaces the older.
     var rows: [Bool: VectorsRecomputeTests.Rows] = [false: .init(), true: .init()]
     var checked: [Bool: Int] = [:]
+    var biases: [[Int]: Float] = [:]  // [decoder?, head, offset] -> the bias seen first
     var rowsWithVectors = 0
     for step in trace.steps {
       for event in step.rows {
@@ -48,8 +50,9 @@ import Testing
         rowsWithVectors += event.fresh.isEmpty ? 0 : 1
       }
       for event in step.attention {
-        try VectorsRecomputeTests.recompute(
-          event, rows: try #require(rows[event.kind == .cross]), headSize: headSize)
+        try Self.recompute(
+          event, rows: try #require(rows[event.kind == .cross]), headSize: headSize,
+          biases: &biases)
         checked[event.kind == .cross, default: 0] += 1
       }
     }
@@ -58,6 +61,37 @@ import Testing
       checked.values.reduce(0, +)
         == trace.events.filter { if case .attention = $0 { true } else { false } }.count)
     #expect(rowsWithVectors >= 2 * 2 * 3, "encoder, decoder self and cross rows, 2 layers × 2")
+  }
+
+  /// Recomputes one attention event: `q·k` unscaled; the rest of each self-attention
+  /// score is the position bias, which must be the same for every (stack, head, offset);
+  /// cross-attention scores have none. Then the softmax and the output, bit for bit.
+  static func recompute(
+    _ e: AttentionEvent, rows: VectorsRecomputeTests.Rows, headSize: Int,
+    biases: inout [[Int]: Float]
+  ) throws {
+    let q = try #require(e.q)
+    let (scores, weights) = (try #require(e.scores), try #require(e.weights))
+    let keys = try e.keys.map { try #require(rows.keys[[e.sequence, e.layer, e.kvHead, $0]]) }
+    let values = try e.keys.map { try #require(rows.values[[e.sequence, e.layer, e.kvHead, $0]]) }
+    for ((position, key), score) in zip(zip(e.keys, keys), scores) {
+      let dot = Kernels.dot(q, key, n: headSize)
+      guard e.kind == .self else {
+        #expect(score == dot, "cross-attention has no position bias")
+        continue
+      }
+      let at = [e.step == 0 ? 0 : 1, e.head, position - e.query]
+      let bias = score - dot
+      let first = biases[at] ?? bias
+      biases[at] = first
+      #expect(abs(bias - first) <= 1e-5 * max(1, abs(score)), "bias of \(at)")
+    }
+    var mine = scores
+    Kernels.softmax(&mine, n: mine.count)
+    #expect(mine == weights, "weights of head \(e.head), query \(e.query) at step \(e.step)")
+    var out = [Float](repeating: 0, count: headSize)
+    for (weight, v) in zip(weights, values) { Kernels.addScaled(&out, weight, v, n: headSize) }
+    #expect(out == e.output, "output of head \(e.head), query \(e.query) at step \(e.step)")
   }
 
   /// Recording vectors changes nothing the model computes: the same tokens and logits

@@ -33,38 +33,6 @@ import Testing
     #expect(shared.floatCount == embedding + attention + feedForward + c.dim)
   }
 
-  @Test func theEncoderDecoderHasThreeAttentionBlocksAndTwoFeedForwards() {
-    let c = Self.config
-    let layout = WeightLayout.encoderDecoder(c)
-    let decoder = WeightLayout(config: c, includesRotaryTables: false, sharesClassifier: false)
-    let attention = WeightLayout.Part.attention.count(c)
-    let feedForward = WeightLayout.Part.feedForward.count(c)
-    #expect(layout.parameterCount == decoder.parameterCount + 2 * attention + feedForward + c.dim)
-    #expect(layout.offset(of: .attention, 2) - layout.offset(of: .attention, 1) == attention)
-    #expect(layout.offset(of: .finalNorm, 1) == layout.offset(of: .feedForward, 1) + feedForward)
-  }
-
-  /// Both models draw from one table of rules in buffer order, and their layouts begin with
-  /// the same parts (embedding, attention, feed-forward, a norm), so with the same seed the
-  /// encoder's weights are the decoder-only model's, bit for bit.
-  @Test func bothArchitecturesDrawTheSamePrefixBitForBit() throws {
-    let c = Self.config
-    let decoder = try TinyTransformer(config: c, seed: 21)
-    let encoderDecoder = try EncoderDecoderTransformer(config: c, seed: 21)
-    let e = encoderDecoder.weights
-    decoder.weights.withTensors { d in
-      let attention = WeightLayout.Part.attention.count(c)
-      let feedForward = WeightLayout.Part.feedForward.count(c)
-      #expect(
-        Self.bits(d.tokenEmbedding, c.vocabularySize * c.dim)
-          == Self.bits(e.tokenEmbedding, c.vocabularySize * c.dim))
-      #expect(
-        Self.bits(d.attentionNorm, attention) == Self.bits(e.encoderAttention.norm, attention))
-      #expect(Self.bits(d.mlpNorm, feedForward) == Self.bits(e.encoderMLP.norm, feedForward))
-      #expect(Self.bits(d.finalNorm, c.dim) == Self.bits(e.encoderFinalNorm, c.dim))
-    }
-  }
-
   @Test func theInitTableGivesOnesToNormsAndScalesByFanIn() {
     let c = Self.config
     for role in [WeightRole.layerNorm, .finalNorm] { #expect(role.randomFill(c) == .ones) }

@@ -5,7 +5,7 @@ extension TraceDecoder {
   ]
   static let modelFields = [
     "layers", "heads", "kvHeads", "dim", "mlpDim", "contextLength", "vocabularySize",
-    "architecture",
+    "architecture", "headSize",
   ]
 
   /// Reads and checks the header object at `path`.
@@ -127,7 +127,8 @@ extension TraceDecoder {
           + "of query heads")
     }
     let dim = try read("dim", L.dim)
-    guard dim % heads == 0 else {
+    let headSize = m.optional("headSize") == nil ? nil : try read("headSize", L.headSize)
+    guard headSize != nil || dim % heads == 0 else {
       throw TraceProblem(
         .outOfRange, at: try m.required("dim").offset, m.path + ".dim",
         "dim \(dim) is not a multiple of heads \(heads)")
@@ -136,7 +137,7 @@ extension TraceDecoder {
       layers: try read("layers", L.layers), heads: heads, kvHeads: kvHeads, dim: dim,
       mlpDim: try read("mlpDim", L.mlpDim),
       contextLength: try read("contextLength", L.contextLength),
-      vocabularySize: try read("vocabularySize", L.vocabularySize))
+      vocabularySize: try read("vocabularySize", L.vocabularySize), headSize: headSize)
   }
 
   private static func sampling(_ s: ObjectReader, vocabulary: Int) throws(TraceProblem)

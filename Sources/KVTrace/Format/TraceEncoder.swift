@@ -91,6 +91,7 @@ public enum TraceEncoder {
     ] {
       w.field(name, value)
     }
+    if let headSize = m.explicitHeadSize { w.field("headSize", headSize) }
     w.field("architecture", h.architecture.rawValue)
     w.endObject()
     w.field("weights", h.weights)

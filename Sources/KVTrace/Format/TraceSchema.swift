@@ -148,6 +148,7 @@ public enum TraceSchema {
             "mlpDim": \#(range(ModelConfig.Limits.mlpDim)),
             "contextLength": \#(range(ModelConfig.Limits.contextLength)),
             "vocabularySize": \#(range(ModelConfig.Limits.vocabularySize)),
+            "headSize": { "description": "The width of one head, present only when it is not dim / heads (T5's d_kv).", "type": "integer", "minimum": \#(ModelConfig.Limits.headSize.lowerBound), "maximum": \#(ModelConfig.Limits.headSize.upperBound) },
             "architecture": { "description": "decoder, or encoder-decoder when the header has a source (absent in older files).", "enum": ["decoder", "encoder-decoder"] }
           }
         },

@@ -41,7 +41,7 @@ extension EncoderDecoderTransformer {
   /// logits for the token after it, with the rows it computed and reused.
   ///
   /// Flax T5's `decode(decoder_input_ids, encoder_outputs, past_key_values=…)`
-  /// for one token. The first call feeds ``decoderStartToken``; each later call
+  /// for one token. The first call feeds ``startToken``; each later call
   /// feeds the token chosen from the previous logits. With a ``FullCache`` the
   /// step runs only the new position: one new self-attention row per layer and
   /// KV head, every earlier one read back. The encoder does not run again.
@@ -78,10 +78,7 @@ extension EncoderDecoderTransformer {
         token: cache.tokens[position], position: position, step: step, cache: cache,
         report: &report)
     }
-    let s = cache.scratch
-    Kernels.rmsnorm(s.xb, s.x, weights.finalNorm, n: c.dim)  // [dim]
-    Kernels.matmul(
-      s.logits, s.xb, weights.classifier, n: c.dim, d: c.vocabularySize, threads: threads)
+    classify(cache.scratch)
     // Read the truth from the caches before the policy trims them.
     var selfRows = cache.selfRows.rowsEvents(step: step, length: length)
     var crossRows = cache.crossRows.rowsEvents(step: step, length: sourceLength, kind: .cross)
@@ -102,7 +99,7 @@ extension EncoderDecoderTransformer {
     cache.finishStep()
     return DecoderStep(
       step: step, position: length - 1, queries: queries,
-      logits: Array(UnsafeBufferPointer(start: s.logits, count: c.vocabularySize)),
+      logits: Array(UnsafeBufferPointer(start: cache.scratch.logits, count: c.vocabularySize)),
       selfRows: selfRows, crossRows: crossRows,
       counters: counters(
         step: step, queries: queries, crossPositions: crossPositions.count, length: length,
@@ -110,9 +107,10 @@ extension EncoderDecoderTransformer {
   }
 
   /// Projects the cross-attention K/V of source `positions` from the encoder
-  /// output into the cross cache, in every layer: `k = Wk'·e`, `v = Wv'·e`, no
-  /// rotation (cross-attention has no positions; the encoder output carries them).
-  /// At `vectors` detail, copies each row into `fresh` for the trace.
+  /// output into the cross cache, in every layer: `k = Wk'·e`, `v = Wv'·e`. No
+  /// bias will be added to their scores: cross-attention has no positions (the
+  /// encoder output carries them). At `vectors` detail, copies each row into
+  /// `fresh` for the trace.
   private func projectCross(
     _ positions: Range<Int>, cache: DecoderCache, step: Int, fresh: inout FreshRows?
   ) {
@@ -121,11 +119,11 @@ extension EncoderDecoderTransformer {
     let blocks = blocks(cache.scratch)
     cache.encoderOutput.states.withUnsafeBufferPointer { states in
       for layer in 0..<c.layers {
-        let cross = Self.tensors(weights.crossAttention.layer(layer, c))
         for position in positions {
           let (key, value) = rows.slots(layer: layer, position: position)  // [kvDim] each
           blocks.projectKeyValue(  // [dim] -> [kvDim] twice
-            states.baseAddress! + position * c.dim, cross, key: key, value: value)
+            states.baseAddress! + position * c.dim, weights.decoderCross[layer], key: key,
+            value: value)
           rows.markWritten(layer: layer, position: position, step: step)
           fresh?.add(layer: layer, position: position, key: key, value: value, n: c.kvDim)
         }
@@ -134,44 +132,65 @@ extension EncoderDecoderTransformer {
   }
 
   /// Runs one decoder position through every decoder layer: causal
-  /// self-attention (writing its fresh K/V row into the self cache), then
-  /// cross-attention over the cross cache, then the MLP. Leaves the final
-  /// hidden state in the scratch's `x`.
+  /// self-attention with the decoder's position bias (writing its fresh K/V row
+  /// into the self cache), then cross-attention over the cross cache, then the
+  /// feed-forward. Leaves the final hidden state in the scratch's `x`.
   private func forward(
     token: Int, position: Int, step: Int, cache: DecoderCache, report: inout AttentionReport?
   ) {
     let c = config
     let s = cache.scratch
     let blocks = blocks(s)
-    s.x.update(from: weights.tokenEmbedding + token * c.dim, count: c.dim)  // -> x [dim]
+    let bias = UnsafeMutablePointer<Float>.allocate(capacity: c.heads * (position + 1))
+    defer { bias.deallocate() }
+    // The bias of this query over keys 0...position: offsets alone, the same at every
+    // layer (layer 0's table) and whatever the cache holds.
+    blocks.positionBias(
+      bias, table: weights.decoderBias, query: position, keys: position + 1, bidirectional: false)
+    s.x.update(from: weights.shared + token * c.dim, count: c.dim)  // -> x [dim]
     for layer in 0..<c.layers {
-      let own = Self.tensors(weights.selfAttention.layer(layer, c))
-      Kernels.rmsnorm(s.xb, s.x, own.norm, n: c.dim)  // [dim]
+      let own = weights.decoderSelf[layer]
+      blocks.norm(s.xb, s.x, own.norm)  // [dim]
       let (key, value) = cache.selfRows.slots(layer: layer, position: position)  // [kvDim] each
-      blocks.project(s.xb, own, q: s.q, key: key, value: value, position: position)
+      blocks.project(s.xb, own, q: s.q, key: key, value: value)
       cache.selfRows.markWritten(layer: layer, position: position, step: step)
       if report?.detail.keepsVectors == true {
         report?.fresh.add(layer: layer, position: position, key: key, value: value, n: c.kvDim)
       }
       blocks.attendAndAdd(
-        s.q, over: cache.selfRows.rows(layer: layer, through: position), wo: own.wo, into: s.x,
+        s.q, over: cache.selfRows.rows(layer: layer, through: position), bias: bias,
+        wo: own.wo, into: s.x,
         event: AttentionEvent(
           step: step, layer: layer, head: 0, kvHead: 0, query: position, keys: PositionSet()),
         report: &report)
 
-      let cross = Self.tensors(weights.crossAttention.layer(layer, c))
-      Kernels.rmsnorm(s.xb, s.x, cross.norm, n: c.dim)  // [dim]
-      blocks.projectQuery(s.xb, wq: cross.wq, q: s.q)  // queries only, no positions
+      let cross = weights.decoderCross[layer]
+      blocks.norm(s.xb, s.x, cross.norm)  // [dim]
+      blocks.projectQuery(s.xb, cross, q: s.q)  // the query only; K/V come from the encoder
       blocks.attendAndAdd(
         s.q, over: cache.crossRows.rows(layer: layer, through: cache.encoderOutput.length - 1),
-        wo: cross.wo, into: s.x,
+        bias: nil, wo: cross.wo, into: s.x,
         event: AttentionEvent(
           step: step, layer: layer, kind: .cross, head: 0, kvHead: 0, query: position,
           keys: PositionSet()),
         report: &report)
 
-      blocks.feedForward(s.x, Self.tensors(weights.decoderMLP.layer(layer, c)))
+      blocks.feedForward(s.x, weights.decoderFeedForward[layer])
     }
+  }
+
+  /// `logits = classifier · norm(x)`, the norm the decoder's final one; with tied
+  /// embeddings (T5 v1.0) the state is first scaled by `d_model^-½`, because the
+  /// classifier is then the input embedding, whose rows are large.
+  private func classify(_ s: Scratch) {
+    let c = config
+    blocks(s).norm(s.xb, s.x, weights.decoderFinalNorm)  // [dim]
+    if t5.tiedEmbeddings {
+      let scale = 1 / Float(c.dim).squareRoot()
+      for i in 0..<c.dim { s.xb[i] *= scale }
+    }
+    Kernels.matmul(  // [vocab, dim] · [dim] -> [vocab]
+      s.logits, s.xb, weights.classifier, n: c.dim, d: c.vocabularySize, threads: threads)
   }
 
   /// The step's counters: rows of both kinds, FLOPs with and without a cache, bytes held.
@@ -190,10 +209,10 @@ extension EncoderDecoderTransformer {
       rowsReused: sum(rows.own, \.reused) + crossReused,
       flops: EncoderDecoderFLOPs.decodeStep(
         positions: queries, crossPositions: crossPositions, sourceLength: sourceLength,
-        config: config),
+        config: config, t5: t5),
       flopsWithoutCache: EncoderDecoderFLOPs.decodeStep(
         positions: 0..<length, crossPositions: sourceLength, sourceLength: sourceLength,
-        config: config),
+        config: config, t5: t5),
       cacheBytes: cache.bytesHeld, crossRowsComputed: crossComputed,
       crossRowsReused: crossReused)
   }

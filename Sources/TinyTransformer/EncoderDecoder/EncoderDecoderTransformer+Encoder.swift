@@ -29,50 +29,58 @@ extension EncoderDecoderTransformer {
 
   /// The encoder pass; also returns the cache its K/V rows were written to, so a
   /// trace can report them (all fresh, at `step`).
+  ///
+  /// Per layer: `x += Wo · attention(n)` with `n = norm(x)`, every position reading
+  /// every source position with the encoder's bidirectional position bias; then
+  /// `x += feedForward(norm(x))`. The output is `norm(x)` with the final norm.
   func encode(_ tokens: [Int], step: Int, report: inout AttentionReport?) -> (
     output: EncoderOutput, rows: KVCache
   ) {
     let c = config
-    let d = c.dim
-    let count = tokens.count
+    let (d, wide, count) = (c.dim, c.attentionDim, tokens.count)
     let rows = cache(positions: count)  // [layers, count, kvDim]: used here, then dropped
     let s = Scratch(config: c)
     let x = UnsafeMutablePointer<Float>.allocate(capacity: count * d)  // [count, dim]
-    let q = UnsafeMutablePointer<Float>.allocate(capacity: count * d)  // [count, dim]
+    // [count, heads × headSize]
+    let q = UnsafeMutablePointer<Float>.allocate(capacity: count * wide)
+    let bias = UnsafeMutablePointer<Float>.allocate(capacity: c.heads * count)  // [heads, count]
     defer {
       x.deallocate()
       q.deallocate()
+      bias.deallocate()
     }
     for (p, token) in tokens.enumerated() {  // [vocab, dim][token] -> x[p]
-      (x + p * d).initialize(from: weights.tokenEmbedding + token * d, count: d)
+      (x + p * d).initialize(from: weights.shared + token * d, count: d)
     }
     let blocks = blocks(s)
     for layer in 0..<c.layers {
-      let block = Self.tensors(weights.encoderAttention.layer(layer, c))
+      let block = weights.encoderSelf[layer]
       // Every position's K and V first: bidirectional attention reads all of them.
       for p in 0..<count {
-        Kernels.rmsnorm(s.xb, x + p * d, block.norm, n: d)  // [dim]
+        blocks.norm(s.xb, x + p * d, block.norm)  // [dim]
         let (key, value) = rows.slots(layer: layer, position: p)  // [kvDim] each
-        blocks.project(s.xb, block, q: q + p * d, key: key, value: value, position: p)
+        blocks.project(s.xb, block, q: q + p * wide, key: key, value: value)
         rows.markWritten(layer: layer, position: p, step: step)
         if report?.detail.keepsVectors == true {
           report?.fresh.add(layer: layer, position: p, key: key, value: value, n: c.kvDim)
         }
       }
       let everyRow = rows.rows(layer: layer, through: count - 1)  // keys 0..<count
-      for p in 0..<count {
-        let event = AttentionEvent(
-          step: step, layer: layer, head: 0, kvHead: 0, query: p, keys: PositionSet())
+      for p in 0..<count {  // layer 0's bias table, shared by every layer of the stack
+        blocks.positionBias(
+          bias, table: weights.encoderBias, query: p, keys: count, bidirectional: true)
         blocks.attendAndAdd(
-          q + p * d, over: everyRow, wo: block.wo, into: x + p * d, event: event,
+          q + p * wide, over: everyRow, bias: bias, wo: block.wo, into: x + p * d,
+          event: AttentionEvent(
+            step: step, layer: layer, head: 0, kvHead: 0, query: p, keys: PositionSet()),
           report: &report)
-        blocks.feedForward(x + p * d, Self.tensors(weights.encoderMLP.layer(layer, c)))
       }
+      for p in 0..<count { blocks.feedForward(x + p * d, weights.encoderFeedForward[layer]) }
     }
     var states = [Float](repeating: 0, count: count * d)
     states.withUnsafeMutableBufferPointer { out in
-      for p in 0..<count {  // the encoder output: rmsnorm with the encoder's final norm
-        Kernels.rmsnorm(out.baseAddress! + p * d, x + p * d, weights.encoderFinalNorm, n: d)
+      for p in 0..<count {  // the encoder output: the encoder's final norm
+        blocks.norm(out.baseAddress! + p * d, x + p * d, weights.encoderFinalNorm)
       }
     }
     return (EncoderOutput(tokens: tokens, states: states, dim: d), rows)

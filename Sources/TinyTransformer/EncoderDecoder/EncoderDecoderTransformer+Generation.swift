@@ -6,7 +6,7 @@ extension EncoderDecoderTransformer {
   ///
   /// Step 0 (*encode*) runs the encoder once over the source. Steps 1 to
   /// `steps` (*decode*) each feed one token to the decoder, the first being
-  /// ``decoderStartToken``, and choose the next. What each decoder step
+  /// ``startToken``, and choose the next. What each decoder step
   /// computes is up to `policy` and `crossAttention`; the encoder never runs
   /// again, whatever they say.
   ///
@@ -28,10 +28,19 @@ extension EncoderDecoderTransformer {
     collectLogits: Bool = false, recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
     try generate(
-      sourceTokens: tokenizer.encode(source, fitting: config.contextLength), sourceText: source,
+      sourceTokens: sourceTokens(source), sourceText: source,
       steps: steps, policy: policy,
       crossAttention: crossAttention, sampling: sampling, collectLogits: collectLogits,
       recorder: &recorder)
+  }
+
+  /// The source as the encoder reads it: the text's tokens, then T5's `</s>`
+  /// (``T5Config/endToken``) when the model has one, as T5 was trained.
+  public func sourceTokens(_ source: String) throws(DecodeError) -> [Int] {
+    guard let end = t5.endToken else {
+      return try tokenizer.encode(source, fitting: config.contextLength)
+    }
+    return try tokenizer.encode(source, fitting: config.contextLength - 1) + [end]
   }
 
   /// Runs the flow on already tokenized input; see
@@ -61,7 +70,7 @@ extension EncoderDecoderTransformer {
       sampler: Sampler(sampling: sampling, seed: seed), tokenizer: tokenizer,
       vocabularySize: config.vocabularySize, collectLogits: collectLogits)
     return try loop.run(
-      prompt: [Self.decoderStartToken], steps: 1...steps, model: &runner, recorder: &recorder)
+      prompt: [startToken], steps: 1...steps, model: &runner, recorder: &recorder)
   }
 
   /// The encoder-decoder's side of the loop: each step feeds the newest token to
@@ -119,7 +128,7 @@ extension EncoderDecoderTransformer {
       }
       recorder.record(.rows(event))
     }
-    let flops = EncoderDecoderFLOPs.encode(sourceLength: count, config: config)
+    let flops = EncoderDecoderFLOPs.encode(sourceLength: count, config: config, t5: t5)
     recorder.record(
       .counters(
         StepCounters(
@@ -134,13 +143,13 @@ extension EncoderDecoderTransformer {
     crossAttention: CrossAttentionMode, sampling: Sampling, detail: TraceDetail
   ) -> TraceHeader {
     TraceHeader(
-      config: config, weights: "random, seed \(seed)", seed: seed, tokenizer: tokenizer,
-      run: (policy, sampling, detail), prompt: (sourceText, [Self.decoderStartToken]),
+      config: config, weights: origin.name, seed: seed, tokenizer: tokenizer,
+      run: (policy, sampling, detail), prompt: (sourceText, [startToken]),
       steps: steps,
       source: EncoderSource(
         tokens: tokenizer.traceTokens(sourceTokens), crossAttention: crossAttention),
       identity: TraceIdentity(
-        weights: "random seed \(seed)", tokenizer: tokenizer.identityName,
+        weights: origin.identity, weightsSHA256: origin.sha256, tokenizer: tokenizer.identityName,
         tokenizerSHA256: tokenizer.fileSHA256))
   }
 }

@@ -45,6 +45,16 @@ enum Attention {
     var read: PositionSet { positions.map { PositionSet($0) } ?? PositionSet(0..<count) }
   }
 
+  /// How a query and a key make a score.
+  enum Scoring {
+    /// `q·k / √headSize`: Llama, and every model but T5.
+    case scaled
+    /// T5: `q·k` unscaled, plus `bias` (`[heads, rows.count]`, the relative position
+    /// bias of each head and offset) when given; cross-attention passes `nil`. The
+    /// recorded scores include the bias: they are what the softmax reads.
+    case t5(bias: UnsafePointer<Float>?)
+  }
+
   /// Writes `softmax(q·k / √headSize) · v` of every head of `q` into `out`.
   ///
   /// Query head `h` reads KV head `h / (heads / kvHeads)`: under grouped-query
@@ -69,13 +79,19 @@ enum Attention {
   ///   - out: `[heads, headSize]`, overwritten.
   ///   - event: The coordinates every recorded event carries.
   ///   - report: Receives the events, if recording.
+  ///   - scoring: How a query and a key make a score (``Scoring``).
   static func attend(
     _ q: UnsafePointer<Float>, over rows: Rows, config c: ModelConfig,
     scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
-    event: AttentionEvent, report: inout AttentionReport?
+    event: AttentionEvent, report: inout AttentionReport?, scoring: Scoring = .scaled
   ) {
     let headSize = c.headSize
-    let scale = 1 / Float(headSize).squareRoot()
+    var scale: Float = 1  // T5: unscaled (its initialization absorbs the 1/√d)
+    var bias: UnsafePointer<Float>? = nil
+    switch scoring {
+    case .scaled: scale = 1 / Float(headSize).squareRoot()
+    case .t5(let positionBias): bias = positionBias
+    }
     let count = rows.count
     for t in 0..<count {  // scores [heads, count], row by row
       let k = rows.keys + rows.offsets[t]  // [kvDim]
@@ -83,6 +99,9 @@ enum Attention {
         let key = k + c.kvHead(forQueryHead: head) * headSize  // [headSize]
         scores[head * count + t] = Kernels.dot(q + head * headSize, key, n: headSize) * scale
       }
+    }
+    if let bias {  // T5: + the learned bias of each (head, offset)
+      for i in 0..<(c.heads * count) { scores[i] += bias[i] }
     }
     let full = report?.detail.keepsScores == true
     var raw: [[Float]] = []  // [heads][count], before the softmax, at full detail only

@@ -43,6 +43,12 @@ extension ModelConfig {
           + "group of query heads; try --kv-heads \(Self.largestDivisor(of: heads, atMost: kvHeads))"
       )
     }
+    if let explicitHeadSize {  // T5's d_kv: any width, no rotation to pair up
+      guard Limits.headSize.contains(explicitHeadSize) else {
+        throw fail("the head size must be in \(Limits.headSize), got \(explicitHeadSize)")
+      }
+      return
+    }
     guard dim % heads == 0 else {
       throw fail("dim (\(dim)) must be a multiple of heads (\(heads)); try --dim \(heads * 8)")
     }

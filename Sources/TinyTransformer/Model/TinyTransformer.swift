@@ -100,6 +100,7 @@ public struct TinyTransformer: Sendable {
 final class Scratch {
   // A class: it owns raw buffers that must be freed exactly once.
   let x: UnsafeMutablePointer<Float>  // [dim]      the residual stream
+  // xb, xb2 and q are max(dim, heads × headSize) wide: T5's heads × d_kv may exceed dim.
   let xb: UnsafeMutablePointer<Float>  // [dim]     normalized input / attention output
   let xb2: UnsafeMutablePointer<Float>  // [dim]    projection output
   let q: UnsafeMutablePointer<Float>  // [dim]      queries of all heads
@@ -111,8 +112,9 @@ final class Scratch {
   private let buffers: [UnsafeMutablePointer<Float>]
 
   init(config c: ModelConfig) {
+    let wide = max(c.dim, c.attentionDim)  // T5's heads × d_kv may exceed dim
     let sizes = [
-      c.dim, c.dim, c.dim, c.dim, c.mlpDim, c.mlpDim, c.heads * c.contextLength, c.vocabularySize,
+      c.dim, wide, wide, wide, c.mlpDim, c.mlpDim, c.heads * c.contextLength, c.vocabularySize,
       c.vocabularySize,
     ]
     buffers = sizes.map { size in

@@ -79,17 +79,6 @@ struct WeightLayout: Sendable, Equatable {
     self.init(config: config, parts: parts, sharesClassifier: sharesClassifier)
   }
 
-  /// The layout of an encoder-decoder of shape `config` (`config.layers` in each stack).
-  static func encoderDecoder(_ config: ModelConfig) -> WeightLayout {
-    WeightLayout(
-      config: config,
-      parts: [
-        .tokenEmbedding, .attention, .feedForward, .finalNorm,  // the encoder
-        .attention, .attention, .feedForward, .finalNorm, .classifier,  // the decoder
-      ],
-      sharesClassifier: false)
-  }
-
   /// The element offset of the `occurrence`-th (from 0) stored `part`.
   ///
   /// A shared classifier is the token embedding, so its offset is the embedding's.

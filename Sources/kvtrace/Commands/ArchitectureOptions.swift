@@ -22,6 +22,7 @@ struct ArchitectureOptions: Sendable, Equatable {
   /// `--arch encoder-decoder` with a llama2.c `--checkpoint`, a decoder-only model.
   init(_ arguments: ParsedArguments) throws(UsageError) {
     architecture = try arguments.choice(OptionCatalog.arch)
+    if arguments.has(OptionCatalog.model.name) { architecture = .encoderDecoder }  // T5
     crossAttention = try arguments.choice(OptionCatalog.cross)
     if architecture == .encoderDecoder, arguments.has("checkpoint") || arguments.has("tokenizer") {
       throw UsageError(

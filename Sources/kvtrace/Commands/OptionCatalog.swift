@@ -49,6 +49,10 @@ enum OptionCatalog {
     name: "checkpoint", kind: .value(placeholder: "FILE"),
     help: "a llama2.c model such as stories15M.bin, or one 'kvtrace train' wrote, instead of "
       + "kvtrace's own weights")
+  static let model = OptionSpec(
+    name: "model", kind: .value(placeholder: "PATH"),
+    help: "a Hugging Face T5 folder (config.json, model.safetensors, spiece.model), e.g. "
+      + "t5-small; runs as the encoder-decoder")
   static let tokenizer = OptionSpec(
     name: "tokenizer", kind: .value(placeholder: "FILE"),
     help: "the llama2.c tokenizer.bin that goes with --checkpoint (default: the demo "

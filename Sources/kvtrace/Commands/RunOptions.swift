@@ -11,6 +11,8 @@ struct RunOptions: Sendable {
   var weights: ModelWeights
   /// `--checkpoint` and `--tokenizer`, when given.
   var files: ModelFiles? { weights.files }
+  /// `--model`'s Hugging Face folder, when given.
+  var folder: ModelFolder?
   var seed: UInt64
   var prompt: String
   /// The second `--prompt`, decoded together with the first over shared paged blocks.
@@ -56,12 +58,14 @@ struct RunOptions: Sendable {
       throw UsageError(error.description, fix: "see 'kvtrace run --help'")
     }
     seed = UInt64(try arguments.int(O.seed))
+    folder = try ModelFolder.parse(arguments)
     architecture = try ArchitectureOptions(arguments)
     weights = try ModelWeights.parse(
       arguments, config: config, architecture: architecture.architecture)
     prompt = arguments.last(O.prompt.spec.name) ?? architecture.defaultPrompt
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
-    let stepLimit = weights.files == nil ? config.contextLength : Checkpoint.maximumContextLength
+    let fixedByFiles = weights.files != nil || folder != nil
+    let stepLimit = fixedByFiles ? Checkpoint.maximumContextLength : config.contextLength
     steps = try arguments.int(O.steps, range: 0...stepLimit)
     let prompts = arguments.all(O.prompt.spec.name)
     secondPrompt = prompts.count == 2 ? prompts[1] : nil
@@ -76,9 +80,9 @@ struct RunOptions: Sendable {
     try Self.checkArchitecture(architecture, policy: policy, reference: reference)
     sampling = Sampling(
       temperature: try Self.float(arguments, O.temperature, range: 0...100),
-      topK: try arguments.int(O.topK, range: 0...(weights.files == nil ? vocabulary : .max)))
+      topK: try arguments.int(O.topK, range: 0...(fixedByFiles ? .max : vocabulary)))
     // With a checkpoint, `model()` checks the focus against the loaded shape.
-    focus = try Self.focus(arguments, config: weights.files == nil ? config : nil)
+    focus = try Self.focus(arguments, config: fixedByFiles ? nil : config)
     focusIsDefault = Self.focusIsDefault(arguments)
     threads = try arguments.int(O.threads, default: Platform.processorCount)
     detail = try arguments.choice(O.detail)
@@ -117,17 +121,19 @@ struct RunOptions: Sendable {
     var model = try weights.model(config: config, seed: seed)
     model.threads = threads
     guard files != nil else { return model }
-    let shape = model.config
-    for (name, value, count) in [
-      ("layer", focus.layer, shape.layers), ("head", focus.head, shape.heads),
-    ]
+    try checkFocus(layers: model.config.layers, heads: model.config.heads)
+    return model
+  }
+
+  /// Checks `--layer` and `--head` against a loaded model's shape.
+  func checkFocus(layers: Int, heads: Int) throws(CommandFailure) {
+    for (name, value, count) in [("layer", focus.layer, layers), ("head", focus.head, heads)]
     where value >= count {
       throw CommandFailure(
         UsageError(
           "--\(name) must be between 0 and \(count - 1), got \(value)",
           fix: "pick a value in 0...\(count - 1)"))
     }
-    return model
   }
 
   /// The layer and head `--layer` and `--head` pick, checked against the model's shape

@@ -1,0 +1,105 @@
+import Foundation
+import KVTrace
+import TinyTransformer
+
+/// `--model PATH`: a Hugging Face model folder, as `huggingface-cli download` or
+/// `save_pretrained` leaves it.
+///
+/// The folder holds `config.json` (its `model_type` says the architecture: `t5` runs as
+/// the encoder-decoder), `model.safetensors` and a SentencePiece tokenizer, `spiece.model`
+/// or `tokenizer.json`. Like `--checkpoint`, the files fix the shape, so shape options are
+/// refused, and they are read, not mapped, only when the model is built.
+struct ModelFolder: Sendable, Equatable {
+  /// The folder's path, as given.
+  var path: String
+
+  /// The folder `--model` names, `nil` without the option.
+  ///
+  /// - Throws: ``UsageError`` for `--model` with a shape option, `--checkpoint`,
+  ///   `--tokenizer`, `--weights` or `--arch decoder`.
+  static func parse(_ arguments: ParsedArguments) throws(UsageError) -> ModelFolder? {
+    guard let path = arguments.last(OptionCatalog.model.name) else { return nil }
+    if let shape = ModelFiles.shapeOptions.first(where: arguments.has) {
+      throw UsageError(
+        "--\(shape) cannot be used with --model: the folder's config.json fixes the model's "
+          + "shape", fix: "drop --\(shape)")
+    }
+    for other in ["checkpoint", "tokenizer", "weights"] where arguments.has(other) {
+      throw UsageError(
+        "--\(other) cannot be used with --model: the folder brings its weights and tokenizer",
+        fix: "drop --\(other)")
+    }
+    if arguments.last(OptionCatalog.arch.spec.name) == Architecture.decoder.rawValue {
+      throw UsageError(
+        "--model loads a T5 folder, an encoder-decoder", fix: "drop --arch decoder")
+    }
+    return ModelFolder(path: path)
+  }
+
+  /// Reads the folder and builds the model.
+  ///
+  /// - Throws: ``CommandFailure``: 66 for a missing folder or file, 65 for a file that
+  ///   is not what it should be (one line naming the file, the problem and the fix).
+  func load(seed: UInt64) throws(CommandFailure) -> EncoderDecoderTransformer {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    let config: HuggingFaceConfig
+    let json = try read("config.json")
+    do {
+      config = try HuggingFaceConfig(json)
+    } catch {
+      throw CommandFailure(message(error), .dataError)
+    }
+    let tokenizer = try loadTokenizer()
+    let weights = try read("model.safetensors")
+    do {
+      return try EncoderDecoderTransformer(
+        huggingFace: config, weights: weights, tokenizer: tokenizer, name: name, seed: seed)
+    } catch {
+      throw CommandFailure(message(error), .dataError)
+    }
+  }
+
+  /// The folder's tokenizer: `spiece.model` (SentencePiece's own file), else `tokenizer.json`.
+  private func loadTokenizer() throws(CommandFailure) -> Tokenizer {
+    let file = exists("spiece.model") ? "spiece.model" : "tokenizer.json"
+    let data = try read(file, alternative: "spiece.model or tokenizer.json")
+    do {
+      return file == "spiece.model"
+        ? try Tokenizer(sentencePieceModel: data) : try Tokenizer(tokenizerJSON: data)
+    } catch {
+      throw CommandFailure(message(HuggingFaceError(file, error.description)), .dataError)
+    }
+  }
+
+  /// `'PATH/FILE': the problem; the fix`, one line.
+  private func message(_ error: HuggingFaceError) -> String {
+    "'\(url(error.file).path)': \(error.problem)"
+  }
+
+  private func url(_ file: String) -> URL {
+    URL(fileURLWithPath: path).appendingPathComponent(file)
+  }
+
+  private func exists(_ file: String) -> Bool {
+    FileManager.default.fileExists(atPath: url(file).path)
+  }
+
+  /// The bytes of `file` in the folder: 66 when the folder is missing, 65 when the
+  /// folder lacks the file (it is not a complete model folder).
+  private func read(_ file: String, alternative: String? = nil) throws(CommandFailure) -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw CommandFailure(
+        "no model folder at '\(path)'; give the folder that holds config.json, "
+          + "model.safetensors and spiece.model (see 'kvtrace run --help')", .noInput)
+    }
+    guard exists(file), let data = try? Data(contentsOf: url(file)) else {
+      throw CommandFailure(
+        "'\(url(file).path)' is missing or unreadable; a Hugging Face folder needs "
+          + "\(alternative ?? file) (download it with the model)", .dataError)
+    }
+    return data
+  }
+}
