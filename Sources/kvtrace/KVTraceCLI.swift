@@ -51,10 +51,11 @@ enum KVTraceCLI {
               trace, focus: options.focus(for: trace), style: options.style))
         }
         let isTerminal = stdinIsTerminal && stdoutIsTerminal
+        let start = try startStep(parsed, of: trace)
         return walkThrough(
           trace, focus: options.focus(for: trace), style: options.style,
           environment: environment, isTerminal: isTerminal,
-          withoutCache: isTerminal ? uncachedRun(options) : nil)
+          withoutCache: isTerminal ? uncachedRun(options) : nil, start: start)
       }
     } catch {
       return .failure(error.description, .usage)
@@ -106,7 +107,8 @@ enum KVTraceCLI {
   /// with the trace it read.
   static func walkThrough(
     _ trace: Trace, focus: RenderFocus, style: RenderStyle, environment: [String: String],
-    isTerminal: Bool, command: String = "kvtrace step", withoutCache: Trace? = nil
+    isTerminal: Bool, command: String = "kvtrace step", withoutCache: Trace? = nil,
+    start: Int = 0
   ) -> CommandResult {
     guard isTerminal else {
       return CommandResult(
@@ -115,7 +117,7 @@ enum KVTraceCLI {
     }
     return CommandResult(
       walkThrough: WalkThrough(
-        trace: trace, state: InteractiveState(focus: focus), style: style,
+        trace: trace, state: InteractiveState(step: start, focus: focus), style: style,
         fallbackSize: WindowSize.fallback(environment: environment), withoutCache: withoutCache))
   }
 

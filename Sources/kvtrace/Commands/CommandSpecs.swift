@@ -140,6 +140,7 @@ enum CommandSpecs {
       walks through it again without the model.
       """,
     options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions + exportOptions
+      + [O.start.spec]
   )
 
   static let heads = CommandSpec(
