@@ -82,6 +82,7 @@ extension HTMLPageScript {
           // The focused column's number in brackets, as the terminal marks it: not color alone.
           const number = element("th", "kv", focused ? "[" + (kv % 10) + "]" : String(kv % 10));
           if (focused) number.classList.add("focus");
+          if (kv === 0) number.classList.add("layer-start");
           bottom.append(number);
         }
       }

@@ -37,16 +37,17 @@ enum HTMLPageStyle {
     table.grid th { font-weight: normal; color: var(--dim); text-align: left; padding: 0 .3em; }
     table.grid td { padding: 0 .3em; white-space: pre; }
     td.pos { text-align: right; color: var(--dim); }
-    td.mark { text-align: center; padding: 0 .12em; }
-    td.mark.layer-start { padding-left: .8em; }
+    td.mark, th.kv { text-align: center; padding: 0 .12em; }
+    td.mark.layer-start, th.kv.layer-start { padding-left: .8em; }
+    th.layer { padding-left: .8em; }
     td.mark.focus, th.focus { background: var(--focus); }
     .m-f { color: var(--fresh); } .m-r, .m-s { color: var(--reused); }
     .m-n { color: var(--dim); } .m-e { color: var(--evicted); } .m-p { color: var(--pinned); }
     td.att { padding-left: 1em; }
-    .bar { display: inline-block; width: 10em; height: .8em; vertical-align: middle;
-      border: 1px solid var(--line); }
-    .bar > span { display: block; height: 100%; background: var(--bar); }
+    .bar-text { color: var(--bar); }
     .weight { display: inline-block; min-width: 3.5em; text-align: right; }
+    .grid-box + .grid-box { margin-top: .8em; }
+    .summary { margin-top: .8em; }
     tr.newest td.tok { font-weight: bold; }
     .triangle { border-collapse: collapse; margin-top: .6em; }
     .triangle td, .triangle th { width: 1.3em; height: 1.3em; text-align: center; padding: 0;

@@ -15,7 +15,7 @@ enum OptionCatalog {
     "decode steps after the prefill (default \($0))"
   }
   static let start = IntOption("start", default: 0, range: 0...Int.max) {
-    "the step the walk-through opens at (default \($0), the prefill); a web page's #step=N"
+    "the step the walk-through opens at; 0 is the prefill (default \($0)); a web page's #step=N"
   }
   static let seed = IntOption("seed", default: 0, range: 0...Int(Int32.max)) {
     "seed of sampling, and of the weights when they are random (default \($0)); the trained "
