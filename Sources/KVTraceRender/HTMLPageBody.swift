@@ -47,13 +47,15 @@ enum HTMLPageBody {
   static func keys(sequences: Int) -> String {
     var items = ""
     // A page cannot quit: Esc and q hide the help and the closing summary instead.
-    for row in KeyBindings.rows(sequences: sequences) where !row.listed.contains(where: {
-      $0.1 == .quit
-    }) {
+    let rows = KeyBindings.rows(sequences: sequences).filter { row in
+      !row.listed.contains { $0.1 == .quit }
+    }
+    for row in rows {
       let names = row.listed.map {
         "<kbd>" + HTMLPage.escaped(KeyBindings.label($0.0, Glyphs.unicode.keys)) + "</kbd>"
       }
-      items += "<li>" + names.joined(separator: " ") + " "
+      items +=
+        "<li>" + names.joined(separator: " ") + " "
         + HTMLPage.escaped(row.meaning(.unicode)) + "</li>\n"
     }
     items += "<li><kbd>Esc</kbd> <kbd>q</kbd> hide this list, or the closing summary</li>\n"

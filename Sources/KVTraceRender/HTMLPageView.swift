@@ -59,7 +59,8 @@ enum HTMLPageView {
     w.string(
       trace.header.sequenceCount > 1
         ? "sequence \(index): "
-          + RunRenderer.flatten(SharedPrefixText.quoted(trace.header, sequence: index, style: style))
+          + RunRenderer.flatten(
+            SharedPrefixText.quoted(trace.header, sequence: index, style: style))
         : "")
     tokens("tokens", trace.tokens(sequence: index), &w)
     w.key("steps")
@@ -122,8 +123,7 @@ enum HTMLPageView {
   }
 
   /// Each head's role sentence at this step, keyed `layer.head`, for the heads that have one.
-  private static func roles(_ record: StepRecord, frame: InteractiveFrame, _ w: inout JSONWriter)
-  {
+  private static func roles(_ record: StepRecord, frame: InteractiveFrame, _ w: inout JSONWriter) {
     guard let roles = frame.roles else { return }
     let config = frame.trace.header.model
     w.key("roles")

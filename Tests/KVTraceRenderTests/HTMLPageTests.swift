@@ -48,8 +48,9 @@ import TinyTransformer
   @Test func thePageIsWellFormedAndFetchesNothing() throws {
     let page = Self.page(try RunRendererGoldenTests.trace(steps: 2))
     for tag in ["html", "head", "body", "style", "main", "header", "script", "section", "ul"] {
-      #expect(Self.count("<\(tag)>", in: page) + Self.count("<\(tag) ", in: page)
-        == Self.count("</\(tag)>", in: page), "<\(tag)> opened and closed as often")
+      #expect(
+        Self.count("<\(tag)>", in: page) + Self.count("<\(tag) ", in: page)
+          == Self.count("</\(tag)>", in: page), "<\(tag)> opened and closed as often")
     }
     #expect(Self.count("<script", in: page) == 3)  // the trace, the view, the code
     for address in ["http://", "https://", "//fonts", "url(", "@import", "src=", "href="] {
