@@ -68,6 +68,7 @@ enum HTMLPageStyle {
       :root, :root.dark { --bg: #fff; --fg: #000; --dim: #444; --line: #999; --focus: #ddd;
         --panel: #fff; --heat: 0, 0, 0; }
       .controls, #frame, #help, #closing { display: none !important; }
+      #legend-box { break-after: page; page-break-after: always; }
       #print-steps { display: block; }
       .print-step { break-after: page; page-break-after: always; }
       .print-step:last-child { break-after: auto; page-break-after: auto; }
