@@ -53,10 +53,11 @@ enum KVTraceCLI {
               roles: roles))
         }
         let isTerminal = stdinIsTerminal && stdoutIsTerminal
+        let start = try startStep(parsed, of: trace)
         return walkThrough(
           trace, focus: options.focus(for: trace, roles: roles), roles: roles,
           style: options.style, environment: environment, isTerminal: isTerminal,
-          withoutCache: isTerminal ? uncachedRuns(options) : [])
+          withoutCache: isTerminal ? uncachedRuns(options) : [], start: start)
       }
     } catch {
       return .failure(error.description, .usage)
@@ -109,7 +110,7 @@ enum KVTraceCLI {
   static func walkThrough(
     _ trace: Trace, focus: RenderFocus, roles: HeadRoles?, style: RenderStyle,
     environment: [String: String], isTerminal: Bool, command: String = "kvtrace step",
-    withoutCache: [Trace] = []
+    withoutCache: [Trace] = [], start: Int = 0
   ) -> CommandResult {
     guard isTerminal else {
       return CommandResult(
@@ -118,7 +119,7 @@ enum KVTraceCLI {
     }
     return CommandResult(
       walkThrough: WalkThrough(
-        trace: trace, state: InteractiveState(focus: focus), style: style,
+        trace: trace, state: InteractiveState(step: start, focus: focus), style: style,
         fallbackSize: WindowSize.fallback(environment: environment), withoutCache: withoutCache))
   }
 

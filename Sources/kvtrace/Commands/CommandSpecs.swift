@@ -90,9 +90,12 @@ enum CommandSpecs {
       by their content) and prints it as 'kvtrace run' did, byte for byte. A file cut \
       short is drawn up to its last whole step, then the cut is reported. A malformed \
       file gets one line naming the place and the problem, and exit status 65. With \
-      --interactive, walks through the trace on the terminal as 'kvtrace step' does.
+      --interactive, walks through the trace on the terminal as 'kvtrace step' does. \
+      With --export FILE, also writes it to FILE: '--format html' (or a name ending in \
+      .html) makes one web page that steps through it in any browser.
       """,
-    options: viewOptions.filter { $0.name != "detail" } + [O.rows.spec, O.interactive],
+    options: viewOptions.filter { $0.name != "detail" } + [O.rows.spec, O.interactive]
+      + [O.export, O.format, O.start.spec],
     positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
 
   static let schema = CommandSpec(
@@ -141,6 +144,7 @@ enum CommandSpecs {
       walks through it again without the model.
       """,
     options: modelOptions + ArchitectureOptions.specs + [O.cache.spec] + viewOptions + exportOptions
+      + [O.start.spec]
   )
 
   static let heads = CommandSpec(

@@ -8,11 +8,13 @@ struct ExportRequest: Sendable, Equatable {
     case jsonl
     /// Chrome Trace Event format, for Perfetto and chrome://tracing (cannot be replayed).
     case chrome
+    /// One self-contained web page that steps through the trace (cannot be replayed).
+    case html
   }
 
   /// The file names that tell the format, longest first: `.chrome.json` before `.json`.
   static let extensions: [(String, Format)] = [
-    (".chrome.json", .chrome), (".jsonl", .jsonl), (".json", .json),
+    (".chrome.json", .chrome), (".jsonl", .jsonl), (".json", .json), (".html", .html),
   ]
 
   var path: String
@@ -20,7 +22,8 @@ struct ExportRequest: Sendable, Equatable {
 
   /// The request on the command line, or nil when there is no `--export`.
   ///
-  /// `--format` wins; without it the file name decides (`.json`, `.jsonl`, `.chrome.json`).
+  /// `--format` wins; without it the file name decides (`.json`, `.jsonl`, `.chrome.json`,
+  /// `.html`).
   init?(_ arguments: ParsedArguments) throws(UsageError) {
     guard let path = arguments.last("export") else {
       if arguments.has("format") {
@@ -41,7 +44,9 @@ struct ExportRequest: Sendable, Equatable {
     } else {
       throw UsageError(
         "cannot tell the format of '\(path)' from its name",
-        fix: "end it in .json, .jsonl or .chrome.json, or add --format json|jsonl|chrome")
+        fix:
+          "end it in .json, .jsonl, .chrome.json or .html, "
+          + "or add --format json|jsonl|chrome|html")
     }
   }
 

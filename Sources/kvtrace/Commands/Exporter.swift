@@ -61,7 +61,7 @@ enum Exporter {
 
   /// The most bytes a file in `format` may hold: what `replay` reads, for the formats it reads.
   static func limit(_ format: ExportRequest.Format) -> Int? {
-    format == .chrome ? nil : Files.traceLimit
+    format == .chrome || format == .html ? nil : Files.traceLimit
   }
 
   /// The bytes of `trace` in `format`.
@@ -70,6 +70,7 @@ enum Exporter {
     case .json: TraceEncoder.encode(trace, as: .json)
     case .jsonl: TraceEncoder.encode(trace, as: .jsonl)
     case .chrome: ChromeTraceRenderer.render(trace)
+    case .html: HTMLPage.render(trace)
     }
   }
 

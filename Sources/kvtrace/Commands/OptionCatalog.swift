@@ -14,6 +14,9 @@ enum OptionCatalog {
   static let steps = IntOption("steps", default: 6, range: 0...Int.max) {
     "decode steps after the prefill (default \($0))"
   }
+  static let start = IntOption("start", default: 0, range: 0...Int.max) {
+    "the step the walk-through opens at; 0 is the prefill (default \($0)); a web page's #step=N"
+  }
   static let seed = IntOption("seed", default: 0, range: 0...Int(Int32.max)) {
     "seed of sampling, and of the weights when they are random (default \($0)); the trained "
       + "model's weights are fixed"
@@ -89,10 +92,12 @@ enum OptionCatalog {
 
   static let export = OptionSpec(
     name: "export", kind: .value(placeholder: "FILE"),
-    help: "also write the trace to FILE: .json, .jsonl (streamed) or .chrome.json (Perfetto)")
+    help:
+      "also write the trace to FILE: .json, .jsonl (streamed), .chrome.json (Perfetto) "
+      + "or .html (a web page)")
   static let format = OptionSpec(
     name: "format", kind: .value(placeholder: "FORMAT"),
-    help: "json, jsonl or chrome (default: from the name of FILE)")
+    help: "json, jsonl, chrome or html (default: from the name of FILE)")
 
   static let cache = ValueOption("cache", placeholder: "POLICY", default: "full") {
     "the cache policy: \(CachePolicies.all.map(\.name).joined(separator: ", ")) (default \($0))"

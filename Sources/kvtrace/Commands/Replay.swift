@@ -7,7 +7,8 @@ import KVTraceRender
 /// output is byte for byte what `kvtrace run` printed for the run that exported
 /// it, with the same `--layer`, `--head`, `--color` and `--ascii`. No model is
 /// built and nothing is decoded again. With `--step` the trace is walked through
-/// on the terminal as `kvtrace step` walks through a fresh run.
+/// on the terminal as `kvtrace step` walks through a fresh run. With `--export FILE` the
+/// trace is also written to FILE, in any format: `--format html` makes it a web page.
 ///
 /// `FILE` is `-` for standard input (`kvtrace run --export - --format jsonl |
 /// kvtrace replay -`). What may be read, and how much, is ``Files/readTrace(_:stdinIsTerminal:)``'s
@@ -44,6 +45,12 @@ enum Replay {
       result.output = RunRenderer.render(prefix, focus: focus, style: style, roles: roles)
       return result
     }
+    if let export = try ExportRequest(arguments) {  // another format: a page, a Chrome trace
+      do { try Exporter.write(trace, as: export.format, to: export.path) } catch {
+        return error.result
+      }
+      if export.writesToStandardOutput { return CommandResult() }
+    }
     let roles = try? HeadRoles(trace)  // once: the drawn head and the summaries need them
     let focus = try RunOptions.focus(arguments, for: trace, roles: roles)
     guard arguments.has("interactive") else {
@@ -52,6 +59,7 @@ enum Replay {
     }
     return KVTraceCLI.walkThrough(
       trace, focus: focus, roles: roles, style: style, environment: environment,
-      isTerminal: stdinIsTerminal && stdoutIsTerminal, command: "kvtrace replay --interactive")
+      isTerminal: stdinIsTerminal && stdoutIsTerminal, command: "kvtrace replay --interactive",
+      start: try KVTraceCLI.startStep(arguments, of: trace))
   }
 }

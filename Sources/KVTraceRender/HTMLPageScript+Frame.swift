@@ -1,0 +1,162 @@
+extension HTMLPageScript {
+  /// The frame of one step: status, counters, grids with the attention bars, the prefill's
+  /// triangle, and the step told in words.
+  static let frame = #"""
+    // The frame of one step, built as nodes: status, counters, grids, triangle, words.
+    function frame(step) {
+      const record = steps()[step];
+      const box = document.createDocumentFragment();
+      const last = steps().length - 1;
+      const viewName = state.view === 0 ? "cache " + view.policy : VIEWS[state.view];
+      const head = focusName().replace(/^layer \d+ /, "");
+      const parts = ["step " + record.step + " of " + last, record.phase, viewName];
+      parts.push("layer " + state.layer, head);
+      box.append(element("p", "status", parts.join(" \u00B7 ")));
+      box.append(element("p", "sequence-name", view.sequences[state.sequence].name));
+      if (state.view !== 1) box.append(element("p", "counters", record.counters));
+      if (state.view !== 0) box.append(element("p", "counters nocache", withoutCache(record)));
+      for (const grid of record.grids) box.append(gridNode(record, grid));
+      if (record.phase === "prefill" || record.phase === "encode") box.append(triangle(record));
+      const summary = element("div", "summary");
+      summary.append(element("p", "sentence", record.sentence));
+      const role = record.roles && record.roles[state.layer + "." + state.head];
+      if (role) summary.append(element("p", "role", role));
+      if (record.work) summary.append(element("p", "work", record.work));
+      if (record.next) summary.append(element("p", "next", record.next));
+      box.append(summary);
+      return box;
+    }
+
+    // What the step would cost without a cache: every row of every position computed again.
+    function withoutCache(record) {
+      const c = counters.get(state.sequence + "|" + record.step);
+      if (!c) return "without a cache: no counters recorded for this step";
+      const rows = view.encoderDecoder ? "" :
+        (record.length * view.layers * view.kvHeads) + " K/V rows computed, ";
+      return "without a cache: " + rows + metric(c.flopsWithoutCache) + " FLOPs, nothing kept";
+    }
+
+    function gridNode(record, grid) {
+      const box = element("div", "grid-box");
+      if (grid.title) box.append(element("p", "grid-title", grid.title));
+      const table = element("table", "grid");
+      const labels = grid.rows === "source" ? view.source :
+        view.sequences[state.sequence].tokens;
+      const withBars = grid.query !== "none";
+      const event = withBars ? attentionOf(record.step, grid.kind, grid.query) : null;
+      const focus = withBars ? state.layer * view.kvHeads + kvHeadOf(state.head) : -1;
+      table.append(gridHead(grid, event, focus, withBars));
+      const body = element("tbody");
+      for (let position = 0; position < grid.length; position++) {
+        const row = element("tr", "row" + (position === grid.length - 1 ? " newest" : ""));
+        row.append(element("td", "pos", String(position)));
+        row.append(element("td", "tok", position < labels.length ? labels[position] : ""));
+        for (let column = 0; column < grid.map.length; column++) {
+          const letter = grid.columns[grid.map[column]][position];
+          const cell = element("td", "mark m-" + letter, GLYPH[letter]);
+          if (column % view.kvHeads === 0) cell.classList.add("layer-start");
+          if (column === focus) cell.classList.add("focus");
+          cell.title = NAME[letter];
+          row.append(cell);
+        }
+        if (withBars) row.append(barCell(event, position));
+        body.append(row);
+      }
+      table.append(body);
+      box.append(table);
+      return box;
+    }
+
+    function gridHead(grid, event, focus, withBars) {
+      const head = element("thead");
+      const top = element("tr");
+      const bottom = element("tr");
+      top.append(element("th", "", ""), element("th", "", ""));
+      bottom.append(element("th", "", "pos"), element("th", "", "token"));
+      for (let layer = 0; layer < view.layers; layer++) {
+        const title = element("th", "layer", "layer " + layer);
+        title.colSpan = view.kvHeads;
+        top.append(title);
+        for (let kv = 0; kv < view.kvHeads; kv++) {
+          const focused = layer * view.kvHeads + kv === focus;
+          // The focused column's number in brackets, as the terminal marks it: not color alone.
+          const number = element("th", "kv", focused ? "[" + (kv % 10) + "]" : String(kv % 10));
+          if (focused) number.classList.add("focus");
+          if (kv === 0) number.classList.add("layer-start");
+          bottom.append(number);
+        }
+      }
+      if (withBars) {
+        const kind = grid.kind === "cross" ? "cross-attention" : "attention";
+        const values = state.values === "scores" ? " (scores q\u00B7k/\u221Ad)" : "";
+        top.append(element("th", "att-title", kind + ", " + focusName() + values));
+        bottom.append(element("th", "att-query", queryName(grid, event)));
+      }
+      head.append(top, bottom);
+      return head;
+    }
+
+    function queryName(grid, event) {
+      if (!event) return "no attention recorded";
+      const quoted = grid.rows === "source" && grid.kind === "self" ? view.sourceQuoted :
+        view.sequences[state.sequence].tokensQuoted;
+      const text = event.query < quoted.length ? quoted[event.query] : "''";
+      return "query " + event.query + " " + text;
+    }
+
+    // The bar and number of one key row: the newest query's weight (or raw score) on it.
+    function barCell(event, position) {
+      const cell = element("td", "att");
+      if (!event) return cell;
+      const index = indexIn(event.keys, position);
+      if (index < 0) return cell;
+      if (!event.weights) {
+        cell.append(element("span", "read", "read"));
+        return cell;
+      }
+      const weight = index < event.weights.length ? Math.fround(event.weights[index]) : 0;
+      const shown = state.values === "scores" && event.scores ?
+        Math.fround(event.scores[index]) : weight;
+      cell.append(element("span", "bar-text", bar(weight).padEnd(16, " ")));
+      cell.append(element("span", "weight", " " + fixed(shown, 2)));
+      return cell;
+    }
+
+    // At the prefill (or the encode step): every query's weights, the causal triangle.
+    function triangle(record) {
+      const box = element("div", "triangle-box");
+      const events = attentionOf(record.step, "self", "all");
+      if (events.length === 0 || !events[0].weights || record.length > 128) return box;
+      const causal = record.phase === "prefill";
+      box.append(element("p", "grid-title", causal ?
+        "every query of the prefill, " + focusName() + ": each reads only the keys before it " +
+        "(the causal triangle); shade = a key's share of the largest weight in its row" :
+        "every query of the encoder, " + focusName() + ": each reads every key (bidirectional)"));
+      const table = element("table", "triangle");
+      const head = element("tr");
+      head.append(element("th", "", "q\\k"));
+      for (let key = 0; key < record.length; key++) {
+        head.append(element("th", "", String(key % 10)));
+      }
+      table.append(head);
+      for (const e of events) {
+        const row = element("tr");
+        row.append(element("th", "", String(e.query)));
+        const high = Math.max(...e.weights.map(Math.fround));
+        for (let key = 0; key < record.length; key++) {
+          const index = indexIn(e.keys, key);
+          if (index < 0) { row.append(element("td", "", "\u00B7")); continue; }
+          const weight = Math.fround(e.weights[index]);
+          const level = high > 0 ? weight / high : 1;
+          const cell = element("td", "heat", SHADES[Math.min(3, Math.floor(level * 4))]);
+          cell.style.setProperty("--level", String(Math.min(1, level)));
+          cell.title = "query " + e.query + ", key " + key + ": " + fixed(weight, 2);
+          row.append(cell);
+        }
+        table.append(row);
+      }
+      box.append(table);
+      return box;
+    }
+    """#
+}
