@@ -77,7 +77,9 @@ import Testing
       [Double](repeating: 0, count: qCount), [Double](repeating: 0, count: kCount),
       [Double](repeating: 0, count: kCount)
     )
-    var (dBias, scratch) = ([Double](repeating: 0, count: bCount), [Double](repeating: 0, count: keys))
+    var (dBias, scratch) = (
+      [Double](repeating: 0, count: bCount), [Double](repeating: 0, count: keys)
+    )
     Ops.t5AttentionBackward(
       dOut: r, q: q, k: k, v: v, probs: probs, dq: &dq, dk: &dk, dv: &dv, dBias: &dBias,
       scratch: &scratch, shape: shape)
