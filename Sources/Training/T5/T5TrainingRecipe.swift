@@ -55,7 +55,7 @@ public struct T5TrainingRecipe: Sendable, Equatable, Codable {
       config: T5TrainingConfig(
         vocabularySize: vocabularySize, dModel: 64, dKV: 16, heads: 4, dFF: 256,
         encoderLayers: 2, decoderLayers: 2),
-      sourceLength: 32, targetLength: 16, steps: 3000, batchSize: 16, learningRate: 3e-3,
+      sourceLength: 24, targetLength: 10, steps: 3000, batchSize: 16, learningRate: 3e-3,
       minimumLearningRate: 3e-4, warmupSteps: 100, weightDecay: 0.01, gradientClip: 1,
       seed: 1)
   }
