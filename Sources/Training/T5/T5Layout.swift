@@ -51,69 +51,80 @@ struct T5Layout: Sendable, Equatable {
 
   init(config c: T5TrainingConfig) {
     config = c
-    var list: [Tensor] = []
+    var b = Builder(config: c)
+    shared = b.add("shared.weight", c.vocabularySize, c.dModel)
+    var biases: [Int] = []
+    func stack(_ name: String, _ layers: Int) -> [Block] {
+      (0..<layers).map { i in
+        let (block, bias) = b.block(name, i)
+        if let bias { biases.append(bias) }
+        return block
+      }
+    }
+    encoder = stack("encoder", c.encoderLayers)
+    encoderFinalNorm = b.add("encoder.final_layer_norm.weight", 1, c.dModel, vector: true)
+    decoder = stack("decoder", c.decoderLayers)
+    decoderFinalNorm = b.add("decoder.final_layer_norm.weight", 1, c.dModel, vector: true)
+    lmHead = c.tiedEmbeddings ? shared : b.add("lm_head.weight", c.vocabularySize, c.dModel)
+    (encoderBias, decoderBias) = (biases[0], biases[1])
+    (tensors, count) = (b.tensors, b.next)
+    var mask = [Bool](repeating: false, count: b.next)
+    for t in b.tensors where t.isVector {
+      for i in t.offset..<(t.offset + t.rows * t.columns) { mask[i] = true }
+    }
+    vectorMask = mask
+  }
+
+  /// Lays tensors out one after the other, in the order Hugging Face lists them.
+  private struct Builder {
+    let config: T5TrainingConfig
+    var tensors: [Tensor] = []
     var next = 0
-    func add(_ name: String, _ rows: Int, _ columns: Int, vector: Bool = false) -> Int {
-      list.append(Tensor(name: name, offset: next, rows: rows, columns: columns, isVector: vector))
+
+    /// Appends a tensor and returns its offset.
+    mutating func add(_ name: String, _ rows: Int, _ columns: Int, vector: Bool = false) -> Int {
+      tensors.append(
+        Tensor(name: name, offset: next, rows: rows, columns: columns, isVector: vector))
       defer { next += rows * columns }
       return next
     }
-    func attention(_ prefix: String) -> Attention {
-      Attention(
+
+    mutating func attention(_ prefix: String) -> Attention {
+      let c = config
+      return Attention(
         q: add(prefix + ".q.weight", c.inner, c.dModel),
         k: add(prefix + ".k.weight", c.inner, c.dModel),
         v: add(prefix + ".v.weight", c.inner, c.dModel),
         o: add(prefix + ".o.weight", c.dModel, c.inner))
     }
-    func block(_ stack: String, _ i: Int) -> (Block, Int?) {
+
+    /// Layer `i` of `stack` (`encoder` or `decoder`), and its position bias table if it is
+    /// the first layer.
+    mutating func block(_ stack: String, _ i: Int) -> (Block, Int?) {
+      let c = config
       let prefix = "\(stack).block.\(i).layer."
       let selfAttention = attention(prefix + "0.SelfAttention")
       let bias =
         i == 0
         ? add(
           prefix + "0.SelfAttention.relative_attention_bias.weight", c.buckets, c.heads,
-          vector: true)
-        : nil
+          vector: true) : nil
       let selfNorm = add(prefix + "0.layer_norm.weight", 1, c.dModel, vector: true)
       let isDecoder = stack == "decoder"
       let cross = isDecoder ? attention(prefix + "1.EncDecAttention") : nil
-      let crossNorm = isDecoder ? add(prefix + "1.layer_norm.weight", 1, c.dModel, vector: true) : 0
-      let f = prefix + (isDecoder ? "2" : "1")
+      let crossNorm =
+        isDecoder ? add(prefix + "1.layer_norm.weight", 1, c.dModel, vector: true) : 0
+      let f = prefix + (isDecoder ? "2" : "1") + "."
       let gated = c.feedForward == .gatedGELU
-      let wi0 = add(f + ".DenseReluDense." + (gated ? "wi_0" : "wi") + ".weight", c.dFF, c.dModel)
-      let wi1 = gated ? add(f + ".DenseReluDense.wi_1.weight", c.dFF, c.dModel) : nil
-      let wo = add(f + ".DenseReluDense.wo.weight", c.dModel, c.dFF)
-      let norm = add(f + ".layer_norm.weight", 1, c.dModel, vector: true)
-      return (
-        Block(
-          selfNorm: selfNorm, selfAttention: selfAttention, crossNorm: crossNorm,
-          crossAttention: cross, feedForwardNorm: norm, wi0: wi0, wi1: wi1, wo: wo), bias
-      )
+      let wi0 = add(f + "DenseReluDense." + (gated ? "wi_0" : "wi") + ".weight", c.dFF, c.dModel)
+      let wi1 = gated ? add(f + "DenseReluDense.wi_1.weight", c.dFF, c.dModel) : nil
+      let wo = add(f + "DenseReluDense.wo.weight", c.dModel, c.dFF)
+      let norm = add(f + "layer_norm.weight", 1, c.dModel, vector: true)
+      let block = Block(
+        selfNorm: selfNorm, selfAttention: selfAttention, crossNorm: crossNorm,
+        crossAttention: cross, feedForwardNorm: norm, wi0: wi0, wi1: wi1, wo: wo)
+      return (block, bias)
     }
-    shared = add("shared.weight", c.vocabularySize, c.dModel)
-    var (encoder, decoder, biases) = ([Block](), [Block](), [Int]())
-    for i in 0..<c.encoderLayers {
-      let (b, bias) = block("encoder", i)
-      encoder.append(b)
-      if let bias { biases.append(bias) }
-    }
-    encoderFinalNorm = add("encoder.final_layer_norm.weight", 1, c.dModel, vector: true)
-    for i in 0..<c.decoderLayers {
-      let (b, bias) = block("decoder", i)
-      decoder.append(b)
-      if let bias { biases.append(bias) }
-    }
-    decoderFinalNorm = add("decoder.final_layer_norm.weight", 1, c.dModel, vector: true)
-    lmHead = c.tiedEmbeddings ? shared : add("lm_head.weight", c.vocabularySize, c.dModel)
-    (self.encoder, self.decoder, encoderBias, decoderBias) = (
-      encoder, decoder, biases[0], biases[1]
-    )
-    (tensors, count) = (list, next)
-    var mask = [Bool](repeating: false, count: next)
-    for t in list where t.isVector {
-      for i in t.offset..<(t.offset + t.rows * t.columns) { mask[i] = true }
-    }
-    vectorMask = mask
   }
 }
 
