@@ -36,27 +36,19 @@ extension Trainer {
   func evaluate(_ batch: [[Int]], withGradient: Bool) -> (Float, Float, [Float]) {
     let rows = checked(batch)
     let transposed = Network.transpose(parameters, layout: layout)
-    workspace.prepare(sequences: batch.count, shape: rows, gradients: withGradient)
-    let space = workspace
     let scale = 1 / Float(batch.count * rows)
-    parameters.withUnsafeBufferPointer { w in
+    let (loss, correct, gradient) = parameters.withUnsafeBufferPointer { w in
       transposed.withUnsafeBufferPointer { t in
         let network = Network(layout: layout, weights: w.baseAddress!, transposed: t.baseAddress!)
-        Parallel.forEachBand(rows: batch.count, work: Int.max, threads: threads) { band in
-          for i in band {
-            space.results[i] = BatchGradient.sequence(
-              batch[i], pass: space.passes[i], network: network,
-              gradient: withGradient ? space.gradient(i) : nil, scale: scale)
-          }
+        return workspace.run(
+          examples: batch.count, shape: rows, threads: threads, withGradient: withGradient
+        ) { i, pass, gradient in
+          BatchGradient.sequence(
+            batch[i], pass: pass, network: network, gradient: gradient, scale: scale)
         }
       }
     }
-    let results = UnsafeBufferPointer(start: space.results, count: batch.count)
-    let loss = results.reduce(0.0) { $0 + $1.loss }
-    let correct = results.reduce(0) { $0 + $1.correct }
     let total = Double(batch.count * rows)
-    let gradient =
-      withGradient ? space.summedGradient(sequences: batch.count, threads: threads) : []
     return (Float(loss / total), Float(Double(correct) / total), gradient)
   }
 

@@ -51,6 +51,26 @@ final class TrainingWorkspace<Pass>: @unchecked Sendable {
     gradients!.initialize(repeating: 0, count: examples * parameterCount)
   }
 
+  /// Runs example `i` of `0..<examples` as `body(i, passes[i], its gradient buffer or nil)`
+  /// on up to `threads` threads, and returns the examples' summed loss and correct count
+  /// and, when `withGradient`, their summed gradient.
+  func run(
+    examples: Int, shape: Int, threads: Int, withGradient: Bool,
+    _ body: (Int, Pass, UnsafeMutablePointer<Float>?) -> (loss: Double, correct: Int)
+  ) -> (loss: Double, correct: Int, gradient: [Float]) {
+    prepare(sequences: examples, shape: shape, gradients: withGradient)
+    Parallel.forEachBand(rows: examples, work: Int.max, threads: threads) { band in
+      for i in band {
+        results[i] = body(i, passes[i], withGradient ? gradient(i) : nil)
+      }
+    }
+    let all = UnsafeBufferPointer(start: results, count: examples)
+    let loss = all.reduce(0.0) { $0 + $1.loss }
+    let correct = all.reduce(0) { $0 + $1.correct }
+    let summed = withGradient ? summedGradient(sequences: examples, threads: threads) : []
+    return (loss, correct, summed)
+  }
+
   /// Example `i`'s gradient buffer.
   func gradient(_ i: Int) -> UnsafeMutablePointer<Float> { gradients! + i * parameterCount }
 

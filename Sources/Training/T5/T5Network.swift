@@ -10,8 +10,8 @@ struct T5Network<T: TrainingScalar> {
     _ y: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, _ offset: Int, _ out: Int,
     _ inner: Int, _ rows: Int, accumulate: Bool = false
   ) {
-    T.product(
-      y, x, rowStride: inner, innerStride: 1, transposed + offset, m: rows, k: inner, n: out,
+    Ops.linear(
+      y, x, transposed: transposed + offset, out: out, inner: inner, rows: rows,
       accumulate: accumulate)
   }
 
@@ -22,12 +22,9 @@ struct T5Network<T: TrainingScalar> {
     _ out: Int, _ inner: Int, _ rows: Int, gradient: UnsafeMutablePointer<T>,
     accumulate: Bool = false
   ) {
-    T.product(
-      dx, dy, rowStride: out, innerStride: 1, weights + offset, m: rows, k: out, n: inner,
-      accumulate: accumulate)
-    T.product(
-      gradient + offset, dy, rowStride: 1, innerStride: out, x, m: out, k: rows, n: inner,
-      accumulate: true)
+    Ops.linearBackward(
+      dx: dx, dy: dy, x: x, weight: weights + offset, dWeight: gradient + offset, out: out,
+      inner: inner, rows: rows, accumulate: accumulate)
   }
 
   /// The transposes of every matrix of `weights`, in the same layout.

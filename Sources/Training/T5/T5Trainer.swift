@@ -95,27 +95,19 @@ public final class T5Trainer {
   func evaluate(_ pairs: [TokenPair], withGradient: Bool) -> (Float, Float, [Float]) {
     check(pairs)
     let transposed = T5Network.transpose(parameters, layout: layout)
-    workspace.prepare(sequences: pairs.count, shape: 0, gradients: withGradient)
-    let space = workspace
     let labels = T5BatchGradient.labelCount(pairs)
     let scale = 1 / Float(labels)
-    parameters.withUnsafeBufferPointer { w in
+    let (loss, correct, gradient) = parameters.withUnsafeBufferPointer { w in
       transposed.withUnsafeBufferPointer { t in
         let network = T5Network(layout: layout, weights: w.baseAddress!, transposed: t.baseAddress!)
-        Parallel.forEachBand(rows: pairs.count, work: Int.max, threads: threads) { band in
-          for i in band {
-            space.results[i] = T5BatchGradient.pair(
-              pairs[i], pass: space.passes[i], network: network,
-              gradient: withGradient ? space.gradient(i) : nil, scale: scale)
-          }
+        return workspace.run(
+          examples: pairs.count, shape: 0, threads: threads, withGradient: withGradient
+        ) { i, pass, gradient in
+          T5BatchGradient.pair(
+            pairs[i], pass: pass, network: network, gradient: gradient, scale: scale)
         }
       }
     }
-    let results = UnsafeBufferPointer(start: space.results, count: pairs.count)
-    let loss = results.reduce(0.0) { $0 + $1.loss }
-    let correct = results.reduce(0) { $0 + $1.correct }
-    let gradient =
-      withGradient ? space.summedGradient(sequences: pairs.count, threads: threads) : []
     return (Float(loss / Double(labels)), Float(Double(correct) / Double(labels)), gradient)
   }
 
