@@ -91,19 +91,26 @@ import TinyTransformer
     #expect(finals[0] != T5Trainer.initialWeights(T5Layout(config: c), seed: 7))
   }
 
-  /// Four pairs learned by heart: the loss per label falls below 0.02.
+  /// Four pairs learned by heart: the loss per label falls below 0.02, and greedy decoding
+  /// writes each target.
   @Test(arguments: shapes)
   func overfitsAFewPairs(config c: T5TrainingConfig) throws {
     var recipe = Self.recipe(c, steps: 300, batch: 4)
     (recipe.learningRate, recipe.minimumLearningRate, recipe.weightDecay) = (1e-2, 1e-2, 0)
     let trainer = try T5Trainer(recipe: recipe, threads: 2)
-    let pairs = Self.pairs(c, count: 4, seed: 8)
+    // Targets without the end token, so a greedy summary must write all of them.
+    let pairs = Self.pairs(c, count: 4, seed: 8).map {
+      TokenPair(source: $0.source, target: $0.target.map { $0 == Tokenizer.eosToken ? 1 : $0 })
+    }
     let first = trainer.loss(on: pairs).loss
     for _ in 0..<recipe.steps { _ = trainer.trainStep(pairs) }
     let (loss, accuracy) = trainer.loss(on: pairs)
     #expect(first > 1)
     #expect(loss < 0.02, "loss \(loss) after \(recipe.steps) steps")
     #expect(accuracy == 1)
+    for pair in pairs {
+      #expect(trainer.greedySummary(of: pair.source, maxLength: 5) == pair.target)
+    }
   }
 
   @Test func badRecipesAreRefused() {
