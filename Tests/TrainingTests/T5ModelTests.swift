@@ -113,6 +113,21 @@ import TinyTransformer
     }
   }
 
+  /// With the cross-attention's query weights zero every score is zero, the attention is
+  /// uniform, and each head's share on the copied word is exactly 1 / source length.
+  @Test func crossAttentionShareOfUniformAttentionIsOneOverTheSourceLength() throws {
+    let c = Self.shapes[0]
+    let trainer = try T5Trainer(recipe: Self.recipe(c), threads: 1)
+    for tensor in trainer.layout.tensors where tensor.name.hasSuffix("EncDecAttention.q.weight") {
+      for i in tensor.offset..<(tensor.offset + tensor.rows * tensor.columns) {
+        trainer.parameters[i] = 0
+      }
+    }
+    let pair = TokenPair(source: [5, 6, 7, 8, 9], target: [6, 4, 8])  // copies 6 and 8
+    let shares = trainer.crossAttentionShare(on: [pair], layer: 1)
+    #expect(shares == [Float](repeating: 0.2, count: c.heads))
+  }
+
   @Test func badRecipesAreRefused() {
     var recipe = Self.recipe(Self.shapes[0])
     recipe.config.maxDistance = 2
