@@ -67,7 +67,8 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(
       name: "TrainingTests",
-      dependencies: ["Training", "TinyTransformer", "KVTrace", "GoldenFiles"]),
+      dependencies: ["Training", "TinyTransformer", "KVTrace", "GoldenFiles"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "kvtraceTests", dependencies: ["kvtrace", "GoldenFiles"]),
     .testTarget(
       name: "EndToEndTests",

@@ -30,10 +30,29 @@ struct AdamW {
     v = [Float](repeating: 0, count: count)
   }
 
+  /// Scales `gradient` down to a global norm of `clip` if it is longer, then moves
+  /// `weights` one step against it; returns the norm before clipping.
+  mutating func clipAndUpdate(
+    _ weights: inout [Float], gradient: inout [Float], clip: Float, learningRate: Float,
+    weightDecay: Float, layout: some DecayExemptions
+  ) -> Float {
+    var sumOfSquares = 0.0
+    for g in gradient { sumOfSquares += Double(g) * Double(g) }
+    let norm = Float(sumOfSquares.squareRoot())
+    if norm > clip {
+      let shrink = clip / norm
+      for i in gradient.indices { gradient[i] *= shrink }
+    }
+    update(
+      &weights, gradient: gradient, learningRate: learningRate, weightDecay: weightDecay,
+      layout: layout)
+    return norm
+  }
+
   /// Moves `weights` one step against `gradient` (already clipped).
   mutating func update(
     _ weights: inout [Float], gradient: [Float], learningRate lr: Float, weightDecay: Float,
-    layout: ParameterLayout
+    layout: some DecayExemptions
   ) {
     beta1Power *= Self.beta1
     beta2Power *= Self.beta2
@@ -46,16 +65,36 @@ struct AdamW {
       v[i] = b2 * v[i] + (1 - b2) * (g * g)
       let mHat = m[i] / correction1
       let vHat = v[i] / correction2
-      let decay = layout.isNorm(i) ? 0 : weightDecay * weights[i]
+      let decay = layout.isExempt(i) ? 0 : weightDecay * weights[i]
       weights[i] -= lr * (mHat / (vHat.squareRoot() + Self.epsilon) + decay)
     }
   }
+}
+
+/// A parameter layout as AdamW sees it: which numbers weight decay spares.
+protocol DecayExemptions {
+  /// Whether the number at `index` is spared by weight decay (a norm's gain, a bias).
+  func isExempt(_ index: Int) -> Bool
+}
+
+extension ParameterLayout: DecayExemptions {
+  func isExempt(_ index: Int) -> Bool { isNorm(index) }
 }
 
 extension TrainingRecipe {
   /// The learning rate of step `step` (from 0): a linear warmup to ``learningRate``, then a
   /// cosine decay to ``minimumLearningRate`` at the last step.
   public func learningRate(atStep step: Int) -> Float {
+    Self.learningRate(
+      atStep: step, steps: steps, warmupSteps: warmupSteps, peak: learningRate,
+      minimum: minimumLearningRate)
+  }
+
+  /// The warmup-then-cosine schedule of ``learningRate(atStep:)`` for any run.
+  static func learningRate(
+    atStep step: Int, steps: Int, warmupSteps: Int, peak learningRate: Float,
+    minimum minimumLearningRate: Float
+  ) -> Float {
     if step < warmupSteps { return learningRate * Float(step + 1) / Float(warmupSteps) }
     let decaySteps = max(1, steps - 1 - warmupSteps)
     let progress = min(1, Double(step - warmupSteps) / Double(decaySteps))

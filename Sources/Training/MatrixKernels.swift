@@ -112,3 +112,31 @@ enum MatrixKernels {
     }
   }
 }
+
+extension Ops {
+  /// `y (+)= x · Wᵀ` over `rows` rows, with `W` (`[out, inner]`) given transposed (`wt`,
+  /// `[inner, out]`): the forward product of every linear layer.
+  static func linear<T: TrainingScalar>(
+    _ y: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, transposed wt: UnsafePointer<T>,
+    out: Int, inner: Int, rows: Int, accumulate: Bool
+  ) {
+    T.product(
+      y, x, rowStride: inner, innerStride: 1, wt, m: rows, k: inner, n: out,
+      accumulate: accumulate)
+  }
+
+  /// The gradient of ``linear(_:_:transposed:out:inner:rows:accumulate:)``: `dx (+)= dy · W`
+  /// and `dW += dyᵀ · x`.
+  static func linearBackward<T: TrainingScalar>(
+    dx: UnsafeMutablePointer<T>, dy: UnsafePointer<T>, x: UnsafePointer<T>,
+    weight w: UnsafePointer<T>, dWeight: UnsafeMutablePointer<T>, out: Int, inner: Int,
+    rows: Int, accumulate: Bool
+  ) {
+    T.product(
+      dx, dy, rowStride: out, innerStride: 1, w, m: rows, k: out, n: inner,
+      accumulate: accumulate)
+    T.product(
+      dWeight, dy, rowStride: 1, innerStride: out, x, m: out, k: rows, n: inner,
+      accumulate: true)
+  }
+}

@@ -11,9 +11,13 @@ enum Ops {
 
   /// `out = w ⊙ (x · s)` with `s = 1/√(mean(x²) + ε)`, row by row; writes each row's `s`
   /// into `scales` for the backward pass. The same arithmetic as inference's `rmsnorm`.
+  ///
+  /// This is also T5's layer norm (`T5LayerNorm`: no mean subtracted, no bias, a learned
+  /// scale), with its own `ε` of 1e-6 (``T5TrainingConfig/normEpsilon``). The backward pass
+  /// needs only the scales, whatever `ε` was.
   static func rmsnorm<T: TrainingScalar>(
     _ out: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
-    scales: UnsafeMutablePointer<T>, rows: Int, n: Int
+    scales: UnsafeMutablePointer<T>, rows: Int, n: Int, epsilon: Double = Ops.epsilon
   ) {
     for r in 0..<rows {
       let (xr, outr) = (x + r * n, out + r * n)

@@ -85,11 +85,8 @@ extension Network {
     accumulate: Bool = false
   ) {
     let offset = tensor + layer * out * inner
-    T.product(
-      dx, dy, rowStride: out, innerStride: 1, weights + offset, m: rows, k: out, n: inner,
-      accumulate: accumulate)
-    T.product(
-      gradient + offset, dy, rowStride: 1, innerStride: out, x, m: out, k: rows, n: inner,
-      accumulate: true)
+    Ops.linearBackward(
+      dx: dx, dy: dy, x: x, weight: weights + offset, dWeight: gradient + offset, out: out,
+      inner: inner, rows: rows, accumulate: accumulate)
   }
 }

@@ -128,9 +128,10 @@ struct Network<T: TrainingScalar> {
     _ y: UnsafeMutablePointer<T>, _ x: UnsafePointer<T>, _ tensor: Int, layer: Int, _ out: Int,
     _ inner: Int, _ rows: Int, accumulate: Bool = false
   ) {
-    T.product(
-      y, x, rowStride: inner, innerStride: 1, transposed + tensor + layer * out * inner,
-      m: rows, k: inner, n: out, accumulate: accumulate)
+    Ops.linear(
+      y, x, transposed: transposed + tensor + layer * out * inner, out: out, inner: inner,
+      rows: rows,
+      accumulate: accumulate)
   }
 
   /// The transposes of every matrix of `weights`, in the same layout (norms copied).

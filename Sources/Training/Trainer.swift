@@ -36,7 +36,7 @@ public final class Trainer {
   /// AdamW's state.
   var optimizer: AdamW
   /// The passes and gradient buffers of a batch's sequences, reused from step to step.
-  let workspace: TrainingWorkspace
+  let workspace: TrainingWorkspace<SequencePass<Float>>
 
   /// A trainer whose initial weights are drawn from `SplitMix64(recipe.seed)`.
   ///
@@ -56,7 +56,10 @@ public final class Trainer {
     layout = ParameterLayout(config: recipe.config)
     parameters = Self.initialWeights(layout, seed: recipe.seed)
     optimizer = AdamW(count: layout.count)
-    workspace = TrainingWorkspace(layout: layout)
+    let config = recipe.config
+    workspace = TrainingWorkspace(parameters: layout.count) {
+      SequencePass(config: config, rows: $0)
+    }
   }
 
   /// Checks a recipe before anything is allocated.
