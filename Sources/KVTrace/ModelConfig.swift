@@ -34,8 +34,16 @@ public struct ModelConfig: Sendable, Equatable, Hashable, Codable {
 
   /// Creates a configuration; the model (`TinyTransformer`) validates it before use.
   ///
-  /// - Parameter headSize: The width of one head when it is not `dim / heads` (T5's
-  ///   `d_kv`); `nil`, or a value equal to `dim / heads`, means the even split.
+  /// - Parameters:
+  ///   - layers: Transformer blocks.
+  ///   - heads: Query heads per layer.
+  ///   - kvHeads: Key/value heads per layer.
+  ///   - dim: The width of the residual stream.
+  ///   - mlpDim: The hidden width of the feed-forward block.
+  ///   - contextLength: The most positions a sequence may have.
+  ///   - vocabularySize: Distinct tokens.
+  ///   - headSize: The width of one head when it is not `dim / heads` (T5's `d_kv`);
+  ///     `nil`, or a value equal to `dim / heads`, means the even split.
   public init(
     layers: Int, heads: Int, kvHeads: Int, dim: Int, mlpDim: Int, contextLength: Int,
     vocabularySize: Int, headSize: Int? = nil

@@ -36,6 +36,14 @@ import Testing
     #expect(result.error.contains(problem), "\(result.error)")
   }
 
+  /// Replaces `old` by `new` in the copy's `config.json`.
+  static func editConfig(_ folder: URL, _ old: String, _ new: String) throws {
+    let url = folder.appendingPathComponent("config.json")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    #expect(text.contains(old))
+    try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: url)
+  }
+
   @Test func theWholeFolderRuns() throws {
     let result = try runKVTrace(["run", "--model", Self.fixture.path, "--steps", "2"])
     #expect(result.status == 0, "\(result.error)")
@@ -49,31 +57,21 @@ import Testing
   }
 
   @Test func anUnsupportedFeedForward() throws {
-    try expectDataError(file: "config.json", problem: "feed_forward_proj 'swiglu'") { folder in
-      let url = folder.appendingPathComponent("config.json")
-      let text = try String(contentsOf: url, encoding: .utf8)
-        .replacingOccurrences(of: "\"gated-gelu\"", with: "\"swiglu\"")
-      try Data(text.utf8).write(to: url)
+    try expectDataError(file: "config.json", problem: "feed_forward_proj 'swiglu'") {
+      try Self.editConfig($0, "\"gated-gelu\"", "\"swiglu\"")
     }
   }
 
   @Test func anotherModelType() throws {
     try expectDataError(file: "config.json", problem: "model type 'llama' is not supported") {
-      folder in
-      let url = folder.appendingPathComponent("config.json")
-      let text = try String(contentsOf: url, encoding: .utf8)
-        .replacingOccurrences(of: "\"t5\"", with: "\"llama\"")
-      try Data(text.utf8).write(to: url)
+      try Self.editConfig($0, "\"t5\"", "\"llama\"")
     }
   }
 
   @Test func aTensorOfTheWrongShape() throws {
     // d_ff 24 -> 25: every feed-forward tensor now disagrees with the file.
-    try expectDataError(file: "model.safetensors", problem: "has shape [24, 16]") { folder in
-      let url = folder.appendingPathComponent("config.json")
-      let text = try String(contentsOf: url, encoding: .utf8)
-        .replacingOccurrences(of: "\"d_ff\": 24", with: "\"d_ff\": 25")
-      try Data(text.utf8).write(to: url)
+    try expectDataError(file: "model.safetensors", problem: "has shape [24, 16]") {
+      try Self.editConfig($0, "\"d_ff\": 24", "\"d_ff\": 25")
     }
   }
 

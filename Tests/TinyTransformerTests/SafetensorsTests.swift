@@ -65,14 +65,17 @@ import Testing
 
   @Test func hostileHeadersAreRefusedBeforeAnythingIsAllocated() {
     #expect(Self.error(Data([1, 2, 3])) == .truncatedHeader(fileSize: 3, needed: 8))
-    #expect(Self.error(Self.file("{}", length: 1000)) == .truncatedHeader(fileSize: 10, needed: 1008))
+    #expect(
+      Self.error(Self.file("{}", length: 1000))
+        == .truncatedHeader(fileSize: 10, needed: 1008))
     #expect(Self.error(Self.file("{}", length: UInt64.max)) == .headerTooLarge(length: UInt64.max))
     #expect(Self.error(Self.file("[1, 2]")) == .malformedHeader("not a JSON object"))
     #expect(Self.error(Self.file("{nope")) == .malformedHeader("not JSON"))
     let i8 = #"{"a":{"dtype":"I8","shape":[1],"data_offsets":[0,1]}}"#
     #expect(Self.error(Self.file(i8, [0])) == .unsupportedDtype(tensor: "a", dtype: "I8"))
     let outside = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
-    #expect(Self.error(Self.file(outside, [0, 0, 0, 0])).map { "\($0)" }?.contains("outside") == true)
+    #expect(
+      Self.error(Self.file(outside, [0, 0, 0, 0])).map { "\($0)" }?.contains("outside") == true)
     let span = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#
     #expect(Self.error(Self.file(span, [0, 0, 0, 0])).map { "\($0)" }?.contains("needs 8") == true)
     let huge = #"{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}}"#

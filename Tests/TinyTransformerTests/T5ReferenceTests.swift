@@ -55,6 +55,20 @@ import Testing
     #expect(try T5Fixtures.model("t5-v1_1").sourceTokens(reference.source) == reference.sourceIds)
   }
 
+  /// A trace records the head size only when it is not `dim / heads` (v1.1's 3 × 4 in a
+  /// stream of 16), and reads it back: the JSON round trip keeps the whole trace.
+  @Test(arguments: [("t5-v1_0", false), ("t5-v1_1", true)])
+  func anExplicitHeadSizeRoundTrips(folder: String, explicit: Bool) throws {
+    let model = try T5Fixtures.model(folder)
+    #expect((model.config.explicitHeadSize != nil) == explicit)
+    var log = TraceLog(detail: .full)
+    _ = try model.generate(source: "summarize: the cat", steps: 2, recorder: &log)
+    let trace = try #require(log.trace)
+    let json = try TraceEncoder.encode(trace, as: .json)
+    #expect(String(decoding: json, as: UTF8.self).contains("\"headSize\"") == explicit)
+    #expect(try TraceDecoder.decode(json) == trace)
+  }
+
   /// The encoder runs once; under `once` every cross row after the first step is reused.
   @Test(arguments: ["t5-v1_0", "t5-v1_1"])
   func theCountersShowOneEncoderRunAndReusedCrossRows(folder: String) throws {

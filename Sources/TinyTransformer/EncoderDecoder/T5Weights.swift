@@ -4,7 +4,7 @@ import KVTrace
 /// forward pass reads.
 ///
 /// Filled either at random (``init(random:t5:seed:)``) or from a Hugging Face
-/// checkpoint (``T5Checkpoint``); either way the tensors are the ones
+/// checkpoint (``EncoderDecoderTransformer/init(huggingFace:weights:tokenizer:name:seed:)``); either way the tensors are the ones
 /// ``T5Tensors`` lists, by their Hugging Face names. The object owns its floats,
 /// so the pointers stay valid as long as it lives.
 final class T5Weights: @unchecked Sendable {

@@ -12,7 +12,8 @@ struct ArchitectureOptions: Sendable, Equatable {
   static let encoderDecoderPrompt = "summarize: My friends are cool but they eat too many carbs."
 
   /// The options as `--help` lists them.
-  static let specs = [OptionCatalog.arch.spec, OptionCatalog.cross.spec]
+  /// `--model` is among them: its folder says the architecture (T5: the encoder-decoder).
+  static let specs = [OptionCatalog.arch.spec, OptionCatalog.cross.spec, OptionCatalog.model]
 
   /// Decodes the options.
   ///

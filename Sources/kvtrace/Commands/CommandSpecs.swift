@@ -13,8 +13,7 @@ enum CommandSpecs {
   static let modelOptions: [OptionSpec] = [
     O.prompt.spec, O.steps.spec, O.seed.spec, O.weights.spec, O.layers.spec, O.heads.spec,
     O.kvHeads.spec,
-    O.dim.spec, O.context.spec, O.threads.spec, O.checkpoint, O.tokenizer, O.model,
-    O.temperature.spec,
+    O.dim.spec, O.context.spec, O.threads.spec, O.checkpoint, O.tokenizer, O.temperature.spec,
     O.topK.spec,
   ]
 
