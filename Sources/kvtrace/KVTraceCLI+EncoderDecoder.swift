@@ -3,7 +3,8 @@ import TinyTransformer
 
 extension RunOptions {
   /// The model these options describe: `--arch` picks the decoder-only model
-  /// (random weights, or a `--checkpoint`'s) or the T5-style encoder-decoder.
+  /// (random weights, or a `--checkpoint`'s) or the T5 encoder-decoder (the shipped trained
+  /// summarizer, random weights, or a `--model` folder's).
   ///
   /// - Throws: ``CommandFailure``: a usage error, or model files that are missing or bad.
   func commandModel() throws(CommandFailure) -> any CommandModel {
