@@ -50,7 +50,8 @@ func helpListsArchAndCross(_ command: String) {
     ),
     (
       encoderDecoder + [
-        "--weights", "random", "--prompt", Array(repeating: "the", count: 70).joined(separator: " "),
+        "--weights", "random", "--prompt",
+        Array(repeating: "the", count: 70).joined(separator: " "),
       ],
       "the prompt has 70 tokens but the context holds 64 positions"
     ),
