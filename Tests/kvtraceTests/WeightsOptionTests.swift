@@ -91,6 +91,17 @@ private func weightsLine(_ output: String) -> String {
     #expect(shaped.header.weights == "random, seed 0")
   }
 
+  @Test func theDrawnEncoderDecoderHeadReadsTheCopiedWordOnlyWhenTrained() throws {
+    let trained = try trace(["--arch", "encoder-decoder", "--steps", "8"])
+    let best = try #require(CopyAttention.best(in: trained))
+    #expect(best.share >= CopyAttention.minimumShare)
+    #expect(best.layer == 1)
+    #expect(RenderFocus.automatic(for: trained) == RenderFocus(layer: best.layer, head: best.head))
+    let random = try trace(["--arch", "encoder-decoder", "--weights", "random", "--steps", "8"])
+    #expect(CopyAttention.best(in: random) == nil)
+    #expect(RenderFocus.automatic(for: random) == RenderFocus())
+  }
+
   @Test(arguments: [
     (["--weights", "trained", "--dim", "32"], "--dim 32 differs from the trained model's 64"),
     (
