@@ -2,7 +2,7 @@ import KVTrace
 
 extension EncoderDecoderSummary {
   /// " Cross-attention layer 1 head 0 reads 'friends' (0.81), the source word this step
-  /// writes.": what the head that reads the copy (``KVTrace/CopyAttention/best(in:)``, the
+  /// writes.": what the head that reads the copy (`CopyAttention.best(in:)`, the
   /// head drawn by default) did at this step; empty when no head reads the copy (random
   /// weights) or the step writes no source word.
   static func copySentence(_ record: StepRecord, in trace: Trace, style: RenderStyle) -> String {

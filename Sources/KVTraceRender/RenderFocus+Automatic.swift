@@ -19,7 +19,7 @@ extension RenderFocus {
   /// *after* an earlier copy, a head needs rows that already say which token came before
   /// them, which only an earlier layer's previous-token head can write. An encoder-decoder
   /// trace draws the decoder head whose cross-attention reads the source word each step
-  /// writes (``KVTrace/CopyAttention/best(in:)``). A trace without weights, or one whose
+  /// writes (`CopyAttention.best(in:)`). A trace without weights, or one whose
   /// heads do not copy, draws layer 0 head 0. The choice depends on the trace alone, so a
   /// run and the replay of its export draw the same head.
   public static func automatic(for trace: Trace) -> RenderFocus {
