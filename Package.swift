@@ -20,13 +20,17 @@ let package = Package(
     // The trace: events, header, counters. Foundation only.
     .target(name: "KVTrace"),
     // The model: kernels, weights, tokenizer, attention, cache policies, decoding, and the
-    // trained default model (`kvtrace train`'s checkpoint and its provenance) as resources;
-    // its training log stays in the repository only, for the test that retrains it.
+    // trained defaults (`kvtrace train`'s checkpoint and its provenance; the T5 summarizer's
+    // Hugging Face files) as resources; their training logs stay in the repository only, for
+    // the tests that retrain them.
     // Links libm on Linux: `rounded()` and `squareRoot()` call into it there.
     .target(
       name: "TinyTransformer", dependencies: ["KVTrace"],
-      exclude: ["Resources/default-model-log.txt"],
-      resources: [.copy("Resources/default-model.bin"), .copy("Resources/default-model.json")],
+      exclude: ["Resources/default-model-log.txt", "Resources/default-t5-log.txt"],
+      resources: [
+        .copy("Resources/default-model.bin"), .copy("Resources/default-model.json"),
+        .copy("Resources/default-t5-config.json"), .copy("Resources/default-t5.safetensors"),
+      ],
       linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
     // Pure functions from a trace to lines of text.
     .target(name: "KVTraceRender", dependencies: ["KVTrace"]),

@@ -95,7 +95,7 @@ enum EncoderDecoderSummary {
       text +=
         " The newest query read \(own.keys.count) self and \(count(other.keys.count, "cross key"))."
     }
-    return text
+    return text + copySentence(record, in: trace, style: style)
   }
 
   /// The cross-attention part of a decoder step's sentence, from its joining word

@@ -17,7 +17,9 @@ extension RenderFocus {
   /// highest induction score over at least `HeadRoles.minimumQueries` queries, when that
   /// score reaches ``minimumInductionScore``. Layer 0 is never picked: to find the token
   /// *after* an earlier copy, a head needs rows that already say which token came before
-  /// them, which only an earlier layer's previous-token head can write. A trace without weights, an encoder-decoder's, or one whose
+  /// them, which only an earlier layer's previous-token head can write. An encoder-decoder
+  /// trace draws the decoder head whose cross-attention reads the source word each step
+  /// writes (`CopyAttention.best(in:)`). A trace without weights, or one whose
   /// heads do not copy, draws layer 0 head 0. The choice depends on the trace alone, so a
   /// run and the replay of its export draw the same head.
   public static func automatic(for trace: Trace) -> RenderFocus {
@@ -33,7 +35,11 @@ extension RenderFocus {
   ///   - roles: `HeadRoles(trace)`, or `nil` when they cannot be measured (a trace at
   ///     summary detail, an encoder-decoder's).
   public static func automatic(for trace: Trace, roles: HeadRoles?) -> RenderFocus {
-    guard trace.header.architecture == .decoder, let roles else { return RenderFocus() }
+    if trace.header.architecture == .encoderDecoder {
+      return CopyAttention.best(in: trace).map { RenderFocus(layer: $0.layer, head: $0.head) }
+        ?? RenderFocus()
+    }
+    guard let roles else { return RenderFocus() }
     var best: (focus: RenderFocus, score: Double)?
     for layer in 1..<max(1, roles.layers) {
       for head in 0..<roles.heads

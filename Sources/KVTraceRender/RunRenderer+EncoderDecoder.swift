@@ -11,9 +11,12 @@ extension RunRenderer {
       TextLayout.wrap(text, width: style.width, indent: indent)
     }
     var lines = title(trace, style: style)
+    // Random weights write arbitrary words; trained ones (the shipped summarizer, a
+    // --model folder) write their own.
     lines += wrap(
-      "weights  \(h.weights): the words are arbitrary, but every row below was really "
-        + "computed, or really read back from a cache")
+      "weights  \(h.weights): "
+        + (h.weights.hasPrefix("random") ? "the words are arbitrary, but " : "")
+        + "every row below was really computed, or really read back from a cache")
     lines += wrap(
       "cache    \(h.policy.name) (\(h.policy.exact ? "exact" : "approximate")): "
         + "\(h.policy.summary)")

@@ -58,7 +58,7 @@ public enum RunRenderer {
       case .encoderDecoder:
         (
           "kvtrace: a tiny encoder-decoder and its two KV caches",
-          "encoder-decoder (T5-style), \(m.layers) encoder + \(m.layers) decoder "
+          "encoder-decoder (T5), \(m.layers) encoder + \(m.layers) decoder "
             + (m.layers == 1 ? "layer" : "layers")
         )
       }

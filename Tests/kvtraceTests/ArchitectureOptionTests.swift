@@ -49,7 +49,10 @@ func helpListsArchAndCross(_ command: String) {
       "--checkpoint and --tokenizer load a llama2.c model, which is decoder-only"
     ),
     (
-      encoderDecoder + ["--prompt", Array(repeating: "the", count: 70).joined(separator: " ")],
+      encoderDecoder + [
+        "--weights", "random", "--prompt",
+        Array(repeating: "the", count: 70).joined(separator: " "),
+      ],
       "the prompt has 70 tokens but the context holds 64 positions"
     ),
   ])

@@ -65,8 +65,8 @@ import Testing
     let file = directory.path("t.json")
     let run = runCLI(
       [
-        "run", "--arch", "encoder-decoder", "--steps", "30", "--prompt", Self.source,
-        "--export", file,
+        "run", "--arch", "encoder-decoder", "--weights", "random", "--steps", "30", "--prompt",
+        Self.source, "--export", file,
       ], environment: ["COLUMNS": "80", "LINES": "24"])
     #expect(run.code == .ok, "\(run.error)")
     let trace = try TraceDecoder.decode(try #require(directory.contents("t.json")))

@@ -80,14 +80,34 @@ private func weightsLine(_ output: String) -> String {
     #expect(header.weights == (try TinyTransformer.trainedDefault().weightsSource))
   }
 
-  @Test func theEncoderDecoderStaysRandom() throws {
-    let header = try trace(["--arch", "encoder-decoder", "--steps", "2"]).header
-    #expect(header.weights == "random, seed 0")
+  @Test func theEncoderDecoderDefaultIsTheTrainedT5AndRandomOnRequest() throws {
+    let trained = try trace(["--arch", "encoder-decoder", "--steps", "2"]).header
+    #expect(trained.weights.hasPrefix("trained by kvtrace train --arch encoder-decoder"))
+    #expect(trained.identity?.weights.hasPrefix("trained default T5") == true)
+    #expect(trained.identity?.weightsSHA256?.count == 64)
+    let random = try trace(["--arch", "encoder-decoder", "--weights", "random", "--steps", "2"])
+    #expect(random.header.weights == "random, seed 0")
+    let shaped = try trace(["--arch", "encoder-decoder", "--dim", "32", "--steps", "2"])
+    #expect(shaped.header.weights == "random, seed 0")
+  }
+
+  @Test func theDrawnEncoderDecoderHeadReadsTheCopiedWordOnlyWhenTrained() throws {
+    let trained = try trace(["--arch", "encoder-decoder", "--steps", "8"])
+    let best = try #require(CopyAttention.best(in: trained))
+    #expect(best.share >= CopyAttention.minimumShare)
+    #expect(best.layer == 1)
+    #expect(RenderFocus.automatic(for: trained) == RenderFocus(layer: best.layer, head: best.head))
+    let random = try trace(["--arch", "encoder-decoder", "--weights", "random", "--steps", "8"])
+    #expect(CopyAttention.best(in: random) == nil)
+    #expect(RenderFocus.automatic(for: random) == RenderFocus())
   }
 
   @Test(arguments: [
     (["--weights", "trained", "--dim", "32"], "--dim 32 differs from the trained model's 64"),
-    (["--weights", "trained", "--arch", "encoder-decoder"], "the trained model is decoder-only"),
+    (
+      ["--weights", "trained", "--arch", "encoder-decoder", "--dim", "32"],
+      "the trained T5 has only its own"
+    ),
     (["--weights", "random", "--checkpoint", "x.bin"], "--checkpoint brings weights of its own"),
     (["--weights", "heavy"], "--weights"),
   ])

@@ -51,7 +51,7 @@ public struct EncoderDecoderTransformer: Sendable {
   /// The seed of sampling, and of the weights of a random model.
   public let seed: UInt64
   /// Where the weights came from, as a trace's header and identity name them.
-  let origin: WeightsOrigin
+  var origin: WeightsOrigin
   /// How many threads the large matrix products use; results are identical for any count.
   public var threads: Int = 1
   let weights: T5Weights

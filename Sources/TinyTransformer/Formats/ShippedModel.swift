@@ -23,6 +23,13 @@ enum ShippedModel {
   ///
   /// - Throws: ``ShippedModelError`` when the bundle or a file is missing or unreadable.
   static func files() throws(ShippedModelError) -> (checkpoint: Data, provenance: Data) {
+    try requireBundle()
+    return (try read("default-model", "bin"), try read("default-model", "json"))
+  }
+
+  /// Throws ``ShippedModelError/bundleMissing(searched:)`` unless the bundle is in sight,
+  /// so that `Bundle.module` is asked only then.
+  static func requireBundle() throws(ShippedModelError) {
     let searched = directoriesToSearch()
     let fileManager = FileManager.default
     guard
@@ -32,7 +39,6 @@ enum ShippedModel {
     else {
       throw .bundleMissing(searched: searched.first?.path ?? "")
     }
-    return (try read("default-model", "bin"), try read("default-model", "json"))
   }
 
   /// Where `Bundle.module` may find the bundle: beside the program first (`swift run`, the
@@ -43,7 +49,7 @@ enum ShippedModel {
       + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
   }
 
-  private static func read(_ name: String, _ kind: String) throws(ShippedModelError) -> Data {
+  static func read(_ name: String, _ kind: String) throws(ShippedModelError) -> Data {
     guard let url = Bundle.module.url(forResource: name, withExtension: kind) else {
       throw .fileMissing(name: "\(name).\(kind)")
     }
@@ -112,6 +118,8 @@ public enum ShippedModelError: Error, Equatable, CustomStringConvertible {
   case damagedProvenance(String)
   /// The checkpoint's shape is not the demo shape the trained model must have.
   case wrongShape(found: ModelConfig, expected: ModelConfig)
+  /// The trained T5's `default-t5-config.json` or `default-t5.safetensors` cannot be loaded.
+  case damagedT5(String)
 
   private static let rebuild = "rebuild kvtrace (swift build) so that SwiftPM copies its resources"
 
@@ -133,6 +141,8 @@ public enum ShippedModelError: Error, Equatable, CustomStringConvertible {
       case .wrongShape(let found, let expected):
         "default-model.bin has \(Self.shape(found)), not the demo shape \(Self.shape(expected)); "
           + "ship a checkpoint trained with the default recipe"
+      case .damagedT5(let problem):
+        "the trained T5 is damaged: \(problem); restore it from the repository"
       }
     return "the trained default model cannot be loaded: " + problem
   }

@@ -28,7 +28,7 @@ struct ArchitectureOptions: Sendable, Equatable {
     if architecture == .encoderDecoder, arguments.has("checkpoint") || arguments.has("tokenizer") {
       throw UsageError(
         "--checkpoint and --tokenizer load a llama2.c model, which is decoder-only; "
-          + "--arch encoder-decoder builds a T5-style model with random weights",
+          + "--arch encoder-decoder builds a T5",
         fix: "leave out --arch encoder-decoder, or the model files")
     }
     if arguments.has("cross"), architecture == .decoder {

@@ -57,13 +57,14 @@ extension TinyTransformer: CommandModel {
 }
 
 extension EncoderDecoderTransformer: CommandModel {
-  /// The prompt is the source: the encoder reads it once, the decoder writes `--steps` tokens.
+  /// The prompt is the source (with T5's `</s>` behind it when the model has one, as T5 was
+  /// trained): the encoder reads it once, the decoder writes `--steps` tokens.
   func generate(
     _ options: RunOptions, policy: any CachePolicy, collectLogits: Bool,
     recorder: inout some TraceRecorder
   ) throws(DecodeError) -> Generation {
     try generate(
-      sourceTokens: promptTokens(options.prompt), sourceText: options.prompt,
+      sourceTokens: sourceTokens(options.prompt), sourceText: options.prompt,
       steps: options.steps, policy: policy, crossAttention: options.architecture.crossAttention,
       sampling: options.sampling, collectLogits: collectLogits, recorder: &recorder)
   }
@@ -72,7 +73,7 @@ extension EncoderDecoderTransformer: CommandModel {
   /// and `--cross` mode.
   func check(_ options: RunOptions) throws(DecodeError) -> OracleReport {
     try Oracle.check(
-      model: self, sourceTokens: promptTokens(options.prompt), sourceText: options.prompt,
+      model: self, sourceTokens: sourceTokens(options.prompt), sourceText: options.prompt,
       steps: options.steps, policy: options.policy, against: options.reference,
       crossAttention: options.architecture.crossAttention, sampling: options.sampling,
       detail: options.detail)

@@ -40,8 +40,9 @@ enum CommandSpecs {
       Cache policies:
       \(CachePolicies.all.flatMap { HelpLayout.row($0.name, $0.summary) }.joined(separator: "\n"))
 
-      With --arch encoder-decoder the model is T5-style: the encoder reads the prompt once, \
-      then the decoder writes from its start token, and every decoder step draws two grids: \
+      With --arch encoder-decoder the model is a T5 (by default kvtrace's tiny T5, trained to \
+      summarize; --weights random draws one, --model DIR loads one): the encoder reads the \
+      prompt once, then the decoder writes from its start token, and every decoder step draws two grids: \
       the self-attention cache, which grows by a row per step, and the cross-attention rows \
       projected from the encoder output, one per source token, which never grow.
 

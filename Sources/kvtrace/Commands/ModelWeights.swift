@@ -12,7 +12,8 @@ enum WeightsChoice: String, CaseIterable, Sendable {
 /// The trained model has one shape, `ModelConfig.demo`'s. A shape option that asks for
 /// another (`--dim 32`) cannot be served by it, so it switches to random weights and says
 /// why in the trace header, unless `--weights trained` insisted, which is a usage error.
-/// The encoder-decoder has no trained weights yet, and a `--checkpoint` brings its own.
+/// The encoder-decoder has one trained model, the shipped T5 summarizer; a `--checkpoint`
+/// brings its own.
 enum ModelWeights: Sendable, Equatable {
   /// The demo shape trained by `kvtrace train` (``TinyTransformer/trainedDefault(seed:)``).
   case trained
@@ -46,12 +47,14 @@ enum ModelWeights: Sendable, Equatable {
       return .checkpoint(files)
     }
     if architecture == .encoderDecoder {
-      guard !(explicit && choice == .trained) else {
+      // The trained T5 has one shape: a shape option asks for a random T5 of its own.
+      let shape = ModelFiles.shapeOptions.first(where: arguments.has)
+      if explicit, choice == .trained, let shape {
         throw UsageError(
-          "the trained model is decoder-only; --arch encoder-decoder builds a T5-style model "
-            + "with random weights", fix: "drop --weights trained")
+          "--\(shape) changes the shape, and the trained T5 has only its own",
+          fix: "drop --\(shape), or use --weights random")
       }
-      return .random(reason: nil)
+      return choice == .trained && (explicit || shape == nil) ? .trained : .random(reason: nil)
     }
     guard choice == .trained else { return .random(reason: nil) }
     guard let difference = shapeDifference(config) else { return .trained }
@@ -91,7 +94,7 @@ enum ModelWeights: Sendable, Equatable {
         let code: ExitCode =
           switch error {
           case .bundleMissing, .fileMissing, .unreadable: .noInput
-          case .damagedCheckpoint, .damagedProvenance, .wrongShape: .dataError
+          case .damagedCheckpoint, .damagedProvenance, .wrongShape, .damagedT5: .dataError
           }
         throw CommandFailure("\(error) (or run with --weights random)", code)
       }

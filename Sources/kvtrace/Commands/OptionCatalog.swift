@@ -109,8 +109,8 @@ enum OptionCatalog {
   }
 
   static let arch = ValueOption("arch", placeholder: "ARCH", default: Architecture.decoder) {
-    "\($0.rawValue) (default) or encoder-decoder: a T5-style model whose encoder reads the "
-      + "prompt once (default prompt \"\(ArchitectureOptions.encoderDecoderPrompt)\")"
+    "\($0.rawValue) (default) or encoder-decoder: a tiny T5 trained to summarize, whose "
+      + "encoder reads the prompt once (default prompt \"\(ArchitectureOptions.encoderDecoderPrompt)\")"
   }
   static let cross = ValueOption("cross", placeholder: "MODE", default: CrossAttentionMode.once) {
     "encoder-decoder only: \($0.rawValue) projects the cross-attention K/V at the first decoder "

@@ -75,7 +75,7 @@ enum TrainOptionCatalog {
     return [
       steps.spec, batch.spec, learningRate.spec, seed.spec, layers.spec, heads.spec,
       O.kvHeads.spec, dim.spec, context.spec, threads.spec, out.spec, checkpointEvery.spec,
-      validateEvery.spec, svg, tokens, resume, O.ascii,
+      validateEvery.spec, svg, tokens, resume, O.arch.spec, O.ascii,
     ]
   }
 }
