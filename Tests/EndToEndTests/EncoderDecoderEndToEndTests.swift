@@ -19,12 +19,12 @@ private let summarizeURL = productsDirectory.appendingPathComponent("summarize")
   let output = result.output
   // The encode phase once, then decoder steps with a growing self grid and a fixed cross grid.
   #expect(output.components(separatedBy: " · encode · ").count == 2)
-  #expect(output.contains("━━ step 0 · encode · source positions 0-12 ━"))
+  #expect(output.contains("━━ step 0 · encode · source positions 0-13 ━"))
   #expect(output.contains("step 1 (decode): the decoder starts from '<start>' at position 0"))
   let sentences = output.replacingOccurrences(of: "\n", with: " ")  // undo the wrapping
   #expect(
     sentences.components(
-      separatedBy: "reused all 104 cross-attention rows, projected once at step 1."
+      separatedBy: "reused all 112 cross-attention rows, projected once at step 1."
     )
     .count == 6)
   #expect(sentences.components(separatedBy: "The encoder did not run again.").count == 7)
