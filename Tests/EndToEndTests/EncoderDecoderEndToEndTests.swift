@@ -82,9 +82,9 @@ func encoderDecoderUsageErrorsExitSixtyFour(_ arguments: [String], _ message: St
   let result = try runProduct(summarizeURL, [])
   #expect(result.status == 0, "\(result.error)")
   let output = result.output
-  #expect(output.contains("1. encode, once: 13 source tokens in, 13 vectors of 64 numbers out."))
+  #expect(output.contains("1. encode, once: 14 source tokens in, 14 vectors of 64 numbers out."))
   #expect(output.contains("3. start from the decoder start token, id 3 (<start>)."))
-  #expect(output.contains("   1     <start>    8 new, 0 reused         104 new, 0 reused"))
+  #expect(output.contains("   1     <start>    8 new, 0 reused         112 new, 0 reused"))
   // After the first step: one new self row per layer and KV head, every cross row reused.
   let rows = output.split(separator: "\n").filter { $0.hasPrefix("   ") && $0.contains(" new, ") }
   #expect(rows.count == 8)
@@ -92,17 +92,17 @@ func encoderDecoderUsageErrorsExitSixtyFour(_ arguments: [String], _ message: St
     let cells = row.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
     #expect(cells.first == "\(index + 1)", "\(row)")
     #expect(row.contains("8 new, \(8 * index) reused"), "\(row)")
-    #expect(row.contains("0 new, 104 reused"), "\(row)")
+    #expect(row.contains("0 new, 112 reused"), "\(row)")
   }
-  #expect(output.contains("Cross-attention: 104 rows in all"))
+  #expect(output.contains("Cross-attention: 112 rows in all"))
   try golden.check(result.stdout, named: "summarize-example.txt")
 }
 
 @Test(.tags(.endToEnd)) func theSummarizeExampleRecomputesTheCrossRowsWhenAsked() throws {
   let result = try runProduct(summarizeURL, ["recompute"])
   #expect(result.status == 0)
-  #expect(result.output.contains("8 new, 56 reused        104 new, 0 reused"))
-  #expect(result.output.contains("Cross-attention: 832 rows in all"))
+  #expect(result.output.contains("8 new, 56 reused        112 new, 0 reused"))
+  #expect(result.output.contains("Cross-attention: 896 rows in all"))
   let bad = try runProduct(summarizeURL, ["twice"])
   #expect(bad.status == 64)
   #expect(bad.output == "usage: summarize [once|recompute]\n")
