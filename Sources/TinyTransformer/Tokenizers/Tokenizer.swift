@@ -15,7 +15,7 @@ import Foundation
 ///   (``init(sentencePieceModel:)``) or a Hugging Face `tokenizer.json`
 ///   (``init(tokenizerJSON:)``): the text normalized (NFKC-like map, `▁` for spaces), then
 ///   cut into the pieces whose scores sum highest (Viterbi), with the ids `sentencepiece`
-///   and `tokenizers` give (<doc:SentencePieceUnigram>).
+///   and `tokenizers` give (the article "SentencePiece Unigram" says how).
 ///
 /// The ids ``padToken`` … ``startToken`` belong to the demo vocabulary. In a llama2.c
 /// vocabulary id 0 is `<unk>`, 1 is `<s>` (the beginning of a sequence, as in the demo) and
