@@ -98,10 +98,9 @@ import Testing
     let table = try #require(json as? [String: [Int]])
     let offsets = try #require(table["offsets"])
     for (name, bidirectional) in [("encoder", true), ("decoder", false)] {
-      let mine = offsets.map {
-        RelativePosition.bucket(
-          offset: $0, bidirectional: bidirectional, buckets: 32, maxDistance: 128)
-      }
+      let buckets = RelativePositionBuckets(
+        bidirectional: bidirectional, buckets: 32, maxDistance: 128)
+      let mine = offsets.map { buckets.bucket(query: 0, key: $0) }
       #expect(mine == table[name], "\(name)")
     }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TinyTransformer
 
 @testable import Training
 

@@ -61,10 +61,11 @@ struct T5Blocks {
     bidirectional: Bool
   ) {
     let heads = config.heads
+    let buckets = RelativePositionBuckets(
+      bidirectional: bidirectional, buckets: t5.relativeBuckets,
+      maxDistance: t5.relativeMaxDistance)
     for j in 0..<keys {
-      let bucket = RelativePosition.bucket(
-        offset: j - query, bidirectional: bidirectional, buckets: t5.relativeBuckets,
-        maxDistance: t5.relativeMaxDistance)
+      let bucket = buckets.bucket(query: query, key: j)
       for h in 0..<heads { out[h * keys + j] = table[bucket * heads + h] }  // [buckets, heads]
     }
   }

@@ -1,3 +1,5 @@
+import TinyTransformer
+
 extension Ops {
   /// The shape of one T5 attention: `queries` rows attend to `keys` rows, `heads` heads of
   /// `headSize` each; causal attention lets query `t` read keys `0...t` only.

@@ -1,3 +1,5 @@
+import TinyTransformer
+
 /// One (source, target) example's forward and backward pass through a T5 encoder-decoder,
 /// with every activation the backward pass needs.
 ///

@@ -12,8 +12,15 @@
 /// point, once per pair. Here the same rule is solved exactly, once: bucket `maxExact + j`
 /// starts at the smallest integer `n` with `n^R ≥ maxExact^(R−j) · maxDistance^j` (with `R =
 /// buckets − maxExact`), compared in exact integer arithmetic. The thresholds are integers,
-/// so every platform finds the same buckets bit for bit, with no `log` per pair.
-struct RelativePositionBuckets: Sendable, Equatable {
+/// so every platform finds the same buckets bit for bit, with no `log` per pair. The
+/// inference model (``EncoderDecoderTransformer``) and the trainer both read this one rule.
+///
+/// **Why a cached key stays valid.** The bias depends only on the offset `key − query`,
+/// never on what the key holds, and it is added to the *score*, not stored in the key. A key
+/// cached at step 3 is the same vector at step 9; only the bias added to its score changes,
+/// computed afresh from the two positions. So, as with RoPE, the cache holds rows that never
+/// need rewriting.
+package struct RelativePositionBuckets: Sendable, Equatable {
   let bidirectional: Bool
   let buckets: Int
   let maxDistance: Int
@@ -21,7 +28,7 @@ struct RelativePositionBuckets: Sendable, Equatable {
   /// `maxDistance`; larger distances use the last bucket of their direction.
   private let table: [Int]
 
-  init(bidirectional: Bool, buckets: Int, maxDistance: Int) {
+  package init(bidirectional: Bool, buckets: Int, maxDistance: Int) {
     (self.bidirectional, self.buckets, self.maxDistance) = (bidirectional, buckets, maxDistance)
     let perDirection = bidirectional ? buckets / 2 : buckets
     let maxExact = perDirection / 2
@@ -41,7 +48,7 @@ struct RelativePositionBuckets: Sendable, Equatable {
   }
 
   /// The bucket of the pair (query at `query`, key at `key`).
-  func bucket(query: Int, key: Int) -> Int {
+  package func bucket(query: Int, key: Int) -> Int {
     let offset = key - query
     let perDirection = bidirectional ? buckets / 2 : buckets
     let direction = bidirectional && offset > 0 ? perDirection : 0
