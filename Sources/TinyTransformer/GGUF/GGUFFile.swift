@@ -28,17 +28,30 @@ package struct GGUFFile: Sendable {
 
   /// Parses and checks a GGUF file.
   ///
-  /// - Parameter data: the file's bytes (the command line maps the file).
+  /// - Parameters:
+  ///   - data: the file's bytes (the command line maps the file).
+  ///   - acceptingAnyType: also accept tensors in formats kvtrace cannot multiply (to
+  ///     list a file's contents); a model needs the default, `false`.
   /// - Throws: ``GGUFError`` naming the first problem found.
-  package init(data: Data) throws(GGUFError) {
+  package init(data: Data, acceptingAnyType: Bool = false) throws(GGUFError) {
+    let parsed: Result<GGUFLayout, GGUFError> = data.withUnsafeBytes { raw in
+      do throws(GGUFError) {
+        return .success(try GGUFLayout(raw, acceptingAnyType: acceptingAnyType))
+      } catch {
+        return .failure(error)
+      }
+    }
+    let layout = try parsed.get()
     self.data = data
-    version = 3
-    metadataKeys = []
-    metadata = [:]
-    tensors = []
-    alignment = 32
-    dataStart = 0
-    tensorIndex = [:]
+    version = layout.version
+    metadataKeys = layout.metadataKeys
+    metadata = layout.metadata
+    tensors = layout.tensors
+    alignment = layout.alignment
+    dataStart = layout.dataStart
+    var index: [String: Int] = [:]
+    for (i, tensor) in tensors.enumerated() { index[tensor.name] = i }
+    tensorIndex = index
   }
 
   /// The tensor named `name`, if the file has it.
