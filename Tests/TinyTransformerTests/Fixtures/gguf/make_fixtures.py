@@ -159,7 +159,7 @@ def bad_files(good):
     files["truncated-metadata"] = good[: key + 4]
     _, c_after_name = info_offset(good, "c.weight")
     files["truncated-tensor-infos"] = good[: c_after_name + 6]
-    files["truncated-data"] = good[:-10]
+    files["truncated-data"] = good[:-40]  # into c.weight (the last 28 bytes are padding)
     # Every tensor info: name, u32 n_dims, n_dims x u64, u32 type, u64 offset (2-d here).
     _, b_info = info_offset(good, "b.weight")
     b_type, b_offset = b_info + 4 + 16, b_info + 4 + 16 + 4
