@@ -72,20 +72,22 @@ struct GGUFCursor {
   mutating func value(
     _ type: GGUFValueType, key: String, depth: Int = 0
   ) throws(GGUFError) -> GGUFValue {
-    let what = "the value of metadata '\(key)'"
+    // Only an error message needs this text: build it only then (arrays of strings
+    // have 50,000 elements).
+    func what() -> String { "the value of metadata '\(key)'" }
     switch type {
-    case .uint8: return .uint8(try load(UInt8.self, what))
-    case .int8: return .int8(try load(Int8.self, what))
-    case .uint16: return .uint16(try load(UInt16.self, what))
-    case .int16: return .int16(try load(Int16.self, what))
-    case .uint32: return .uint32(try load(UInt32.self, what))
-    case .int32: return .int32(try load(Int32.self, what))
-    case .uint64: return .uint64(try load(UInt64.self, what))
-    case .int64: return .int64(try load(Int64.self, what))
-    case .float32: return .float32(Float(bitPattern: try load(UInt32.self, what)))
-    case .float64: return .float64(Double(bitPattern: try load(UInt64.self, what)))
-    case .bool: return .bool(try load(UInt8.self, what) != 0)
-    case .string: return .string(try string(what))
+    case .uint8: return .uint8(try load(UInt8.self, what()))
+    case .int8: return .int8(try load(Int8.self, what()))
+    case .uint16: return .uint16(try load(UInt16.self, what()))
+    case .int16: return .int16(try load(Int16.self, what()))
+    case .uint32: return .uint32(try load(UInt32.self, what()))
+    case .int32: return .int32(try load(Int32.self, what()))
+    case .uint64: return .uint64(try load(UInt64.self, what()))
+    case .int64: return .int64(try load(Int64.self, what()))
+    case .float32: return .float32(Float(bitPattern: try load(UInt32.self, what())))
+    case .float64: return .float64(Double(bitPattern: try load(UInt64.self, what())))
+    case .bool: return .bool(try load(UInt8.self, what()) != 0)
+    case .string: return .string(try string(what()))
     case .array: return try array(key: key, depth: depth)
     }
   }

@@ -8,8 +8,25 @@ enum BlockLanes {
   /// The little-endian IEEE half-precision number at `offset`, widened (exactly).
   @inline(__always)
   static func half(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
-    let bits = UInt16(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-    return Float(Float16(bitPattern: bits))
+    halfToFloat(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+  }
+
+  /// A half-precision bit pattern as a `Float`, exactly, in a few integer operations.
+  ///
+  /// `Float(Float16(bitPattern:))` is a library call on x86-64 without the F16C
+  /// instructions, and the scales of every block go through here. Shifting the half's
+  /// exponent and mantissa into a float's fields gives the right number times 2^-112
+  /// (subnormal halves included), so one exact multiplication by 2^112 finishes it;
+  /// infinities and NaNs (exponent 31) are mapped by hand.
+  @inline(__always)
+  static func halfToFloat(_ h: UInt16) -> Float {
+    let sign = UInt32(h & 0x8000) << 16
+    let magnitude = UInt32(h & 0x7FFF)
+    if magnitude >= 0x7C00 {
+      return Float(bitPattern: sign | 0x7F80_0000 | (magnitude & 0x03FF) << 13)
+    }
+    let scaled = Float(bitPattern: magnitude << 13) * 0x1p112
+    return Float(bitPattern: sign | scaled.bitPattern)
   }
 
   /// Sixteen bytes at `offset` as sixteen unsigned bytes.
@@ -18,16 +35,41 @@ enum BlockLanes {
     p.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
   }
 
-  /// Small unsigned integers (each below 256) as floats.
+  /// Unsigned integers below 2^23 as floats, exactly.
+  ///
+  /// The standard library's integer-to-float vector conversion is a generic call; this
+  /// sets each lane's bits to 2^23 + u (a float's mantissa holds u exactly) and
+  /// subtracts 2^23, which is exact too.
   @inline(__always)
-  static func floats(_ v: SIMD16<UInt8>) -> SIMD16<Float> {
-    SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: v))
+  static func floats(_ v: SIMD16<UInt32>) -> SIMD16<Float> {
+    unsafeBitCast(v | 0x4B00_0000, to: SIMD16<Float>.self) - 8_388_608
   }
 
-  /// Signed bytes as floats.
+  /// Unsigned bytes as floats, exactly.
+  @inline(__always)
+  static func floats(_ v: SIMD16<UInt8>) -> SIMD16<Float> {
+    floats(widen(v))
+  }
+
+  /// Signed bytes as floats, exactly: flipping the top bit adds 128.
   @inline(__always)
   static func floats(_ v: SIMD16<Int8>) -> SIMD16<Float> {
-    SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: v))
+    let shifted = widen(unsafeBitCast(v, to: SIMD16<UInt8>.self) ^ 0x80)
+    return unsafeBitCast(shifted | 0x4B00_0000, to: SIMD16<Float>.self) - 8_388_736
+  }
+
+  /// Bytes widened to 32-bit lanes.
+  ///
+  /// Written lane by lane so that it is inlined (the standard library's
+  /// `init(truncatingIfNeeded:)` stays a call, which spills every vector register);
+  /// the compiler turns it into a few unpack instructions.
+  @inline(__always)
+  static func widen(_ v: SIMD16<UInt8>) -> SIMD16<UInt32> {
+    SIMD16<UInt32>(
+      UInt32(v[0]), UInt32(v[1]), UInt32(v[2]), UInt32(v[3]),
+      UInt32(v[4]), UInt32(v[5]), UInt32(v[6]), UInt32(v[7]),
+      UInt32(v[8]), UInt32(v[9]), UInt32(v[10]), UInt32(v[11]),
+      UInt32(v[12]), UInt32(v[13]), UInt32(v[14]), UInt32(v[15]))
   }
 
   /// Sixteen floats of `x` from element `index`.

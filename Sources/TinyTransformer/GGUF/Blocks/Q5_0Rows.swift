@@ -33,11 +33,11 @@ enum Q5_0Rows {
     for _ in 0..<(count / 32) {
       let d = BlockLanes.half(p, 0)
       let qh = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-      let bytes = SIMD16<UInt32>(truncatingIfNeeded: BlockLanes.bytes(p, 6))
+      let bytes = BlockLanes.widen(BlockLanes.bytes(p, 6))
       let high0 = ((SIMD16(repeating: qh) &>> shifts) & 1) &<< 4
       let high1 = ((SIMD16(repeating: qh >> 16) &>> shifts) & 1) &<< 4
-      let q0 = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: (bytes & 0x0F) | high0)) - sixteen
-      let q1 = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: (bytes &>> 4) | high1)) - sixteen
+      let q0 = BlockLanes.floats((bytes & 0x0F) | high0) - sixteen
+      let q1 = BlockLanes.floats((bytes &>> 4) | high1) - sixteen
       acc += d * (q0 * BlockLanes.load(x, xi) + q1 * BlockLanes.load(x, xi &+ 16))
       p += blockBytes
       xi &+= 32
