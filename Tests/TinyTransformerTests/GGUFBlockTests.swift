@@ -27,7 +27,9 @@ import Testing
     let file = try file.get()
     let tensor = try #require(file.tensor(named: "t.\(type)"))
     return file.withTensorBytes(tensor) { base in
-      x.withUnsafeBufferPointer { type.dot(base + r * tensor.rowByteCount, $0.baseAddress!, count: x.count) }
+      x.withUnsafeBufferPointer {
+        type.dot(base + r * tensor.rowByteCount, $0.baseAddress!, count: x.count)
+      }
     }
   }
 
@@ -37,7 +39,8 @@ import Testing
     #expect(tensor.type == type)
     #expect(tensor.dimensions == [GGUFFixtures.columns, GGUFFixtures.rows])
     #expect(tensor.rows == GGUFFixtures.rows)
-    #expect(tensor.byteCount == GGUFFixtures.rows * type.rowByteCount(columns: GGUFFixtures.columns)!)
+    #expect(
+      tensor.byteCount == GGUFFixtures.rows * type.rowByteCount(columns: GGUFFixtures.columns)!)
   }
 
   @Test(arguments: GGUFFixtures.types)
@@ -85,7 +88,9 @@ import Testing
     let tensor = try #require(file.tensor(named: "t.Q4_1"))
     let x = try GGUFFixtures.floats("x")
     let bytes = [UInt8](file.data[tensor.offset..<(tensor.offset + tensor.rowByteCount)])
-    func half(_ i: Int) -> Float { Float(Float16(bitPattern: UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8)) }
+    func half(_ i: Int) -> Float {
+      Float(Float16(bitPattern: UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8))
+    }
     var acc = [Float](repeating: 0, count: 16)
     for b in 0..<(GGUFFixtures.columns / 32) {
       let (d, m) = (half(20 * b), half(20 * b + 2))

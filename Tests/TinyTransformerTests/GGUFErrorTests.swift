@@ -16,30 +16,48 @@ import Testing
     #expect(file.strings("a.tokens") == ["a", "b", "c"])
   }
 
+  /// Each broken file, the error it must give, and words its description must hold.
+  static let broken: [(file: String, error: @Sendable (GGUFError) -> Bool, words: String)] = [
+    ("wrong-magic", { if case .wrongMagic = $0 { true } else { false } }, "not a GGUF file"),
+    ("version-99", { $0 == .unsupportedVersion(99) }, "GGUF version 99"),
+    ("truncated-header", { if case .truncated = $0 { true } else { false } }, "the tensor count"),
+    ("truncated-metadata", { if case .truncated = $0 { true } else { false } }, "metadata key 1"),
+    ("truncated-tensor-infos", { if case .truncated = $0 { true } else { false } }, "c.weight"),
+    (
+      "truncated-data",
+      { if case .tensorPastEnd(tensor: "c.weight", _, _) = $0 { true } else { false } },
+      "c.weight"
+    ),
+    (
+      "tensor-past-end",
+      { if case .tensorPastEnd(tensor: "b.weight", _, _) = $0 { true } else { false } },
+      "ends at byte"
+    ),
+    (
+      "misaligned-offset",
+      { $0 == .misalignedTensor(tensor: "b.weight", offset: 4, alignment: 32) }, "alignment"
+    ),
+    ("overlapping-tensors", { $0 == .overlappingTensors("a.weight", "b.weight") }, "overlap"),
+    ("unknown-type", { $0 == .unknownTensorType(tensor: "b.weight", type: 99) }, "type number 99"),
+    ("duplicate-tensor", { $0 == .duplicateTensor("a.weight") }, "twice"),
+    (
+      "bad-row-length", { if case .badShape(tensor: "c.weight", _) = $0 { true } else { false } },
+      "33 numbers"
+    ),
+    ("huge-array-count", { if case .truncated = $0 { true } else { false } }, "array 'a.tokens'"),
+    ("huge-string-length", { if case .truncated = $0 { true } else { false } }, "metadata key 1"),
+    ("huge-tensor-count", { if case .truncated = $0 { true } else { false } }, "tensor infos"),
+    ("non-utf8", { if case .invalidUTF8 = $0 { true } else { false } }, "UTF-8"),
+    ("value-type-99", { $0 == .unknownValueType(key: "general.name", type: 99) }, "value type 99"),
+  ]
+
   @Test func everyBrokenFileGivesItsError() throws {
-    func check(_ name: String, _ matches: (GGUFError) -> Bool, _ words: String) throws {
+    for (name, matches, words) in Self.broken {
       let error = try #require(try Self.error(name), "\(name) parsed")
       #expect(matches(error), "\(name): \(error)")
       #expect(!error.description.contains("\n"), "\(name): more than one line")
       #expect(error.description.contains(words), "\(name): \(error)")
     }
-    try check("wrong-magic", { if case .wrongMagic = $0 { true } else { false } }, "not a GGUF file")
-    try check("version-99", { $0 == .unsupportedVersion(99) }, "GGUF version 99")
-    for name in ["truncated-header", "truncated-metadata", "truncated-tensor-infos"] {
-      try check(name, { if case .truncated = $0 { true } else { false } }, "truncated")
-    }
-    try check("truncated-data", { if case .tensorPastEnd(tensor: "c.weight", _, _) = $0 { true } else { false } }, "c.weight")
-    try check("tensor-past-end", { if case .tensorPastEnd(tensor: "b.weight", _, _) = $0 { true } else { false } }, "ends at byte")
-    try check("misaligned-offset", { $0 == .misalignedTensor(tensor: "b.weight", offset: 4, alignment: 32) }, "alignment")
-    try check("overlapping-tensors", { $0 == .overlappingTensors("a.weight", "b.weight") }, "overlap")
-    try check("unknown-type", { $0 == .unknownTensorType(tensor: "b.weight", type: 99) }, "type number 99")
-    try check("duplicate-tensor", { $0 == .duplicateTensor("a.weight") }, "twice")
-    try check("bad-row-length", { if case .badShape(tensor: "c.weight", _) = $0 { true } else { false } }, "33 numbers")
-    try check("huge-array-count", { if case .truncated = $0 { true } else { false } }, "array 'a.tokens'")
-    try check("huge-string-length", { if case .truncated = $0 { true } else { false } }, "metadata key 1")
-    try check("huge-tensor-count", { if case .truncated = $0 { true } else { false } }, "tensor infos")
-    try check("non-utf8", { if case .invalidUTF8 = $0 { true } else { false } }, "UTF-8")
-    try check("value-type-99", { $0 == .unknownValueType(key: "general.name", type: 99) }, "value type 99")
   }
 
   @Test func anUnsupportedTypeIsNamedWithTheFormatsKvtraceReads() throws {

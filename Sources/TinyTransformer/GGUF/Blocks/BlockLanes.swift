@@ -35,14 +35,15 @@ enum BlockLanes {
     p.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
   }
 
-  /// Unsigned integers below 2^23 as floats, exactly.
+  /// Integers below 2^24 (in 32-bit lanes) as floats, exactly.
   ///
-  /// The standard library's integer-to-float vector conversion is a generic call; this
-  /// sets each lane's bits to 2^23 + u (a float's mantissa holds u exactly) and
-  /// subtracts 2^23, which is exact too.
+  /// The standard library's vector conversion is a generic call; written lane by lane,
+  /// the compiler makes it four `cvtdq2ps` on x86-64 (one per four lanes).
   @inline(__always)
   static func floats(_ v: SIMD16<UInt32>) -> SIMD16<Float> {
-    unsafeBitCast(v | 0x4B00_0000, to: SIMD16<Float>.self) - 8_388_608
+    var out = SIMD16<Float>()
+    for i in 0..<16 { out[i] = Float(Int32(bitPattern: v[i])) }
+    return out
   }
 
   /// Unsigned bytes as floats, exactly.
@@ -51,11 +52,12 @@ enum BlockLanes {
     floats(widen(v))
   }
 
-  /// Signed bytes as floats, exactly: flipping the top bit adds 128.
+  /// Signed bytes as floats, exactly.
   @inline(__always)
   static func floats(_ v: SIMD16<Int8>) -> SIMD16<Float> {
-    let shifted = widen(unsafeBitCast(v, to: SIMD16<UInt8>.self) ^ 0x80)
-    return unsafeBitCast(shifted | 0x4B00_0000, to: SIMD16<Float>.self) - 8_388_736
+    var out = SIMD16<Float>()
+    for i in 0..<16 { out[i] = Float(Int32(v[i])) }
+    return out
   }
 
   /// Bytes widened to 32-bit lanes.

@@ -45,7 +45,9 @@ enum FloatRows {
     var i = 0
     while i &+ 16 <= count {
       let halves = row.loadUnaligned(fromByteOffset: 2 &* i, as: SIMD16<UInt16>.self)
-      let bits = SIMD16<UInt32>(truncatingIfNeeded: halves) &<< 16
+      // Lane by lane: inlined, where init(truncatingIfNeeded:) stays a call.
+      var bits = SIMD16<UInt32>()
+      for lane in 0..<16 { bits[lane] = UInt32(halves[lane]) &<< 16 }
       acc += unsafeBitCast(bits, to: SIMD16<Float>.self) * BlockLanes.load(x, i)
       i &+= 16
     }

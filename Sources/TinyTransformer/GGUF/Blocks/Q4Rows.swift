@@ -10,7 +10,9 @@
 /// scaled, are added to a 16-lane accumulator (Q4_1: `d·qx + m·sx`); lanes summed
 /// pairwise at the end.
 enum Q4Rows {
-  static func dequantize0(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int) {
+  static func dequantize0(
+    _ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int
+  ) {
     for b in 0..<(count / 32) {
       let p = row + b &* 18
       let d = BlockLanes.half(p, 0)
@@ -22,7 +24,9 @@ enum Q4Rows {
     }
   }
 
-  static func dequantize1(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int) {
+  static func dequantize1(
+    _ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int
+  ) {
     for b in 0..<(count / 32) {
       let p = row + b &* 20
       let d = BlockLanes.half(p, 0)

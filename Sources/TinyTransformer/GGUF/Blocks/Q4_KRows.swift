@@ -27,7 +27,8 @@ enum Q4_KRows {
     return (scale, min)
   }
 
-  static func dequantize(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int) {
+  static func dequantize(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int)
+  {
     for b in 0..<(count / 256) {
       let p = row + b &* blockBytes
       let d = BlockLanes.half(p, 0)
@@ -38,7 +39,8 @@ enum Q4_KRows {
         let minimum = dmin * Float(m)
         let shift: UInt8 = s % 2 == 0 ? 0 : 4
         for l in 0..<32 {
-          let q = (p.load(fromByteOffset: 16 &+ (s / 2) &* 32 &+ l, as: UInt8.self) >> shift) & 0x0F
+          let byte = p.load(fromByteOffset: 16 &+ (s / 2) &* 32 &+ l, as: UInt8.self)
+          let q = (byte >> shift) & 0x0F
           out[b &* 256 &+ s &* 32 &+ l] = scale * Float(q) - minimum
         }
       }

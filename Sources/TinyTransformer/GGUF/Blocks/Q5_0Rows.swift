@@ -7,10 +7,9 @@
 /// `d` into a 16-lane accumulator, lanes summed pairwise at the end).
 enum Q5_0Rows {
   static let blockBytes = 22
-  /// Lane `l` shifts `qh` right by `l`.
-  static let shifts = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 
-  static func dequantize(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int) {
+  static func dequantize(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int)
+  {
     for b in 0..<(count / 32) {
       let p = row + b &* blockBytes
       let d = BlockLanes.half(p, 0)
@@ -30,6 +29,8 @@ enum Q5_0Rows {
     var p = row
     var xi = 0
     let sixteen = SIMD16<Float>(repeating: 16)
+    // Lane l shifts qh right by l.
+    let shifts = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
     for _ in 0..<(count / 32) {
       let d = BlockLanes.half(p, 0)
       let qh = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 2, as: UInt32.self))

@@ -12,14 +12,17 @@
 enum Q6_KRows {
   static let blockBytes = 210
 
-  static func dequantize(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int) {
+  static func dequantize(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int)
+  {
     for b in 0..<(count / 256) {
       let p = row + b &* blockBytes
       let d = BlockLanes.half(p, 208)
       for e in 0..<256 {
         let (h, r) = (e / 128, e % 128)
-        let low = (p.load(fromByteOffset: 64 &* h &+ r % 64, as: UInt8.self) >> (r < 64 ? 0 : 4)) & 0x0F
-        let high = (p.load(fromByteOffset: 128 &+ 32 &* h &+ r % 32, as: UInt8.self) >> UInt8(2 &* (r / 32))) & 3
+        let lowByte = p.load(fromByteOffset: 64 &* h &+ r % 64, as: UInt8.self)
+        let highByte = p.load(fromByteOffset: 128 &+ 32 &* h &+ r % 32, as: UInt8.self)
+        let low = (lowByte >> (r < 64 ? 0 : 4)) & 0x0F
+        let high = (highByte >> UInt8(2 &* (r / 32))) & 3
         let scale = p.load(fromByteOffset: 192 &+ e / 16, as: Int8.self)
         out[b &* 256 &+ e] = (d * Float(scale)) * Float(Int(low | high << 4) - 32)
       }

@@ -7,7 +7,8 @@
 enum Q8_0Rows {
   static let blockBytes = 34
 
-  static func dequantize(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int) {
+  static func dequantize(_ row: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>, count: Int)
+  {
     for b in 0..<(count / 32) {
       let p = row + b &* blockBytes
       let d = BlockLanes.half(p, 0)
