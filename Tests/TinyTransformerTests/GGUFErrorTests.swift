@@ -94,6 +94,23 @@ import Testing
     }
   }
 
+  @Test func everyOneByteDamageBeforeTheDataIsParsedOrRefusedInOneLine() throws {
+    // A trap would end the test process; an error must still be one line.
+    let data = try GGUFFixtures.data("small.gguf")
+    let file = try GGUFFile(data: data)
+    var refused = 0
+    for index in 0..<file.dataStart {
+      for value: UInt8 in [0x00, 0x7F, 0x80, 0xFF] where data[index] != value {
+        var damaged = data
+        damaged[index] = value
+        guard let error = GGUFFixtures.error(damaged) else { continue }
+        refused += 1
+        #expect(!error.description.contains("\n"), "byte \(index) = \(value): \(error)")
+      }
+    }
+    #expect(refused > file.dataStart)  // most damage is caught (not only a name's letters)
+  }
+
   @Test func namesFromTheFileAreShownWithoutControlCharacters() {
     let error = GGUFError.duplicateTensor("evil\u{1B}[2Jname\n")
     #expect(error.description.contains("evil\\u{1B}[2Jname\\u{A}"))
