@@ -23,7 +23,8 @@ extension BytePairVocabulary {
       }
     }
     if try model.optionalBool("byte_fallback") == true {
-      throw .invalidModel(.tokenizerJSON, "its BPE model uses byte_fallback (not byte-level)")
+      // Llama 2's and TinyLlama's: SentencePiece BPE, read from their tokenizer.model instead.
+      throw .unsupportedModelType(.tokenizerJSON, "SentencePiece BPE (byte_fallback)")
     }
     let (spellings, special, added) = try Self.tokens(root, model)
     let merges = try Self.mergePairs(model)
@@ -112,7 +113,8 @@ extension BytePairVocabulary {
     switch (types, regex) {
     case (["ByteLevel"], true):
       return .gpt2
-    case (["Digits", "ByteLevel"], true) where try steps[0].optionalBool("individual_digits") == true:
+    case (["Digits", "ByteLevel"], true)
+    where try steps[0].optionalBool("individual_digits") == true:
       return .smollm
     case (["Split", "ByteLevel"], false):
       let split = steps[0]
@@ -122,7 +124,8 @@ extension BytePairVocabulary {
       else { throw .unsupportedPreTokenizer(.tokenizerJSON, "Split " + pattern) }
       return kind
     default:
-      throw .unsupportedPreTokenizer(.tokenizerJSON, types.joined(separator: ", "))
+      throw .unsupportedPreTokenizer(
+        .tokenizerJSON, types.isEmpty ? "none" : types.joined(separator: ", "))
     }
   }
 

@@ -101,14 +101,17 @@ struct BytePairVocabulary: Sendable, Equatable {
     for (rank, (left, right)) in merges.enumerated() {
       guard let a = ids[left], let b = ids[right], let merged = ids[left + right] else {
         throw .invalidModel(
-          format, "merge \(rank) joins pieces that are not in its vocabulary: "
+          format,
+          "merge \(rank) joins pieces that are not in its vocabulary: "
             + UnigramVocabulary.escaped(left + " " + right))
       }
       let key = Self.key(a, b)
       if table[key] == nil { table[key] = Merge(rank: Int32(rank), id: Int32(merged)) }
     }
-    for id in [options.specials.beginning, options.specials.end, options.specials.unknown,
-      options.specials.padding].compactMap({ $0 })
+    for id in [
+      options.specials.beginning, options.specials.end, options.specials.unknown,
+      options.specials.padding,
+    ].compactMap({ $0 })
     where !(0..<spellings.count).contains(id) {
       throw .invalidModel(format, "special token id \(id) is outside its \(spellings.count) tokens")
     }
