@@ -28,6 +28,9 @@ extension BytePairVocabulary {
     }
     let (spellings, special, added) = try Self.tokens(root, model)
     let merges = try Self.mergePairs(model)
+    guard merges.count <= Tokenizer.maxByteLevelTokens else {
+      throw .invalidModel(.tokenizerJSON, "it has \(merges.count) merges, too many to be real")
+    }
     func id(_ name: String?) -> Int? { name.flatMap { n in spellings.firstIndex(of: n) } }
     let processor = try Self.beginningFromPostProcessor(root.field("post_processor"))
     let beginning =

@@ -40,9 +40,12 @@ extension Tokenizer {
     chatTemplate: String? = nil, fileSHA256: String? = nil
   ) throws(TokenizerError) {
     do throws(TokenizerFileProblem) {
-      guard tokens.count <= Self.maxByteLevelTokens else {
+      guard tokens.count <= Self.maxByteLevelTokens, merges.count <= Self.maxByteLevelTokens
+      else {
         throw TokenizerFileProblem.invalidModel(
-          .gguf, "it has \(tokens.count) tokens, more than \(Self.maxByteLevelTokens)")
+          .gguf,
+          "it has \(tokens.count) tokens and \(merges.count) merges; kvtrace reads at most "
+            + "\(Self.maxByteLevelTokens) of each")
       }
       let kind = try preTokenizer.map { (name) throws(TokenizerFileProblem) in
         guard let kind = ByteLevelPreTokenizer(ggufName: name) else {

@@ -75,7 +75,10 @@ public enum TokenizerFileProblem: Error, Sendable, Equatable, CustomStringConver
 
   /// The fix common to damaged files.
   private static func fix(_ format: Format?) -> String {
-    "use the \(format?.rawValue ?? "tokenizer file") that came with the checkpoint "
+    if format == .gguf {
+      return "download the model again, or convert it anew with llama.cpp's convert_hf_to_gguf.py"
+    }
+    return "use the \(format?.rawValue ?? "tokenizer file") that came with the checkpoint "
       + "(download it again if it was cut short)"
   }
 }

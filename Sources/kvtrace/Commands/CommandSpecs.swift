@@ -160,7 +160,7 @@ enum CommandSpecs {
       with --trace FILE, a full-detail trace saved by 'kvtrace run --export', without a model.
       """,
     options: [HeadsCommand.promptOption]
-      + modelOptions.filter { !["prompt", "temperature", "top-k"].contains($0.name) } + [
+      + modelOptions.filter { !["prompt", "chat", "temperature", "top-k"].contains($0.name) } + [
         O.cache.spec, O.prompts.spec, O.trace,
       ])
 
