@@ -90,10 +90,22 @@ extension Tokenizer {
   /// Loads a Hugging Face `tokenizer.json` together with the `tokenizer_config.json` beside
   /// it, which holds the chat template and the `add_bos_token` flag.
   ///
+  /// A model of type `Unigram` loads as ``init(tokenizerJSON:)`` describes. A model of type
+  /// `BPE` must be byte-level, as SmolLM2's, Llama 3's, Qwen2's and GPT-2's are: its
+  /// pre-tokenizer `ByteLevel` (GPT-2), `Digits` then `ByteLevel` (SmolLM), or a `Split` by
+  /// Llama 3's or Qwen2's pattern then `ByteLevel`; its normalizer none or `NFC`. Its
+  /// `added_tokens` are found whole in the text. From the config come `chat_template`,
+  /// `add_bos_token` and the names of `bos_token`, `eos_token` and `pad_token`; without a
+  /// config, a `TemplateProcessing` post-processor says which token begins every sequence
+  /// (Llama 3's `<|begin_of_text|>`), and the end is found by its usual names (`<|im_end|>`,
+  /// `<|eot_id|>`, `<|endoftext|>`).
+  ///
   /// - Parameters:
   ///   - data: The whole `tokenizer.json`.
   ///   - tokenizerConfig: The whole `tokenizer_config.json`, or `nil` when the folder has none.
-  /// - Throws: ``TokenizerError/unusableModelFile(_:)`` as ``init(tokenizerJSON:)`` does.
+  /// - Throws: ``TokenizerError/unusableModelFile(_:)``: not JSON of that shape, another
+  ///   model type (WordPiece, SentencePiece BPE with `byte_fallback`), or a pre-tokenizer
+  ///   or normalizer kvtrace does not know, named in one line.
   public init(tokenizerJSON data: Data, tokenizerConfig: Data?) throws(TokenizerError) {
     for bytes in [data.count, tokenizerConfig?.count ?? 0] where bytes > Self.maxModelFileBytes {
       throw .unusableModelFile(

@@ -38,7 +38,9 @@ extension Tokenizer {
   }
 
   /// Loads a Hugging Face `tokenizer.json` whose model is a SentencePiece `Unigram`, as
-  /// `T5TokenizerFast` writes it.
+  /// `T5TokenizerFast` writes it, or a byte-level `BPE` (then without the chat template and
+  /// `add_bos_token` of a `tokenizer_config.json`; ``init(tokenizerJSON:tokenizerConfig:)``
+  /// reads both files).
   ///
   /// The file holds the vocabulary (`[piece, score]` pairs, the `unk_id`, `byte_fallback`),
   /// the normalizer (`Precompiled`, the same character map as in `spiece.model`, possibly in
@@ -50,7 +52,8 @@ extension Tokenizer {
   ///
   /// - Parameter data: The whole file, at most ``maxModelFileBytes``.
   /// - Throws: ``TokenizerError/unusableModelFile(_:)``: not JSON of that shape, a model type
-  ///   other than `Unigram` (BPE, WordPiece are not supported), or an unknown normalizer.
+  ///   other than `Unigram` or byte-level `BPE` (WordPiece is not supported), or an unknown
+  ///   normalizer.
   public init(tokenizerJSON data: Data) throws(TokenizerError) {
     try self.init(tokenizerJSON: data, tokenizerConfig: nil)
   }
