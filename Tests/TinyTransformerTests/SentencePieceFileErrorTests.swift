@@ -109,8 +109,9 @@ private func charsmapPointingOutside() -> [UInt8] {
     #expect(
       problem(model: Proto.model(modelType: 2)) == .unsupportedModelType(.sentencePieceModel, "BPE")
     )
+    // A tokenizer.json BPE is read when it is byte-level; this one has no pre-tokenizer.
     let json = #"{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}}"#
-    #expect(problem(json: json) == .unsupportedModelType(.tokenizerJSON, "BPE"))
+    #expect(problem(json: json) == .unsupportedPreTokenizer(.tokenizerJSON, "none"))
   }
 
   @Test func malformedTokenizerJSONIsNamed() {

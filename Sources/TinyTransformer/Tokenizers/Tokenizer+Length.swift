@@ -1,3 +1,5 @@
+import Foundation
+
 extension Tokenizer {
   /// The fewest tokens ``encode(_:)`` can return for `text`, found from its length alone.
   ///
@@ -20,6 +22,13 @@ extension Tokenizer {
       // Normalization may shrink text without bound (a run of spaces, a run of unknown
       // characters becomes one `<unk>`), so no length-only bound is safe: count exactly.
       return unigram.encode(text).count
+    case .bytePair(let bytePair):
+      // Every token, special ones included, spells at most the longest piece's bytes; text
+      // put in normal form C first may have shrunk (e + ◌́ is é).
+      let beginning = bytePair.addsBeginning ? 1 : 0
+      let encoded =
+        bytePair.composesText ? text.precomposedStringWithCanonicalMapping.utf8.count : bytes
+      return beginning + Self.ceilingDivision(encoded, bytePair.longestPiece)
     }
   }
 

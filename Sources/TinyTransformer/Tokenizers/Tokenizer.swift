@@ -15,7 +15,10 @@ import Foundation
 ///   (``init(sentencePieceModel:)``) or a Hugging Face `tokenizer.json`
 ///   (``init(tokenizerJSON:)``): the text normalized (NFKC-like map, `▁` for spaces), then
 ///   cut into the pieces whose scores sum highest (Viterbi), with the ids `sentencepiece`
-///   and `tokenizers` give (the article "SentencePiece Unigram" says how).
+///   and `tokenizers` give (the article "SentencePiece Unigram" says how);
+/// - a **byte-level BPE vocabulary**, GPT-2's kind, that of SmolLM2, Llama 3 and Qwen2,
+///   loaded from a GGUF file's `tokenizer.ggml.*` arrays or from a `tokenizer.json`: special tokens found whole, the rest cut into words and each
+///   word's bytes merged pair by pair in the learned order (the article "Byte-level BPE").
 ///
 /// The ids ``padToken`` … ``startToken`` belong to the demo vocabulary. In a llama2.c
 /// vocabulary id 0 is `<unk>`, 1 is `<s>` (the beginning of a sequence, as in the demo) and
@@ -63,6 +66,7 @@ public struct Tokenizer: Sendable, Equatable {
     case words(WordVocabulary)
     case sentencePiece(SentencePieceVocabulary)
     case unigram(UnigramVocabulary)
+    case bytePair(BytePairVocabulary)
   }
 
   let kind: Kind
@@ -70,9 +74,9 @@ public struct Tokenizer: Sendable, Equatable {
   /// or `tokenizer.json`; `nil` for the demo vocabulary): what a trace header names it by.
   public let fileSHA256: String?
 
-  init(kind: Kind) {
+  init(kind: Kind, fileSHA256: String? = nil) {
     self.kind = kind
-    fileSHA256 = nil
+    self.fileSHA256 = fileSHA256
   }
 
   /// Loads a llama2.c `tokenizer.bin`.
@@ -102,6 +106,7 @@ public struct Tokenizer: Sendable, Equatable {
     case .words(let words): words.count
     case .sentencePiece(let pieces): pieces.count
     case .unigram(let unigram): unigram.count
+    case .bytePair(let bytePair): bytePair.count
     }
   }
 
@@ -124,11 +129,16 @@ public struct Tokenizer: Sendable, Equatable {
   ///
   /// **Unigram vocabulary**, as `sentencepiece` (or `tokenizers`) encodes: normalized, then
   /// cut into the best-scoring pieces; no `<s>` or `</s>` is added.
+  ///
+  /// **Byte-level BPE**, as `tokenizers` encodes: special tokens (`<|im_start|>`) whole,
+  /// every other stretch cut into words by the model's pre-tokenizer and each word merged
+  /// from its bytes; the beginning-of-sequence id first if the model adds one (Llama 3).
   public func encode(_ text: String) -> [Int] {
     switch kind {
     case .words(let words): words.encode(text)
     case .sentencePiece(let pieces): pieces.encode(text)
     case .unigram(let unigram): unigram.encode(text)
+    case .bytePair(let bytePair): bytePair.encode(text)
     }
   }
 
@@ -141,12 +151,14 @@ public struct Tokenizer: Sendable, Equatable {
   /// crashing. In a llama2.c vocabulary, a piece right after `<s>` loses its leading space,
   /// the dummy prefix that encoding added (as llama2.c's `decode` does). A Unigram vocabulary
   /// decodes as `sentencepiece` does: its normalization is not undone (`ﬁ` comes back `fi`)
-  /// and `<unk>` decodes to `" ⁇ "` (to `""` from a `tokenizer.json`).
+  /// and `<unk>` decodes to `" ⁇ "` (to `""` from a `tokenizer.json`). In byte-level BPE a
+  /// special token decodes to its text (`<|im_end|>`), so a chat prompt decodes back whole.
   public func decode(_ tokens: [Int]) -> String {
     switch kind {
     case .words(let words): words.decode(tokens)
     case .sentencePiece(let pieces): pieces.decode(tokens)
     case .unigram(let unigram): unigram.decode(tokens)
+    case .bytePair(let bytePair): bytePair.decode(tokens)
     }
   }
 
@@ -161,6 +173,7 @@ public struct Tokenizer: Sendable, Equatable {
     case .words(let words): words.piece(of: token)
     case .sentencePiece(let pieces): pieces.piece(of: token)
     case .unigram(let unigram): unigram.piece(of: token)
+    case .bytePair(let bytePair): bytePair.piece(of: token)
     }
   }
 
@@ -177,6 +190,7 @@ public struct Tokenizer: Sendable, Equatable {
     case .words(let words): words.label(of: token, ascii: ascii)
     case .sentencePiece(let pieces): pieces.label(of: token, ascii: ascii)
     case .unigram(let unigram): unigram.label(of: token, ascii: ascii)
+    case .bytePair(let bytePair): bytePair.label(of: token, ascii: ascii)
     }
   }
 }

@@ -1,4 +1,5 @@
-/// What is wrong with a SentencePiece `spiece.model` or a Hugging Face `tokenizer.json`.
+/// What is wrong with a SentencePiece `spiece.model`, a Hugging Face `tokenizer.json` or a
+/// GGUF file's tokenizer.
 ///
 /// Both files come from outside, so every length and offset in them is checked before it is
 /// used: a damaged or hostile file gives one of these (inside
@@ -11,6 +12,8 @@ public enum TokenizerFileProblem: Error, Sendable, Equatable, CustomStringConver
     case sentencePieceModel = "spiece.model"
     /// Hugging Face `tokenizers`' JSON file.
     case tokenizerJSON = "tokenizer.json"
+    /// The `tokenizer.ggml.*` metadata of a GGUF model file.
+    case gguf = "GGUF tokenizer"
   }
 
   /// The protobuf ends inside `field`, which starts at byte `offset`.
@@ -27,8 +30,10 @@ public enum TokenizerFileProblem: Error, Sendable, Equatable, CustomStringConver
   /// The file parses, but what it says is unusable (no pieces, no `<unk>`, a duplicate
   /// piece, an id out of range…).
   case invalidModel(Format, String)
-  /// The file is well formed but holds a model kvtrace does not read, e.g. BPE.
+  /// The file is well formed but holds a model kvtrace does not read, e.g. WordPiece.
   case unsupportedModelType(Format, String)
+  /// The tokenizer splits text with a pre-tokenizer kvtrace does not know (its name).
+  case unsupportedPreTokenizer(Format, String)
   /// The file is larger than any tokenizer kvtrace reads.
   case fileTooLarge(Format, byteCount: Int, limit: Int)
   /// The `tokenizer.json` is not JSON of the expected shape.
@@ -53,8 +58,12 @@ public enum TokenizerFileProblem: Error, Sendable, Equatable, CustomStringConver
       "the \(format.rawValue) is unusable: \(reason); \(Self.fix(format))"
     case .unsupportedModelType(let format, let type):
       "the \(format.rawValue) holds a \(Tokenizer.pieceLabel(type, ascii: true)) model, but "
-        + "kvtrace reads only SentencePiece Unigram tokenizers (T5's kind); use a Unigram "
-        + "model such as T5's spiece.model"
+        + "kvtrace reads SentencePiece Unigram tokenizers (T5's kind) and byte-level BPE "
+        + "(GPT-2's kind: SmolLM2, Llama 3, Qwen2); use one of those, or a llama2.c tokenizer.bin"
+    case .unsupportedPreTokenizer(let format, let name):
+      "the \(format.rawValue) splits text with the pre-tokenizer "
+        + "'\(Tokenizer.pieceLabel(String(name.prefix(40)), ascii: true))', which kvtrace does "
+        + "not know; it reads gpt2, smollm, llama-bpe (llama3) and qwen2"
     case .fileTooLarge(let format, let count, let limit):
       "the \(format.rawValue) has \(count) bytes, more than the \(limit) any tokenizer needs; "
         + Self.fix(format)
@@ -66,7 +75,10 @@ public enum TokenizerFileProblem: Error, Sendable, Equatable, CustomStringConver
 
   /// The fix common to damaged files.
   private static func fix(_ format: Format?) -> String {
-    "use the \(format?.rawValue ?? "tokenizer file") that came with the checkpoint "
+    if format == .gguf {
+      return "download the model again, or convert it anew with llama.cpp's convert_hf_to_gguf.py"
+    }
+    return "use the \(format?.rawValue ?? "tokenizer file") that came with the checkpoint "
       + "(download it again if it was cut short)"
   }
 }

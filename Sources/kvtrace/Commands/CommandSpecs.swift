@@ -11,7 +11,7 @@ enum CommandSpecs {
   static var defaultPrompt: String { O.prompt.defaultValue }
 
   static let modelOptions: [OptionSpec] = [
-    O.prompt.spec, O.steps.spec, O.seed.spec, O.weights.spec, O.layers.spec, O.heads.spec,
+    O.prompt.spec, O.chat, O.steps.spec, O.seed.spec, O.weights.spec, O.layers.spec, O.heads.spec,
     O.kvHeads.spec,
     O.dim.spec, O.context.spec, O.threads.spec, O.checkpoint, O.tokenizer, O.temperature.spec,
     O.topK.spec,
@@ -160,7 +160,7 @@ enum CommandSpecs {
       with --trace FILE, a full-detail trace saved by 'kvtrace run --export', without a model.
       """,
     options: [HeadsCommand.promptOption]
-      + modelOptions.filter { !["prompt", "temperature", "top-k"].contains($0.name) } + [
+      + modelOptions.filter { !["prompt", "chat", "temperature", "top-k"].contains($0.name) } + [
         O.cache.spec, O.prompts.spec, O.trace,
       ])
 
