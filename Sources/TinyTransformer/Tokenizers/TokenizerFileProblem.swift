@@ -11,6 +11,8 @@ public enum TokenizerFileProblem: Error, Sendable, Equatable, CustomStringConver
     case sentencePieceModel = "spiece.model"
     /// Hugging Face `tokenizers`' JSON file.
     case tokenizerJSON = "tokenizer.json"
+    /// The `tokenizer.ggml.*` metadata of a GGUF model file.
+    case gguf = "GGUF tokenizer"
   }
 
   /// The protobuf ends inside `field`, which starts at byte `offset`.
@@ -29,6 +31,8 @@ public enum TokenizerFileProblem: Error, Sendable, Equatable, CustomStringConver
   case invalidModel(Format, String)
   /// The file is well formed but holds a model kvtrace does not read, e.g. BPE.
   case unsupportedModelType(Format, String)
+  /// The tokenizer splits text with a pre-tokenizer kvtrace does not know (its name).
+  case unsupportedPreTokenizer(Format, String)
   /// The file is larger than any tokenizer kvtrace reads.
   case fileTooLarge(Format, byteCount: Int, limit: Int)
   /// The `tokenizer.json` is not JSON of the expected shape.
@@ -55,6 +59,10 @@ public enum TokenizerFileProblem: Error, Sendable, Equatable, CustomStringConver
       "the \(format.rawValue) holds a \(Tokenizer.pieceLabel(type, ascii: true)) model, but "
         + "kvtrace reads only SentencePiece Unigram tokenizers (T5's kind); use a Unigram "
         + "model such as T5's spiece.model"
+    case .unsupportedPreTokenizer(let format, let name):
+      "the \(format.rawValue) splits text with the pre-tokenizer "
+        + "'\(Tokenizer.pieceLabel(String(name.prefix(40)), ascii: true))', which kvtrace does "
+        + "not know; it reads gpt2, smollm, llama-bpe (llama3) and qwen2"
     case .fileTooLarge(let format, let count, let limit):
       "the \(format.rawValue) has \(count) bytes, more than the \(limit) any tokenizer needs; "
         + Self.fix(format)
