@@ -10,14 +10,14 @@ struct StoredTensor: Sendable, Equatable {
   /// The byte offset of its first element in that file.
   var offset: Int
   /// How its rows are encoded.
-  var encoding: WeightEncoding
+  var encoding: GGMLType
   /// Rows (the output width of a matrix; 1 for a vector).
   var rows: Int
   /// Elements per row (the input width).
   var columns: Int
 
   /// The bytes it takes.
-  var byteCount: Int { rows * encoding.byteCount(columns: columns) }
+  var byteCount: Int { rows * (encoding.rowByteCount(columns: columns) ?? 0) }
 }
 
 /// The tensors a decoder-only Llama-family model needs, whatever a file calls them.

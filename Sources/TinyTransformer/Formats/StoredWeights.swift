@@ -50,6 +50,7 @@ struct StoredWeights: Sendable {
         throw ModelFileError(file, "has no tensor for \(name); it is not a complete Llama model")
       }
       guard t.rows == rows, t.columns == columns, t.file < files.count,
+        t.encoding.isSupported, t.encoding.rowByteCount(columns: columns) != nil,
         t.offset >= 0, t.offset + t.byteCount <= files[t.file].count
       else {
         throw ModelFileError(
@@ -65,7 +66,7 @@ struct StoredWeights: Sendable {
       files[t.file].withUnsafeBytes { raw in
         vectors.withUnsafeMutableBufferPointer { out in
           // In bounds: tensor(_:_:_:) checked the span against the file.
-          t.encoding.dequantize(
+          t.encoding.dequantizeRow(
             raw.baseAddress! + t.offset, into: out.baseAddress! + start, count: count)
         }
       }
@@ -119,13 +120,13 @@ struct StoredWeights: Sendable {
 
   /// The number formats of the matrices, most bytes first, as a summary prints them
   /// (`Q4_1 ×210, Q8_0 ×1`).
-  var encodings: [(WeightEncoding, Int)] {
-    var counts: [String: (WeightEncoding, Int)] = [:]
+  var encodings: [(GGMLType, Int)] {
+    var counts: [String: (GGMLType, Int)] = [:]
     let all = layers.flatMap { [$0.query, $0.key, $0.value, $0.output, $0.gate, $0.up, $0.down] }
     for t in all + [tokenEmbedding] + (classifier == tokenEmbedding ? [] : [classifier]) {
-      counts[t.encoding.name, default: (t.encoding, 0)].1 += 1
+      counts[t.encoding.description, default: (t.encoding, 0)].1 += 1
     }
-    return counts.values.sorted { ($0.1, $0.0.name) > ($1.1, $1.0.name) }
+    return counts.values.sorted { ($0.1, $0.0.description) > ($1.1, $1.0.description) }
   }
 
   /// Runs `body` with every tensor, the files' bytes pinned for the call.

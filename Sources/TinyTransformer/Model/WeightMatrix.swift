@@ -9,6 +9,11 @@
 /// widens it on the fly, so a token costs the bytes as stored (SmolLM2's 4-bit rows are
 /// 0.625 bytes a weight, an eighth of `Float32`).
 ///
+/// How a row is encoded is a ``GGMLType``, the one list of number formats kvtrace reads
+/// (`F32`, `F16`, `BF16` and GGUF's blocks), whatever file the matrix came from; a `Float32`
+/// row takes exactly the path it always took (``Kernels/dot(_:_:n:)``), so kvtrace's own
+/// models keep their bits.
+///
 /// Rows are stored back to back, `rowBytes` apart, each on its own (a block never spans two
 /// rows), so the rows of one matrix can be shared among threads exactly as `Float32` rows
 /// are: each output element is one row's dot product, computed by one thread, the same way
@@ -17,11 +22,13 @@ struct WeightMatrix {
   /// The first byte of row 0.
   let base: UnsafeRawPointer
   /// How each row is encoded.
-  let encoding: WeightEncoding
+  let encoding: GGMLType
   /// The output width: how many dot products a product computes.
   let rows: Int
   /// The input width: how many elements one row holds.
   let columns: Int
+  /// The bytes one row takes.
+  let rowBytes: Int
 
   /// A `Float32` matrix, as kvtrace's own weights and llama2.c files store it.
   init(floats: UnsafePointer<Float>, rows: Int, columns: Int) {
@@ -29,15 +36,15 @@ struct WeightMatrix {
   }
 
   /// A matrix of `encoding` at `base`.
-  init(base: UnsafeRawPointer, encoding: WeightEncoding, rows: Int, columns: Int) {
+  ///
+  /// - Precondition: `columns` is a whole number of `encoding`'s blocks (loaders check it).
+  init(base: UnsafeRawPointer, encoding: GGMLType, rows: Int, columns: Int) {
     self.base = base
     self.encoding = encoding
     self.rows = rows
     self.columns = columns
+    rowBytes = encoding.rowByteCount(columns: columns) ?? 0
   }
-
-  /// The bytes one row takes.
-  var rowBytes: Int { encoding.byteCount(columns: columns) }
 
   /// The bytes the whole matrix takes: what one product reads.
   var byteCount: Int { rows * rowBytes }
@@ -59,6 +66,6 @@ struct WeightMatrix {
 
   /// Writes row `i`'s values, widened to `Float`, into `out` (`[columns]`).
   func dequantize(row i: Int, into out: UnsafeMutablePointer<Float>) {
-    encoding.dequantize(row(i), into: out, count: columns)
+    encoding.dequantizeRow(row(i), into: out, count: columns)
   }
 }
