@@ -11,6 +11,9 @@ extension KVTraceCLI {
   /// fails: the views then say the run is not there.
   static func uncachedRuns(_ options: RunOptions) -> [Trace] {
     if case .none = options.policy.info.kind { return [] }
+    guard let model = try? options.commandModel(),
+      let options = try? options.wrappingChat(model)
+    else { return [] }
     var prompts = [options]
     if let second = options.secondPrompt {
       var alone = options
@@ -18,7 +21,6 @@ extension KVTraceCLI {
       prompts.append(alone)
     }
     do {
-      let model = try options.commandModel()
       return try prompts.map { prompt in
         var single = prompt
         single.secondPrompt = nil

@@ -92,7 +92,9 @@ enum KVTraceCLI {
   static func decode(_ options: RunOptions, command: String, warn: (String) -> Void)
     throws(CommandFailure) -> Trace
   {
-    try Exporter.run(options, model: options.commandModel(), command: command, warn: warn)
+    let model = try options.commandModel()
+    return try Exporter.run(
+      options.wrappingChat(model), model: model, command: command, warn: warn)
   }
 
   /// The note `kvtrace step` (or `kvtrace replay --interactive`) leaves on standard error
@@ -125,9 +127,10 @@ enum KVTraceCLI {
 
   /// `kvtrace compare`: decode without a cache and with one, and check they agree
   /// (for an encoder-decoder, in the `--cross` mode asked for).
-  static func compare(_ options: RunOptions, json: Bool = false, warn: (String) -> Void)
+  static func compare(_ unwrapped: RunOptions, json: Bool = false, warn: (String) -> Void)
     throws(UsageError) -> CommandResult
   {
+    var options = unwrapped
     if options.export?.writesToStandardOutput == true { throw Exporter.twoTracesToOneStream }
     if json, options.secondPrompt != nil {
       throw UsageError(
@@ -135,7 +138,10 @@ enum KVTraceCLI {
         fix: "drop --json, or give one --prompt")
     }
     let model: any CommandModel
-    do { model = try options.commandModel() } catch { return error.result }
+    do {
+      model = try unwrapped.commandModel()
+      options = try unwrapped.wrappingChat(model)
+    } catch { return error.result }
     if let second = options.secondPrompt, let transformer = model as? TinyTransformer {
       return try compareShared(options, second: second, model: transformer)
     }

@@ -35,6 +35,7 @@ extension Tokenizer {
     case .words: "demo vocabulary"
     case .sentencePiece: "llama2.c tokenizer.bin"
     case .unigram(let unigram): unigram.identityName
+    case .bytePair(let bytePair): bytePair.identityName
     }
   }
 

@@ -20,6 +20,10 @@ extension Tokenizer {
       // Normalization may shrink text without bound (a run of spaces, a run of unknown
       // characters becomes one `<unk>`), so no length-only bound is safe: count exactly.
       return unigram.encode(text).count
+    case .bytePair(let bytePair):
+      // Every token, special ones included, spells at most the longest piece's bytes.
+      let beginning = bytePair.addsBeginning ? 1 : 0
+      return beginning + Self.ceilingDivision(bytes, bytePair.longestPiece)
     }
   }
 

@@ -52,16 +52,7 @@ extension Tokenizer {
   /// - Throws: ``TokenizerError/unusableModelFile(_:)``: not JSON of that shape, a model type
   ///   other than `Unigram` (BPE, WordPiece are not supported), or an unknown normalizer.
   public init(tokenizerJSON data: Data) throws(TokenizerError) {
-    guard data.count <= Self.maxModelFileBytes else {
-      throw .unusableModelFile(
-        .fileTooLarge(.tokenizerJSON, byteCount: data.count, limit: Self.maxModelFileBytes))
-    }
-    do {
-      kind = .unigram(try UnigramVocabulary(tokenizerJSON: data))
-    } catch {
-      throw .unusableModelFile(error)
-    }
-    fileSHA256 = SHA256.hex(data)
+    try self.init(tokenizerJSON: data, tokenizerConfig: nil)
   }
 
   /// The id a model emits to end its output, read from the file: `</s>`, id 1 in T5, id 2 in
@@ -71,14 +62,20 @@ extension Tokenizer {
   /// The static ``eosToken`` is the demo's and llama2.c's convention; this is the one to use
   /// for a tokenizer loaded from a file.
   public var endOfSequenceToken: Int {
-    if case .unigram(let unigram) = kind { return unigram.specials.end ?? Self.eosToken }
-    return Self.eosToken
+    switch kind {
+    case .unigram(let unigram): unigram.specials.end ?? Self.eosToken
+    case .bytePair(let bytePair): bytePair.specials.end ?? Self.eosToken
+    case .words, .sentencePiece: Self.eosToken
+    }
   }
 
   /// The id that begins a sequence (`<s>`), or `nil` when the vocabulary has none (T5).
   public var beginningOfSequenceToken: Int? {
-    if case .unigram(let unigram) = kind { return unigram.specials.beginning }
-    return Self.bosToken
+    switch kind {
+    case .unigram(let unigram): unigram.specials.beginning
+    case .bytePair(let bytePair): bytePair.specials.beginning
+    case .words, .sentencePiece: Self.bosToken
+    }
   }
 
   /// The padding id: 0 in the demo vocabulary and in T5 (which also starts its decoder from
@@ -88,6 +85,7 @@ extension Tokenizer {
     case .words: Self.padToken
     case .sentencePiece: nil
     case .unigram(let unigram): unigram.specials.padding
+    case .bytePair(let bytePair): bytePair.specials.padding
     }
   }
 
@@ -98,6 +96,7 @@ extension Tokenizer {
     case .words: nil
     case .sentencePiece: 0
     case .unigram(let unigram): unigram.specials.unknown
+    case .bytePair(let bytePair): bytePair.specials.unknown
     }
   }
 }

@@ -63,6 +63,7 @@ public struct Tokenizer: Sendable, Equatable {
     case words(WordVocabulary)
     case sentencePiece(SentencePieceVocabulary)
     case unigram(UnigramVocabulary)
+    case bytePair(BytePairVocabulary)
   }
 
   let kind: Kind
@@ -70,9 +71,9 @@ public struct Tokenizer: Sendable, Equatable {
   /// or `tokenizer.json`; `nil` for the demo vocabulary): what a trace header names it by.
   public let fileSHA256: String?
 
-  init(kind: Kind) {
+  init(kind: Kind, fileSHA256: String? = nil) {
     self.kind = kind
-    fileSHA256 = nil
+    self.fileSHA256 = fileSHA256
   }
 
   /// Loads a llama2.c `tokenizer.bin`.
@@ -102,6 +103,7 @@ public struct Tokenizer: Sendable, Equatable {
     case .words(let words): words.count
     case .sentencePiece(let pieces): pieces.count
     case .unigram(let unigram): unigram.count
+    case .bytePair(let bytePair): bytePair.count
     }
   }
 
@@ -129,6 +131,7 @@ public struct Tokenizer: Sendable, Equatable {
     case .words(let words): words.encode(text)
     case .sentencePiece(let pieces): pieces.encode(text)
     case .unigram(let unigram): unigram.encode(text)
+    case .bytePair(let bytePair): bytePair.encode(text)
     }
   }
 
@@ -147,6 +150,7 @@ public struct Tokenizer: Sendable, Equatable {
     case .words(let words): words.decode(tokens)
     case .sentencePiece(let pieces): pieces.decode(tokens)
     case .unigram(let unigram): unigram.decode(tokens)
+    case .bytePair(let bytePair): bytePair.decode(tokens)
     }
   }
 
@@ -161,6 +165,7 @@ public struct Tokenizer: Sendable, Equatable {
     case .words(let words): words.piece(of: token)
     case .sentencePiece(let pieces): pieces.piece(of: token)
     case .unigram(let unigram): unigram.piece(of: token)
+    case .bytePair(let bytePair): bytePair.piece(of: token)
     }
   }
 
@@ -177,6 +182,7 @@ public struct Tokenizer: Sendable, Equatable {
     case .words(let words): words.label(of: token, ascii: ascii)
     case .sentencePiece(let pieces): pieces.label(of: token, ascii: ascii)
     case .unigram(let unigram): unigram.label(of: token, ascii: ascii)
+    case .bytePair(let bytePair): bytePair.label(of: token, ascii: ascii)
     }
   }
 }

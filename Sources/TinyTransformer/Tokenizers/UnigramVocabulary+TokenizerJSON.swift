@@ -5,7 +5,11 @@ import Foundation
 extension UnigramVocabulary {
   /// The vocabulary of a Hugging Face `tokenizer.json` of model type `Unigram`.
   init(tokenizerJSON data: Data) throws(TokenizerFileProblem) {
-    let root = try JSONFields(parsing: data)
+    try self.init(tokenizerJSON: JSONFields(parsing: data))
+  }
+
+  /// The vocabulary of a parsed `tokenizer.json` of model type `Unigram`.
+  init(tokenizerJSON root: JSONFields) throws(TokenizerFileProblem) {
     let model = try root.object("model")
     let type = try model.string("type")
     guard type == "Unigram" else { throw .unsupportedModelType(.tokenizerJSON, type) }

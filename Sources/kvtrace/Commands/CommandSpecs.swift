@@ -11,7 +11,7 @@ enum CommandSpecs {
   static var defaultPrompt: String { O.prompt.defaultValue }
 
   static let modelOptions: [OptionSpec] = [
-    O.prompt.spec, O.steps.spec, O.seed.spec, O.weights.spec, O.layers.spec, O.heads.spec,
+    O.prompt.spec, O.chat, O.steps.spec, O.seed.spec, O.weights.spec, O.layers.spec, O.heads.spec,
     O.kvHeads.spec,
     O.dim.spec, O.context.spec, O.threads.spec, O.checkpoint, O.tokenizer, O.temperature.spec,
     O.topK.spec,

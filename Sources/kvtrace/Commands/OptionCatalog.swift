@@ -11,6 +11,10 @@ enum OptionCatalog {
     "the text to continue (default: \"\($0)\"); twice: two prompts decoded together, their "
       + "common prefix shared (paged blocks)"
   }
+  static let chat = OptionSpec(
+    name: "chat", kind: .flag,
+    help: "wrap the prompt as a user's turn in the model's chat format (ChatML, Llama 2 or "
+      + "Llama 3, read from its chat template)")
   static let steps = IntOption("steps", default: 6, range: 0...Int.max) {
     "decode steps after the prefill (default \($0))"
   }

@@ -17,6 +17,8 @@ struct RunOptions: Sendable {
   var prompt: String
   /// The second `--prompt`, decoded together with the first over shared paged blocks.
   var secondPrompt: String?
+  /// `--chat`: the prompts are wrapped in the model's chat format once it is loaded.
+  var chat = false
   var steps: Int
   var policy: any CachePolicy
   /// What `compare` checks `policy` against: `--against`, else `none` for an exact
@@ -63,6 +65,7 @@ struct RunOptions: Sendable {
     weights = try ModelWeights.parse(
       arguments, config: config, architecture: architecture.architecture)
     prompt = arguments.last(O.prompt.spec.name) ?? architecture.defaultPrompt
+    chat = arguments.has(O.chat.name)
     // A checkpoint's context is known once it is loaded; generation checks the steps then.
     let fixedByFiles = weights.files != nil || folder != nil
     let stepLimit = fixedByFiles ? Checkpoint.maximumContextLength : config.contextLength
