@@ -52,11 +52,18 @@ public struct LlamaFolderConfig: Sendable, Equatable {
         "model type '\(TerminalText.escaped(type))' is not supported; kvtrace runs t5, "
           + Self.modelTypes.joined(separator: ", "))
     }
-    if let scaling = fields["rope_scaling"], !(scaling is NSNull) {
-      let kind = (scaling as? [String: Any])?["rope_type"] ?? (scaling as? [String: Any])?["type"]
+    // transformers 5 writes `rope_parameters` ({rope_theta, rope_type}), older versions
+    // `rope_theta` and `rope_scaling`.
+    let rope = fields["rope_parameters"] as? [String: Any] ?? [:]
+    let scaling = fields["rope_scaling"] as? [String: Any] ?? rope
+    let kind = scaling["rope_type"] ?? scaling["type"] ?? "default"
+    if kind as? String != "default" {
       throw fail(
         "rope_scaling '\(TerminalText.escaped("\(kind ?? "?")"))' is not supported; kvtrace "
           + "runs plain RoPE (Llama 2, SmolLM2, TinyLlama, Qwen2)")
+    }
+    if fields["mlp_bias"] as? Bool == true {
+      throw fail("mlp_bias is not supported; kvtrace's feed-forward has no biases")
     }
     if type == "llama", fields["attention_bias"] as? Bool == true {
       throw fail("attention_bias is not supported for llama (kvtrace reads Qwen2's q/k/v biases)")
@@ -80,8 +87,10 @@ public struct LlamaFolderConfig: Sendable, Equatable {
     if let headDim = fields["head_dim"] as? Int, headDim != model.headSize {
       throw fail("head_dim \(headDim) differs from hidden_size / num_attention_heads")
     }
+    let base = try number("rope_theta", default: 10000)
     settings = LlamaSettings(
-      ropeBase: try number("rope_theta", default: 10000), pairing: .halves,
+      ropeBase: (rope["rope_theta"] as? NSNumber)?.doubleValue ?? base,
+      pairing: .halves,
       normEpsilon: Float(try number("rms_norm_eps", default: 1e-6)), biases: type == "qwen2",
       tied: fields["tie_word_embeddings"] as? Bool ?? false)
   }
