@@ -15,7 +15,7 @@ import Testing
 /// is 6e-8, and about a thousand multiply-adds of two layers feed each one, so 1e-4 leaves a
 /// margin of ten over what was measured (≤ 1e-5) while a wrong RoPE pairing, a missing bias
 /// or a misread block moves logits by 0.1 or more. Greedy tokens must be equal.
-struct LlamaModelFileTests {
+@Suite(.tags(.unit)) struct LlamaModelFileTests {
   static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Fixtures/llama")
   static let tolerance: Float = 1e-4
@@ -90,7 +90,8 @@ struct LlamaModelFileTests {
     #expect(gguf.config.layers == 2 && gguf.config.heads == 4 && gguf.config.kvHeads == 2)
     #expect(gguf.config.contextLength == 128)
     #expect(gguf.rotary.pairing == .adjacent)
-    #expect(gguf.storedFormats == "Q8_0 ×10, Q4_1 ×6"  // 2 × 4 attention, embedding, classifier)
+    // Q8_0: 2 layers × 4 attention matrices, the embedding, the classifier.
+    #expect(gguf.storedFormats == "Q8_0 ×10, Q4_1 ×6")
     let qwen = try Self.folderModel("qwen2_f32")
     #expect(qwen.rotary.pairing == .halves)
     guard case .stored(let stored) = qwen.weights else { throw CancellationError() }

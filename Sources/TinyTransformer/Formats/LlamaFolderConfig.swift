@@ -62,15 +62,7 @@ public struct LlamaFolderConfig: Sendable, Equatable {
         "rope_scaling '\(TerminalText.escaped("\(kind ?? "?")"))' is not supported; kvtrace "
           + "runs plain RoPE (Llama 2, SmolLM2, TinyLlama, Qwen2)")
     }
-    if fields["mlp_bias"] as? Bool == true {
-      throw fail("mlp_bias is not supported; kvtrace's feed-forward has no biases")
-    }
-    if type == "llama", fields["attention_bias"] as? Bool == true {
-      throw fail("attention_bias is not supported for llama (kvtrace reads Qwen2's q/k/v biases)")
-    }
-    if type == "mistral", let window = fields["sliding_window"], !(window is NSNull) {
-      throw fail("mistral's sliding_window is not supported; kvtrace runs full attention")
-    }
+    try Self.refuseWhatIsNotImplemented(fields, type: type)
     let heads = try int("num_attention_heads")
     let dim = try int("hidden_size")
     model = ModelConfig(
@@ -93,5 +85,21 @@ public struct LlamaFolderConfig: Sendable, Equatable {
       pairing: .halves,
       normEpsilon: Float(try number("rms_norm_eps", default: 1e-6)), biases: type == "qwen2",
       tied: fields["tie_word_embeddings"] as? Bool ?? false)
+  }
+
+  /// Settings kvtrace does not implement, refused with one line each.
+  private static func refuseWhatIsNotImplemented(_ fields: [String: Any], type: String)
+    throws(ModelFileError)
+  {
+    func fail(_ problem: String) -> ModelFileError { ModelFileError("config.json", problem) }
+    if fields["mlp_bias"] as? Bool == true {
+      throw fail("mlp_bias is not supported; kvtrace's feed-forward has no biases")
+    }
+    if type == "llama", fields["attention_bias"] as? Bool == true {
+      throw fail("attention_bias is not supported for llama (kvtrace reads Qwen2's q/k/v biases)")
+    }
+    if type == "mistral", let window = fields["sliding_window"], !(window is NSNull) {
+      throw fail("mistral's sliding_window is not supported; kvtrace runs full attention")
+    }
   }
 }
