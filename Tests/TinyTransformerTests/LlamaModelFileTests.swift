@@ -38,7 +38,9 @@ import Testing
   /// A fixture folder loaded as `kvtrace --model` loads one.
   static func folderModel(_ name: String) throws -> TinyTransformer {
     let dir = folder.appendingPathComponent(name)
-    func read(_ file: String) throws -> Data { try Data(contentsOf: dir.appendingPathComponent(file)) }
+    func read(_ file: String) throws -> Data {
+      try Data(contentsOf: dir.appendingPathComponent(file))
+    }
     let config = try LlamaFolderConfig(json: try read("config.json"))
     let tokenizer = try Tokenizer(tokenizerJSON: try read("tokenizer.json"), tokenizerConfig: nil)
     var map: [String: String]? = nil
@@ -62,8 +64,10 @@ import Testing
     name.hasSuffix(".gguf") ? try ggufModel(name) : try folderModel(name)
   }
 
-  @Test(arguments: ["llama_f32", "llama_bf16_sharded", "qwen2_f32", "llama_f32.gguf",
-    "llama_quant.gguf"])
+  @Test(arguments: [
+    "llama_f32", "llama_bf16_sharded", "qwen2_f32", "llama_f32.gguf",
+    "llama_quant.gguf",
+  ])
   func logitsAndGreedyTokensMatchTheReference(_ name: String) throws {
     let reference = try Self.reference()
     let expected = try #require(reference.models[name])
@@ -111,7 +115,8 @@ import Testing
     let config = try Data(
       contentsOf: Self.folder.appendingPathComponent("llama_f32/config.json"))
     var text = String(decoding: config, as: UTF8.self)
-    text = text.replacingOccurrences(of: "\"rope_type\": \"default\"", with: "\"rope_type\": \"llama3\"")
+    text = text.replacingOccurrences(
+      of: "\"rope_type\": \"default\"", with: "\"rope_type\": \"llama3\"")
     #expect(throws: ModelFileError.self) { try LlamaFolderConfig(json: Data(text.utf8)) }
     do {
       _ = try LlamaFolderConfig(json: Data(text.utf8))

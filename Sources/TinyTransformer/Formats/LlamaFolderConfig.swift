@@ -43,7 +43,9 @@ public struct LlamaFolderConfig: Sendable, Equatable {
     }
     func number(_ key: String, default fallback: Double) throws(ModelFileError) -> Double {
       guard let raw = fields[key], !(raw is NSNull) else { return fallback }
-      guard let n = raw as? NSNumber, n.doubleValue > 0 else { throw fail("\(key) is not positive") }
+      guard let n = raw as? NSNumber, n.doubleValue > 0 else {
+        throw fail("\(key) is not positive")
+      }
       return n.doubleValue
     }
     let type = fields["model_type"] as? String ?? "(none)"

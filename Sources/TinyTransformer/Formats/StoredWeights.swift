@@ -54,7 +54,8 @@ struct StoredWeights: Sendable {
         t.offset >= 0, t.offset + t.byteCount <= files[t.file].count
       else {
         throw ModelFileError(
-          file, "tensor \(name) is [\(t.rows), \(t.columns)], expected [\(rows), \(columns)] "
+          file,
+          "tensor \(name) is [\(t.rows), \(t.columns)], expected [\(rows), \(columns)] "
             + "within the file; the file does not match its own metadata")
       }
       return t
@@ -82,8 +83,10 @@ struct StoredWeights: Sendable {
           key: try tensor(.key(l), kv, dim), value: try tensor(.value(l), kv, dim),
           output: try tensor(.output(l), dim, c.attentionDim),
           biases: biases
-            ? (try vector(.queryBias(l), c.attentionDim), try vector(.keyBias(l), kv),
-              try vector(.valueBias(l), kv)) : nil,
+            ? (
+              try vector(.queryBias(l), c.attentionDim), try vector(.keyBias(l), kv),
+              try vector(.valueBias(l), kv)
+            ) : nil,
           feedForwardNorm: try vector(.feedForwardNorm(l), dim),
           gate: try tensor(.gate(l), mlp, dim), up: try tensor(.up(l), mlp, dim),
           down: try tensor(.down(l), dim, mlp)))
@@ -99,9 +102,10 @@ struct StoredWeights: Sendable {
   /// How many parameters: every matrix and vector, a tied classifier once.
   var parameterCount: Int {
     let matrices = layers.reduce(0) { sum, l in
-      sum + [l.query, l.key, l.value, l.output, l.gate, l.up, l.down].reduce(0) {
-        $0 + $1.rows * $1.columns
-      }
+      sum
+        + [l.query, l.key, l.value, l.output, l.gate, l.up, l.down].reduce(0) {
+          $0 + $1.rows * $1.columns
+        }
     }
     let untied = classifier == tokenEmbedding ? 0 : classifier.rows * classifier.columns
     return matrices + tokenEmbedding.rows * tokenEmbedding.columns + untied + vectors.count
@@ -111,9 +115,10 @@ struct StoredWeights: Sendable {
   /// stored, and the vectors as `Float`s.
   var bytesPerToken: Int {
     let matrices = layers.reduce(0) { sum, l in
-      sum + [l.query, l.key, l.value, l.output, l.gate, l.up, l.down].reduce(0) {
-        $0 + $1.byteCount
-      }
+      sum
+        + [l.query, l.key, l.value, l.output, l.gate, l.up, l.down].reduce(0) {
+          $0 + $1.byteCount
+        }
     }
     return matrices + classifier.byteCount + vectors.count * MemoryLayout<Float>.size
   }
