@@ -1,3 +1,4 @@
+import Foundation
 import KVTrace
 import KVTraceRender
 import TinyTransformer
@@ -77,6 +78,19 @@ enum KVTraceCLI {
       default: shapes.first { $0.0 == O.shape.defaultValue }?.1 ?? BenchShape.all,
       from: shapes)
     options.json = arguments.has(O.json.name)
+    if let path = arguments.last(O.model.name) {  // a real model: tokens/s against the bound
+      do {
+        let model = try ModelFolder(path: path).loadDecoder(seed: 0)
+        return try BenchModelFile.run(
+          model, name: URL(fileURLWithPath: path).lastPathComponent,
+          tokens: arguments.has(O.tokens.spec.name) ? options.tokens : 64, runs: options.runs,
+          threads: options.threads, json: options.json)
+      } catch let failure as CommandFailure {
+        return .failure(failure.message, failure.code)
+      } catch {
+        return .failure("the benchmark could not run: \(error)", .ioError)
+      }
+    }
     do {
       return try BenchCommand.run(options)
     } catch {

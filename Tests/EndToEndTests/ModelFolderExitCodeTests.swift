@@ -63,8 +63,9 @@ import Testing
   }
 
   @Test func anotherModelType() throws {
-    try expectDataError(file: "config.json", problem: "model type 'llama' is not supported") {
-      try Self.editConfig($0, "\"t5\"", "\"llama\"")
+    // llama now runs as the decoder-only model; a type of no supported family is refused.
+    try expectDataError(file: "config.json", problem: "model type 'bert' is not supported") {
+      try Self.editConfig($0, "\"t5\"", "\"bert\"")
     }
   }
 

@@ -22,7 +22,7 @@ private struct ReferenceModel {
 
   init(_ model: TinyTransformer) {
     c = model.config
-    weights = model.weights
+    weights = model.weights.flat
   }
 
   func project(_ base: UnsafePointer<Float>, rows: Int, _ x: [Double]) -> [Double] {

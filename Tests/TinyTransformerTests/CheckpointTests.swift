@@ -75,7 +75,7 @@ func cachedAndUncachedDecodingAgreeOnACheckpoint(_ shape: FixtureShape) throws {
   let data = checkpointData(shape)
   let model = try fixtureModel(shape, data: data)
   let fileFloats = data.withUnsafeBytes { Int(bitPattern: $0.baseAddress) + 28 }
-  let embedding = model.weights.withTensors { Int(bitPattern: $0.tokenEmbedding) }
+  let embedding = model.weights.flat.withTensors { Int(bitPattern: $0.tokenEmbedding) }
   #expect(embedding == fileFloats)
 }
 
@@ -84,7 +84,7 @@ func theClassifierIsTheEmbeddingOnlyWhenShared(_ shared: Bool) throws {
   var shape = fixtureShapes[0]
   shape.shared = shared
   let model = try fixtureModel(shape, data: checkpointData(shape))
-  let (embedding, classifier) = model.weights.withTensors {
+  let (embedding, classifier) = model.weights.flat.withTensors {
     (Int(bitPattern: $0.tokenEmbedding), Int(bitPattern: $0.classifier))
   }
   #expect((embedding == classifier) == shared)

@@ -36,14 +36,14 @@ private func trace(
   let b = try TinyTransformer(config: config(kvHeads: 2), seed: 42)
   let c = try TinyTransformer(config: config(kvHeads: 2), seed: 43)
   #expect(a.parameterCount == b.parameterCount)
-  #expect(sample(a.weights) == sample(b.weights))
-  #expect(sample(a.weights) != sample(c.weights))
+  #expect(sample(a.weights.flat) == sample(b.weights.flat))
+  #expect(sample(a.weights.flat) != sample(c.weights.flat))
   func all(_ model: TinyTransformer) -> [Float] {  // the whole buffer
-    model.weights.withTensors { w in (0..<model.parameterCount).map { w.tokenEmbedding[$0] } }
+    model.weights.flat.withTensors { w in (0..<model.parameterCount).map { w.tokenEmbedding[$0] } }
   }
   #expect(all(a) == all(b))
   // Norm weights start at one; matrices stay within their ±scale.
-  a.weights.withTensors { w in
+  a.weights.flat.withTensors { w in
     #expect((0..<(2 * 32)).allSatisfy { w.attentionNorm[$0] == 1 })
     #expect((0..<32).allSatisfy { w.finalNorm[$0] == 1 })
     let wqScale = 2.5 / Float(32).squareRoot()
@@ -67,7 +67,7 @@ private func trace(
   var rare: [Float] = []
   var words: [Float] = []
   for token in 0..<vocabulary {
-    let row = model.weights.withTensors { w in
+    let row = model.weights.flat.withTensors { w in
       (0..<dim).map { abs(w.classifier[token * dim + $0]) }
     }
     let piece = tokenizer.piece(of: token)

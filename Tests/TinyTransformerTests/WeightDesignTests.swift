@@ -47,7 +47,7 @@ import Testing
   @Test func layerBlocksStepByOneLayer() throws {
     let c = Self.config
     let model = try TinyTransformer(config: c, seed: 5)
-    model.weights.withTensors { w in
+    model.weights.flat.withTensors { w in
       let second = w.attention.layer(1, c)
       #expect(second.wk == w.wk + c.kvDim * c.dim)
       #expect(second.wo == w.wo + c.dim * c.dim)

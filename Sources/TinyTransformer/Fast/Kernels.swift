@@ -193,16 +193,16 @@ enum Kernels {
     for i in 0..<n { x[i] *= inverse }
   }
 
-  /// Rotates consecutive pairs of `v` by position-dependent angles (RoPE).
+  /// Rotates the pairs of every head of `v` by the angles of one position (RoPE).
   ///
-  /// The pair `(v[i], v[i+1])` inside each head is rotated by
-  /// `position × θ_i`. Applied to the query and to the key *before* the key is
-  /// stored, it makes `q·k` depend on the distance between the two positions.
-  /// Forgetting the absolute position of a new token is the classic cache bug.
+  /// Applied to the query and to the key *before* the key is stored, it makes
+  /// `q·k` depend on the distance between the two positions. Forgetting the
+  /// absolute position of a new token is the classic cache bug.
   static func rope(
-    _ v: UnsafeMutablePointer<Float>, count: Int, position: Int, table: RotaryTable
+    _ v: UnsafeMutablePointer<Float>, count: Int, sines: UnsafePointer<Float>,
+    cosines: UnsafePointer<Float>, table: RotaryTable
   ) {
-    ReferenceKernels.rope(v, count: count, position: position, table: table)  // O(dim): cheap
+    ReferenceKernels.rope(v, count: count, sines: sines, cosines: cosines, table: table)  // cheap
   }
 
   /// `gate = silu(gate) * up`, the SwiGLU activation of Llama's MLP.

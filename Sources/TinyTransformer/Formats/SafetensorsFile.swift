@@ -46,7 +46,8 @@ public struct SafetensorsFile: Sendable {
   /// The tensors by name.
   public let tensors: [String: Tensor]
   private let data: Data
-  private let dataStart: Int
+  /// Where the data begins: 8 bytes of length, then the header.
+  let dataStart: Int
 
   /// Reads the header of `data` (a whole safetensors file) and checks every entry.
   ///

@@ -59,7 +59,7 @@ extension TinyTransformer {
     identity = TraceIdentity(
       weights: weightsIdentity.name, weightsSHA256: weightsIdentity.sha256,
       tokenizer: tokenizer.identityName, tokenizerSHA256: tokenizer.fileSHA256)
-    weights = Weights(checkpoint: checkpoint)
-    rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
+    weights = .flat(Weights(checkpoint: checkpoint))
+    rotary = RotaryTable(headSize: config.headSize)
   }
 }

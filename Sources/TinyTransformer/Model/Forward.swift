@@ -30,17 +30,15 @@ extension TinyTransformer {
 
   private func forward(
     token: Int, position: Int, step: Int, cache: KVCache, scratch s: Scratch,
-    weights w: Weights.Tensors, report: inout AttentionReport?
+    weights w: DecoderTensors, report: inout AttentionReport?
   ) {
     let c = config
-    let blocks = LayerBlocks(config: c, threads: threads, rotary: rotary, scratch: s)
-    s.x.update(from: w.tokenEmbedding + token * c.dim, count: c.dim)  // embedding row -> [dim]
-    for layer in 0..<c.layers {
-      let attention = LayerBlocks.AttentionTensors(
-        norm: w.attentionNorm + layer * c.dim, wq: w.wq + layer * c.dim * c.dim,
-        wk: w.wk + layer * c.kvDim * c.dim, wv: w.wv + layer * c.kvDim * c.dim,
-        wo: w.wo + layer * c.dim * c.dim)
-      Kernels.rmsnorm(s.xb, s.x, attention.norm, n: c.dim)  // [dim] -> [dim]
+    let blocks = LayerBlocks(
+      config: c, threads: threads, rotary: rotary, normEpsilon: normEpsilon, scratch: s)
+    w.tokenEmbedding.dequantize(row: token, into: s.x)  // embedding row -> [dim]
+    for (layer, tensors) in w.layers.enumerated() {
+      let attention = tensors.attention
+      blocks.norm(s.xb, s.x, attention.norm)  // [dim] -> [dim]
       let (key, value) = cache.slots(layer: layer, position: position)  // [kvDim] each
       blocks.project(s.xb, attention, q: s.q, key: key, value: value, position: position)
       if report?.detail.keepsVectors == true {  // the rows as computed, before any rounding
@@ -51,11 +49,7 @@ extension TinyTransformer {
       attend(layer: layer, position: position, cache: cache, scratch: s, report: &report)
       blocks.addOutput(wo: attention.wo, into: s.x)
 
-      blocks.feedForward(
-        s.x,
-        LayerBlocks.FeedForwardTensors(
-          norm: w.mlpNorm + layer * c.dim, w1: w.w1 + layer * c.mlpDim * c.dim,
-          w2: w.w2 + layer * c.dim * c.mlpDim, w3: w.w3 + layer * c.mlpDim * c.dim))
+      blocks.feedForward(s.x, tensors.feedForward)
     }
   }
 
@@ -82,9 +76,9 @@ extension TinyTransformer {
   func computeLogits(scratch s: Scratch) {
     let c = config
     weights.withTensors { w in
-      Kernels.rmsnorm(s.xb, s.x, w.finalNorm, n: c.dim)  // [dim]
-      let classifier = w.classifier  // [vocab, dim], the token embedding when shared
-      Kernels.matmul(s.logits, s.xb, classifier, n: c.dim, d: c.vocabularySize, threads: threads)
+      Kernels.rmsnorm(s.xb, s.x, w.finalNorm, n: c.dim, epsilon: normEpsilon)  // [dim]
+      // [vocab, dim] · [dim] -> [vocab]; the token embedding when tied, read as stored
+      Kernels.matmul(s.logits, s.xb, w.classifier, threads: threads)
     }
   }
 }

@@ -52,7 +52,7 @@ extension TinyTransformer {
     let pool = BlockPool(
       blockSize: policy.blockSize, capacity: 2 * perSequence, config: runShape)
     let caches = [KVCache(config: runShape, pool: pool), KVCache(config: runShape, pool: pool)]
-    let scratch = Scratch(config: config)
+    let scratch = Scratch(config: runShape)
     var loops = [
       decodingLoop(sampling: sampling, collectLogits: collectLogits),
       decodingLoop(sampling: sampling, collectLogits: collectLogits),

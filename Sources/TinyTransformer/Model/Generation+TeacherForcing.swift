@@ -31,7 +31,7 @@ extension TinyTransformer {
     var shape = config  // the cache holds this run's positions only
     shape.contextLength = promptTokens.count + steps
     let cache = policy.makeCache(config: shape)
-    var runner = Runner(model: self, policy: policy, cache: cache, scratch: Scratch(config: config))
+    var runner = Runner(model: self, policy: policy, cache: cache, scratch: Scratch(config: shape))
     var loop = decodingLoop(sampling: sampling, collectLogits: true)
     loop.forcedTokens = forcedTokens
     var silent = NoRecorder()

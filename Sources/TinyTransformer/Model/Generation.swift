@@ -63,7 +63,7 @@ extension TinyTransformer {
     runShape.contextLength = promptTokens.count + steps
     var runner = Runner(
       model: self, policy: policy, cache: policy.makeCache(config: runShape),
-      scratch: Scratch(config: config))
+      scratch: Scratch(config: runShape))
     if recorder.isRecording {
       recorder.begin(
         header(

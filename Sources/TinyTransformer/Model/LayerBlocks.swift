@@ -15,31 +15,42 @@ struct LayerBlocks {
   let config: ModelConfig
   /// How many threads the matrix products use.
   let threads: Int
-  /// The rotation table RoPE reads.
+  /// RoPE's angles and pairing.
   let rotary: RotaryTable
+  /// The ε of every RMSNorm (1e-5 for Llama 2 and llama2.c; a model file says).
+  var normEpsilon: Float = 1e-5
   /// The working buffers.
   let scratch: Scratch
 
   /// One layer's attention tensors.
   struct AttentionTensors {
     let norm: UnsafePointer<Float>  // [dim]
-    let wq: UnsafePointer<Float>  // [dim, dim]
-    let wk: UnsafePointer<Float>  // [kvDim, dim]
-    let wv: UnsafePointer<Float>  // [kvDim, dim]
-    let wo: UnsafePointer<Float>  // [dim, dim]
+    let wq: WeightMatrix  // [dim, dim]
+    let wk: WeightMatrix  // [kvDim, dim]
+    let wv: WeightMatrix  // [kvDim, dim]
+    let wo: WeightMatrix  // [dim, dim]
+    /// Qwen2's biases of q, k and v (`[dim]`, `[kvDim]`, `[kvDim]`); Llama has none.
+    var biases: (q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>)? = nil
   }
 
   /// One layer's SwiGLU feed-forward tensors.
   struct FeedForwardTensors {
     let norm: UnsafePointer<Float>  // [dim]
-    let w1: UnsafePointer<Float>  // [mlpDim, dim] gate
-    let w2: UnsafePointer<Float>  // [dim, mlpDim] down
-    let w3: UnsafePointer<Float>  // [mlpDim, dim] up
+    let w1: WeightMatrix  // [mlpDim, dim] gate
+    let w2: WeightMatrix  // [dim, mlpDim] down
+    let w3: WeightMatrix  // [mlpDim, dim] up
+  }
+
+  /// `n = rmsnorm(x) ⊙ weight`, with the model's ε.
+  func norm(
+    _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>
+  ) {
+    Kernels.rmsnorm(out, x, weight, n: config.dim, epsilon: normEpsilon)  // [dim] -> [dim]
   }
 
   /// `q = Wq·n`, `k = Wk·n`, `v = Wv·n` for the normalized input `n`, in one
-  /// dispatch, then `q` and `k` rotated by `position` (RoPE) *before* the key is
-  /// stored: a cached key already carries its position.
+  /// dispatch (plus the biases, for Qwen2), then `q` and `k` rotated by `position`
+  /// (RoPE) *before* the key is stored: a cached key already carries its position.
   ///
   /// - Parameters:
   ///   - n: `[dim]`, the normalized hidden state.
@@ -52,31 +63,17 @@ struct LayerBlocks {
     _ n: UnsafePointer<Float>, _ t: AttentionTensors, q: UnsafeMutablePointer<Float>,
     key: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>, position: Int?
   ) {
-    let c = config
-    Kernels.matmul(  // [dim] -> q [dim], k [kvDim], v [kvDim]
-      n, n: c.dim, (q, t.wq, c.dim), (key, t.wk, c.kvDim), (value, t.wv, c.kvDim),
-      threads: threads)
+    let (c, s) = (config, scratch)
+    Kernels.matmul(n, (q, t.wq), (key, t.wk), (value, t.wv), threads: threads)  // -> q, k, v
+    if let biases = t.biases {  // Qwen2: + b_q, b_k, b_v
+      Kernels.add(q, biases.q, n: c.dim)
+      Kernels.add(key, biases.k, n: c.kvDim)
+      Kernels.add(value, biases.v, n: c.kvDim)
+    }
     guard let position else { return }
-    Kernels.rope(q, count: c.dim, position: position, table: rotary)  // [dim]
-    Kernels.rope(key, count: c.kvDim, position: position, table: rotary)  // rotate, then store
-  }
-
-  /// `q = Wq·n` alone, unrotated: cross-attention's queries (it has no positions).
-  func projectQuery(
-    _ n: UnsafePointer<Float>, wq: UnsafePointer<Float>, q: UnsafeMutablePointer<Float>
-  ) {
-    Kernels.matmul(q, n, wq, n: config.dim, d: config.dim, threads: threads)  // [dim] -> [dim]
-  }
-
-  /// `k = Wk·n`, `v = Wv·n` alone, unrotated, in one dispatch: cross-attention's
-  /// rows, projected from the encoder output.
-  func projectKeyValue(
-    _ n: UnsafePointer<Float>, _ t: AttentionTensors, key: UnsafeMutablePointer<Float>,
-    value: UnsafeMutablePointer<Float>
-  ) {
-    let c = config
-    Kernels.matmul(  // [dim] -> k [kvDim], v [kvDim]
-      n, n: c.dim, (key, t.wk, c.kvDim), (value, t.wv, c.kvDim), threads: threads)
+    rotary.fill(position: position, sines: s.sines, cosines: s.cosines)  // [headSize / 2]
+    Kernels.rope(q, count: c.dim, sines: s.sines, cosines: s.cosines, table: rotary)
+    Kernels.rope(key, count: c.kvDim, sines: s.sines, cosines: s.cosines, table: rotary)
   }
 
   /// `softmax(q·k / √headSize) · v` of every head of `q` over `rows`, into
@@ -92,29 +89,19 @@ struct LayerBlocks {
 
   /// `x += Wo · scratch.xb`: the heads' outputs projected back and added to the
   /// residual stream.
-  func addOutput(wo: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>) {
+  func addOutput(wo: WeightMatrix, into x: UnsafeMutablePointer<Float>) {
     let (c, s) = (config, scratch)
-    Kernels.matmul(s.xb2, s.xb, wo, n: c.dim, d: c.dim, threads: threads)  // [dim] -> [dim]
+    Kernels.matmul(s.xb2, s.xb, wo, threads: threads)  // [dim] -> [dim]
     Kernels.add(x, s.xb2, n: c.dim)  // residual
-  }
-
-  /// ``attend(_:over:event:report:)``, then ``addOutput(wo:into:)``.
-  func attendAndAdd(
-    _ q: UnsafePointer<Float>, over rows: Attention.Rows, wo: UnsafePointer<Float>,
-    into x: UnsafeMutablePointer<Float>, event: AttentionEvent, report: inout AttentionReport?
-  ) {
-    attend(q, over: rows, event: event, report: &report)
-    addOutput(wo: wo, into: x)
   }
 
   /// `x += W2 · (silu(W1·n) ⊙ W3·n)` with `n = rmsnorm(x)`: the SwiGLU MLP of one layer.
   func feedForward(_ x: UnsafeMutablePointer<Float>, _ t: FeedForwardTensors) {
     let (c, s) = (config, scratch)
-    Kernels.rmsnorm(s.xb, x, t.norm, n: c.dim)  // [dim]
-    Kernels.matmul(  // [dim] -> gate [mlpDim], up [mlpDim], in one dispatch
-      s.xb, n: c.dim, (s.gate, t.w1, c.mlpDim), (s.up, t.w3, c.mlpDim), threads: threads)
+    norm(s.xb, x, t.norm)  // [dim]
+    Kernels.matmul(s.xb, (s.gate, t.w1), (s.up, t.w3), threads: threads)  // -> [mlpDim] twice
     Kernels.swiglu(s.gate, s.up, n: c.mlpDim)  // [mlpDim]
-    Kernels.matmul(s.xb2, s.gate, t.w2, n: c.mlpDim, d: c.dim, threads: threads)  // -> [dim]
+    Kernels.matmul(s.xb2, s.gate, t.w2, threads: threads)  // [mlpDim] -> [dim]
     Kernels.add(x, s.xb2, n: c.dim)  // residual
   }
 }

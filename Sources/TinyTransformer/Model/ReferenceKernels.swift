@@ -53,21 +53,26 @@ enum ReferenceKernels {
     for i in 0..<n { x[i] /= sum }
   }
 
-  /// Rotates consecutive pairs of `v` by position-dependent angles (RoPE).
+  /// Rotates the pairs of every head of `v` by the angles of one position (RoPE).
   ///
-  /// The pair `(v[i], v[i+1])` inside each head is rotated by
-  /// `position × θ_i`. Applied to the query and to the key *before* the key is
+  /// Pair `i` of each head (adjacent elements, or one from each half, as
+  /// ``RotaryTable/Pairing`` says) is rotated by `position × θ_i`, whose sine and
+  /// cosine are `sines[i]` and `cosines[i]`. Applied to the query and to the key *before* the key is
   /// stored, it makes `q·k` depend on the distance between the two positions.
   /// Forgetting the absolute position of a new token is the classic cache bug.
   static func rope(
-    _ v: UnsafeMutablePointer<Float>, count: Int, position: Int, table: RotaryTable
+    _ v: UnsafeMutablePointer<Float>, count: Int, sines: UnsafePointer<Float>,
+    cosines: UnsafePointer<Float>, table: RotaryTable
   ) {
-    for i in stride(from: 0, to: count, by: 2) {  // [count] -> [count]
-      let (sin, cos) = table.sinCos(position: position, pair: (i % table.headSize) / 2)
-      let a = v[i]
-      let b = v[i + 1]
-      v[i] = a * cos - b * sin
-      v[i + 1] = a * sin + b * cos
+    for head in stride(from: 0, to: count, by: table.headSize) {  // [count] -> [count]
+      for pair in 0..<(table.headSize / 2) {
+        let (i, j) = table.elements(ofPair: pair)  // (2p, 2p+1), or (p, p + headSize/2)
+        let (sin, cos) = (sines[pair], cosines[pair])
+        let a = v[head + i]
+        let b = v[head + j]
+        v[head + i] = a * cos - b * sin
+        v[head + j] = a * sin + b * cos
+      }
     }
   }
 

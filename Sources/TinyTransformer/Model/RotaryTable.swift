@@ -1,31 +1,54 @@
-/// Precomputed sines and cosines for rotary position embeddings.
+/// The angles of rotary position embeddings (RoPE), and which elements they rotate.
 ///
-/// `θ_i = 10000^(-2i / headSize)` for pair `i` of a head, as in Llama.
+/// Pair `i` of a head turns by `position × θ_i` with `θ_i = base^(−2i / headSize)`; Llama 2
+/// and llama2.c use the base 10000, SmolLM2 100000, Llama 3 500000 (a model file says). A
+/// position's sines and cosines are computed when it is run (``fill(position:sines:cosines:)``)
+/// rather than tabulated for the whole context up front: a model with a context of 8192
+/// positions decoding 40 of them needs 40 positions' angles, not 8192.
+///
+/// Which two elements form pair `i` is a convention of the weights, not of the maths:
+/// ``Pairing`` says which. A model's `Wq` and `Wk` rows and its pairing go together; GGUF
+/// converters permute the rows so llama.cpp rotates adjacent pairs, while Hugging Face
+/// checkpoints keep the rows that rotate halves. kvtrace runs both as stored.
 struct RotaryTable: Sendable {
-  let headSize: Int
-  private let sines: [Float]  // [contextLength, headSize / 2]
-  private let cosines: [Float]  // [contextLength, headSize / 2]
-
-  init(headSize: Int, contextLength: Int) {
-    self.headSize = headSize
-    let pairs = headSize / 2
-    var sines = [Float](repeating: 0, count: contextLength * pairs)
-    var cosines = sines
-    for position in 0..<contextLength {
-      for pair in 0..<pairs {
-        let exponent = -Double(2 * pair) / Double(headSize) * 9.210_340_371_976_184  // ln 10000
-        let angle = Double(position) * DeterministicMath.exp(exponent)
-        let (sin, cos) = DeterministicMath.sinCos(angle)
-        sines[position * pairs + pair] = Float(sin)
-        cosines[position * pairs + pair] = Float(cos)
-      }
-    }
-    self.sines = sines
-    self.cosines = cosines
+  /// Which elements of a head rotate together.
+  enum Pairing: Sendable, Equatable {
+    /// `(v[2i], v[2i+1])`: llama2.c, llama.cpp and GGUF files.
+    case adjacent
+    /// `(v[i], v[i + headSize/2])`: Hugging Face's `rotate_half`.
+    case halves
   }
 
-  func sinCos(position: Int, pair: Int) -> (Float, Float) {
-    let index = position * (headSize / 2) + pair
-    return (sines[index], cosines[index])
+  let headSize: Int
+  let pairing: Pairing
+  /// `θ_i` for each pair of a head, `[headSize / 2]`.
+  private let frequencies: [Double]
+
+  /// The angles for heads of `headSize`, with RoPE base `base`.
+  init(headSize: Int, base: Double = 10000, pairing: Pairing = .adjacent) {
+    self.headSize = headSize
+    self.pairing = pairing
+    // ln 10000 written out: the default models' angles, bit for bit as they always were.
+    let logBase = base == 10000 ? 9.210_340_371_976_184 : DeterministicMath.log(base)
+    frequencies = (0..<(headSize / 2)).map { pair in
+      DeterministicMath.exp(-Double(2 * pair) / Double(headSize) * logBase)
+    }
+  }
+
+  /// Writes the sine and cosine of every pair's angle at `position` (`[headSize / 2]` each).
+  func fill(
+    position: Int, sines: UnsafeMutablePointer<Float>, cosines: UnsafeMutablePointer<Float>
+  ) {
+    for (pair, frequency) in frequencies.enumerated() {
+      let (sin, cos) = DeterministicMath.sinCos(Double(position) * frequency)
+      sines[pair] = Float(sin)
+      cosines[pair] = Float(cos)
+    }
+  }
+
+  /// The first and second element of pair `pair` within a head.
+  @inline(__always)
+  func elements(ofPair pair: Int) -> (Int, Int) {
+    pairing == .adjacent ? (2 * pair, 2 * pair + 1) : (pair, pair + headSize / 2)
   }
 }

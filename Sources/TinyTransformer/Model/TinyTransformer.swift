@@ -26,8 +26,11 @@ public struct TinyTransformer: Sendable {
   /// Which kvtrace, weights and tokenizer these are, as the trace header records them:
   /// a checkpoint's and a tokenizer file's SHA-256, or `random seed S`.
   public var identity: TraceIdentity
-  let weights: Weights
+  let weights: DecoderWeights
+  /// RoPE's base and pairing.
   let rotary: RotaryTable
+  /// The ε of every RMSNorm: 1e-5 unless a model file says otherwise.
+  var normEpsilon: Float = 1e-5
 
   /// Builds a model with weights drawn from `SplitMix64(seed)`.
   ///
@@ -47,8 +50,9 @@ public struct TinyTransformer: Sendable {
     identity = TraceIdentity(
       weights: "random seed \(seed)", tokenizer: tokenizer.identityName,
       tokenizerSHA256: tokenizer.fileSHA256)
-    weights = Weights(config: config, seed: seed, rareTokens: tokenizer.piecesNotBeginningAWord)
-    rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
+    weights = .flat(
+      Weights(config: config, seed: seed, rareTokens: tokenizer.piecesNotBeginningAWord))
+    rotary = RotaryTable(headSize: config.headSize)
   }
 
   /// Builds a model of any shape with random weights, for measuring speed.
@@ -65,17 +69,14 @@ public struct TinyTransformer: Sendable {
     self.seed = seed
     weightsSource = "random, seed \(seed)"
     identity = TraceIdentity(weights: "random seed \(seed)", tokenizer: "demo vocabulary")
-    weights = Weights(config: config, seed: seed)
-    rotary = RotaryTable(headSize: config.headSize, contextLength: config.contextLength)
+    weights = .flat(Weights(config: config, seed: seed))
+    rotary = RotaryTable(headSize: config.headSize)
   }
 
-  /// The bytes of weights one decode step reads: every layer's matrices and norms,
-  /// the final norm and the classifier (one embedding row is negligible). When the token
-  /// embedding doubles as the classifier it is read whole, once.
-  public var weightBytesPerToken: Int {
-    let embedding = weights.layout.sharesClassifier ? 0 : config.vocabularySize * config.dim
-    return (parameterCount - embedding) * MemoryLayout<Float>.size
-  }
+  /// The bytes of weights one decode step reads, as stored: every layer's matrices and
+  /// norms, the final norm and the classifier (one embedding row is negligible). When the
+  /// token embedding doubles as the classifier it is read whole, once.
+  public var weightBytesPerToken: Int { weights.bytesPerToken }
 
   /// Whether a piece starts a new word: a space, then something more (" quick").
   static func beginsAWord(_ piece: String) -> Bool { piece.count > 1 && piece.hasPrefix(" ") }
@@ -109,13 +110,18 @@ final class Scratch {
   let scores: UnsafeMutablePointer<Float>  // [heads, contextLength] every head's scores
   let logits: UnsafeMutablePointer<Float>  // [vocab]
   let probabilities: UnsafeMutablePointer<Float>  // [vocab]
+  let sines: UnsafeMutablePointer<Float>  // [headSize / 2]  RoPE's angles at one position
+  let cosines: UnsafeMutablePointer<Float>  // [headSize / 2]
   private let buffers: [UnsafeMutablePointer<Float>]
 
+  /// Buffers for a run of `c.contextLength` positions: pass the run's length, not the
+  /// model's whole context, and a model of 8192 positions decoding 40 allocates for 40.
   init(config c: ModelConfig) {
     let wide = max(c.dim, c.attentionDim)  // T5's heads × d_kv may exceed dim
+    let pairs = max(c.headSize / 2, 1)
     let sizes = [
       c.dim, wide, wide, wide, c.mlpDim, c.mlpDim, c.heads * c.contextLength, c.vocabularySize,
-      c.vocabularySize,
+      c.vocabularySize, pairs, pairs,
     ]
     buffers = sizes.map { size in
       let buffer = UnsafeMutablePointer<Float>.allocate(capacity: size)
@@ -124,7 +130,7 @@ final class Scratch {
     }
     (x, xb, xb2, q) = (buffers[0], buffers[1], buffers[2], buffers[3])
     (gate, up, scores, logits) = (buffers[4], buffers[5], buffers[6], buffers[7])
-    probabilities = buffers[8]
+    (probabilities, sines, cosines) = (buffers[8], buffers[9], buffers[10])
   }
 
   deinit { buffers.forEach { $0.deallocate() } }

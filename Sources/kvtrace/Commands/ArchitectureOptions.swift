@@ -23,7 +23,9 @@ struct ArchitectureOptions: Sendable, Equatable {
   /// `--arch encoder-decoder` with a llama2.c `--checkpoint`, a decoder-only model.
   init(_ arguments: ParsedArguments) throws(UsageError) {
     architecture = try arguments.choice(OptionCatalog.arch)
-    if arguments.has(OptionCatalog.model.name) { architecture = .encoderDecoder }  // T5
+    if let path = arguments.last(OptionCatalog.model.name) {  // the files say which
+      architecture = ModelFolder(path: path).architecture
+    }
     crossAttention = try arguments.choice(OptionCatalog.cross)
     if architecture == .encoderDecoder, arguments.has("checkpoint") || arguments.has("tokenizer") {
       throw UsageError(

@@ -118,7 +118,7 @@ enum CommandSpecs {
       decoding gets to the bound it sets. Run it in a release build: \
       swift run -c release kvtrace bench
       """,
-    options: [O.runs.spec, O.tokens.spec, O.benchThreads.spec, O.shape.spec, O.json])
+    options: [O.runs.spec, O.tokens.spec, O.benchThreads.spec, O.shape.spec, O.json, O.model])
 
   static let step = CommandSpec(
     name: "step",

@@ -2,13 +2,15 @@ import Foundation
 import KVTrace
 import TinyTransformer
 
-/// `--model PATH`: a Hugging Face model folder, as `huggingface-cli download` or
-/// `save_pretrained` leaves it.
+/// `--model PATH`: a GGUF file, or a Hugging Face model folder, as `huggingface-cli download`
+/// or `save_pretrained` leaves it.
 ///
-/// The folder holds `config.json` (its `model_type` says the architecture: `t5` runs as
-/// the encoder-decoder), `model.safetensors` and a SentencePiece tokenizer, `spiece.model`
-/// or `tokenizer.json`. Like `--checkpoint`, the files fix the shape, so shape options are
-/// refused, and they are read, not mapped, only when the model is built.
+/// A folder holds `config.json` (its `model_type` says the architecture: `t5` runs as the
+/// encoder-decoder; `llama`, `qwen2` and `mistral` as the decoder-only model), the weights
+/// (`model.safetensors`, or the shards `model.safetensors.index.json` lists) and a tokenizer
+/// (`spiece.model` or `tokenizer.json`). A `.gguf` file holds all of it. Like `--checkpoint`,
+/// the files fix the shape, so shape options are refused, and they are read, not mapped,
+/// only when the model is built.
 struct ModelFolder: Sendable, Equatable {
   /// The folder's path, as given.
   var path: String
@@ -29,11 +31,36 @@ struct ModelFolder: Sendable, Equatable {
         "--\(other) cannot be used with --model: the folder brings its weights and tokenizer",
         fix: "drop --\(other)")
     }
-    if arguments.last(OptionCatalog.arch.spec.name) == Architecture.decoder.rawValue {
+    let folder = ModelFolder(path: path)
+    if let arch = arguments.last(OptionCatalog.arch.spec.name),
+      arch != folder.architecture.rawValue
+    {
       throw UsageError(
-        "--model loads a T5 folder, an encoder-decoder", fix: "drop --arch decoder")
+        "--model '\(TerminalText.escaped(path))' is \(folder.architecture.rawValue), not \(arch)",
+        fix: "drop --arch")
     }
-    return ModelFolder(path: path)
+    return folder
+  }
+
+  /// What the path holds, looked at without reading the weights: a file is a GGUF model
+  /// (decoder-only); a folder's `config.json` says `t5` (the encoder-decoder) or another
+  /// type, run as decoder-only or refused when it is loaded. A missing path counts as a T5
+  /// folder, whose loading says it is missing.
+  var architecture: Architecture {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      return .encoderDecoder
+    }
+    guard isDirectory.boolValue else { return .decoder }
+    return modelType.map { $0 == "t5" } ?? true ? .encoderDecoder : .decoder
+  }
+
+  /// `config.json`'s `model_type`, when it can be read.
+  private var modelType: String? {
+    guard let data = try? Data(contentsOf: url("config.json")),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    else { return nil }
+    return object["model_type"] as? String
   }
 
   /// Reads the folder and builds the model.
@@ -76,7 +103,7 @@ struct ModelFolder: Sendable, Equatable {
     "'\(url(error.file).path)': \(error.problem)"
   }
 
-  private func url(_ file: String) -> URL {
+  func url(_ file: String) -> URL {
     URL(fileURLWithPath: path).appendingPathComponent(file)
   }
 
@@ -86,7 +113,7 @@ struct ModelFolder: Sendable, Equatable {
 
   /// The bytes of `file` in the folder: 66 when the folder is missing, 65 when the
   /// folder lacks the file (it is not a complete model folder).
-  private func read(_ file: String, alternative: String? = nil) throws(CommandFailure) -> Data {
+  func read(_ file: String, alternative: String? = nil) throws(CommandFailure) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
       isDirectory.boolValue

@@ -121,9 +121,14 @@ struct RunOptions: Sendable {
   /// - Throws: ``CommandFailure``: a usage error (64), or a shipped model, checkpoint or
   ///   tokenizer that is missing (66) or malformed (65).
   func model() throws(CommandFailure) -> TinyTransformer {
-    var model = try weights.model(config: config, seed: seed)
+    var model: TinyTransformer
+    if let folder {  // a GGUF file or a Llama-family folder
+      model = try folder.loadDecoder(seed: seed)
+    } else {
+      model = try weights.model(config: config, seed: seed)
+    }
     model.threads = threads
-    guard files != nil else { return model }
+    guard files != nil || folder != nil else { return model }
     try checkFocus(layers: model.config.layers, heads: model.config.heads)
     return model
   }
