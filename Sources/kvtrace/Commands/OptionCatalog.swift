@@ -25,7 +25,7 @@ enum OptionCatalog {
     "\($0.rawValue) (default): the demo model trained by 'kvtrace train', shipped with kvtrace; "
       + "random: drawn from --seed (a shape option unlike the trained model's also gives random)"
   }
-  static let layers = IntOption("layers", default: 2, range: 1...16) {
+  static let layers = IntOption("layers", default: 2, range: ModelConfig.Limits.layers) {
     "transformer layers (default \($0))"
   }
   static let heads = IntOption("heads", default: 4, range: 1...32) {
