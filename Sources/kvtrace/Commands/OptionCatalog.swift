@@ -74,6 +74,10 @@ enum OptionCatalog {
   static let head = IntOption("head", placeholder: "H", default: 0, range: 0...Int.max) {
     "the query head whose attention is drawn (default: with --layer, head \($0))"
   }
+  static let showLayers = OptionSpec(
+    name: "show-layers", kind: .value(placeholder: "A-B"),
+    help: "the layers the cache grid draws, such as 10-14 or 3 (default: all that fit the "
+      + "width; a model too wide draws a window of layers holding --layer)")
   static let detail = ValueOption("detail", placeholder: "LEVEL", default: TraceDetail.full) {
     "summary (rows only), \($0.rawValue) (also scores and weights; default) or vectors (also q, "
       + "K, V, each head's output and the logits, for checking the arithmetic)"
