@@ -25,15 +25,24 @@ struct Layout {
   /// The layout that fits `style.width`, with room for the attention column if wanted.
   ///
   /// - Parameter focus: The drawn layer, which a window of layers always holds, and
-  ///   the layers asked for (``RenderFocus/layers``).
+  ///   the layers asked for (``RenderFocus/layers``); `nil` draws every layer.
   init(
     config: ModelConfig, style: RenderStyle, showsAttention wantsAttention: Bool = true,
     focus: RenderFocus? = nil
   ) {
     let attention = GridTable.gap.count + AttentionBar.width
     let room = style.width - GridTable.prefixWidth
+    guard let focus else {  // every layer (an encoder-decoder's grids stack instead)
+      let wide = Self.width(config: config, perKVHead: true)
+      let narrow = Self.width(config: config, perKVHead: false)
+      let perKVHead = wide + (wantsAttention ? attention : 0) <= room
+      self.init(
+        config: config, perKVHead: perKVHead,
+        showsAttention: wantsAttention && (perKVHead || narrow + attention <= room))
+      return
+    }
     let wanted = Self.wanted(config: config, focus: focus)
-    let layer = focus?.layer ?? wanted.lowerBound
+    let layer = focus.layer
     if wantsAttention,
       let fit = Self.fitting(
         config: config, wanted: wanted, focusLayer: layer, room: room - attention,
