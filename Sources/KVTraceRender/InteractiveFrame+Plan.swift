@@ -126,9 +126,11 @@ extension InteractiveFrame {
     state.showsHelp = false
     state.showsClosing = false
     if forward {
-      state.focus.layer = window.upperBound < wanted.upperBound ? window.upperBound : wanted.lowerBound
+      state.focus.layer =
+        window.upperBound < wanted.upperBound ? window.upperBound : wanted.lowerBound
     } else {
-      let previous = window.lowerBound > wanted.lowerBound ? window.lowerBound - 1 : wanted.upperBound - 1
+      let previous =
+        window.lowerBound > wanted.lowerBound ? window.lowerBound - 1 : wanted.upperBound - 1
       state.focus.layer = Layout.page(of: previous, size: window.count, in: wanted).lowerBound
     }
     return state != before

@@ -34,7 +34,8 @@ import TinyTransformer
       frame, InteractiveState(step: 190), Self.large, named: "frame-120x40-30-layers.txt")
     try InteractiveFrameTests.check(
       frame, InteractiveState(step: 0), Self.small, named: "frame-80x24-30-layers-prefill.txt")
-    let chosen = InteractiveState(step: 190, focus: RenderFocus(layer: 12, head: 4, layers: 10...14))
+    let chosen = InteractiveState(
+      step: 190, focus: RenderFocus(layer: 12, head: 4, layers: 10...14))
     try InteractiveFrameTests.check(
       frame, chosen, Self.small, named: "frame-80x24-30-layers-10-14.txt")
     try InteractiveFrameTests.check(

@@ -42,7 +42,8 @@ import Testing
     var start = 0
     for (index, dtype) in dtypes.enumerated() {
       entries.append(
-        "\"t\(index)\":{\"dtype\":\"\(dtype)\",\"shape\":[1],\"data_offsets\":[\(start),\(start + 4)]}")
+        "\"t\(index)\":{\"dtype\":\"\(dtype)\",\"shape\":[1],\"data_offsets\":[\(start),\(start + 4)]}"
+      )
       start += 4
     }
     let header = Data(("{" + entries.joined(separator: ",") + "}").utf8)
@@ -105,10 +106,13 @@ import Testing
       "HuggingFaceTB/SmolLM2-135M", environment: environment
     ).get()
     #expect(snapshot.hasSuffix("hf/hub/models--HuggingFaceTB--SmolLM2-135M/snapshots/abc123"))
-    #expect(ModelLocator.path(for: folder.path("here"), environment: environment) == folder.path("here"), "a path wins")
+    #expect(
+      ModelLocator.path(for: folder.path("here"), environment: environment) == folder.path("here"),
+      "a path wins")
     var hubOnly = environment
     hubOnly["HF_HUB_CACHE"] = folder.path("elsewhere")
-    #expect((try? ModelLocator.resolve("HuggingFaceTB/SmolLM2-135M", environment: hubOnly).get()) == nil)
+    #expect(
+      (try? ModelLocator.resolve("HuggingFaceTB/SmolLM2-135M", environment: hubOnly).get()) == nil)
   }
 
   @Test func anUnknownOrBrokenNameSaysWhereItLooked() throws {
@@ -123,7 +127,9 @@ import Testing
       #expect(error.description.hasPrefix("no model '\(name)': not a file or folder"))
     }
     let unknown = ModelLocator.notFound("nosuch:7b", environment: environment).description
-    #expect(unknown.contains("Ollama's \(folder.path("ollama"))/manifests/registry.ollama.ai/library/nosuch/7b"))
+    #expect(
+      unknown.contains(
+        "Ollama's \(folder.path("ollama"))/manifests/registry.ollama.ai/library/nosuch/7b"))
     let id = ModelLocator.notFound("org/nosuch", environment: environment).description
     #expect(id.contains("the Hugging Face cache's \(folder.path("hf"))/hub/models--org--nosuch"))
     let result = KVTraceCLI.run(
@@ -169,7 +175,8 @@ import Testing
   }
 
   @Test func modelsIsACommand() {
-    let help = KVTraceCLI.run(arguments: ["help", "models"], environment: [:], stdoutIsTerminal: false)
+    let help = KVTraceCLI.run(
+      arguments: ["help", "models"], environment: [:], stdoutIsTerminal: false)
     #expect(help.code == .ok)
     #expect(help.output.contains("kvtrace models"))
     let empty = KVTraceCLI.run(

@@ -172,6 +172,8 @@ enum CommandSpecs {
       prompt and every key/value row it computes or reuses is drawn, step by step. \
       With no command, runs the default demo (the same as 'kvtrace run').
       """,
-    commands: [run, step, compare, replay, schema, bench, TrainCommand.spec, heads, ModelsCommand.spec],
+    commands: [
+      run, step, compare, replay, schema, bench, TrainCommand.spec, heads, ModelsCommand.spec,
+    ],
     defaultCommand: "run")
 }

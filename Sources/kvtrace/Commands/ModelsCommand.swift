@@ -133,7 +133,8 @@ enum ModelsCommand {
       !architectures.contains(architecture)
       ? "architecture \(architecture)"
       : file.tensors.first { !$0.type.isSupported }.map { "tensor type \($0.type)" }
-    return Facts(architecture: architecture, bytes: data.count, types: types, unsupported: unsupported)
+    return Facts(
+      architecture: architecture, bytes: data.count, types: types, unsupported: unsupported)
   }
 
   /// A Hugging Face folder's facts: `config.json`'s `model_type` and the dtypes of its
@@ -204,7 +205,8 @@ enum ModelsCommand {
       unit += 1
     }
     guard unit > 0 else { return "\(bytes) B" }
-    return String(format: value >= 99.95 ? "%.0f %@" : value >= 9.995 ? "%.1f %@" : "%.2f %@",
+    return String(
+      format: value >= 99.95 ? "%.0f %@" : value >= 9.995 ? "%.1f %@" : "%.2f %@",
       value, units[unit])
   }
 }
