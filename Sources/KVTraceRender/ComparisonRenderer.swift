@@ -98,7 +98,11 @@ public enum ComparisonRenderer {
     let gridB = CacheGrid.lines(b, in: right, focus: focus, style: narrow, showsAttention: false)
     let widthA = gridA.map(TextLayout.width).max() ?? 0
     let widthB = gridB.map(TextLayout.width).max() ?? 0
-    guard widthA + 4 + widthB > style.width else {
+    // Side by side only when each half draws every layer: else one above the other.
+    let windowed = Layout(
+      config: left.header.model, style: narrow, showsAttention: false, focus: focus
+    ).isWindow
+    guard windowed || widthA + 4 + widthB > style.width else {
       return TextLayout.sideBySide([titleA] + gridA, [titleB] + gridB, leftWidth: widthA, gap: 4)
     }
     let fullA = CacheGrid.lines(a, in: left, focus: focus, style: style, showsAttention: false)

@@ -16,6 +16,11 @@ public enum InteractiveCommand: String, Sendable, Equatable, CaseIterable {
   case nextLayer
   /// The previous layer's attention (wraps around).
   case previousLayer
+  /// The layers after those the grid draws, when it draws a window of them: the
+  /// drawn layer moves to the first of the next window (wraps around).
+  case nextLayers
+  /// The layers before those the grid draws (wraps around).
+  case previousLayers
   /// The next query head (wraps around).
   case nextHead
   /// The previous query head (wraps around).

@@ -34,6 +34,9 @@ extension InteractiveFrame {
     var weights: [Int: Double]? = nil
     /// The newest query of the drawn head, named by the line under a grid that does not fit.
     var query: Int? = nil
+    /// The layers drawn when the grid draws a window of them (`<` and `>` move it);
+    /// `nil` when it draws every layer asked for.
+    var layerWindow: Range<Int>? = nil
 
     /// How many lines come before the first row.
     var headings: Int { notes.count + 2 }
@@ -80,12 +83,10 @@ extension InteractiveFrame {
     let floor = max(Heatmap.minimumWidth, min(preferred, heatmap.isTriangle ? length : 17))
     let gap = GridTable.gap.count
     let labels = uncachedLabels(state, length: length, style: style)
-    func gridsWidth(_ perKVHead: Bool) -> Int {
-      records.count * (Layout.width(config: model, perKVHead: perKVHead) + gap) - gap
-        + (labels.map { $0.width + gap } ?? 0)
-    }
-    let perKVHead = GridTable.prefixWidth + gridsWidth(true) + gap + floor <= size.columns
-    let layout = Layout(config: model, perKVHead: perKVHead)
+    let layout = layout(
+      state, grids: records.count,
+      room: size.columns - GridTable.prefixWidth - (labels.map { $0.width + gap } ?? 0),
+      heatmap: gap + floor)
     let pinned = Layout.pinned(trace.header)  // sinks look alike in `run` and `step`
     var table = GridTable(
       columns: records.map {
@@ -98,6 +99,9 @@ extension InteractiveFrame {
     }
     var notes = withoutCacheNote(state, style: style)
     let pad = String(repeating: " ", count: GridTable.prefixWidth)
+    if let note = layout.windowNote(hint: Self.layerKeysHint, style: style) {
+      notes.append(pad + Paint.dim.apply(note, style.color))
+    }
     if view == .split {
       notes.append(pad + splitLabels(width: layout.gridWidth, style: style))
     }
@@ -114,7 +118,28 @@ extension InteractiveFrame {
     let newest = heatmap.queries.last
     return FrameGrid(
       notes: notes, table: table, tokens: tokens, length: length, style: style,
-      weights: GridTable.weights(of: newest), query: newest?.query)
+      weights: GridTable.weights(of: newest), query: newest?.query,
+      layerWindow: layout.isWindow ? layout.layers : nil)
+  }
+
+  /// What the note over a window of layers says about the keys that move it.
+  static let layerKeysHint = "< > other layers"
+
+  /// The layout of `grids` grids side by side in `room` columns, with `heatmap`
+  /// columns left for the heatmap when at least ``Layout/minimumWindow`` layers
+  /// fit beside it; else the heatmap gives way and the grids take the room.
+  func layout(_ state: InteractiveState, grids: Int, room: Int, heatmap: Int) -> Layout {
+    let gap = GridTable.gap.count
+    let wanted = Layout.wanted(config: model, focus: state.focus)
+    func each(_ room: Int) -> Int { (room - (grids - 1) * gap) / max(1, grids) }
+    return Layout.fitting(
+      config: model, wanted: wanted, focusLayer: state.focus.layer, room: each(room - heatmap),
+      minimum: Layout.minimumWindow)
+      ?? Layout.fitting(
+        config: model, wanted: wanted, focusLayer: state.focus.layer, room: each(room),
+        minimum: 1)
+      ?? Layout(
+        config: model, perKVHead: false, layers: state.focus.layer..<(state.focus.layer + 1))
   }
 
   /// `cache full         cache none`: the names over the split view's two grids,

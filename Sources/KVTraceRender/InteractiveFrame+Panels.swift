@@ -9,6 +9,8 @@ extension InteractiveFrame {
     var style: RenderStyle
     /// The step as the run without a cache did it, when there is such a run.
     var uncached: StepRecord? = nil
+    /// Whether the grid draws a window of the layers, so `<` and `>` are worth a hint.
+    var layerWindow = false
 
     /// `step 1 of 6 · decode · cache full · layer 0 · head 0`, as a
     /// full-width bar; the third part names the view.
@@ -81,7 +83,9 @@ extension InteractiveFrame {
     /// Every key that works on this screen, on one line when it fits, else on
     /// as few as hold them: no key is left out, no hint is cut.
     func hint() -> [String] {
-      let rows = KeyBindings.rows(sequences: trace.header.sequenceCount).filter {
+      let rows = KeyBindings.rows(
+        sequences: trace.header.sequenceCount, layerWindow: layerWindow
+      ).filter {
         !state.showsClosing || $0.onClosing
       }
       let hints = rows.map { $0.hint(style.glyphs.keys, state.values) }
@@ -98,7 +102,9 @@ extension InteractiveFrame {
 
     /// The list of keys and the legend.
     func help() -> [String] {
-      let keys = KeyBindings.rows(sequences: trace.header.sequenceCount).map { row in
+      let keys = KeyBindings.rows(
+        sequences: trace.header.sequenceCount, layerWindow: layerWindow
+      ).map { row in
         (
           row.listed.map { KeyBindings.label($0.0, style.glyphs.keys) }.joined(separator: " "),
           row.meaning(style.glyphs)

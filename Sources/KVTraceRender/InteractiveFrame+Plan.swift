@@ -93,6 +93,8 @@ extension InteractiveFrame {
     case .pageDown, .pageUp:
       let page = max(1, scrollRange(state, size: size, style: style)?.page ?? 1)
       delta = command == .pageDown ? page : -page
+    case .nextLayers, .previousLayers:
+      return moveLayers(forward: command == .nextLayers, state: &state, size: size, style: style)
     default: return state.apply(command, stepCounts: stepCounts, model: model)
     }
     guard let range = scrollRange(state, size: size, style: style) else { return false }
@@ -101,6 +103,36 @@ extension InteractiveFrame {
     let start = state.firstRow ?? (delta > 0 ? 0 : range.last)  // leaving the rows by weight
     let moved = state.firstRow == nil ? start : start + delta
     state.firstRow = min(max(0, moved), range.last)
+    return state != before
+  }
+
+  /// `<` and `>`: the drawn layer moves to the first layer of the window before or
+  /// after the one drawn, wrapping around; nothing when every layer is drawn.
+  private func moveLayers(
+    forward: Bool, state: inout InteractiveState, size: FrameSize, style: RenderStyle
+  ) -> Bool {
+    let clamped = state.clamped(stepCounts: stepCounts, model: model)
+    guard size.columns >= Self.minimumSize.columns, size.rows >= Self.minimumSize.rows,
+      !sequences[clamped.sequence].isEmpty
+    else { return false }
+    var style = style
+    style.width = max(1, size.columns)
+    let record = sequences[clamped.sequence][clamped.step]
+    guard let window = layerWindow(clamped, record: record, size: size, style: style) else {
+      return false
+    }
+    let wanted = Layout.wanted(config: model, focus: clamped.focus)
+    let before = state
+    state.showsHelp = false
+    state.showsClosing = false
+    if forward {
+      state.focus.layer =
+        window.upperBound < wanted.upperBound ? window.upperBound : wanted.lowerBound
+    } else {
+      let previous =
+        window.lowerBound > wanted.lowerBound ? window.lowerBound - 1 : wanted.upperBound - 1
+      state.focus.layer = Layout.page(of: previous, size: window.count, in: wanted).lowerBound
+    }
     return state != before
   }
 
@@ -117,7 +149,8 @@ extension InteractiveFrame {
     style.width = max(1, size.columns)
     let record = sequences[state.sequence][state.step]
     let panels = Panels(
-      trace: trace, stepCount: stepCounts[state.sequence], state: state, style: style)
+      trace: trace, stepCount: stepCounts[state.sequence], state: state, style: style,
+      layerWindow: layerWindow(state, record: record, size: size, style: style) != nil)
     let fixed = 1 + panels.sequence().count + panels.hint().count
     let parts = Parts(frame: self, state: state, record: record, size: size, style: style)
     let plan = Plan(rows: size.rows - fixed, parts: parts)

@@ -111,7 +111,8 @@ public struct InteractiveFrame: Sendable {
     let record = steps[state.step]
     let uncached = uncachedRecord(state)
     let panels = Panels(
-      trace: trace, stepCount: steps.count, state: state, style: style, uncached: uncached)
+      trace: trace, stepCount: steps.count, state: state, style: style, uncached: uncached,
+      layerWindow: layerWindow(state, record: record, size: size, style: style) != nil)
     let status = [panels.status(record)] + panels.sequence()
     let hint = panels.hint()
     guard !state.showsHelp, !state.showsClosing else {
@@ -134,6 +135,13 @@ public struct InteractiveFrame: Sendable {
     bottom += hint
     // The words stay at the foot of the screen, so they do not jump as the grid grows.
     return top + Array(repeating: "", count: max(0, size.rows - top.count - bottom.count)) + bottom
+  }
+
+  /// The layers the grid of `state`'s step draws when it draws only some of them.
+  func layerWindow(
+    _ state: InteractiveState, record: StepRecord, size: FrameSize, style: RenderStyle
+  ) -> Range<Int>? {
+    gridTable(state, record: record, size: size, style: style).layerWindow
   }
 
   /// `state` at another step.

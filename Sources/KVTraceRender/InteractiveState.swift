@@ -70,8 +70,8 @@ public struct InteractiveState: Sendable, Equatable {
     case .previousStep: step = closing ? step : max(0, step - 1)
     case .firstStep: step = 0
     case .lastStep: step = lastStep
-    case .nextLayer: focus.layer = Self.wrap(focus.layer + 1, model.layers)
-    case .previousLayer: focus.layer = Self.wrap(focus.layer - 1, model.layers)
+    case .nextLayer: focus.layer = Self.wrap(focus.layer + 1, in: Self.layers(focus, model))
+    case .previousLayer: focus.layer = Self.wrap(focus.layer - 1, in: Self.layers(focus, model))
     case .nextHead: focus.head = Self.wrap(focus.head + 1, model.heads)
     case .previousHead: focus.head = Self.wrap(focus.head - 1, model.heads)
     case .cycleView: view = view.next
@@ -80,7 +80,8 @@ public struct InteractiveState: Sendable, Equatable {
       sequence = Self.wrap(sequence + 1, stepCounts.count)
       step = min(step, Self.lastStep(of: sequence, stepCounts))
     case .toggleHelp: showsHelp.toggle()
-    case .back, .quit, .scrollDown, .scrollUp, .pageDown, .pageUp: break
+    case .back, .quit, .scrollDown, .scrollUp, .pageDown, .pageUp, .nextLayers, .previousLayers:
+      break
     }
     return self != before
   }
@@ -94,13 +95,23 @@ public struct InteractiveState: Sendable, Equatable {
     var copy = self
     copy.sequence = min(max(0, sequence), max(0, stepCounts.count - 1))
     copy.step = min(max(0, step), Self.lastStep(of: copy.sequence, stepCounts))
-    copy.focus.layer = min(max(0, focus.layer), max(0, model.layers - 1))
+    let layers = Self.layers(focus, model)
+    copy.focus.layer = min(max(layers.lowerBound, focus.layer), max(0, layers.upperBound - 1))
     copy.focus.head = min(max(0, focus.head), max(0, model.heads - 1))
     return copy
   }
 
   private static func lastStep(of sequence: Int, _ stepCounts: [Int]) -> Int {
     max(0, (stepCounts.indices.contains(sequence) ? stepCounts[sequence] : 0) - 1)
+  }
+
+  /// The layers ↑ and ↓ visit: those `focus` asks the grid for, else all of them.
+  static func layers(_ focus: RenderFocus, _ model: ModelConfig) -> Range<Int> {
+    Layout.wanted(config: model, focus: focus)
+  }
+
+  private static func wrap(_ value: Int, in range: Range<Int>) -> Int {
+    range.lowerBound + wrap(value - range.lowerBound, range.count)
   }
 
   private static func wrap(_ value: Int, _ count: Int) -> Int {

@@ -10,6 +10,8 @@ public enum KeyBindings {
     var unlisted: [(Key, InteractiveCommand)] = []
     /// Only with two prompts (the `s` key switches between them).
     var twoPromptsOnly = false
+    /// Only when the grid draws a window of the layers (`<` and `>` move it).
+    var layerWindowOnly = false
     /// What the keys do, as the help says it.
     var meaning: @Sendable (Glyphs) -> String
     /// The footer's hint (`→ next`), which may name the values shown now.
@@ -35,6 +37,12 @@ public enum KeyBindings {
     Row(
       listed: [(.up, .previousLayer), (.down, .nextLayer)],
       meaning: { _ in "previous / next layer" }, hint: { k, _ in "\(k.upDown) layer" }),
+    Row(
+      listed: [(.character("<"), .previousLayers), (.character(">"), .nextLayers)],
+      unlisted: [(.character(","), .previousLayers), (.character("."), .nextLayers)],
+      layerWindowOnly: true,
+      meaning: { _ in "the layers before / after those drawn, when not all fit" },
+      hint: { _, _ in "< > layers" }),
     Row(
       listed: [(.tab, .nextHead), (.character("]"), .nextHead), (.character("["), .previousHead)],
       unlisted: [(.backTab, .previousHead)], meaning: { _ in "next / previous head" },
@@ -77,9 +85,10 @@ public enum KeyBindings {
     return nil
   }
 
-  /// The rows that apply to a trace of `sequences` prompts.
-  static func rows(sequences: Int) -> [Row] {
-    rows.filter { sequences > 1 || !$0.twoPromptsOnly }
+  /// The rows that apply to a trace of `sequences` prompts, on a screen whose grid
+  /// draws every layer or, `layerWindow`, only some of them.
+  static func rows(sequences: Int, layerWindow: Bool = false) -> [Row] {
+    rows.filter { (sequences > 1 || !$0.twoPromptsOnly) && (layerWindow || !$0.layerWindowOnly) }
   }
 
   /// How the help names `key`: `→`, `space`, `tab`, `Esc`, `Ctrl-C`, `q`.

@@ -40,16 +40,21 @@ public struct RenderStyle: Sendable, Equatable {
   var glyphs: Glyphs { unicode ? .unicode : .ascii }
 }
 
-/// Which layer and head the attention view shows.
+/// Which layer and head the attention view shows, and which layers the grid draws.
 public struct RenderFocus: Sendable, Equatable {
   /// The layer whose attention is drawn.
   public var layer: Int
   /// The query head whose attention is drawn.
   public var head: Int
+  /// The layers the cache grid draws (`--show-layers 10-14`); `nil` draws every layer
+  /// that fits the width. A model of 30 layers does not fit 80 columns: the grid then
+  /// draws a window of consecutive layers holding ``layer`` and says which.
+  public var layers: ClosedRange<Int>?
 
   /// Creates a focus.
-  public init(layer: Int = 0, head: Int = 0) {
+  public init(layer: Int = 0, head: Int = 0, layers: ClosedRange<Int>? = nil) {
     self.layer = layer
     self.head = head
+    self.layers = layers
   }
 }

@@ -161,16 +161,32 @@ public enum RunRenderer {
     ]
     for sequence in 0..<trace.header.sequenceCount {
       let text = trace.tokens(sequence: sequence).map(\.text).joined()
-      lines += TextLayout.wrap(
-        (trace.header.sequenceCount > 1 ? "text \(sequence)   " : "text     ")
-          + TextLayout.display(flatten(text), unicode: style.unicode), width: style.width,
-        indent: "         ")
+      lines += shortened(
+        TextLayout.wrap(
+          (trace.header.sequenceCount > 1 ? "text \(sequence)   " : "text     ")
+            + TextLayout.display(flatten(text), unicode: style.unicode), width: style.width,
+          indent: "         "), style: style)
     }
     lines.append("rows     computed \(computed), reused \(reused)")
     lines += SharedPrefixText.savings(trace, computed: computed, style: style)
     lines.append(costLine(flops: flops, flopsWithoutCache: flopsWithoutCache, style: style))
     if let memory = Int8Summary.totalsLine(trace, style: style) { lines.append(memory) }
+    if let full = FullContextCache.line(trace.header.model) {
+      lines += TextLayout.wrap(full, width: style.width, indent: "         ")
+    }
     return lines
+  }
+
+  /// The most lines the totals give a decoded text; a longer one keeps its first two
+  /// and last three lines, so the totals of hundreds of steps stay on one screen.
+  static let textLines = 6
+
+  /// `lines` of a text, at most ``textLines``: the middle left out and counted.
+  static func shortened(_ lines: [String], style: RenderStyle) -> [String] {
+    guard lines.count > textLines else { return lines }
+    let left = lines.count - 5
+    return Array(lines.prefix(2))
+      + ["         \(style.glyphs.ellipsis) (\(left) more lines of text)"] + lines.suffix(3)
   }
 
   /// `FLOPs    1.23 M; without a cache 3.45 M (2.80×)`.

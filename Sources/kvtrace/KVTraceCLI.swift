@@ -31,6 +31,10 @@ enum KVTraceCLI {
         return try HeadsCommand.run(
           parsed, environment: environment, stdoutIsTerminal: stdoutIsTerminal,
           stdinIsTerminal: stdinIsTerminal)
+      case .run(let parsed) where parsed.command == "models":
+        return ModelsCommand.run(
+          environment: environment,
+          current: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
       case .run(let parsed) where parsed.command == "schema":
         return CommandResult(output: TraceSchema.text)
       case .run(let parsed):

@@ -18,7 +18,7 @@ enum CommandSpecs {
   ]
 
   static let viewOptions: [OptionSpec] = [
-    O.layer.spec, O.head.spec, O.detail.spec, O.color.spec, O.ascii,
+    O.layer.spec, O.head.spec, O.showLayers, O.detail.spec, O.color.spec, O.ascii,
   ]
 
   static let exportOptions: [OptionSpec] = [O.export, O.format, O.logits.spec]
@@ -133,6 +133,7 @@ enum CommandSpecs {
       Keys:
         right, space, l   next step          left, h   previous step
         up, down          layer              tab, ], [ head
+        <, >   the layers before or after those drawn, when not all fit the width
         c   the cache, the same step without a cache, or both side by side
         w   attention weights or raw scores   g, G   first or last step
         s   the other sequence, with two --prompt (its shared rows marked)
@@ -171,6 +172,8 @@ enum CommandSpecs {
       prompt and every key/value row it computes or reuses is drawn, step by step. \
       With no command, runs the default demo (the same as 'kvtrace run').
       """,
-    commands: [run, step, compare, replay, schema, bench, TrainCommand.spec, heads],
+    commands: [
+      run, step, compare, replay, schema, bench, TrainCommand.spec, heads, ModelsCommand.spec,
+    ],
     defaultCommand: "run")
 }

@@ -20,7 +20,9 @@ struct ModelFolder: Sendable, Equatable {
   /// - Throws: ``UsageError`` for `--model` with a shape option, `--checkpoint`,
   ///   `--tokenizer`, `--weights` or `--arch decoder`.
   static func parse(_ arguments: ParsedArguments) throws(UsageError) -> ModelFolder? {
-    guard let path = arguments.last(OptionCatalog.model.name) else { return nil }
+    guard let path = arguments.last(OptionCatalog.model.name).map(ModelLocator.path(for:)) else {
+      return nil
+    }
     if let shape = ModelFiles.shapeOptions.first(where: arguments.has) {
       throw UsageError(
         "--\(shape) cannot be used with --model: the folder's config.json fixes the model's "
@@ -119,8 +121,11 @@ struct ModelFolder: Sendable, Equatable {
       isDirectory.boolValue
     else {
       throw CommandFailure(
-        "no model folder at '\(path)'; give the folder that holds config.json, "
-          + "model.safetensors and spiece.model (see 'kvtrace run --help')", .noInput)
+        isDirectory.boolValue || !FileManager.default.fileExists(atPath: path)
+          ? ModelLocator.notFound(path).description
+          : "'\(path)' is a file, not a model folder; give the folder that holds "
+            + "config.json and model.safetensors",
+        .noInput)
     }
     guard exists(file), let data = try? Data(contentsOf: url(file)) else {
       throw CommandFailure(

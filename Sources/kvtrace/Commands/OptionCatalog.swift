@@ -29,7 +29,7 @@ enum OptionCatalog {
     "\($0.rawValue) (default): the demo model trained by 'kvtrace train', shipped with kvtrace; "
       + "random: drawn from --seed (a shape option unlike the trained model's also gives random)"
   }
-  static let layers = IntOption("layers", default: 2, range: 1...16) {
+  static let layers = IntOption("layers", default: 2, range: ModelConfig.Limits.layers) {
     "transformer layers (default \($0))"
   }
   static let heads = IntOption("heads", default: 4, range: 1...32) {
@@ -78,6 +78,10 @@ enum OptionCatalog {
   static let head = IntOption("head", placeholder: "H", default: 0, range: 0...Int.max) {
     "the query head whose attention is drawn (default: with --layer, head \($0))"
   }
+  static let showLayers = OptionSpec(
+    name: "show-layers", kind: .value(placeholder: "A-B"),
+    help: "the layers the cache grid draws, such as 10-14 or 3 (default: all that fit the "
+      + "width; a model too wide draws a window of layers holding --layer)")
   static let detail = ValueOption("detail", placeholder: "LEVEL", default: TraceDetail.full) {
     "summary (rows only), \($0.rawValue) (also scores and weights; default) or vectors (also q, "
       + "K, V, each head's output and the logits, for checking the arithmetic)"

@@ -149,10 +149,13 @@ struct RunOptions: Sendable {
   static func focus(_ arguments: ParsedArguments, config: ModelConfig?) throws(UsageError)
     -> RenderFocus
   {
-    RenderFocus(
-      layer: try arguments.int(
-        OptionCatalog.layer, range: 0...((config?.layers ?? .max) - 1)),
-      head: try arguments.int(OptionCatalog.head, range: 0...((config?.heads ?? .max) - 1)))
+    try LayerRangeOption.focus(
+      RenderFocus(
+        layer: try arguments.int(
+          OptionCatalog.layer, range: 0...((config?.layers ?? .max) - 1)),
+        head: try arguments.int(OptionCatalog.head, range: 0...((config?.heads ?? .max) - 1))),
+      layers: try LayerRangeOption.parse(arguments, layers: config?.layers),
+      explicit: arguments.has(OptionCatalog.layer.spec.name))
   }
 
   /// `--logits`: `all` (kept as 0) or a whole number K ≥ 0; anything else names both.
@@ -173,12 +176,17 @@ struct RunOptions: Sendable {
 
   /// The head to draw for `trace`: the one named, else the trace's clearest induction head.
   func focus(for trace: Trace) -> RenderFocus {
-    focusIsDefault ? .automatic(for: trace) : focus
+    focusIsDefault ? Self.within(.automatic(for: trace), focus.layers) : focus
+  }
+
+  /// An automatic `focus` moved among the `--show-layers` asked for.
+  static func within(_ focus: RenderFocus, _ layers: ClosedRange<Int>?) -> RenderFocus {
+    (try? LayerRangeOption.focus(focus, layers: layers, explicit: false)) ?? focus
   }
 
   /// ``focus(for:)`` from the trace's head roles already measured (`nil` when they cannot be).
   func focus(for trace: Trace, roles: HeadRoles?) -> RenderFocus {
-    focusIsDefault ? .automatic(for: trace, roles: roles) : focus
+    focusIsDefault ? Self.within(.automatic(for: trace, roles: roles), focus.layers) : focus
   }
 
   /// The head `arguments` ask to draw for a `trace` read from a file: the one named
@@ -188,7 +196,10 @@ struct RunOptions: Sendable {
   static func focus(_ arguments: ParsedArguments, for trace: Trace, roles: HeadRoles?)
     throws(UsageError) -> RenderFocus
   {
-    guard !focusIsDefault(arguments) else { return .automatic(for: trace, roles: roles) }
+    guard !focusIsDefault(arguments) else {
+      let layers = try LayerRangeOption.parse(arguments, layers: trace.header.model.layers)
+      return within(.automatic(for: trace, roles: roles), layers)
+    }
     return try focus(arguments, config: trace.header.model)
   }
 
