@@ -21,7 +21,7 @@ enum CommandSpecs {
     O.layer.spec, O.head.spec, O.detail.spec, O.color.spec, O.ascii,
   ]
 
-  static let exportOptions: [OptionSpec] = [O.export, O.format, O.logits.spec]
+  static let exportOptions: [OptionSpec] = [O.export, O.format, O.frame.spec, O.logits.spec]
 
   static let run = CommandSpec(
     name: "run",
@@ -95,7 +95,7 @@ enum CommandSpecs {
       .html) makes one web page that steps through it in any browser.
       """,
     options: viewOptions.filter { $0.name != "detail" } + [O.rows.spec, O.interactive]
-      + [O.export, O.format, O.start.spec],
+      + [O.export, O.format, O.frame.spec, O.start.spec],
     positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
 
   static let schema = CommandSpec(
