@@ -44,11 +44,27 @@ enum Exporter {
       // A page's `c` views draw the prompt decoded again without a cache, as `step` does.
       let view = ExportView(
         focus: options.focusIsDefault ? nil : options.focus, style: options.style,
-        withoutCache: export.format == .html ? KVTraceCLI.uncachedRuns(options) : [])
+        withoutCache: export.format == .html ? pageUncachedRuns(options, model: model) : [])
       file.write(try bytes(of: trace, as: export, view: view))
     }
     try file.commit()
     return trace
+  }
+
+  /// A page embeds its run without a cache only while that run's JSON trace is estimated at
+  /// most this many bytes: a long run decoded again without a cache costs minutes and
+  /// gigabytes (every step recomputes every position), so its page says the run is not there.
+  static let pageUncachedLimit = 8_000_000
+
+  /// The runs without a cache a page of `options`' run draws in its `c` views: the prompt
+  /// (each prompt) decoded again with `none`, when small enough (``pageUncachedLimit``).
+  static func pageUncachedRuns(_ options: RunOptions, model: any CommandModel) -> [Trace] {
+    guard let prompt = try? model.promptTokens(options.prompt) else { return [] }
+    let size = estimatedBytes(
+      config: model.config, promptTokens: prompt.count, steps: options.steps,
+      recomputesEveryPosition: true)
+    guard size * (options.secondPrompt == nil ? 1 : 2) <= pageUncachedLimit else { return [] }
+    return KVTraceCLI.uncachedRuns(options)
   }
 
   /// Writes `trace` to `path` as `request` asks (its format, an SVG's step and screen).
