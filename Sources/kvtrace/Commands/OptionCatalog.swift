@@ -101,8 +101,8 @@ enum OptionCatalog {
   static let frame = IntOption(
     "frame", placeholder: "STEP", default: ExportRequest.defaultFrame, range: 0...Int.max
   ) {
-    "with --format svg: the step drawn, as 'kvtrace step' shows it in a COLUMNS×LINES screen "
-      + "(default 80×24), in color unless --color never (default \($0), the prefill)"
+    "with --format svg: the step drawn, as 'kvtrace step' shows it on a COLUMNS×LINES screen "
+      + "(else 80×24), in color unless --color never; 0 is the prefill (default \($0))"
   }
 
   static let cache = ValueOption("cache", placeholder: "POLICY", default: "full") {
