@@ -52,7 +52,8 @@ import TinyTransformer
         Self.count("<\(tag)>", in: page) + Self.count("<\(tag) ", in: page)
           == Self.count("</\(tag)>", in: page), "<\(tag)> opened and closed as often")
     }
-    #expect(Self.count("<script", in: page) == 4)  // the trace, the view, the runs without a cache, the code
+    // The trace, the view, the runs without a cache, the code.
+    #expect(Self.count("<script", in: page) == 4)
     for address in ["http://", "https://", "//fonts", "url(", "@import", "src=", "href="] {
       #expect(!page.contains(address), "the page refers to \(address)")
     }
@@ -123,7 +124,8 @@ import TinyTransformer
     // A page without that run says so in the terminal's words, and embeds no run.
     let alone = Self.page(trace)
     #expect(try Self.step(alone, 3)["without"] == nil)
-    #expect((try Self.step(alone, 3)["note"] as? String)?.hasPrefix("no run without a cache") == true)
+    #expect(
+      (try Self.step(alone, 3)["note"] as? String)?.hasPrefix("no run without a cache") == true)
     #expect(try Self.embedded(alone, id: "kvtrace-uncached") == "[]")
   }
 
@@ -137,6 +139,7 @@ import TinyTransformer
     #expect(cells.count == 13)
     #expect(cells[0].hasPrefix("0 → #") && cells[1] == "│" && cells[12].hasSuffix(" new"))
     #expect(try Self.embedded(page, id: "kvtrace-view").contains(#""focus":[1,2]"#))
-    #expect(try Self.step(Self.page(try RunRendererGoldenTests.trace(steps: 1)), 1)["blocks"] == nil)
+    #expect(
+      try Self.step(Self.page(try RunRendererGoldenTests.trace(steps: 1)), 1)["blocks"] == nil)
   }
 }

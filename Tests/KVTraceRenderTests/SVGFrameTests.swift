@@ -94,9 +94,11 @@ import TinyTransformer
     let frame = InteractiveFrame(trace: try RunRendererGoldenTests.trace())
     let state = InteractiveState(step: 1)
     let size = FrameSize(columns: 80, rows: 24)
-    let colored = try Self.read(SVGFrame.render(frame, state: state, size: size, style: Self.colored))
+    let colored = try Self.read(
+      SVGFrame.render(frame, state: state, size: size, style: Self.colored))
     // The newest row's fresh marks are green (SGR 32), the reused ones cyan (36).
-    let fills = Dictionary(grouping: colored.runs, by: { $0.text.trimmingCharacters(in: .whitespaces) })
+    let fills = Dictionary(
+      grouping: colored.runs, by: { $0.text.trimmingCharacters(in: .whitespaces) })
     #expect(fills["■"]?.contains { $0.fill == "#0dbc79" } == true)
     #expect(fills["□"]?.contains { $0.fill == "#11a8cd" } == true)
     var plain = Self.colored
@@ -109,7 +111,7 @@ import TinyTransformer
 
   @Test func hostileTextStaysTextAndNoControlCharacterReachesTheFile() throws {
     var trace = try RunRendererGoldenTests.trace(prompt: "The quick fox", steps: 2)
-    let hostile = "</text><script>alert(1)</script>&amp;\u{1B}[2J\u{7}\u{9B}31m<![CDATA[x]]>"
+    let hostile = "\u{1B}[2J</text><script>alert(1)</script>&amp;\u{7}\u{9B}31m<![CDATA[x]]>"
     for index in trace.header.promptTokens.indices {
       trace.header.promptTokens[index].text = hostile
     }

@@ -18,7 +18,8 @@ struct ExportRequest: Sendable, Equatable {
 
   /// The file names that tell the format, longest first: `.chrome.json` before `.json`.
   static let extensions: [(String, Format)] = [
-    (".chrome.json", .chrome), (".jsonl", .jsonl), (".json", .json), (".html", .html), (".svg", .svg),
+    (".chrome.json", .chrome), (".jsonl", .jsonl), (".json", .json), (".html", .html),
+    (".svg", .svg),
   ]
 
   var path: String
