@@ -51,22 +51,6 @@ enum Exporter {
     return trace
   }
 
-  /// A page embeds its run without a cache only while that run's JSON trace is estimated at
-  /// most this many bytes: a long run decoded again without a cache costs minutes and
-  /// gigabytes (every step recomputes every position), so its page says the run is not there.
-  static let pageUncachedLimit = 8_000_000
-
-  /// The runs without a cache a page of `options`' run draws in its `c` views: the prompt
-  /// (each prompt) decoded again with `none`, when small enough (``pageUncachedLimit``).
-  static func pageUncachedRuns(_ options: RunOptions, model: any CommandModel) -> [Trace] {
-    guard let prompt = try? model.promptTokens(options.prompt) else { return [] }
-    let size = estimatedBytes(
-      config: model.config, promptTokens: prompt.count, steps: options.steps,
-      recomputesEveryPosition: true)
-    guard size * (options.secondPrompt == nil ? 1 : 2) <= pageUncachedLimit else { return [] }
-    return KVTraceCLI.uncachedRuns(options)
-  }
-
   /// Writes `trace` to `path` as `request` asks (its format, an SVG's step and screen).
   static func write(
     _ trace: Trace, as request: ExportRequest, to path: String, view: ExportView
