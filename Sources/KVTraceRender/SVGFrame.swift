@@ -17,8 +17,9 @@ import KVTrace
 ///   texts are already escaped for the terminal, and any other control character
 ///   left after the color escapes are read becomes `�`.
 ///
-/// The colors are a dark terminal's (``SVGPalette``); with ``ColorMode/none`` the
-/// image is that terminal's text without color, meaning carried by glyphs alone.
+/// The colors are a dark terminal's: a common dark theme's 16 basic colors, xterm's
+/// 256-color palette, 24-bit colors as they are. With ``ColorMode/none`` the image is
+/// that terminal's text without color, meaning carried by glyphs alone.
 public enum SVGFrame {
   /// The font size, in pixels.
   static let fontSize = 14.0
