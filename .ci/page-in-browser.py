@@ -10,6 +10,10 @@ script ran (--dump-dom), and checks that:
   - a key event (ArrowRight, through the page's own key handler) moves it to step 2;
   - a two-prompt trace (its second sequence, shared rows) and an encoder-decoder
     trace (two caches) render;
+  - a paged cache's block table column holds the terminal's cells;
+  - the `c` views draw the run without a cache as `kvtrace step` on a pseudo-terminal
+    does: the status, counters and marks of the view without a cache and of the split view;
+  - a page exported with --layer/--head opens on that head;
   - loading the page makes no network request: chromium's net log of the load holds
     no request to any address, while a control page with one remote image does.
 Python's standard library only. Exits 1 with a line naming the difference.
@@ -198,7 +202,103 @@ if not titles[0].startswith("encoder self-attention K/V") or grids != [
     fail(f"encoder-decoder: step 0 '{titles[0]}', step 2 {grids}")
 print(f"encoder-decoder: step 0 '{titles[0]}'; step 2: {' | '.join(grids)}")
 
-# 5. No network: the page's load in chromium's net log holds no request to any address.
+# 5. A paged cache: the block table column beside the grid, cell for cell the terminal's.
+paged = os.path.join(work, "paged.html")
+kvtrace("run", "--cache", "paged:4", "--export", paged)
+paged_terminal = kvtrace("run", "--cache", "paged:4")
+block_lines = paged_terminal.split("\n")
+start = next(i for i, line in enumerate(block_lines) if line.startswith("━━ step 3 ·"))
+want_blocks = []
+for line in block_lines[start + 3:]:
+    if not re.match(r"^\s{0,3}\d+  ", line):
+        break
+    cell = re.search(r"(\d+ → #\d+(?: new)?|│)", line[16:])
+    want_blocks.append(cell.group(1) if cell else "")
+root, frame = page(paged, "#step=3")
+got_blocks = [words(td.text()) for td in frame.find("td", "block")]
+heading = [words(th.text()) for th in frame.find("th", "block")]
+if got_blocks != want_blocks or heading != ["block table", "i → #id"]:
+    fail(f"paged:4 step 3's block table:\n page     {heading} {got_blocks}\n terminal {want_blocks}")
+print(f"paged:4 step 3: block table {' '.join(c for c in got_blocks if c != '│')}")
+
+
+# 6. The c views: the run decoded again without a cache, as `kvtrace step` draws it.
+def terminal_screen(arguments, keys, until, columns=120, rows=40):
+    """The screen `kvtrace step` shows on a pseudo-terminal after `keys`, once `until` shows."""
+    import fcntl, pty, select, struct, termios, time
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: its terminal sized before kvtrace starts
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        os.environ.update({"NO_COLOR": "1", "TERM": "xterm"})
+        os.environ.pop("COLUMNS", None)
+        os.environ.pop("LINES", None)
+        os.execv(binary, [binary, "step", *arguments])
+    output = b""
+
+    def read_until(done):
+        nonlocal output
+        deadline = time.time() + 60
+        while not done() and time.time() < deadline:
+            if select.select([fd], [], [], 0.5)[0]:
+                output += os.read(fd, 65536)
+        if not done():
+            fail(f"kvtrace step {' '.join(arguments)} stopped drawing ({output[-200:]!r})")
+        while select.select([fd], [], [], 0.3)[0]:  # the rest of the frame's paint
+            output += os.read(fd, 65536)
+
+    read_until(lambda: b"q quit" in output)
+    for key in keys:
+        mark = len(output)
+        os.write(fd, key.encode())
+        read_until(lambda: until.encode() in output[mark:])
+    os.write(fd, b"q")
+    try:
+        while select.select([fd], [], [], 1)[0] and os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+    os.waitpid(pid, 0)
+    screen = [""] * rows
+    for row, line in re.findall(r"\x1b\[(\d+);1H\x1b\[0m\x1b\[2K([^\x1b]*)",
+                                output.decode("utf-8", "replace")):
+        if 1 <= int(row) <= rows:
+            screen[int(row) - 1] = line
+    return screen
+
+
+for keys, name in [("c", "without a cache"), ("cc", "split")]:
+    screen = terminal_screen(["--start", "3"], list(keys), "no cache")
+    root, frame = page(demo, "#step=3&press=" + ",".join(keys))
+    status = one(frame, "status")
+    if words(screen[0]) != status:
+        fail(f"c view '{name}': the page's status '{status}', the terminal's '{words(screen[0])}'")
+    if words(screen[1]) != one(frame, "counters"):
+        fail(f"c view '{name}': counters '{one(frame, 'counters')}', terminal '{words(screen[1])}'")
+    want = ["".join(c for c in line[16:] if c in GLYPHS) for line in screen
+            if re.match(r"^\s{0,3}\d+  \S", line)]
+    got = [r[2] for r in page_rows(frame)]
+    if name == "split":  # the page draws the two grids side by side as two tables
+        half = len(got) // 2
+        got = [a + b for a, b in zip(got[:half], got[half:])]
+    if got != want:
+        fail(f"c view '{name}': marks\n page     {got}\n terminal {want}")
+    print(f"c view '{name}' at step 3: {status}\n  {one(frame, 'counters')}")
+    if name == "without a cache":
+        sentence = one(frame, "sentence")
+        if "because nothing was cached" not in sentence or sentence[:40] not in words(
+                " ".join(screen)):
+            fail(f"c view: the sentence '{sentence}' is not the terminal's")
+        print(f"  {sentence[:96]}…")
+
+# 7. --layer and --head at export: the page opens on that head.
+focused = os.path.join(work, "focused.html")
+kvtrace("run", "--layer", "1", "--head", "2", "--export", focused)
+root, frame = page(focused)
+if "layer 1 · head 2" not in one(frame, "status"):
+    fail(f"exported with --layer 1 --head 2, the page opens on '{one(frame, 'status')}'")
+print("exported with --layer 1 --head 2: " + one(frame, "status"))
+
+# 8. No network: the page's load in chromium's net log holds no request to any address.
 def requests(path):
     """The addresses the page at `path` asked for while it loaded.
 
@@ -224,9 +324,9 @@ with open(control, "w") as file:
     file.write('<!DOCTYPE html><img src="http://kvtrace-control.invalid/x.png">')
 if not requests(control):
     fail("the net log check sees no request even from a page that makes one")
-for path in [demo, two, encdec]:
+for path in [demo, two, encdec, paged]:
     made = requests(path)
     if made:
         fail(f"{os.path.basename(path)} requested {made}")
-print(f"no network request from the three pages (the control page's: {requests(control)[0]})")
+print(f"no network request from the four pages (the control page's: {requests(control)[0]})")
 print("page-in-browser: ok")

@@ -20,16 +20,39 @@ import KVTrace
 /// page as text (`textContent`), never as markup.
 public enum HTMLPage {
   /// The page of `trace`, as UTF-8 bytes.
-  public static func render(_ trace: Trace) -> [UInt8] {
+  ///
+  /// - Parameters:
+  ///   - trace: The run the page steps through.
+  ///   - withoutCache: The same prompt decoded with policy `none` (the same steps and
+  ///     sampling), which the page's `c` views draw as `kvtrace step` does; for two prompts,
+  ///     each decoded alone. Without it, those views say the run is not in the page.
+  ///   - focus: The layer and head the page opens on; `nil` for the head `kvtrace run`
+  ///     draws by default.
+  public static func render(
+    _ trace: Trace, withoutCache: [Trace] = [], focus: RenderFocus? = nil
+  ) -> [UInt8] {
     var page: [UInt8] = []
+    let frame =
+      withoutCache.count > 1
+      ? InteractiveFrame(trace: trace, withoutCacheByPrompt: withoutCache)
+      : InteractiveFrame(trace: trace, withoutCache: withoutCache.first)
     let json = TraceEncoder.encode(trace, as: .json)
-    let view = HTMLPageView.json(trace)
-    page.reserveCapacity(json.count + view.count + 64_000)
+    let view = HTMLPageView.json(frame, focus: focus)
+    // The runs without a cache, for the attention the `c` views draw (a `none` run is its own).
+    var uncached: [UInt8] = Array("[".utf8)
+    for (index, run) in withoutCache.enumerated() {
+      if index > 0 { uncached += Array(",".utf8) }
+      uncached += TraceEncoder.encode(run, as: .json)
+    }
+    uncached += Array("]".utf8)
+    page.reserveCapacity(json.count + view.count + uncached.count + 64_000)
     page += Array(head(trace).utf8)
     page += Array(#"<script type="application/json" id="kvtrace-trace">"#.utf8)
     page += scriptSafe(json)
     page += Array("</script>\n<script type=\"application/json\" id=\"kvtrace-view\">".utf8)
     page += scriptSafe(view)
+    page += Array("</script>\n<script type=\"application/json\" id=\"kvtrace-uncached\">".utf8)
+    page += scriptSafe(uncached)
     page += Array("</script>\n<script>\n".utf8)
     page += Array((HTMLPageScript.source).utf8)
     page += Array("</script>\n</body>\n</html>\n".utf8)

@@ -2,50 +2,81 @@ extension HTMLPageScript {
   /// The frame of one step: status, counters, grids with the attention bars, the prefill's
   /// triangle, and the step told in words.
   static let frame = #"""
-    // The frame of one step, built as nodes: status, counters, grids, triangle, words.
+    // The frame of one step, built as nodes: status, counters, grids, triangle, words. The
+    // `c` views draw the step as the run without a cache did it, as `kvtrace step` does.
     function frame(step) {
       const record = steps()[step];
+      const without = record.without;
+      const drawn = without ? state.view : 0;
       const box = document.createDocumentFragment();
       const last = steps().length - 1;
-      const viewName = state.view === 0 ? "cache " + view.policy : VIEWS[state.view];
       const head = focusName().replace(/^layer \d+ /, "");
-      const parts = ["step " + record.step + " of " + last, record.phase, viewName];
+      const parts = ["step " + record.step + " of " + last, record.phase, viewName(without)];
       parts.push("layer " + state.layer, head);
       box.append(element("p", "status", parts.join(" \u00B7 ")));
       box.append(element("p", "sequence-name", view.sequences[state.sequence].name));
-      if (state.view !== 1) box.append(element("p", "counters", record.counters));
-      if (state.view !== 0) box.append(element("p", "counters nocache", withoutCache(record)));
-      for (const grid of record.grids) box.append(gridNode(record, grid));
-      if (record.phase === "prefill" || record.phase === "encode") box.append(triangle(record));
+      const counters = [record.counters, record.countersWithout, record.countersSplit];
+      box.append(element("p", "counters", counters[state.view]));
+      if (state.view !== 0 && record.note) box.append(element("p", "note", record.note));
+      if (drawn === 0) {
+        record.grids.forEach((grid, index) =>
+          box.append(gridNode(record, grid, { bars: true, blocks: index === 0 })));
+      } else if (drawn === 1) {
+        for (const grid of without.grids) {
+          box.append(gridNode(record, grid, { bars: true, without: true }));
+        }
+      } else {
+        const split = element("div", "split");
+        const cached = element("div", "split-side");
+        cached.append(element("p", "split-label", "cache " + view.policyName));
+        record.grids.forEach((grid, index) =>
+          cached.append(gridNode(record, grid, { bars: false, blocks: index === 0 })));
+        const plain = element("div", "split-side");
+        plain.append(element("p", "split-label", "cache none"));
+        for (const grid of without.grids) {
+          plain.append(gridNode(record, grid, { bars: true, without: true, named: true }));
+        }
+        split.append(cached, plain);
+        box.append(split);
+      }
+      const prefill = record.phase === "prefill" || record.phase === "encode";
+      if (drawn === 1) box.append(triangle(record, true));
+      else if (prefill) box.append(triangle(record, false));
+      const told = drawn === 1 ? without : record;
       const summary = element("div", "summary");
-      summary.append(element("p", "sentence", record.sentence));
-      const role = record.roles && record.roles[state.layer + "." + state.head];
+      summary.append(element("p", "sentence", told.sentence));
+      const role = drawn !== 1 && record.roles && record.roles[state.layer + "." + state.head];
       if (role) summary.append(element("p", "role", role));
-      if (record.work) summary.append(element("p", "work", record.work));
-      if (record.next) summary.append(element("p", "next", record.next));
+      if (told.work) summary.append(element("p", "work", told.work));
+      if (told.next) summary.append(element("p", "next", told.next));
       box.append(summary);
       return box;
     }
 
-    // What the step would cost without a cache: every row of every position computed again.
-    function withoutCache(record) {
-      const c = counters.get(state.sequence + "|" + record.step);
-      if (!c) return "without a cache: no counters recorded for this step";
-      const rows = view.encoderDecoder ? "" :
-        (record.length * view.layers * view.kvHeads) + " K/V rows computed, ";
-      return "without a cache: " + rows + metric(c.flopsWithoutCache) + " FLOPs, nothing kept";
+    // The status line's view, in the terminal's words.
+    function viewName(without) {
+      const missing = without ? "" : ": not in this trace";
+      if (state.view === 0) return "cache " + view.policy;
+      if (state.view === 1) return without ? "no cache (the run: " + view.policyName + ")" :
+        "no cache" + missing;
+      return view.policyName + " | no cache" + missing;
     }
 
-    function gridNode(record, grid) {
+    // A grid: a row per position, a mark per layer and KV head, then (a paged cache's) block
+    // table and the newest query's attention. `without`: the run without a cache's grid.
+    function gridNode(record, grid, options) {
       const box = element("div", "grid-box");
       if (grid.title) box.append(element("p", "grid-title", grid.title));
       const table = element("table", "grid");
+      const sequence = view.sequences[state.sequence];
       const labels = grid.rows === "source" ? view.source :
-        view.sequences[state.sequence].tokens;
-      const withBars = grid.query !== "none";
-      const event = withBars ? attentionOf(record.step, grid.kind, grid.query) : null;
-      const focus = withBars ? state.layer * view.kvHeads + kvHeadOf(state.head) : -1;
-      table.append(gridHead(grid, event, focus, withBars));
+        options.without && sequence.uncachedTokens ? sequence.uncachedTokens : sequence.tokens;
+      const withBars = options.bars && grid.query !== "none";
+      const event = withBars ?
+        attentionOf(record.step, grid.kind, grid.query, options.without) : null;
+      const focus = state.layer * view.kvHeads + kvHeadOf(state.head);
+      const blocks = options.blocks && record.blocks ? record.blocks : null;
+      table.append(gridHead(grid, event, focus, withBars, blocks, options));
       const body = element("tbody");
       for (let position = 0; position < grid.length; position++) {
         const row = element("tr", "row" + (position === grid.length - 1 ? " newest" : ""));
@@ -59,6 +90,10 @@ extension HTMLPageScript {
           cell.title = NAME[letter];
           row.append(cell);
         }
+        if (blocks) {
+          const text = blocks.cells[position] || "";
+          row.append(element("td", "block" + (text.endsWith(" new") ? " new" : ""), text));
+        }
         if (withBars) row.append(barCell(event, position));
         body.append(row);
       }
@@ -67,7 +102,7 @@ extension HTMLPageScript {
       return box;
     }
 
-    function gridHead(grid, event, focus, withBars) {
+    function gridHead(grid, event, focus, withBars, blocks, options) {
       const head = element("thead");
       const top = element("tr");
       const bottom = element("tr");
@@ -86,20 +121,27 @@ extension HTMLPageScript {
           bottom.append(number);
         }
       }
+      if (blocks) {
+        top.append(element("th", "block", blocks.title));
+        bottom.append(element("th", "block", blocks.subtitle));
+      }
       if (withBars) {
-        const kind = grid.kind === "cross" ? "cross-attention" : "attention";
+        const kind = (options.named ? "none's " : "") +
+          (grid.kind === "cross" ? "cross-attention" : "attention");
         const values = state.values === "scores" ? " (scores q\u00B7k/\u221Ad)" : "";
         top.append(element("th", "att-title", kind + ", " + focusName() + values));
-        bottom.append(element("th", "att-query", queryName(grid, event)));
+        bottom.append(element("th", "att-query", queryName(grid, event, options.without)));
       }
       head.append(top, bottom);
       return head;
     }
 
-    function queryName(grid, event) {
+    function queryName(grid, event, without) {
       if (!event) return "no attention recorded";
+      const sequence = view.sequences[state.sequence];
       const quoted = grid.rows === "source" && grid.kind === "self" ? view.sourceQuoted :
-        view.sequences[state.sequence].tokensQuoted;
+        without && sequence.uncachedTokensQuoted ? sequence.uncachedTokensQuoted :
+          sequence.tokensQuoted;
       const text = event.query < quoted.length ? quoted[event.query] : "''";
       return "query " + event.query + " " + text;
     }
@@ -122,14 +164,17 @@ extension HTMLPageScript {
       return cell;
     }
 
-    // At the prefill (or the encode step): every query's weights, the causal triangle.
-    function triangle(record) {
+    // At the prefill (or the encode step), and at every step of the run without a cache:
+    // every query's weights, the causal triangle.
+    function triangle(record, without) {
       const box = element("div", "triangle-box");
-      const events = attentionOf(record.step, "self", "all");
+      const events = attentionOf(record.step, "self", "all", without);
       if (events.length === 0 || !events[0].weights || record.length > 128) return box;
-      const causal = record.phase === "prefill";
+      const causal = record.phase !== "encode";
+      const which = without ? "every query of this step without a cache (each computed again), " :
+        "every query of the prefill, ";
       box.append(element("p", "grid-title", causal ?
-        "every query of the prefill, " + focusName() + ": each reads only the keys before it " +
+        which + focusName() + ": each reads only the keys before it " +
         "(the causal triangle); shade = a key's share of the largest weight in its row" :
         "every query of the encoder, " + focusName() + ": each reads every key (bidirectional)"));
       const table = element("table", "triangle");

@@ -28,22 +28,36 @@ enum HTMLPageScript {
     const state = { sequence: 0, step: 0, layer: 0, head: 0, values: "weights", view: 0,
       help: false, closing: false };
 
-    // The attention events of the trace, by sequence, step, kind, layer and query head, in order.
-    const attention = new Map();
-    for (const e of trace.events) {
-      if (e.type !== "attention") continue;
-      const key = [e.sequence || 0, e.step, e.kind, e.layer, e.head].join("|");
-      if (!attention.has(key)) attention.set(key, []);
-      attention.get(key).push(e);
-    }
-    const counters = new Map();
-    for (const e of trace.events) {
-      if (e.type === "counters") counters.set((e.sequence || 0) + "|" + e.step, e);
-    }
+    // The runs without a cache the `c` views draw (the prompt decoded again with `none`).
+    const uncachedRuns = JSON.parse(document.getElementById("kvtrace-uncached").textContent);
 
-    function attentionOf(step, kind, which) {
-      const key = [state.sequence, step, kind, state.layer, state.head].join("|");
-      const list = attention.get(key) || [];
+    // A run's attention events, by sequence, step, kind, layer and query head, in order.
+    function attentionMap(events) {
+      const map = new Map();
+      for (const e of events) {
+        if (e.type !== "attention") continue;
+        const key = [e.sequence || 0, e.step, e.kind, e.layer, e.head].join("|");
+        if (!map.has(key)) map.set(key, []);
+        map.get(key).push(e);
+      }
+      return map;
+    }
+    const attention = attentionMap(trace.events);
+    const uncachedAttention = uncachedRuns.map((run) => attentionMap(run.events));
+
+    // The newest (or first, or every) query's attention at `step` for the drawn head: the
+    // run's own, or (`without`) the run without a cache's.
+    function attentionOf(step, kind, which, without) {
+      let map = attention;
+      let sequence = state.sequence;
+      if (without) {
+        const source = view.sequences[state.sequence].uncachedRun;
+        if (!source) return which === "all" ? [] : null;
+        if (source[0] >= 0) map = uncachedAttention[source[0]] || new Map();
+        sequence = source[1];
+      }
+      const key = [sequence, step, kind, state.layer, state.head].join("|");
+      const list = map.get(key) || [];
       if (which === "all") return list;
       if (list.length === 0) return null;
       return which === "first" ? list[0] : list[list.length - 1];

@@ -47,6 +47,11 @@ enum HTMLPageStyle {
     .bar-text { color: var(--bar); }
     .weight { display: inline-block; min-width: 3.5em; text-align: right; }
     .grid-box + .grid-box { margin-top: .8em; }
+    td.block, th.block { padding-left: 1em; color: var(--dim); }
+    td.block.new { color: var(--fresh); font-weight: bold; }
+    .note { font-weight: bold; }
+    .split { display: flex; flex-wrap: wrap; gap: 2em; align-items: flex-start; }
+    .split-label { font-weight: bold; margin: .2em 0; }
     .summary { margin-top: .8em; }
     tr.newest td.tok { font-weight: bold; }
     .triangle { border-collapse: collapse; margin-top: .6em; }

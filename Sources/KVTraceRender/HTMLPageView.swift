@@ -13,9 +13,10 @@ enum HTMLPageView {
   /// The page's style: plain Unicode text, wide enough that nothing is wrapped.
   static let style = RenderStyle(width: 100_000, color: .none, unicode: true, maxRows: .max)
 
-  /// The view of `trace`, as UTF-8 JSON.
-  static func json(_ trace: Trace) -> [UInt8] {
-    let frame = InteractiveFrame(trace: trace)
+  /// The view of `frame`'s trace, opening on `focus` (else the head `kvtrace run` draws),
+  /// as UTF-8 JSON.
+  static func json(_ frame: InteractiveFrame, focus: RenderFocus?) -> [UInt8] {
+    let trace = frame.trace
     let shown = frame.trace  // texts escaped as the terminal shows them
     let config = shown.header.model
     var w = JSONWriter(reservingCapacity: 1 << 16)
@@ -28,7 +29,12 @@ enum HTMLPageView {
     w.int(config.kvHeads)
     w.key("policy")
     w.string(shown.header.policy.name + (shown.header.policy.exact ? "" : " (approximate)"))
-    let focus = RenderFocus.automatic(for: trace)  // the head `kvtrace run` draws by default
+    w.key("policyName")
+    w.string(shown.header.policy.name)
+    w.key("uncached")
+    w.bool(!frame.uncachedRuns.isEmpty)
+    // The head asked for at export, else the head `kvtrace run` draws by default.
+    let focus = focus ?? RenderFocus.automatic(for: trace, roles: frame.roles)
     w.key("focus")
     w.beginArray()
     w.int(focus.layer)
@@ -63,6 +69,18 @@ enum HTMLPageView {
             SharedPrefixText.quoted(trace.header, sequence: index, style: style))
         : "")
     tokens("tokens", trace.tokens(sequence: index), &w)
+    if let run = frame.uncachedRun(sequence: index) {
+      tokens("uncachedTokens", run.trace.tokens(sequence: run.sequence), &w)
+      // Where its attention is: the page's list of runs without a cache (one run, or one
+      // per prompt), or -1 for a run of policy `none`, which is its own.
+      var source = trace.header.sequenceCount > 1 ? index : 0
+      if case .none = trace.header.policy.kind { source = -1 }
+      w.key("uncachedRun")
+      w.beginArray()
+      w.int(source)
+      w.int(run.sequence)
+      w.endArray()
+    }
     w.key("steps")
     w.beginArray()
     let steps = frame.sequences[index]
@@ -102,6 +120,8 @@ enum HTMLPageView {
       trace: trace, stepCount: count, state: InteractiveState(), style: style)
     w.key("counters")
     w.string(String(panels.counters(record).dropFirst()))
+    withoutCache(record, count: count, frame: frame, &w)
+    blocks(record, &w)
     w.key("sentence")
     w.string(StepSummary.sentence(record, previous: previous, in: trace, style: style))
     if let counters = record.counters {

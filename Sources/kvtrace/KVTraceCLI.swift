@@ -181,10 +181,12 @@ enum KVTraceCLI {
     } catch {
       return options.failure(error, command: "compare").result
     }
-    if let format = options.export?.format, let reference, let cached {
+    if let export = options.export, let reference, let cached {
+      let view = ExportView(
+        focus: options.focusIsDefault ? nil : options.focus, style: options.style)
       do {
-        try Exporter.write(report.reference, as: format, to: reference)
-        try Exporter.write(report.cached, as: format, to: cached)
+        try Exporter.write(report.reference, as: export, to: reference, view: view)
+        try Exporter.write(report.cached, as: export, to: cached, view: view)
       } catch {
         return error.result
       }

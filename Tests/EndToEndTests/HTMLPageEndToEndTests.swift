@@ -13,22 +13,36 @@ import Testing
   }
 
   /// A page exported by `run` (its name tells the format) and one `replay` writes from the
-  /// run's JSON trace are the same bytes: the page is a function of the trace alone.
+  /// run's JSON trace are the same bytes for a run without a cache: the page is a function of
+  /// the trace. A run with a cache decodes the prompt again without one for the page's `c`
+  /// views, as `kvtrace step` does; a replay has no such run, and its page says so.
   @Test func runAndReplayWriteTheSamePage() throws {
     let folder = try Self.folder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = { (name: String) in folder.appendingPathComponent(name).path }
-    let plain = try runKVTrace(["--steps", "3"])
-    let run = try runKVTrace(["--steps", "3", "--export", path("run.html")])
+    let page = { (name: String) in try Data(contentsOf: folder.appendingPathComponent(name)) }
+    let options = ["--steps", "3", "--cache", "none"]
+    let plain = try runKVTrace(options)
+    let run = try runKVTrace(options + ["--export", path("run.html")])
     #expect(run.status == 0 && run.stderr.isEmpty, "\(run.error)")
     #expect(run.stdout == plain.stdout)  // the page is written beside the usual output
-    _ = try runKVTrace(["--steps", "3", "--export", path("t.json")])
+    _ = try runKVTrace(options + ["--export", path("t.json")])
     let replay = try runKVTrace(
       ["replay", path("t.json"), "--export", path("replay.page"), "--format", "html"])
     #expect(replay.status == 0, "\(replay.error)")
-    let page = try Data(contentsOf: folder.appendingPathComponent("run.html"))
-    #expect(page == (try Data(contentsOf: folder.appendingPathComponent("replay.page"))))
-    #expect(String(decoding: page, as: UTF8.self).hasPrefix("<!DOCTYPE html>"))
+    #expect(try page("run.html") == (try page("replay.page")))
+    #expect(String(decoding: try page("run.html"), as: UTF8.self).hasPrefix("<!DOCTYPE html>"))
+    let uncached = #"<script type="application/json" id="kvtrace-uncached">"#
+    _ = try runKVTrace(["--steps", "3", "--export", path("full.html")])
+    _ = try runKVTrace(["--steps", "3", "--export", path("full.json")])
+    _ = try runKVTrace(["replay", path("full.json"), "--export", path("full-replay.html")])
+    let full = String(decoding: try page("full.html"), as: UTF8.self)
+    let replayed = String(decoding: try page("full-replay.html"), as: UTF8.self)
+    #expect(full.contains(uncached + #"[{"format":"kvtrace""#))
+    #expect(replayed.contains(uncached + "[]</script>"))
+    // --layer and --head at export: the page opens on that head.
+    _ = try runKVTrace(["--steps", "1", "--layer", "1", "--head", "3", "--export", path("h.html")])
+    #expect(String(decoding: try page("h.html"), as: UTF8.self).contains(#""focus":[1,3]"#))
   }
 
   @Test func stepStartsAtTheStepAskedForAndNamesTheRangeOtherwise() throws {

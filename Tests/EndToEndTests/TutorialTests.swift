@@ -5,10 +5,11 @@
 //   exactly what that command prints now;
 // - every ```text block of an article (the workshop guide) that starts with such a command
 //   shows what it prints now, a `…` line standing for lines left out;
-// - every image's SVG source (Tutorials/Images) is drawn from such an output file;
+// - every image (Tutorials/Images) is one step of the walk-through as kvtrace draws it
+//   (`--format svg --frame STEP`, images.txt gives the command), its PNG of the same size;
 // - no two resources share a name (docc would silently pick one).
 // Re-record outputs and SVGs with: KVTRACE_RECORD=1 swift test --filter TutorialTests
-// then run Tutorials/make-images.sh to turn the SVGs into the PNGs the catalog shows.
+// or run Tutorials/make-images.sh, which writes the SVGs and the PNGs the catalog shows.
 
 import Foundation
 import GoldenFiles
@@ -102,30 +103,40 @@ import Testing
     }
   }
 
-  @Test(.tags(.endToEnd, .golden)) func everyImageIsDrawnFromAShownOutput() throws {
+  /// Every figure is one step of the walk-through as kvtrace itself draws it (`--format svg
+  /// --frame STEP` on the screen images.txt gives), and its PNG has the SVG's size.
+  @Test(.tags(.endToEnd, .golden)) func everyImageIsAFrameKVTraceDraws() throws {
     let images = try Self.manifest("images.txt")
     #expect(images.count >= 4)
     for entry in images {
-      let parts = entry.split(separator: " ").map(String.init)
-      try #require(parts.count == 2, "images.txt: 'NAME SOURCE.txt' expected, got '\(entry)'")
-      // Drawn from what the source file's command prints now (the file is checked to hold
-      // exactly that), so recording outputs and figures in one run cannot race.
-      let source = try String(
-        contentsOf: Self.resources.appendingPathComponent(parts[1]), encoding: .utf8)
-      let command = source.components(separatedBy: "\n")[0]
-      let svg = TerminalSVG.render(try Self.currentText(ofCommand: command))
+      let parts = Self.words(entry)
+      try #require(
+        parts.count > 3 && Int(parts[1]) != nil && Int(parts[2]) != nil,
+        "images.txt: 'NAME COLUMNS LINES ARGUMENTS' expected, got '\(entry)'")
+      let result = try runKVTrace(
+        Array(parts.dropFirst(3)) + ["--export", "-", "--format", "svg"],
+        environment: testEnvironment(["COLUMNS": parts[1], "LINES": parts[2]]))
+      #expect(result.status == 0, "\(entry): \(result.error)")
+      let svg = result.output
       let file = Self.tutorials.appendingPathComponent("Images/\(parts[0]).svg")
       let shown = try? String(contentsOf: file, encoding: .utf8)
       if Self.recording && shown != svg {
         try GoldenFiles.recordBaseline(svg, at: file)
       } else {
-        #expect(shown == svg, "Images/\(parts[0]).svg is not drawn from \(parts[1])")
+        #expect(shown == svg, "Images/\(parts[0]).svg is not what kvtrace draws now")
       }
       let png = FileManager.default.contents(
         atPath: Self.resources.appendingPathComponent("\(parts[0]).png").path)
+      let bytes = [UInt8](png ?? Data())
       #expect(
-        png?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true,
+        bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) && bytes.count > 24,
         "Resources/\(parts[0]).png is missing or not a PNG: run Tutorials/make-images.sh")
+      guard bytes.count > 24 else { continue }
+      // The PNG's width and height (its IHDR) are the SVG's: drawn from this frame's size.
+      let number = { (at: Int) in bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+      #expect(
+        svg.contains(#"width="\#(number(16))" height="\#(number(20))""#),
+        "Resources/\(parts[0]).png is \(number(16))×\(number(20)): run Tutorials/make-images.sh")
     }
   }
 

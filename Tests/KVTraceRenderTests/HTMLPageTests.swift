@@ -52,7 +52,8 @@ import TinyTransformer
         Self.count("<\(tag)>", in: page) + Self.count("<\(tag) ", in: page)
           == Self.count("</\(tag)>", in: page), "<\(tag)> opened and closed as often")
     }
-    #expect(Self.count("<script", in: page) == 3)  // the trace, the view, the code
+    // The trace, the view, the runs without a cache, the code.
+    #expect(Self.count("<script", in: page) == 4)
     for address in ["http://", "https://", "//fonts", "url(", "@import", "src=", "href="] {
       #expect(!page.contains(address), "the page refers to \(address)")
     }
@@ -72,8 +73,8 @@ import TinyTransformer
       return .token(token)
     }
     let page = Self.page(trace)
-    #expect(Self.count("<script", in: page) == 3)
-    #expect(Self.count("</script", in: page) == 3)
+    #expect(Self.count("<script", in: page) == 4)
+    #expect(Self.count("</script", in: page) == 4)
     #expect(!page.contains("<img") && !page.contains("<!--") && !page.contains("<style><"))
     #expect(Self.count("<style>", in: page) == 1)
     #expect(page.contains("<title>kvtrace: &lt;/script&gt;&lt;script&gt;alert(1)"))
@@ -93,5 +94,52 @@ import TinyTransformer
     #expect(view.contains(#""title":"decoder self-attention K/V""#))
     #expect(view.contains(#""title":"cross-attention K/V from the encoder output""#))
     #expect(view.contains(#""kind":"cross""#))
+  }
+
+  /// The view's object for `step` of the first sequence.
+  static func step(_ page: String, _ step: Int) throws -> [String: Any] {
+    let view = try embedded(page, id: "kvtrace-view")
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(view.utf8)) as? [String: Any])
+    let sequences = try #require(object["sequences"] as? [[String: Any]])
+    let steps = try #require(sequences.first?["steps"] as? [[String: Any]])
+    return steps[step]
+  }
+
+  /// The `c` views draw the run decoded again without a cache, as `kvtrace step` does: its
+  /// counters, its sentence, its grid (every row fresh), its attention embedded.
+  @Test func theViewsWithoutACacheDrawTheSecondRun() throws {
+    let trace = try RunRendererGoldenTests.trace(steps: 3)
+    let plain = try RunRendererGoldenTests.trace(steps: 3, policy: NoCache())
+    let page = String(decoding: HTMLPage.render(trace, withoutCache: [plain]), as: UTF8.self)
+    let step = try Self.step(page, 3)
+    #expect((step["countersWithout"] as? String)?.hasPrefix("rows: 104 fresh, 0 reused") == true)
+    #expect((step["countersSplit"] as? String)?.contains("none: 104 fresh") == true)
+    let without = try #require(step["without"] as? [String: Any])
+    #expect((without["sentence"] as? String)?.contains("because nothing was cached") == true)
+    let grids = try #require(without["grids"] as? [[String: Any]])
+    #expect((grids.first?["columns"] as? [String]) == [String(repeating: "f", count: 13)])
+    let runs = try Self.embedded(page, id: "kvtrace-uncached")
+    #expect(try TraceDecoder.decode(Array(runs.dropFirst().dropLast().utf8)) == plain)
+    // A page without that run says so in the terminal's words, and embeds no run.
+    let alone = Self.page(trace)
+    #expect(try Self.step(alone, 3)["without"] == nil)
+    #expect(
+      (try Self.step(alone, 3)["note"] as? String)?.hasPrefix("no run without a cache") == true)
+    #expect(try Self.embedded(alone, id: "kvtrace-uncached") == "[]")
+  }
+
+  @Test func aPagedCachesBlockTableAndTheHeadAskedFor() throws {
+    let trace = try RunRendererGoldenTests.trace(steps: 3, policy: PagedCache(blockSize: 4))
+    let page = String(
+      decoding: HTMLPage.render(trace, focus: RenderFocus(layer: 1, head: 2)), as: UTF8.self)
+    let blocks = try #require(try Self.step(page, 3)["blocks"] as? [String: Any])
+    #expect(blocks["title"] as? String == "block table")
+    let cells = try #require(blocks["cells"] as? [String])
+    #expect(cells.count == 13)
+    #expect(cells[0].hasPrefix("0 → #") && cells[1] == "│" && cells[12].hasSuffix(" new"))
+    #expect(try Self.embedded(page, id: "kvtrace-view").contains(#""focus":[1,2]"#))
+    #expect(
+      try Self.step(Self.page(try RunRendererGoldenTests.trace(steps: 1)), 1)["blocks"] == nil)
   }
 }

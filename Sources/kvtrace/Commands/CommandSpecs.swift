@@ -21,7 +21,7 @@ enum CommandSpecs {
     O.layer.spec, O.head.spec, O.showLayers, O.detail.spec, O.color.spec, O.ascii,
   ]
 
-  static let exportOptions: [OptionSpec] = [O.export, O.format, O.logits.spec]
+  static let exportOptions: [OptionSpec] = [O.export, O.format, O.frame.spec, O.logits.spec]
 
   static let run = CommandSpec(
     name: "run",
@@ -92,10 +92,11 @@ enum CommandSpecs {
       file gets one line naming the place and the problem, and exit status 65. With \
       --interactive, walks through the trace on the terminal as 'kvtrace step' does. \
       With --export FILE, also writes it to FILE: '--format html' (or a name ending in \
-      .html) makes one web page that steps through it in any browser.
+      .html) makes one web page that steps through it in any browser, and '--format svg' \
+      (or .svg) one step of the walk-through as an image, the step --frame names.
       """,
     options: viewOptions.filter { $0.name != "detail" } + [O.rows.spec, O.interactive]
-      + [O.export, O.format, O.start.spec],
+      + [O.export, O.format, O.frame.spec, O.start.spec],
     positionals: [PositionalSpec(name: "FILE", help: "a .json or .jsonl trace")])
 
   static let schema = CommandSpec(

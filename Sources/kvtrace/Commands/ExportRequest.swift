@@ -1,3 +1,5 @@
+import KVTraceRender
+
 /// What `--export FILE` and `--format` ask for: where to write the trace, and how.
 struct ExportRequest: Sendable, Equatable {
   /// The file formats `--format` accepts.
@@ -10,25 +12,43 @@ struct ExportRequest: Sendable, Equatable {
     case chrome
     /// One self-contained web page that steps through the trace (cannot be replayed).
     case html
+    /// One step as `kvtrace step` draws it, an SVG image with real text (cannot be replayed).
+    case svg
   }
 
   /// The file names that tell the format, longest first: `.chrome.json` before `.json`.
   static let extensions: [(String, Format)] = [
     (".chrome.json", .chrome), (".jsonl", .jsonl), (".json", .json), (".html", .html),
+    (".svg", .svg),
   ]
 
   var path: String
   var format: Format
+  /// `--frame STEP`: the step an SVG draws (``defaultFrame`` without it).
+  var frame: Int?
+  /// Whether an SVG is drawn in color: yes unless `--color never`.
+  var colors = true
+  /// The screen an SVG draws: `COLUMNS` × `LINES`, else 80×24, as `kvtrace step` without
+  /// a terminal that reports its size.
+  var size = FrameSize.standard
+
+  /// The step an SVG draws without `--frame`: the prefill, where `kvtrace step` opens.
+  static let defaultFrame = 0
 
   /// The request on the command line, or nil when there is no `--export`.
   ///
   /// `--format` wins; without it the file name decides (`.json`, `.jsonl`, `.chrome.json`,
-  /// `.html`).
-  init?(_ arguments: ParsedArguments) throws(UsageError) {
+  /// `.html`, `.svg`). `--frame` goes with an SVG only.
+  init?(_ arguments: ParsedArguments, environment: [String: String] = [:]) throws(UsageError) {
     guard let path = arguments.last("export") else {
       if arguments.has("format") {
         throw UsageError(
           "--format needs --export FILE", fix: "for example --export trace.json --format json")
+      }
+      if arguments.has(OptionCatalog.frame.spec.name) {
+        throw UsageError(
+          "--frame needs --export FILE --format svg",
+          fix: "for example --export step1.svg --frame 1")
       }
       return nil
     }
@@ -45,9 +65,19 @@ struct ExportRequest: Sendable, Equatable {
       throw UsageError(
         "cannot tell the format of '\(path)' from its name",
         fix:
-          "end it in .json, .jsonl, .chrome.json or .html, "
-          + "or add --format json|jsonl|chrome|html")
+          "end it in .json, .jsonl, .chrome.json, .html or .svg, "
+          + "or add --format json|jsonl|chrome|html|svg")
     }
+    if arguments.has(OptionCatalog.frame.spec.name) {
+      guard format == .svg else {
+        throw UsageError(
+          "--frame picks the step of an SVG image; --format \(format.rawValue) writes every step",
+          fix: "add --format svg (or end the file name in .svg), or drop --frame")
+      }
+      frame = try arguments.int(OptionCatalog.frame)
+    }
+    colors = arguments.last(OptionCatalog.color.spec.name) != ColorChoice.never.rawValue
+    size = WindowSize.fallback(environment: environment)
   }
 
   /// The path of one of several runs: `role` goes before the extension.

@@ -40,17 +40,23 @@ enum Exporter {
       try generate(options, model, command, &log)
     }
     let trace = try finished(log)
-    if export.format != .jsonl { file.write(bytes(of: trace, as: export.format)) }
+    if export.format != .jsonl {
+      // A page's `c` views draw the prompt decoded again without a cache, as `step` does.
+      let view = ExportView(
+        focus: options.focusIsDefault ? nil : options.focus, style: options.style,
+        withoutCache: export.format == .html ? pageUncachedRuns(options, model: model) : [])
+      file.write(try bytes(of: trace, as: export, view: view))
+    }
     try file.commit()
     return trace
   }
 
-  /// Writes `trace` to `path` in `format`.
-  static func write(_ trace: Trace, as format: ExportRequest.Format, to path: String)
-    throws(CommandFailure)
-  {
-    let file = try OutputFile(replacing: path, limit: limit(format))
-    file.write(bytes(of: trace, as: format))
+  /// Writes `trace` to `path` as `request` asks (its format, an SVG's step and screen).
+  static func write(
+    _ trace: Trace, as request: ExportRequest, to path: String, view: ExportView
+  ) throws(CommandFailure) {
+    let file = try OutputFile(replacing: path, limit: limit(request.format))
+    file.write(try bytes(of: trace, as: request, view: view))
     try file.commit()
   }
 
@@ -61,16 +67,22 @@ enum Exporter {
 
   /// The most bytes a file in `format` may hold: what `replay` reads, for the formats it reads.
   static func limit(_ format: ExportRequest.Format) -> Int? {
-    format == .chrome || format == .html ? nil : Files.traceLimit
+    format == .json || format == .jsonl ? Files.traceLimit : nil
   }
 
-  /// The bytes of `trace` in `format`.
-  static func bytes(of trace: Trace, as format: ExportRequest.Format) -> [UInt8] {
-    switch format {
-    case .json: TraceEncoder.encode(trace, as: .json)
-    case .jsonl: TraceEncoder.encode(trace, as: .jsonl)
-    case .chrome: ChromeTraceRenderer.render(trace)
-    case .html: HTMLPage.render(trace)
+  /// The bytes of `trace` as `request` asks.
+  ///
+  /// - Throws: ``CommandFailure`` for an SVG's `--frame` past the last step.
+  static func bytes(of trace: Trace, as request: ExportRequest, view: ExportView)
+    throws(CommandFailure) -> [UInt8]
+  {
+    switch request.format {
+    case .json: return TraceEncoder.encode(trace, as: .json)
+    case .jsonl: return TraceEncoder.encode(trace, as: .jsonl)
+    case .chrome: return ChromeTraceRenderer.render(trace)
+    case .html: return view.page(trace)
+    case .svg:
+      do { return try view.svg(trace, request) } catch { throw CommandFailure(error) }
     }
   }
 

@@ -101,11 +101,17 @@ enum OptionCatalog {
   static let export = OptionSpec(
     name: "export", kind: .value(placeholder: "FILE"),
     help:
-      "also write the trace to FILE: .json, .jsonl (streamed), .chrome.json (Perfetto) "
-      + "or .html (a web page)")
+      "also write the trace to FILE: .json, .jsonl (streamed), .chrome.json (Perfetto), "
+      + ".html (a web page) or .svg (one step's screen, an image)")
   static let format = OptionSpec(
     name: "format", kind: .value(placeholder: "FORMAT"),
-    help: "json, jsonl, chrome or html (default: from the name of FILE)")
+    help: "json, jsonl, chrome, html or svg (default: from the name of FILE)")
+  static let frame = IntOption(
+    "frame", placeholder: "STEP", default: ExportRequest.defaultFrame, range: 0...Int.max
+  ) {
+    "with --format svg: the step drawn, as 'kvtrace step' shows it on a COLUMNS×LINES screen "
+      + "(else 80×24), in color unless --color never; 0 is the prefill (default \($0))"
+  }
 
   static let cache = ValueOption("cache", placeholder: "POLICY", default: "full") {
     "the cache policy: \(CachePolicies.all.map(\.name).joined(separator: ", ")) (default \($0))"

@@ -45,14 +45,17 @@ enum Replay {
       result.output = RunRenderer.render(prefix, focus: focus, style: style, roles: roles)
       return result
     }
-    if let export = try ExportRequest(arguments) {  // another format: a page, a Chrome trace
-      do { try Exporter.write(trace, as: export.format, to: export.path) } catch {
+    let roles = try? HeadRoles(trace)  // once: the drawn head and the summaries need them
+    let focus = try RunOptions.focus(arguments, for: trace, roles: roles)
+    // Another format: a page, a frame, a Chrome trace. A page opens at the head asked for.
+    if let export = try ExportRequest(arguments, environment: environment) {
+      let shown = ExportView(
+        focus: RunOptions.focusIsDefault(arguments) ? nil : focus, style: style)
+      do { try Exporter.write(trace, as: export, to: export.path, view: shown) } catch {
         return error.result
       }
       if export.writesToStandardOutput { return CommandResult() }
     }
-    let roles = try? HeadRoles(trace)  // once: the drawn head and the summaries need them
-    let focus = try RunOptions.focus(arguments, for: trace, roles: roles)
     guard arguments.has("interactive") else {
       return CommandResult(
         output: RunRenderer.render(trace, focus: focus, style: style, roles: roles))

@@ -91,7 +91,7 @@ struct RunOptions: Sendable {
     detail = try arguments.choice(O.detail)
     logitsKept = try Self.logitsKept(arguments)
     style = try Self.style(arguments, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
-    export = try ExportRequest(arguments)
+    export = try ExportRequest(arguments, environment: environment)
   }
 
   /// Reports a policy the chosen architecture does not run; which ones it runs is the
