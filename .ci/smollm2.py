@@ -83,8 +83,9 @@ def main():
     if result.returncode != 0:
         fail(f"kvtrace run exited {result.returncode}: {result.stderr.strip()}")
     trace = json.load(open(trace_path))
-    if trace["header"]["promptTokens"] != expected["promptTokens"]:
-        fail(f"prompt tokens {trace['header']['promptTokens']} != {expected['promptTokens']}")
+    prompt = [token["id"] for token in trace["header"]["promptTokens"]]
+    if prompt != expected["promptTokens"]:
+        fail(f"prompt tokens {prompt} != {expected['promptTokens']}")
     tokens = [e["chosen"]["token"] for e in trace["events"] if e["type"] == "token"]
     want = expected["greedyTokens"]
     if tokens[:len(want)] != want:
