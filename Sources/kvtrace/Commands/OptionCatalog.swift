@@ -58,8 +58,9 @@ enum OptionCatalog {
       + "kvtrace's own weights")
   static let model = OptionSpec(
     name: "model", kind: .value(placeholder: "PATH"),
-    help: "a Hugging Face T5 folder (config.json, model.safetensors, spiece.model), e.g. "
-      + "t5-small; runs as the encoder-decoder")
+    help: "a GGUF file or a Hugging Face folder of the Llama family (Llama, SmolLM, Qwen2, "
+      + "Mistral), or a T5 folder such as t5-small (the encoder-decoder); or the name of a "
+      + "model in Ollama's store or the Hugging Face cache (kvtrace models lists them)")
   static let tokenizer = OptionSpec(
     name: "tokenizer", kind: .value(placeholder: "FILE"),
     help: "the llama2.c tokenizer.bin that goes with --checkpoint (default: the demo "
@@ -80,8 +81,8 @@ enum OptionCatalog {
   }
   static let showLayers = OptionSpec(
     name: "show-layers", kind: .value(placeholder: "A-B"),
-    help: "the layers the cache grid draws, such as 10-14 or 3 (default: all that fit the "
-      + "width; a model too wide draws a window of layers holding --layer)")
+    help: "the layers the cache grid draws, such as 10-14 or 3; a model too wide for the "
+      + "screen draws a window of layers holding --layer (default: all that fit the width)")
   static let detail = ValueOption("detail", placeholder: "LEVEL", default: TraceDetail.full) {
     "summary (rows only), \($0.rawValue) (also scores and weights; default) or vectors (also q, "
       + "K, V, each head's output and the logits, for checking the arithmetic)"
