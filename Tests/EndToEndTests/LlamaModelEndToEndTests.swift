@@ -19,7 +19,9 @@ import Testing
       .appendingPathComponent("TinyTransformerTests/Fixtures/gguf/bad/\(name)").path
   }
 
-  static let models = ["llama_quant.gguf", "llama_f32.gguf", "llama_f32", "llama_bf16_sharded", "qwen2_f32"]
+  static let models = [
+    "llama_quant.gguf", "llama_f32.gguf", "llama_f32", "llama_bf16_sharded", "qwen2_f32",
+  ]
 
   @Test(arguments: models) func anExportedRunReplaysByteForByte(_ model: String) throws {
     let scratch = try ScratchDirectory()
@@ -65,6 +67,15 @@ import Testing
     let run = try runKVTrace(["run", "--model", model, "--steps", "3"])
     #expect(step.status == 0 && run.status == 0, "\(step.error)\(run.error)")
     #expect(step.stdout == run.stdout)
+  }
+
+  @Test func headsMeasuresAModelFile() throws {
+    let result = try runKVTrace(
+      ["heads", "--model", Self.fixture("llama_quant.gguf"), "--prompts", "2"])
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.output.contains("induction"), "\(result.output)")
+    #expect(result.output.contains("copy accuracy over the repeat"), "\(result.output)")
+    #expect(result.output.contains("(2 prompts, cache full;"), "\(result.output)")
   }
 
   @Test func chatWithoutATemplateIsAUsageError() throws {

@@ -159,11 +159,12 @@ enum CommandSpecs {
       TransformerLens's head detector does. Then it prints how well the model copies \
       the rest of the run under --cache: a window shorter than the run has evicted the \
       rows an induction head must read. With --prompt it measures that prompt instead; \
-      with --trace FILE, a full-detail trace saved by 'kvtrace run --export', without a model.
+      with --trace FILE, a full-detail trace saved by 'kvtrace run --export', without a model; \
+      with --model, a GGUF file or Llama-family folder: the heads of a real model.
       """,
     options: [HeadsCommand.promptOption]
       + modelOptions.filter { !["prompt", "chat", "temperature", "top-k"].contains($0.name) } + [
-        O.cache.spec, O.prompts.spec, O.trace,
+        O.model, O.cache.spec, O.prompts.spec, O.trace,
       ])
 
   static let parser = ArgumentParser(
