@@ -298,6 +298,24 @@ if "layer 1 · head 2" not in one(frame, "status"):
     fail(f"exported with --layer 1 --head 2, the page opens on '{one(frame, 'status')}'")
 print("exported with --layer 1 --head 2: " + one(frame, "status"))
 
+# 7b. A model too wide for the page (30 layers × 3 KV heads, as SmolLM2): a window of 14
+# layers holding the chosen one, with the attention bars beside it; > shows the next layers.
+wide = os.path.join(work, "wide.html")
+kvtrace("run", "--weights", "random", "--layers", "30", "--heads", "9", "--kv-heads", "3",
+        "--dim", "72", "--steps", "2", "--layer", "0", "--head", "0", "--export", wide)
+for press, want_note, first in [("", "layers 0–13 of 30 shown; < > other layers", 0),
+                                (">", "layers 14–27 of 30 shown; < > other layers", 14),
+                                (">,>", "layers 16–29 of 30 shown; < > other layers", 16)]:
+    root, frame = page(wide, "#step=1" + (f"&press={press}" if press else ""))
+    note = one(frame, "grid-note")
+    layers = [words(th.text()) for th in frame.find("th", "layer")]
+    rows = page_rows(frame)
+    if note != want_note or layers[0] != f"layer {first}" or len(layers) != 14 or \
+            any(len(r[2]) != 42 or not r[3] for r in rows):
+        fail(f"wide model, keys '{press}': note '{note}', layers {layers[:2]}…, "
+             f"{len(rows[0][2])} marks a row, weights {[r[3] for r in rows]}")
+    print(f"30 layers × 3 KV heads, keys '{press or 'none'}': {note}; 42 marks and a weight a row")
+
 # 8. No network: the page's load in chromium's net log holds no request to any address.
 def requests(path):
     """The addresses the page at `path` asked for while it loaded.

@@ -101,6 +101,9 @@ public enum HTMLPage {
   /// The page up to the embedded documents: the style, and the empty frame the script fills.
   static func head(_ trace: Trace) -> String {
     let prompt = RunRenderer.flatten(trace.escapedForTerminal.header.prompt)
+    let body = HTMLPageBody.markup(
+      sequences: trace.header.sequenceCount,
+      layerWindow: HTMLPageBody.drawsLayerWindow(trace.header.model))
     return """
       <!DOCTYPE html>
       <html lang="en">
@@ -114,7 +117,7 @@ public enum HTMLPage {
       \(HTMLPageStyle.source)\(HTMLPageStyle.print)</style>
       </head>
       <body>
-      \(HTMLPageBody.markup(sequences: trace.header.sequenceCount))
+      \(body)
       """
   }
 }

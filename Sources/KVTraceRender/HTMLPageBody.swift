@@ -3,8 +3,19 @@ import KVTrace
 /// The markup of a page's frame before its script fills it: the controls, the
 /// places for the status, counters, grids and words, and the list of keys.
 enum HTMLPageBody {
-  /// The page's body up to the embedded documents, for a trace of `sequences` prompts.
-  static func markup(sequences: Int) -> String {
+  /// How many marks a grid row of the page holds before it draws a window of the layers
+  /// (SmolLM2's 30 layers × 3 KV heads are 90): beyond it the attention bars would leave
+  /// a laptop's screen.
+  static let markColumns = 42
+
+  /// Whether a model of `config` is drawn a window of layers at a time.
+  static func drawsLayerWindow(_ config: ModelConfig) -> Bool {
+    config.layers * config.kvHeads > markColumns
+  }
+
+  /// The page's body up to the embedded documents, for a trace of `sequences` prompts;
+  /// `layerWindow`: the grid shows some of the layers at a time, so the keys list `<` `>`.
+  static func markup(sequences: Int, layerWindow: Bool = false) -> String {
     """
     <header class="controls" role="toolbar" aria-label="walk-through">
     <button id="prev" type="button" title="previous step (\u{2190} or h)">\u{2190} Prev</button>
@@ -31,7 +42,7 @@ enum HTMLPageBody {
     </section>
     <section id="closing" hidden><h2>The run</h2><pre id="closing-text"></pre></section>
     <section id="help" hidden><h2>Keys</h2>
-    \(keys(sequences: sequences))
+    \(keys(sequences: sequences, layerWindow: layerWindow))
     <p>The address keeps the step: add <code>#step=N</code> to open a page at step N.</p>
     </section>
     <section id="legend-box"><h2>Legend</h2><ul id="legend"></ul></section>
@@ -44,10 +55,10 @@ enum HTMLPageBody {
   }
 
   /// The keys of `kvtrace step`, from ``KeyBindings``, as a list: what the help shows.
-  static func keys(sequences: Int) -> String {
+  static func keys(sequences: Int, layerWindow: Bool = false) -> String {
     var items = ""
     // A page cannot quit: Esc and q hide the help and the closing summary instead.
-    let rows = KeyBindings.rows(sequences: sequences).filter { row in
+    let rows = KeyBindings.rows(sequences: sequences, layerWindow: layerWindow).filter { row in
       !row.listed.contains { $0.1 == .quit }
     }
     for row in rows {

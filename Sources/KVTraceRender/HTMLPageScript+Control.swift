@@ -44,6 +44,17 @@ extension HTMLPageScript {
       lastStep() { state.step = steps().length - 1; state.closing = false; },
       nextLayer() { state.layer = (state.layer + 1) % view.layers; },
       previousLayer() { state.layer = (state.layer + view.layers - 1) % view.layers; },
+      // `<` `>`: the first layer of the window before or after the one drawn, wrapping.
+      nextLayers() {
+        const shown = shownLayers();
+        if (shown.size < view.layers) state.layer = shown.end < view.layers ? shown.end : 0;
+      },
+      previousLayers() {
+        const shown = shownLayers();
+        if (shown.size === view.layers) return;
+        const previous = shown.first > 0 ? shown.first - 1 : view.layers - 1;
+        state.layer = layerPage(previous, shown.size);
+      },
       nextHead() { state.head = (state.head + 1) % view.heads; },
       previousHead() { state.head = (state.head + view.heads - 1) % view.heads; },
       nextSequence() {
@@ -79,7 +90,8 @@ extension HTMLPageScript {
       Tab: "nextHead", "]": "nextHead", "[": "previousHead", j: "scrollDown", k: "scrollUp",
       PageDown: "pageDown", PageUp: "pageUp", c: "cycleView", w: "toggleValues", g: "firstStep",
       G: "lastStep", Home: "firstStep", End: "lastStep", "?": "toggleHelp", q: "back",
-      Escape: "back", t: "largeType", d: "theme",
+      Escape: "back", t: "largeType", d: "theme", "<": "previousLayers", ">": "nextLayers",
+      ",": "previousLayers", ".": "nextLayers",
     };
 
     function onKey(event) {

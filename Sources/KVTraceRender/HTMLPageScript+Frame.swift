@@ -67,6 +67,8 @@ extension HTMLPageScript {
     function gridNode(record, grid, options) {
       const box = element("div", "grid-box");
       if (grid.title) box.append(element("p", "grid-title", grid.title));
+      const shown = shownLayers();
+      if (shown.note) box.append(element("p", "grid-note", shown.note));
       const table = element("table", "grid");
       const sequence = view.sequences[state.sequence];
       const labels = grid.rows === "source" ? view.source :
@@ -76,13 +78,13 @@ extension HTMLPageScript {
         attentionOf(record.step, grid.kind, grid.query, options.without) : null;
       const focus = state.layer * view.kvHeads + kvHeadOf(state.head);
       const blocks = options.blocks && record.blocks ? record.blocks : null;
-      table.append(gridHead(grid, event, focus, withBars, blocks, options));
+      table.append(gridHead(grid, event, focus, withBars, blocks, options, shown));
       const body = element("tbody");
       for (let position = 0; position < grid.length; position++) {
         const row = element("tr", "row" + (position === grid.length - 1 ? " newest" : ""));
         row.append(element("td", "pos", String(position)));
         row.append(element("td", "tok", position < labels.length ? labels[position] : ""));
-        for (let column = 0; column < grid.map.length; column++) {
+        for (let column = shown.first * view.kvHeads; column < shown.end * view.kvHeads; column++) {
           const letter = grid.columns[grid.map[column]][position];
           const cell = element("td", "mark m-" + letter, GLYPH[letter]);
           if (column % view.kvHeads === 0) cell.classList.add("layer-start");
@@ -102,13 +104,32 @@ extension HTMLPageScript {
       return box;
     }
 
-    function gridHead(grid, event, focus, withBars, blocks, options) {
+    // A model too wide for the page (more marks in a row than view.markColumns) is drawn a
+    // window of its layers at a time, the window holding the chosen layer, in the same
+    // pages as `kvtrace step` (Layout.page): the attention bars stay on the screen.
+    function shownLayers() {
+      const size = Math.max(1, Math.min(view.layers, Math.floor(view.markColumns / view.kvHeads)));
+      const first = layerPage(state.layer, size);
+      if (size === view.layers) return { first: 0, end: view.layers, size: size, note: "" };
+      const last = first + size - 1;
+      const range = size === 1 ? "layer " + first : "layers " + first + "\u2013" + last;
+      const note = range + " of " + view.layers + " shown; < > other layers";
+      return { first: first, end: first + size, size: size, note: note };
+    }
+
+    // The first layer of the page of `size` layers holding `layer`; the last page ends at
+    // the last layer.
+    function layerPage(layer, size) {
+      return Math.min(Math.floor(layer / size) * size, view.layers - size);
+    }
+
+    function gridHead(grid, event, focus, withBars, blocks, options, shown) {
       const head = element("thead");
       const top = element("tr");
       const bottom = element("tr");
       top.append(element("th", "", ""), element("th", "", ""));
       bottom.append(element("th", "", "pos"), element("th", "", "token"));
-      for (let layer = 0; layer < view.layers; layer++) {
+      for (let layer = shown.first; layer < shown.end; layer++) {
         const title = element("th", "layer", "layer " + layer);
         title.colSpan = view.kvHeads;
         top.append(title);

@@ -33,6 +33,7 @@ enum HTMLPageStyle {
     .sequence-name:empty { display: none; }
     .counters { margin: .3em 0 .6em; }
     .grid-title { font-weight: bold; margin: .6em 0 .2em; }
+    .grid-note { margin: .6em 0 .2em; }
     table.grid { border-collapse: collapse; }
     table.grid th { font-weight: normal; color: var(--dim); text-align: left; padding: 0 .3em; }
     table.grid td { padding: 0 .3em; white-space: pre; }

@@ -27,6 +27,8 @@ enum HTMLPageView {
     w.int(config.heads)
     w.key("kvHeads")
     w.int(config.kvHeads)
+    w.key("markColumns")
+    w.int(HTMLPageBody.markColumns)
     w.key("policy")
     w.string(shown.header.policy.name + (shown.header.policy.exact ? "" : " (approximate)"))
     w.key("policyName")
