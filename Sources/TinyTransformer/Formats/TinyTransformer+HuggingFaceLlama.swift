@@ -7,7 +7,7 @@ extension TinyTransformer {
   ///
   /// The matrices are read as stored (F32, F16 or BF16), none converted. Hugging Face keeps
   /// `Wq` and `Wk` as trained, for RoPE's `rotate_half`, which pairs element `i` of a head
-  /// with element `i + headSize/2`: the model rotates those pairs (``RotaryTable/Pairing``),
+  /// with element `i + headSize/2`: the model rotates those pairs (the halves pairing),
   /// so nothing is permuted.
   ///
   /// - Parameters:
