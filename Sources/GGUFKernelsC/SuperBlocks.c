@@ -17,16 +17,19 @@ static inline void gguf_scale_min(const uint8_t *q, int s, float *scale, float *
   }
 }
 
+/// Eight nibbles as floats: bytes at p, shifted right by shift (0 or 4), low four bits.
+GGUF_AVX2 static inline __m256 gguf_nibbles8(const uint8_t *p, int shift) {
+  __m256i q = _mm256_srli_epi32(gguf_bytes8(p), shift);
+  return _mm256_cvtepi32_ps(_mm256_and_si256(q, _mm256_set1_epi32(0x0F)));
+}
+
 /// Sixteen lanes of q·x + r·y (lanes 0-7 in *a, 8-15 in *b) for sixteen nibbles of q and r
 /// (the low ones when shift is 0, the high ones when 4) and sixteen floats of x and y.
 GGUF_AVX2 static inline void gguf_nibbles_dot(
   const uint8_t *q, const uint8_t *r, int shift, const float *x, const float *y, __m256 *a,
   __m256 *b) {
-  const __m256i nibble = _mm256_set1_epi32(0x0F);
-  __m256 qa = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(gguf_bytes8(q), shift), nibble));
-  __m256 qb = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(gguf_bytes8(q + 8), shift), nibble));
-  __m256 ra = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(gguf_bytes8(r), shift), nibble));
-  __m256 rb = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(gguf_bytes8(r + 8), shift), nibble));
+  __m256 qa = gguf_nibbles8(q, shift), qb = gguf_nibbles8(q + 8, shift);
+  __m256 ra = gguf_nibbles8(r, shift), rb = gguf_nibbles8(r + 8, shift);
   *a = _mm256_add_ps(_mm256_mul_ps(qa, _mm256_loadu_ps(x)), _mm256_mul_ps(ra, _mm256_loadu_ps(y)));
   *b = _mm256_add_ps(
     _mm256_mul_ps(qb, _mm256_loadu_ps(x + 8)), _mm256_mul_ps(rb, _mm256_loadu_ps(y + 8)));
@@ -74,8 +77,10 @@ GGUF_AVX2 static inline void gguf_q6_k_run(
   const __m256 bias = _mm256_set1_ps(32);
   __m256i ha = _mm256_and_si256(_mm256_srli_epi32(gguf_bytes8(qh), 2 * k), three);
   __m256i hb = _mm256_and_si256(_mm256_srli_epi32(gguf_bytes8(qh + 8), 2 * k), three);
-  __m256 qa = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_or_si256(lowA, _mm256_slli_epi32(ha, 4))), bias);
-  __m256 qb = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_or_si256(lowB, _mm256_slli_epi32(hb, 4))), bias);
+  __m256i sixA = _mm256_or_si256(lowA, _mm256_slli_epi32(ha, 4));
+  __m256i sixB = _mm256_or_si256(lowB, _mm256_slli_epi32(hb, 4));
+  __m256 qa = _mm256_sub_ps(_mm256_cvtepi32_ps(sixA), bias);
+  __m256 qb = _mm256_sub_ps(_mm256_cvtepi32_ps(sixB), bias);
   __m256 s = _mm256_set1_ps(ds);
   *lo = _mm256_add_ps(*lo, _mm256_mul_ps(s, _mm256_mul_ps(qa, _mm256_loadu_ps(x))));
   *hi = _mm256_add_ps(*hi, _mm256_mul_ps(s, _mm256_mul_ps(qb, _mm256_loadu_ps(x + 8))));
