@@ -19,13 +19,16 @@ let package = Package(
   targets: [
     // The trace: events, header, counters. Foundation only.
     .target(name: "KVTrace"),
+    // The GGUF block formats' dot products in AVX2, chosen at run time; bit for bit the
+    // model's own Swift ones, which run wherever AVX2 does not.
+    .target(name: "GGUFKernelsC"),
     // The model: kernels, weights, tokenizer, attention, cache policies, decoding, and the
     // trained defaults (`kvtrace train`'s checkpoint and its provenance; the T5 summarizer's
     // Hugging Face files) as resources; their training logs stay in the repository only, for
     // the tests that retrain them.
     // Links libm on Linux: `rounded()` and `squareRoot()` call into it there.
     .target(
-      name: "TinyTransformer", dependencies: ["KVTrace"],
+      name: "TinyTransformer", dependencies: ["KVTrace", "GGUFKernelsC"],
       exclude: ["Resources/default-model-log.txt", "Resources/default-t5-log.txt"],
       resources: [
         .copy("Resources/default-model.bin"), .copy("Resources/default-model.json"),

@@ -23,12 +23,15 @@ import Testing
     return out
   }
 
-  static func dot(_ type: GGMLType, row r: Int, _ x: [Float]) throws -> Float {
+  /// Row `r` of tensor `t.<type>` · `x`, with `kernels` (the process's choice by default).
+  static func dot(
+    _ type: GGMLType, row r: Int, _ x: [Float], kernels: BlockKernels = .chosen
+  ) throws -> Float {
     let file = try file.get()
     let tensor = try #require(file.tensor(named: "t.\(type)"))
     return file.withTensorBytes(tensor) { base in
       x.withUnsafeBufferPointer {
-        type.dot(base + r * tensor.rowByteCount, $0.baseAddress!, count: x.count)
+        type.dot(base + r * tensor.rowByteCount, $0.baseAddress!, count: x.count, kernels: kernels)
       }
     }
   }
@@ -81,7 +84,8 @@ import Testing
     }
   }
 
-  @Test func q4_1DotAddsInItsDocumentedOrder() throws {
+  @Test(arguments: BlockKernels.available)
+  func q4_1DotAddsInItsDocumentedOrder(_ kernels: BlockKernels) throws {
     // The order Q4Rows documents, written one lane at a time from the raw block bytes:
     // lane l of a block gets lo[l]·x[l] + hi[l]·x[16+l] and x[l] + x[16+l]; then
     // acc[l] += d·qx[l] + m·sx[l]; then the lanes are summed pairwise.
@@ -107,7 +111,7 @@ import Testing
       let h = lanes.count / 2
       lanes = (0..<h).map { lanes[$0] + lanes[$0 + h] }
     }
-    #expect(try Self.dot(.q4_1, row: 0, x).bitPattern == lanes[0].bitPattern)
+    #expect(try Self.dot(.q4_1, row: 0, x, kernels: kernels).bitPattern == lanes[0].bitPattern)
   }
 
   @Test func threeDimensionalTensorsCountRowsAcrossTheOuterDimensions() throws {
