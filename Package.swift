@@ -24,8 +24,10 @@ let package = Package(
     // Hugging Face files) as resources; their training logs stay in the repository only, for
     // the tests that retrain them.
     // Links libm on Linux: `rounded()` and `squareRoot()` call into it there.
+    // The wider (AVX2) kernels the model picks at run time, bit-identical to its own.
+    .target(name: "FastKernelsC"),
     .target(
-      name: "TinyTransformer", dependencies: ["KVTrace"],
+      name: "TinyTransformer", dependencies: ["KVTrace", "FastKernelsC"],
       exclude: ["Resources/default-model-log.txt", "Resources/default-t5-log.txt"],
       resources: [
         .copy("Resources/default-model.bin"), .copy("Resources/default-model.json"),

@@ -1,5 +1,6 @@
 import Foundation
 import KVTrace
+import TinyTransformer
 
 /// What `kvtrace bench` measured, as a table or as JSON.
 struct BenchReport: Encodable {
@@ -36,11 +37,15 @@ struct BenchReport: Encodable {
   var bandwidthBytes = 0
   var shapes: [Shape] = []
   var peakMemoryBytes = 0
+  /// The kernel variant the products ran (`portable`, `avx2`), and those available.
+  var kernels = KernelVariant.active.rawValue
+  var kernelsAvailable = KernelVariant.available.map(\.rawValue)
 
   func text() -> String {
     var lines = [
       "kvtrace bench: medians of \(runs) runs (\(noCacheRuns) for runs without a cache), "
-        + "tokens per second"
+        + "tokens per second",
+      BenchReport.kernelsLine,
     ]
     for shape in shapes { lines += ["", ""] + describe(shape) }
     lines += [
@@ -90,6 +95,15 @@ struct BenchReport: Encodable {
         + "\(megabytes(s.exportJSON))/s, JSON Lines \(megabytes(s.exportJSONLines))/s",
     ]
     return lines
+  }
+
+  /// Which kernel variant ran, and which others this processor has.
+  static var kernelsLine: String {
+    let active = KernelVariant.active
+    let others = KernelVariant.available.filter { $0 != active }.map(\.rawValue)
+    return "kernels: \(active.rawValue)"
+      + (others.isEmpty ? "" : " (also here: \(others.joined(separator: ", ")); "
+        + "KVTRACE_KERNELS=\(others[0]) selects it; results are the same bits)")
   }
 
   private func why(measured: Double, predicted: Double) -> String {
