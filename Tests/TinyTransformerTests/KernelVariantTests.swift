@@ -175,6 +175,28 @@ import Testing
     }
   }
 
+  /// The checkpoint digest: with the processor's SHA instructions (when it has them) and
+  /// without, the same as `sha256sum`, on every length around the block boundaries.
+  @Test func sha256WithAndWithoutTheProcessorsInstructionsAgrees() {
+    let known = [
+      "": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+      "abc": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      String(repeating: "a", count: 1000):
+        "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3",
+    ]
+    for (text, digest) in known {
+      #expect(SHA256.hex(Data(text.utf8)) == digest)
+      #expect(SHA256.hex(Data(text.utf8), instructions: false) == digest)
+    }
+    var random = SplitMix64(seed: 256)
+    let bytes = (0..<5000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    for count in Array(0...130) + [191, 192, 193, 4096, 5000] {
+      let data = Data(bytes[0..<count])
+      let portable = SHA256.hex(data, instructions: false)
+      #expect(SHA256.hex(data, instructions: SHA256.hasInstructions) == portable, "\(count)")
+    }
+  }
+
   @Test func selectingAVariantTheProcessorLacksChangesNothing() {
     let before = KernelVariant.active
     for variant in KernelVariant.allCases where !KernelVariant.available.contains(variant) {

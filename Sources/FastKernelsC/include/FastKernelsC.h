@@ -42,4 +42,11 @@ void fk_avx2_attention_values(
   float *out, const float *weights, const float *values, const long *offsets, long count,
   long heads, long headSize, long group);
 
+/// 1 when this processor has the SHA extensions (x86-64 SHA-NI), else 0.
+int fk_has_sha(void);
+
+/// Folds `blocks` whole 64-byte blocks of `data` into the SHA-256 state (h0...h7); call only
+/// when fk_has_sha() is 1. The result is exactly the portable compression's.
+void fk_sha256_blocks(unsigned int state[8], const unsigned char *data, long blocks);
+
 #endif

@@ -1,6 +1,7 @@
 // SHA-256 (FIPS 180-4), written out because kvtrace takes no package dependency: a trace
 // header names the checkpoint and tokenizer files it ran by their digests.
 
+import FastKernelsC
 import Foundation
 
 /// The SHA-256 digest of a file's bytes, as `sha256sum` prints it.
@@ -30,7 +31,10 @@ public enum SHA256 {
   ///
   /// - Parameter data: The bytes to hash, e.g. a whole checkpoint file.
   /// - Returns: The digest, as `sha256sum` prints it.
-  public static func hex(_ data: Data) -> String {
+  public static func hex(_ data: Data) -> String { hex(data, instructions: hasInstructions) }
+
+  /// ``hex(_:)``, with the processor's SHA instructions or (`instructions: false`) without.
+  static func hex(_ data: Data, instructions: Bool) -> String {
     var h: [UInt32] = [
       0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
       0x5be0_cd19,
@@ -45,6 +49,13 @@ public enum SHA256 {
       k.withUnsafeBufferPointer { k in
         h.withUnsafeMutableBufferPointer { h in
           data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            #if arch(x86_64)
+              if instructions, whole > 0, let base = bytes.baseAddress, let state = h.baseAddress {
+                // The processor's SHA instructions: the same digest, several times faster.
+                fk_sha256_blocks(state, base.assumingMemoryBound(to: UInt8.self), whole / 64)
+                return
+              }
+            #endif
             for start in stride(from: 0, to: whole, by: 64) {  // every whole block, in place
               compress(h, UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 64)]), w, k)
             }
@@ -59,6 +70,9 @@ public enum SHA256 {
     }
     return h.map { String(format: "%08x", $0) }.joined()
   }
+
+  /// Whether the processor has SHA instructions (x86-64's SHA extensions), asked once.
+  static let hasInstructions = fk_has_sha() == 1
 
   /// Folds one 64-byte block into the state `h`, with `w` (64 words) as the schedule.
   @inline(__always)
