@@ -21,7 +21,8 @@ import TinyTransformer
       "the same with 2 threads", "tracing summary", "tracing full", "cache none",
       "FLOPs predict", "peak memory while decoding", "export of the full trace",
       "2 cores reading memory at once", "the bandwidth probe's buffer",
-      "kernels: \(KernelVariant.active.rawValue)",
+      "kernels: \(KernelVariant.active.rawValue)", "prefill of 7 tokens, all positions at once",
+      "one position at a time",
     ] {
       #expect(result.output.contains(phrase), "missing: \(phrase)")
     }
@@ -36,7 +37,7 @@ import TinyTransformer
     #expect(shapes.count == 1)
     for key in [
       "tracingOff", "tracingSummary", "tracingFull", "shortNone", "shortFull", "exportJSON",
-      "exportJSONLines", "bandwidth", "bandwidthTogether",
+      "exportJSONLines", "bandwidth", "bandwidthTogether", "prefillBatched", "prefillSingle",
     ] {
       let value = try #require(shapes[0][key] as? Double, "missing \(key)")
       #expect(value > 0)

@@ -23,6 +23,10 @@ struct BenchReport: Encodable {
     var shortFull = 0.0
     var shortNone = 0.0
     var predictedSaving = 0.0
+    /// A prompt's prefill, positions per second: all positions at once, one at a time.
+    var prefillTokens = 0
+    var prefillBatched = 0.0
+    var prefillSingle = 0.0
     var exportBytes = 0
     var exportJSON = 0.0
     var exportJSONLines = 0.0
@@ -91,6 +95,9 @@ struct BenchReport: Encodable {
       row("\(s.noCacheTokens) tokens, cache full", s.shortFull)
         + "  \(fixed(measured, 2))× faster; FLOPs predict \(fixed(s.predictedSaving, 2))×",
       "  " + why(measured: measured, predicted: s.predictedSaving),
+      row("prefill of \(s.prefillTokens) tokens, all positions at once", s.prefillBatched)
+        + "  \(fixed(s.prefillBatched / s.prefillSingle, 2))× one position at a time "
+        + "(\(fixed(s.prefillSingle, 1))); the same bits",
       "export of the full trace (\(megabytes(Double(s.exportBytes)))): JSON "
         + "\(megabytes(s.exportJSON))/s, JSON Lines \(megabytes(s.exportJSONLines))/s",
     ]
@@ -110,7 +117,9 @@ struct BenchReport: Encodable {
     if measured < predicted * 0.9 {
       return "The cache saves less time than FLOPs: a cached step still pays costs the count "
         + "leaves out or underweights (the classifier over the whole vocabulary, sampling, "
-        + "norms), and reads every weight from memory whatever it computes."
+        + "norms), and reads every weight from memory whatever it computes, while a step "
+        + "without a cache runs all its positions through each layer together, reading "
+        + "each weight once for all of them."
     }
     if measured > predicted * 1.1 {
       return "The cache saves more time than FLOPs: without it, every step streams the "
