@@ -175,6 +175,22 @@ import Testing
     }
   }
 
+  /// The vocabulary's softmax with its exponentials shared among threads: the same bits.
+  @Test func aThreadedSoftmaxGivesTheOneThreadBits() {
+    for n in [4096, 4097, 4103, 32_000, 32_007] {
+      let logits = Self.random(n, seed: 700 + UInt64(n), scale: 12)
+      var one = logits
+      one.withUnsafeMutableBufferPointer { Kernels.softmax($0.baseAddress!, n: n) }
+      for threads in [2, 3] {
+        var many = logits
+        many.withUnsafeMutableBufferPointer {
+          Kernels.softmax($0.baseAddress!, n: n, threads: threads)
+        }
+        #expect(Self.bits(many) == Self.bits(one), "n \(n), \(threads) threads")
+      }
+    }
+  }
+
   /// The checkpoint digest: with the processor's SHA instructions (when it has them) and
   /// without, the same as `sha256sum`, on every length around the block boundaries.
   @Test func sha256WithAndWithoutTheProcessorsInstructionsAgrees() {

@@ -76,9 +76,11 @@ extension TinyTransformer {
 
   /// The shared loop, with this model's tokenizer and seeded sampler.
   func decodingLoop(sampling: Sampling, collectLogits: Bool) -> DecodingLoop {
-    DecodingLoop(
-      sampler: Sampler(sampling: sampling, seed: seed), tokenizer: tokenizer,
-      vocabularySize: config.vocabularySize, collectLogits: collectLogits)
+    var sampler = Sampler(sampling: sampling, seed: seed)
+    sampler.threads = threads  // the vocabulary's exponentials, shared
+    return DecodingLoop(
+      sampler: sampler, tokenizer: tokenizer, vocabularySize: config.vocabularySize,
+      collectLogits: collectLogits)
   }
 
   /// The decoder-only side of the loop: each step runs what `policy` asks for.
