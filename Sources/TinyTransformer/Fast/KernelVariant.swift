@@ -24,7 +24,8 @@ public enum KernelVariant: String, Sendable, CaseIterable {
   case avx2
 
   /// The variants this processor runs, the portable one first.
-  public static let available: [KernelVariant] = fk_has_avx2() == 1 ? [.portable, .avx2] : [.portable]
+  public static let available: [KernelVariant] =
+    fk_has_avx2() == 1 ? [.portable, .avx2] : [.portable]
 
   /// The variant the products use now.
   public static var active: KernelVariant { allCases[Int(selected.load(ordering: .relaxed))] }

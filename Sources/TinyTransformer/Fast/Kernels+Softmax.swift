@@ -17,7 +17,8 @@ extension Kernels {
       for chunk in band {  // [8] -> exp([8] - max)
         let offset = chunk &* 8 &* MemoryLayout<Float>.stride
         let shifted = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - maximum
-        raw.storeBytes(of: DeterministicMath.expf(shifted), toByteOffset: offset, as: SIMD8<Float>.self)
+        raw.storeBytes(
+          of: DeterministicMath.expf(shifted), toByteOffset: offset, as: SIMD8<Float>.self)
       }
     }
     for i in (chunks * 8)..<n { x[i] = DeterministicMath.expf(x[i] - maximum) }

@@ -109,8 +109,10 @@ struct BenchReport: Encodable {
     let active = KernelVariant.active
     let others = KernelVariant.available.filter { $0 != active }.map(\.rawValue)
     return "kernels: \(active.rawValue)"
-      + (others.isEmpty ? "" : " (also here: \(others.joined(separator: ", ")); "
-        + "KVTRACE_KERNELS=\(others[0]) selects it; results are the same bits)")
+      + (others.isEmpty
+        ? ""
+        : " (also here: \(others.joined(separator: ", ")); "
+          + "KVTRACE_KERNELS=\(others[0]) selects it; results are the same bits)")
   }
 
   private func why(measured: Double, predicted: Double) -> String {
