@@ -33,3 +33,12 @@ struct BenchPrefill {
     return result
   }
 }
+
+extension BenchReport.Shape {
+  /// Keeps a prefill's measurements.
+  mutating func add(_ prefill: BenchPrefill) {
+    (prefillTokens, prefillBatched, prefillSingle) = (
+      prefill.tokens, prefill.batched, prefill.single
+    )
+  }
+}
