@@ -15,6 +15,14 @@ extension Platform {
 }
 
 extension Platform {
+  /// Lets the model back its large weight buffers with huge pages (Linux's
+  /// `madvise(MADV_HUGEPAGE)`): the weights stream from memory faster, with the same bits.
+  static func installHugePages() {
+    #if os(Linux)
+      WeightMemory.install { memory, bytes in _ = madvise(memory, bytes, MADV_HUGEPAGE) }
+    #endif
+  }
+
   /// Selects the kernel variant `KVTRACE_KERNELS` names (`portable` forces the Swift
   /// kernels on any processor); unset, the widest the processor runs. Results are the same
   /// bits either way, only speed differs. A name this processor does not run is one line on
