@@ -19,8 +19,10 @@ let package = Package(
   targets: [
     // The trace: events, header, counters. Foundation only.
     .target(name: "KVTrace"),
-    // The GGUF block formats' dot products in AVX2, chosen at run time; bit for bit the
-    // model's own Swift ones, which run wherever AVX2 does not.
+    // Wider (AVX2) kernels the model picks at run time, bit for bit its own Swift ones,
+    // which run wherever AVX2 does not: the F32 products and attention loops, and the GGUF
+    // block formats' dot products.
+    .target(name: "FastKernelsC"),
     .target(name: "GGUFKernelsC"),
     // The model: kernels, weights, tokenizer, attention, cache policies, decoding, and the
     // trained defaults (`kvtrace train`'s checkpoint and its provenance; the T5 summarizer's
@@ -28,7 +30,7 @@ let package = Package(
     // the tests that retrain them.
     // Links libm on Linux: `rounded()` and `squareRoot()` call into it there.
     .target(
-      name: "TinyTransformer", dependencies: ["KVTrace", "GGUFKernelsC"],
+      name: "TinyTransformer", dependencies: ["KVTrace", "FastKernelsC", "GGUFKernelsC"],
       exclude: ["Resources/default-model-log.txt", "Resources/default-t5-log.txt"],
       resources: [
         .copy("Resources/default-model.bin"), .copy("Resources/default-model.json"),

@@ -4,6 +4,8 @@
 Platform.handleClosedPipes()  // a reader leaving ends kvtrace quietly; write errors exit 74
 Platform.handlesInterrupts = true  // an export stopped midway removes its temporary file
 Platform.installThreadYield()  // the worker threads' sched_yield, while they wait
+Platform.installHugePages()  // madvise(MADV_HUGEPAGE) for the weights, on Linux
+Platform.selectKernels(environment: ProcessEnvironment.current)  // KVTRACE_KERNELS=portable
 var result = KVTraceCLI.run(
   arguments: Array(CommandLine.arguments.dropFirst()),
   environment: ProcessEnvironment.current,

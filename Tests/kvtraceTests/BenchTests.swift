@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TinyTransformer
 
 @testable import kvtrace
 
@@ -20,6 +21,8 @@ import Testing
       "the same with 2 threads", "tracing summary", "tracing full", "cache none",
       "FLOPs predict", "peak memory while decoding", "export of the full trace",
       "2 cores reading memory at once", "the bandwidth probe's buffer",
+      "kernels: \(KernelVariant.active.rawValue)", "prefill of 7 tokens, all positions at once",
+      "one position at a time",
     ] {
       #expect(result.output.contains(phrase), "missing: \(phrase)")
     }
@@ -34,12 +37,15 @@ import Testing
     #expect(shapes.count == 1)
     for key in [
       "tracingOff", "tracingSummary", "tracingFull", "shortNone", "shortFull", "exportJSON",
-      "exportJSONLines", "bandwidth", "bandwidthTogether",
+      "exportJSONLines", "bandwidth", "bandwidthTogether", "prefillBatched", "prefillSingle",
     ] {
       let value = try #require(shapes[0][key] as? Double, "missing \(key)")
       #expect(value > 0)
     }
     #expect((root["bandwidth"] as? Double ?? 0) > 0)
+    #expect(root["kernels"] as? String == KernelVariant.active.rawValue)
+    let available = try #require(root["kernelsAvailable"] as? [String])
+    #expect(available.first == "portable" && available.contains(KernelVariant.active.rawValue))
     #expect((shapes[0]["predictedSaving"] as? Double ?? 0) > 1)
   }
 

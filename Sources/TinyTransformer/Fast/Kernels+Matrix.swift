@@ -47,4 +47,26 @@ extension Kernels {
       if let c { part(c, start: a.w.rows + b.w.rows) }
     }
   }
+
+  /// `out[p] = W · x[p]` for `count` vectors (`x` is `[count, columns]`, `out` is
+  /// `[count, rows]`) for a stored matrix: each row of `W` is read once for all of them.
+  ///
+  /// A `Float32` matrix takes the `Float` ``matmulBatch(_:_:_:n:d:count:threads:)``; any
+  /// other encoding computes each element as ``WeightMatrix/dot(row:_:)``, as its
+  /// matrix-vector product does, so every element has the bits one position at a time gets.
+  static func matmulBatch(
+    _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: WeightMatrix,
+    count: Int, threads: Int = 1
+  ) {
+    let (d, n) = (w.rows, w.columns)
+    if let floats = w.floats {
+      matmulBatch(out, x, floats, n: n, d: d, count: count, threads: threads)
+      return
+    }
+    Parallel.forEachBand(rows: d, work: d * n * count, threads: threads) { rows in
+      for i in rows {
+        for p in 0..<count { out[p * d + i] = w.dot(row: i, x + p * n) }  // one row, every x
+      }
+    }
+  }
 }

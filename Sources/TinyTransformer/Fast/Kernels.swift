@@ -74,8 +74,9 @@ enum Kernels {
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
     n: Int, d: Int, threads: Int = 1
   ) {
-    Parallel.forEachBand(rows: d, work: d * n, threads: threads) { rows in
-      for i in rows { out[i] = dot(w + i &* n, x, n: n) }  // [d, n] · [n] -> [d]
+    let wide = KernelVariant.wide
+    Parallel.forEachBand(rows: d, work: d * n, threads: threads) { band in
+      matmulRows(out, x, w, n: n, rows: band, wide: wide)  // [d, n] · [n] -> [d]
     }
   }
 
@@ -95,13 +96,14 @@ enum Kernels {
     threads: Int = 1
   ) {
     let total = a.rows + b.rows + (c?.rows ?? 0)
+    let wide = KernelVariant.wide
     Parallel.forEachBand(rows: total, work: total * n, threads: threads) { band in
       // The band's rows of one product, which starts at row `start` of the whole.
       func part(_ p: Product, start: Int) {
         let first = max(band.lowerBound - start, 0)
         let end = min(band.upperBound - start, p.rows)
         guard first < end else { return }  // the band misses this product
-        for i in first..<end { p.out[i] = dot(p.w + i &* n, x, n: n) }  // [rows, n] · [n] -> [rows]
+        matmulRows(p.out, x, p.w, n: n, rows: first..<end, wide: wide)  // [rows, n] · [n] -> [rows]
       }
       part(a, start: 0)
       part(b, start: a.rows)
@@ -120,11 +122,9 @@ enum Kernels {
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
     n: Int, d: Int, count: Int, threads: Int = 1
   ) {
-    Parallel.forEachBand(rows: d, work: d * n * count, threads: threads) { rows in
-      for i in rows {
-        let row = w + i * n
-        for p in 0..<count { out[p * d + i] = dot(row, x + p * n, n: n) }
-      }
+    let wide = KernelVariant.wide
+    Parallel.forEachBand(rows: d, work: d * n * count, threads: threads) { band in
+      matmulBatchRows(out, x, w, n: n, d: d, count: count, rows: band, wide: wide)
     }
   }
 

@@ -93,13 +93,12 @@ enum Attention {
     case .t5(let positionBias): bias = positionBias
     }
     let count = rows.count
-    for t in 0..<count {  // scores [heads, count], row by row
-      let k = rows.keys + rows.offsets[t]  // [kvDim]
-      for head in 0..<c.heads {
-        let key = k + c.kvHead(forQueryHead: head) * headSize  // [headSize]
-        scores[head * count + t] = Kernels.dot(q + head * headSize, key, n: headSize) * scale
-      }
-    }
+    // Query head h reads KV head h / group (every head reads KV head 0 if kvHeads > heads).
+    let group = c.queriesPerKVHead > 0 ? c.queriesPerKVHead : max(c.heads, 1)
+    let variant = KernelVariant.active  // once for the whole attention
+    Kernels.attentionScores(  // scores [heads, count], row by row
+      scores, q: q, keys: rows.keys, offsets: rows.offsets, count: count, heads: c.heads,
+      headSize: headSize, group: group, scale: scale, variant: variant)
     if let bias {  // T5: + the learned bias of each (head, offset)
       for i in 0..<(c.heads * count) { scores[i] += bias[i] }
     }
@@ -110,14 +109,9 @@ enum Attention {
       if full { raw.append(Array(UnsafeBufferPointer(start: headScores, count: count))) }
       Kernels.softmax(headScores, n: count)  // weights [count]
     }
-    out.initialize(repeating: 0, count: c.heads * headSize)
-    for t in 0..<count {  // Σ_t weight_t · v_t, row by row
-      let v = rows.values + rows.offsets[t]  // [kvDim]
-      for head in 0..<c.heads {
-        let value = v + c.kvHead(forQueryHead: head) * headSize  // [headSize]
-        Kernels.addScaled(out + head * headSize, scores[head * count + t], value, n: headSize)
-      }
-    }
+    Kernels.attentionValues(  // out [heads, headSize] = Σ_t weight_t · v_t, row by row
+      out, weights: scores, values: rows.values, offsets: rows.offsets, count: count,
+      heads: c.heads, headSize: headSize, group: group, variant: variant)
     guard report != nil else { return }
     let read = rows.read  // once for all heads
     let vectors = report?.detail.keepsVectors == true

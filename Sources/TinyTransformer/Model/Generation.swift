@@ -76,9 +76,11 @@ extension TinyTransformer {
 
   /// The shared loop, with this model's tokenizer and seeded sampler.
   func decodingLoop(sampling: Sampling, collectLogits: Bool) -> DecodingLoop {
-    DecodingLoop(
-      sampler: Sampler(sampling: sampling, seed: seed), tokenizer: tokenizer,
-      vocabularySize: config.vocabularySize, collectLogits: collectLogits)
+    var sampler = Sampler(sampling: sampling, seed: seed)
+    sampler.threads = threads  // the vocabulary's exponentials, shared
+    return DecodingLoop(
+      sampler: sampler, tokenizer: tokenizer, vocabularySize: config.vocabularySize,
+      collectLogits: collectLogits)
   }
 
   /// The decoder-only side of the loop: each step runs what `policy` asks for.
@@ -109,16 +111,23 @@ extension TinyTransformer {
       step == 0 ? .prefill : .decode, queries: positions, length: length, recorder: &recorder)
     account.flops = 2 * config.dim * config.vocabularySize  // the classifier, once
     var evicted = PositionSet()
-    for position in positions {
-      for gone in policy.evict(before: position, in: cache) { evicted.insert(gone) }
-      if account.recording {  // the keys this query reads: what the cache holds, and itself
-        let keys = cache.heldCount(layer: 0, through: position) + 1
-        account.flops += FLOPCount.position(position, keys: min(keys, position + 1), config: config)
+    if runsInBatch(positions, policy: policy) {
+      runBatch(
+        step: step, tokens: tokens, positions: positions, policy: policy, cache: cache,
+        scratch: scratch, account: &account, evicted: &evicted, recorder: &recorder)
+    } else {
+      for position in positions {
+        for gone in policy.evict(before: position, in: cache) { evicted.insert(gone) }
+        if account.recording {  // the keys this query reads: what the cache holds, and itself
+          let keys = cache.heldCount(layer: 0, through: position) + 1
+          account.flops += FLOPCount.position(
+            position, keys: min(keys, position + 1), config: config)
+        }
+        forward(
+          token: tokens[position], position: position, step: step, cache: cache,
+          scratch: scratch, report: &account.report)
+        account.flushAttention(to: &recorder)
       }
-      forward(
-        token: tokens[position], position: position, step: step, cache: cache, scratch: scratch,
-        report: &account.report)
-      account.flushAttention(to: &recorder)
     }
     computeLogits(scratch: scratch)
     // Read the truth from the cache before the policy trims it.

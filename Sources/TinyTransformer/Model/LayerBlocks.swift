@@ -63,8 +63,17 @@ struct LayerBlocks {
     _ n: UnsafePointer<Float>, _ t: AttentionTensors, q: UnsafeMutablePointer<Float>,
     key: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>, position: Int?
   ) {
-    let (c, s) = (config, scratch)
     Kernels.matmul(n, (q, t.wq), (key, t.wk), (value, t.wv), threads: threads)  // -> q, k, v
+    finishProjection(q: q, key: key, value: value, t, position)
+  }
+
+  /// What follows the products of ``project(_:_:q:key:value:position:)``: the biases
+  /// (Qwen2), then RoPE on `q` and `key` by `position` (none for `nil`).
+  func finishProjection(
+    q: UnsafeMutablePointer<Float>, key: UnsafeMutablePointer<Float>,
+    value: UnsafeMutablePointer<Float>, _ t: AttentionTensors, _ position: Int?
+  ) {
+    let (c, s) = (config, scratch)
     if let biases = t.biases {  // Qwen2: + b_q, b_k, b_v
       Kernels.add(q, biases.q, n: c.dim)
       Kernels.add(key, biases.k, n: c.kvDim)

@@ -8,6 +8,8 @@ import KVTrace
 struct Sampler {
   var sampling: Sampling
   var generator: SplitMix64
+  /// How many threads share the probabilities' exponentials (the same bits for any count).
+  var threads = 1
 
   init(sampling: Sampling, seed: UInt64) {
     self.sampling = sampling
@@ -24,7 +26,7 @@ struct Sampler {
   ) {
     let inverse = 1 / (sampling.temperature > 0 ? sampling.temperature : 1)
     for i in logits.indices { probabilities[i] = logits[i] * inverse }
-    Kernels.softmax(probabilities, n: logits.count)
+    Kernels.softmax(probabilities, n: logits.count, threads: threads)
   }
 
   /// Chooses a token: the largest logit when greedy, else a seeded draw from

@@ -17,6 +17,10 @@ public struct TinyTransformer: Sendable {
   public let seed: UInt64
   /// How many threads the large matrix products use; results are identical for any count.
   public var threads: Int = 1
+  /// Whether a step that runs several positions (the prefill; every step without a cache)
+  /// runs them through each layer together, reading each weight row once for all of them
+  /// (the default), or one position at a time. Results are the same bits either way.
+  public var prefillsInBatches = true
   /// Where the weights came from, as the trace header records it: `random, seed 0`,
   /// `checkpoint stories15M.bin`, or the training of ``trainedDefault(seed:)``.
   ///

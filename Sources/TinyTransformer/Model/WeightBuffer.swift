@@ -16,7 +16,7 @@ final class WeightBuffer: @unchecked Sendable {
   // written in init and only read afterwards.
 
   private enum Storage {
-    /// Floats allocated and filled here.
+    /// Floats allocated (see ``WeightMemory``) and filled here.
     case owned(UnsafeMutablePointer<Float>)
     /// Little-endian `Float32`s from byte `start` of a `Data` on.
     case borrowed(Data, start: Int)
@@ -26,7 +26,8 @@ final class WeightBuffer: @unchecked Sendable {
 
   /// Allocates `count` floats and lets `fill` write every one of them.
   init(count: Int, fill: (UnsafeMutablePointer<Float>) -> Void) {
-    let floats = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    let floats = WeightMemory.allocate(bytes: 4 * max(count, 1))
+      .bindMemory(to: Float.self, capacity: max(count, 1))
     floats.initialize(repeating: 0, count: max(count, 1))
     fill(floats)
     storage = .owned(floats)
@@ -36,7 +37,19 @@ final class WeightBuffer: @unchecked Sendable {
   ///
   /// If the floats are not 4-byte aligned in memory (a `Data` slice at an odd offset; a
   /// mapped file never is), they are copied once into fresh, aligned memory.
+  ///
+  /// Where the system offers huge pages (``WeightMemory``), a large checkpoint's floats are
+  /// copied once into memory backed by them instead: decoding then reads them faster.
   init(data: Data, start: Int) {
+    let bytes = max(data.count - start, 0)
+    if WeightMemory.advises(bytes) {
+      let memory = WeightMemory.allocate(bytes: bytes)
+      data.withUnsafeBytes { raw in
+        if let base = raw.baseAddress { memory.copyMemory(from: base + start, byteCount: bytes) }
+      }
+      storage = .owned(memory.bindMemory(to: Float.self, capacity: bytes / 4))
+      return
+    }
     let aligned = data.withUnsafeBytes { raw in
       raw.baseAddress.map { Int(bitPattern: $0 + start) % 4 == 0 } ?? true
     }
@@ -44,7 +57,7 @@ final class WeightBuffer: @unchecked Sendable {
   }
 
   deinit {
-    if case .owned(let floats) = storage { floats.deallocate() }
+    if case .owned(let floats) = storage { UnsafeMutableRawPointer(floats).deallocate() }
   }
 
   /// Runs `body` with a pointer to the first float; the pointer must not escape `body`.

@@ -50,10 +50,12 @@ enum BenchModelFile {
       return CommandResult(
         output: "{\"model\":\"\(TerminalText.escaped(name))\",\"tokens\":\(steps + 1),"
           + "\"weightBytesPerToken\":\(bytes),\"bandwidth\":\(Int(bandwidth)),"
+          + "\"kernels\":\"\(KernelVariant.active.rawValue)\","
           + "\"runs\":[\(items.joined(separator: ","))]}\n")
     }
     var text = "model \(TerminalText.escaped(name)): \(model.config.layers) layers, dim "
     text += "\(model.config.dim), \(model.parameterCount) parameters (\(model.storedFormats))\n"
+    text += BenchReport.kernelsLine + "\n"
     text += "decoding \(steps + 1) tokens after \"\(prompt)\", median of \(runs) runs\n"
     text += "weights read per token \(Self.fixed(Double(bytes) / 1e6, 1)) MB; one pass over "
     text += "memory \(Self.fixed(bandwidth / 1e9, 2)) GB/s\n"

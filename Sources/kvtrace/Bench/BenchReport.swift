@@ -1,5 +1,6 @@
 import Foundation
 import KVTrace
+import TinyTransformer
 
 /// What `kvtrace bench` measured, as a table or as JSON.
 struct BenchReport: Encodable {
@@ -22,6 +23,10 @@ struct BenchReport: Encodable {
     var shortFull = 0.0
     var shortNone = 0.0
     var predictedSaving = 0.0
+    /// A prompt's prefill, positions per second: all positions at once, one at a time.
+    var prefillTokens = 0
+    var prefillBatched = 0.0
+    var prefillSingle = 0.0
     var exportBytes = 0
     var exportJSON = 0.0
     var exportJSONLines = 0.0
@@ -36,11 +41,15 @@ struct BenchReport: Encodable {
   var bandwidthBytes = 0
   var shapes: [Shape] = []
   var peakMemoryBytes = 0
+  /// The kernel variant the products ran (`portable`, `avx2`), and those available.
+  var kernels = KernelVariant.active.rawValue
+  var kernelsAvailable = KernelVariant.available.map(\.rawValue)
 
   func text() -> String {
     var lines = [
       "kvtrace bench: medians of \(runs) runs (\(noCacheRuns) for runs without a cache), "
-        + "tokens per second"
+        + "tokens per second",
+      BenchReport.kernelsLine,
     ]
     for shape in shapes { lines += ["", ""] + describe(shape) }
     lines += [
@@ -86,17 +95,33 @@ struct BenchReport: Encodable {
       row("\(s.noCacheTokens) tokens, cache full", s.shortFull)
         + "  \(fixed(measured, 2))× faster; FLOPs predict \(fixed(s.predictedSaving, 2))×",
       "  " + why(measured: measured, predicted: s.predictedSaving),
+      row("prefill of \(s.prefillTokens) tokens, all positions at once", s.prefillBatched)
+        + "  \(fixed(s.prefillBatched / s.prefillSingle, 2))× one position at a time "
+        + "(\(fixed(s.prefillSingle, 1))); the same bits",
       "export of the full trace (\(megabytes(Double(s.exportBytes)))): JSON "
         + "\(megabytes(s.exportJSON))/s, JSON Lines \(megabytes(s.exportJSONLines))/s",
     ]
     return lines
   }
 
+  /// Which kernel variant ran, and which others this processor has.
+  static var kernelsLine: String {
+    let active = KernelVariant.active
+    let others = KernelVariant.available.filter { $0 != active }.map(\.rawValue)
+    return "kernels: \(active.rawValue)"
+      + (others.isEmpty
+        ? ""
+        : " (also here: \(others.joined(separator: ", ")); "
+          + "KVTRACE_KERNELS=\(others[0]) selects it; results are the same bits)")
+  }
+
   private func why(measured: Double, predicted: Double) -> String {
     if measured < predicted * 0.9 {
       return "The cache saves less time than FLOPs: a cached step still pays costs the count "
         + "leaves out or underweights (the classifier over the whole vocabulary, sampling, "
-        + "norms), and reads every weight from memory whatever it computes."
+        + "norms), and reads every weight from memory whatever it computes, while a step "
+        + "without a cache runs all its positions through each layer together, reading "
+        + "each weight once for all of them."
     }
     if measured > predicted * 1.1 {
       return "The cache saves more time than FLOPs: without it, every step streams the "

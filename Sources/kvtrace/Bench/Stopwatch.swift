@@ -44,14 +44,23 @@ final class BandwidthProbe {
   init(bytes: Int) {
     let count = bytes / MemoryLayout<Float>.size
     self.bytes = count * MemoryLayout<Float>.size
-    buffer = .allocate(capacity: count)
+    // Backed by huge pages, as the weights are (see WeightMemory): the same pages, the same
+    // bound.
+    let huge = 2 << 20
+    let rounded = (self.bytes + huge - 1) / huge * huge
+    let memory = UnsafeMutableRawPointer.allocate(byteCount: max(rounded, 4), alignment: huge)
+    #if os(Linux)
+      _ = madvise(memory, rounded, MADV_HUGEPAGE)
+    #endif
+    buffer = UnsafeMutableBufferPointer(
+      start: memory.bindMemory(to: Float.self, capacity: count), count: count)
     for i in 0..<count { buffer[i] = Float(i & 7) }
     sink = Self.sum(buffer)
   }
 
   deinit {
     if sink == -1 { print("") }  // keep the sums alive
-    buffer.deallocate()
+    UnsafeMutableRawPointer(buffer.baseAddress)?.deallocate()
   }
 
   /// One pass over the buffer: bytes read per second.

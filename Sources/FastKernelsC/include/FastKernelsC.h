@@ -1,0 +1,52 @@
+// Wider versions of TinyTransformer's F32 kernels, chosen at run time.
+//
+// Every function here repeats the portable Swift kernel (Kernels.swift) operation for
+// operation: the same four 8-lane accumulators, a multiply then a separate add (never a
+// fused multiply-add), the same order of combining them and of the scalar tail. Only the
+// register width differs: one 256-bit AVX2 register holds what the portable kernel keeps
+// in two 128-bit halves, so each result has exactly the portable kernel's bits.
+//
+// The functions exist on x86-64 only and must be called only when fk_has_avx2() is 1.
+// On any other processor this header declares them and the library compiles to nothing
+// but fk_has_avx2, which returns 0.
+
+#ifndef FAST_KERNELS_C_H
+#define FAST_KERNELS_C_H
+
+/// 1 when this processor and operating system run AVX2 instructions, else 0.
+int fk_has_avx2(void);
+
+/// The dot product of a and b, both [n].
+float fk_avx2_dot(const float *a, const float *b, long n);
+
+/// out[i] = dot(w + i n, x, n) for i in first..<end: rows of w [d, n] times x [n].
+void fk_avx2_matmul_rows(
+  float *out, const float *x, const float *w, long n, long first, long end);
+
+/// out[p d + i] = dot(w + i n, x + p n, n) for i in first..<end and p in 0..<count.
+void fk_avx2_matmul_batch_rows(
+  float *out, const float *x, const float *w, long n, long d, long count, long first, long end);
+
+/// y += a x, both [n].
+void fk_avx2_add_scaled(float *y, float a, const float *x, long n);
+
+/// scores[h count + t] = dot(q + h headSize, keys + offsets[t] + (h / group) headSize) * scale
+/// for every head h in 0..<heads and row t in 0..<count.
+void fk_avx2_attention_scores(
+  float *scores, const float *q, const float *keys, const long *offsets, long count, long heads,
+  long headSize, long group, float scale);
+
+/// out[h headSize ..] = sum over t of weights[h count + t] * (values + offsets[t] + (h / group)
+/// headSize), rows in order t = 0, 1, ...; out is overwritten.
+void fk_avx2_attention_values(
+  float *out, const float *weights, const float *values, const long *offsets, long count,
+  long heads, long headSize, long group);
+
+/// 1 when this processor has the SHA extensions (x86-64 SHA-NI), else 0.
+int fk_has_sha(void);
+
+/// Folds `blocks` whole 64-byte blocks of `data` into the SHA-256 state (h0...h7); call only
+/// when fk_has_sha() is 1. The result is exactly the portable compression's.
+void fk_sha256_blocks(unsigned int state[8], const unsigned char *data, long blocks);
+
+#endif

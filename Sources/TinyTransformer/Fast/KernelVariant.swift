@@ -1,0 +1,49 @@
+import FastKernelsC
+import Synchronization
+
+/// Which implementation of the `Float` products runs: the portable Swift kernels, or
+/// the same operations in wider registers, chosen once by asking the processor.
+///
+/// The portable kernels keep four 8-lane accumulators (``Kernels``): `SIMD8<Float>` is
+/// two 128-bit registers on any x86-64 and two NEON registers on Apple silicon. A
+/// processor with AVX2 holds those eight lanes in one 256-bit register and does each
+/// multiply and each add once instead of twice. The AVX2 variant (C, in the package's
+/// `FastKernelsC` target, compiled per function for AVX2 only) performs exactly the
+/// portable kernel's operations in the same order: the same lanes and accumulators, a
+/// multiply then a separate add (the fused multiply-add that would round once instead of
+/// twice is not even enabled), the same pairwise sum of the lanes, the same scalar tail.
+/// So every result, and every trace and golden file, has the same bits whichever
+/// variant ran; only the time differs. Apple silicon keeps the NEON path.
+///
+/// At startup the widest variant the processor has is selected; ``select(_:)`` picks
+/// another (`kvtrace` calls it with `portable` when `KVTRACE_KERNELS=portable` is set).
+public enum KernelVariant: String, Sendable, CaseIterable {
+  /// The Swift kernels: 128-bit SSE on x86-64, NEON on arm64.
+  case portable
+  /// The same operations in 256-bit AVX2 registers (x86-64 processors since 2013).
+  case avx2
+
+  /// The variants this processor runs, the portable one first.
+  public static let available: [KernelVariant] =
+    fk_has_avx2() == 1 ? [.portable, .avx2] : [.portable]
+
+  /// The variant the products use now.
+  public static var active: KernelVariant { allCases[Int(selected.load(ordering: .relaxed))] }
+
+  /// Makes `variant` the one the products use, if this processor runs it.
+  ///
+  /// Results do not change, only speed: a decode under way may mix variants safely.
+  /// - Returns: Whether `variant` is available (when not, nothing changes).
+  @discardableResult
+  public static func select(_ variant: KernelVariant) -> Bool {
+    guard available.contains(variant) else { return false }
+    selected.store(UInt8(allCases.firstIndex(of: variant) ?? 0), ordering: .relaxed)
+    return true
+  }
+
+  /// The index in `allCases` of the active variant: the widest available at first.
+  private static let selected = Atomic<UInt8>(UInt8(available.count - 1))
+
+  /// Whether the AVX2 kernels are the ones to run: read once per product, not per row.
+  static var wide: Bool { active == .avx2 }
+}

@@ -1,0 +1,30 @@
+extension Kernels {
+  /// ``softmax(_:n:)`` of a long vector (the vocabulary's probabilities at every step),
+  /// its exponentials shared among `threads` threads; the same bits as ``softmax(_:n:)``.
+  ///
+  /// A step's 32000 exponentials would otherwise run on one core while the other waits for
+  /// the next matrix product. Each exponential is the same function of its one input
+  /// whichever thread computes it (the eight-wide exp gives the scalar one's bits), and
+  /// the sum is still taken by one thread, element by element in index order, exactly as
+  /// ``softmax(_:n:)`` takes it; so every probability has the same bits.
+  static func softmax(_ x: UnsafeMutablePointer<Float>, n: Int, threads: Int) {
+    guard threads > 1, n >= 1 << 12 else { return softmax(x, n: n) }
+    var maximum = x[0]
+    for i in 1..<n where x[i] > maximum { maximum = x[i] }
+    let raw = UnsafeMutableRawPointer(x)
+    let chunks = n / 8  // eight lanes each
+    Parallel.forEachBand(rows: chunks, work: 16 * n, threads: threads) { band in
+      for chunk in band {  // [8] -> exp([8] - max)
+        let offset = chunk &* 8 &* MemoryLayout<Float>.stride
+        let shifted = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - maximum
+        raw.storeBytes(
+          of: DeterministicMath.expf(shifted), toByteOffset: offset, as: SIMD8<Float>.self)
+      }
+    }
+    for i in (chunks * 8)..<n { x[i] = DeterministicMath.expf(x[i] - maximum) }
+    var sum: Float = 0
+    for i in 0..<n { sum += x[i] }  // in index order, one thread
+    let inverse = 1 / sum
+    for i in 0..<n { x[i] *= inverse }
+  }
+}

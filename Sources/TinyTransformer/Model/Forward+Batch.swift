@@ -1,0 +1,111 @@
+import KVTrace
+
+/// The working buffers of a batched forward pass: one row per position.
+final class BatchScratch {
+  // A class: it owns raw buffers that must be freed exactly once.
+  let x: UnsafeMutablePointer<Float>  // [count, dim]     the residual streams
+  let n: UnsafeMutablePointer<Float>  // [count, dim]     normalized inputs
+  let q: UnsafeMutablePointer<Float>  // [count, dim]     queries of all heads
+  let k: UnsafeMutablePointer<Float>  // [count, kvDim]   fresh keys, before the cache
+  let v: UnsafeMutablePointer<Float>  // [count, kvDim]   fresh values
+  let attended: UnsafeMutablePointer<Float>  // [count, dim]  the heads' outputs
+  let projected: UnsafeMutablePointer<Float>  // [count, dim]  Wo's or W2's output
+  let gate: UnsafeMutablePointer<Float>  // [count, mlpDim]
+  let up: UnsafeMutablePointer<Float>  // [count, mlpDim]
+  private let buffers: [UnsafeMutablePointer<Float>]
+
+  init(config c: ModelConfig, count: Int) {
+    let sizes = [c.dim, c.dim, c.dim, c.kvDim, c.kvDim, c.dim, c.dim, c.mlpDim, c.mlpDim]
+    buffers = sizes.map { UnsafeMutablePointer<Float>.allocate(capacity: $0 * count) }
+    (x, n, q, k, v) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4])
+    (attended, projected, gate, up) = (buffers[5], buffers[6], buffers[7], buffers[8])
+  }
+
+  deinit { buffers.forEach { $0.deallocate() } }
+}
+
+extension TinyTransformer {
+  /// Whether ``forward(tokens:positions:step:cache:scratch:reports:)`` can run `positions`
+  /// at once: more than one, under a policy that evicts nothing between them (every exact
+  /// policy), for a model whose heads fill its width (every Llama-family model).
+  func runsInBatch(_ positions: Range<Int>, policy: some CachePolicy) -> Bool {
+    prefillsInBatches && positions.count > 1 && policy.info.exact
+      && config.attentionDim == config.dim
+  }
+
+  /// Runs the positions `positions` through every layer together: the prefill that reads
+  /// each weight row once for all of them.
+  ///
+  /// Run one at a time, a prompt of P tokens streams every weight matrix from memory P
+  /// times. Here each layer takes all P positions at once: the matrix products read a
+  /// row and apply it to every position while it is in cache (``Kernels/matmulBatch``),
+  /// and only attention, which must see the rows of earlier positions, goes position by
+  /// position, in order. Every number is the same arithmetic as ``forward(token:position:
+  /// step:cache:scratch:report:)`` does on each position (each element of a product is
+  /// the same dot product), so the results, the cache and the events are bit for bit
+  /// those of a token-by-token prefill. Leaves the last position's hidden state in
+  /// `scratch.x`; `report` receives the fresh rows, and `events[i]` the attention events
+  /// of position `positions[i]` (layer by layer, as one position's forward pass adds them).
+  func forward(
+    tokens: [Int], positions: Range<Int>, step: Int, cache: KVCache, scratch s: Scratch,
+    report: inout AttentionReport?, events: inout [[AttentionEvent]]
+  ) {
+    weights.withTensors { w in
+      let c = config
+      let count = positions.count
+      let b = BatchScratch(config: c, count: count)
+      let blocks = LayerBlocks(
+        config: c, threads: threads, rotary: rotary, normEpsilon: normEpsilon, scratch: s)
+      for (i, position) in positions.enumerated() {  // embedding rows -> [count, dim]
+        w.tokenEmbedding.dequantize(row: tokens[position], into: b.x + i * c.dim)
+      }
+      for (layer, tensors) in w.layers.enumerated() {
+        let a = tensors.attention
+        for i in 0..<count { blocks.norm(b.n + i * c.dim, b.x + i * c.dim, a.norm) }
+        Kernels.matmulBatch(b.q, b.n, a.wq, count: count, threads: threads)  // [count, dim]
+        Kernels.matmulBatch(b.k, b.n, a.wk, count: count, threads: threads)  // [count, kvDim]
+        Kernels.matmulBatch(b.v, b.n, a.wv, count: count, threads: threads)  // [count, kvDim]
+        for (i, position) in positions.enumerated() {  // biases, RoPE, into the cache
+          let (key, value) = cache.slots(layer: layer, position: position)  // [kvDim] each
+          key.update(from: b.k + i * c.kvDim, count: c.kvDim)
+          value.update(from: b.v + i * c.kvDim, count: c.kvDim)
+          blocks.finishProjection(q: b.q + i * c.dim, key: key, value: value, a, position)
+          if report?.detail.keepsVectors == true {  // the rows as computed
+            report?.fresh.add(layer: layer, position: position, key: key, value: value, n: c.kvDim)
+          }
+          cache.markWritten(layer: layer, position: position, step: step)
+        }
+        for (i, position) in positions.enumerated() {  // attention, in position order
+          let rows = cache.rows(layer: layer, through: position)  // [held, kvDim]
+          let event = AttentionEvent(
+            step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
+            keys: PositionSet())
+          Attention.attend(
+            b.q + i * c.dim, over: rows, config: c, scores: s.scores, out: b.attended + i * c.dim,
+            event: event, report: &report)
+          if let added = report?.events, !added.isEmpty {  // this position's, kept apart
+            events[i] += added
+            report?.events.removeAll(keepingCapacity: true)
+          }
+        }
+        Kernels.matmulBatch(b.projected, b.attended, a.wo, count: count, threads: threads)
+        for i in 0..<count { Kernels.add(b.x + i * c.dim, b.projected + i * c.dim, n: c.dim) }
+        feedForward(b, tensors.feedForward, count: count, blocks: blocks)
+      }
+      s.x.update(from: b.x + (count - 1) * c.dim, count: c.dim)  // the newest position's state
+    }
+  }
+
+  /// `x += W2 · (silu(W1·n) ⊙ W3·n)` for every position, as ``LayerBlocks/feedForward(_:_:)``.
+  private func feedForward(
+    _ b: BatchScratch, _ t: LayerBlocks.FeedForwardTensors, count: Int, blocks: LayerBlocks
+  ) {
+    let c = config
+    for i in 0..<count { blocks.norm(b.n + i * c.dim, b.x + i * c.dim, t.norm) }
+    Kernels.matmulBatch(b.gate, b.n, t.w1, count: count, threads: threads)  // [count, mlpDim]
+    Kernels.matmulBatch(b.up, b.n, t.w3, count: count, threads: threads)  // [count, mlpDim]
+    for i in 0..<count { Kernels.swiglu(b.gate + i * c.mlpDim, b.up + i * c.mlpDim, n: c.mlpDim) }
+    Kernels.matmulBatch(b.projected, b.gate, t.w2, count: count, threads: threads)  // [count, dim]
+    for i in 0..<count { Kernels.add(b.x + i * c.dim, b.projected + i * c.dim, n: c.dim) }
+  }
+}

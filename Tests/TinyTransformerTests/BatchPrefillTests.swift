@@ -1,0 +1,86 @@
+import Foundation
+import KVTrace
+import Testing
+
+@testable import TinyTransformer
+
+/// A step of several positions (the prefill; every step without a cache) runs them
+/// through each layer together, reading each weight row once for all of them; the
+/// results must be those of running them one at a time, bit for bit: every logit, and
+/// every byte of the trace at every detail (events, rows, FLOP counts, vectors).
+@Suite(.tags(.oracle)) struct BatchPrefillTests {
+  /// Decodes with the prefill batched or not: the logits and the trace's JSON bytes.
+  static func decode(
+    _ model: TinyTransformer, prompt: [Int], steps: Int, batched: Bool,
+    policy: some CachePolicy = FullCache(), detail: TraceDetail = .full
+  ) throws -> ([[UInt32]], [UInt8]) {
+    var model = model
+    model.prefillsInBatches = batched
+    var log = TraceLog(detail: detail)
+    let generation = try model.generate(
+      promptTokens: prompt, steps: steps, policy: policy, collectLogits: true, recorder: &log)
+    let trace = try #require(log.trace)
+    return (generation.logits.map { $0.map(\.bitPattern) }, TraceEncoder.encode(trace, as: .json))
+  }
+
+  static func expectSame(
+    _ model: TinyTransformer, prompt: [Int], steps: Int, policy: some CachePolicy = FullCache(),
+    detail: TraceDetail = .full, _ label: String
+  ) throws {
+    let batched = try decode(
+      model, prompt: prompt, steps: steps, batched: true, policy: policy, detail: detail)
+    let single = try decode(
+      model, prompt: prompt, steps: steps, batched: false, policy: policy, detail: detail)
+    #expect(batched.0 == single.0, "\(label): logits differ")
+    #expect(batched.1 == single.1, "\(label): trace bytes differ")
+  }
+
+  @Test func theTrainedDefaultPrefillsTheSameBitsInOneBatch() throws {
+    let model = try TinyTransformer.trainedDefault()
+    let prompt = model.tokenizer.encode("The quick brown fox jumps over the lazy dog. The quick")
+    #expect(prompt.count > 8)
+    for detail in [TraceDetail.summary, .full, .vectors] {
+      try Self.expectSame(model, prompt: prompt, steps: 4, detail: detail, "\(detail)")
+    }
+  }
+
+  /// Every exact policy batches (a paged cache's rows sit in blocks; no cache batches every
+  /// step); a window evicts between positions and runs them one at a time, unchanged.
+  @Test func everyPolicyGivesTheSameBits() throws {
+    let config = ModelConfig(
+      layers: 2, heads: 4, kvHeads: 2, dim: 64, mlpDim: 96, contextLength: 40,
+      vocabularySize: Tokenizer.demo.vocabularySize)
+    var model = try TinyTransformer(config: config, seed: 3)
+    model.threads = 2
+    let prompt = model.tokenizer.encode("a cat sat on the mat and the dog sat on the cat")
+    try Self.expectSame(model, prompt: prompt, steps: 3, policy: FullCache(), "full")
+    try Self.expectSame(model, prompt: prompt, steps: 3, policy: NoCache(), "none")
+    try Self.expectSame(model, prompt: prompt, steps: 3, policy: PagedCache(blockSize: 4), "paged")
+    try Self.expectSame(
+      model, prompt: prompt, steps: 3, policy: SlidingWindow(sinks: 1, window: 4), "window")
+    #expect(model.runsInBatch(0..<5, policy: FullCache()))
+    #expect(model.runsInBatch(0..<5, policy: NoCache()))
+    #expect(!model.runsInBatch(0..<5, policy: SlidingWindow(window: 4)))
+    #expect(!model.runsInBatch(4..<5, policy: FullCache()))  // one position: nothing to share
+  }
+
+  /// llama2.c's stories15M shape (random weights), two threads: the products' bands split
+  /// the rows of a batch as they split one position's.
+  @Test func aModelOfTheStories15MShapeGivesTheSameBits() throws {
+    let config = ModelConfig(
+      layers: 6, heads: 6, kvHeads: 6, dim: 288, mlpDim: 768, contextLength: 24,
+      vocabularySize: 32000)
+    var model = try TinyTransformer(randomWeightsFor: config, seed: 15)
+    model.threads = 2
+    let prompt = (0..<21).map { 1 + ($0 * 7_919) % 31_999 }
+    try Self.expectSame(model, prompt: prompt, steps: 2, "15M")
+  }
+
+  /// Quantized GGUF blocks take the stored-matrix path (each element a row's `dot`).
+  @Test func aQuantizedGGUFModelGivesTheSameBits() throws {
+    let model = try LlamaModelFileTests.ggufModel("llama_quant.gguf")
+    let prompt = model.tokenizer.encode("The quick brown fox jumps")
+    #expect(prompt.count > 2)
+    try Self.expectSame(model, prompt: prompt, steps: 3, "q")
+  }
+}
