@@ -4,7 +4,7 @@ import Synchronization
 /// Which implementation of the `Float` products runs: the portable Swift kernels, or
 /// the same operations in wider registers, chosen once by asking the processor.
 ///
-/// The portable kernels keep four 8-lane accumulators (``Kernels``): `SIMD8<Float>` is
+/// The portable kernels keep four 8-lane accumulators (the `Kernels` enum): `SIMD8<Float>` is
 /// two 128-bit registers on any x86-64 and two NEON registers on Apple silicon. A
 /// processor with AVX2 holds those eight lanes in one 256-bit register and does each
 /// multiply and each add once instead of twice. The AVX2 variant (C, in the package's
