@@ -15,12 +15,7 @@ GGUF_AVX2 float gguf_dot_q8_0_avx2(const void *row, const float *x, ptrdiff_t bl
     __m256 q0b = _mm256_cvtepi32_ps(gguf_signed8(p + 10));
     __m256 q1a = _mm256_cvtepi32_ps(gguf_signed8(p + 18));
     __m256 q1b = _mm256_cvtepi32_ps(gguf_signed8(p + 26));
-    __m256 sa = _mm256_add_ps(
-      _mm256_mul_ps(q0a, _mm256_loadu_ps(x)), _mm256_mul_ps(q1a, _mm256_loadu_ps(x + 16)));
-    __m256 sb = _mm256_add_ps(
-      _mm256_mul_ps(q0b, _mm256_loadu_ps(x + 8)), _mm256_mul_ps(q1b, _mm256_loadu_ps(x + 24)));
-    lo = _mm256_add_ps(lo, _mm256_mul_ps(d, sa));
-    hi = _mm256_add_ps(hi, _mm256_mul_ps(d, sb));
+    gguf_block32(d, q0a, q0b, q1a, q1b, x, &lo, &hi);
   }
   return gguf_sum16(lo, hi);
 }
@@ -38,12 +33,7 @@ GGUF_AVX2 float gguf_dot_q4_0_avx2(const void *row, const float *x, ptrdiff_t bl
     __m256 lb = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_and_si256(bb, nibble)), eight);
     __m256 ha = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(ba, 4)), eight);
     __m256 hb = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(bb, 4)), eight);
-    __m256 sa = _mm256_add_ps(
-      _mm256_mul_ps(la, _mm256_loadu_ps(x)), _mm256_mul_ps(ha, _mm256_loadu_ps(x + 16)));
-    __m256 sb = _mm256_add_ps(
-      _mm256_mul_ps(lb, _mm256_loadu_ps(x + 8)), _mm256_mul_ps(hb, _mm256_loadu_ps(x + 24)));
-    lo = _mm256_add_ps(lo, _mm256_mul_ps(d, sa));
-    hi = _mm256_add_ps(hi, _mm256_mul_ps(d, sb));
+    gguf_block32(d, la, lb, ha, hb, x, &lo, &hi);
   }
   return gguf_sum16(lo, hi);
 }
@@ -98,12 +88,7 @@ GGUF_AVX2 float gguf_dot_q5_0_avx2(const void *row, const float *x, ptrdiff_t bl
     __m256 lb = gguf_q5(_mm256_and_si256(bb, nibble), h0, shiftB);
     __m256 ha = gguf_q5(_mm256_srli_epi32(ba, 4), h1, shiftA);
     __m256 hb = gguf_q5(_mm256_srli_epi32(bb, 4), h1, shiftB);
-    __m256 sa = _mm256_add_ps(
-      _mm256_mul_ps(la, _mm256_loadu_ps(x)), _mm256_mul_ps(ha, _mm256_loadu_ps(x + 16)));
-    __m256 sb = _mm256_add_ps(
-      _mm256_mul_ps(lb, _mm256_loadu_ps(x + 8)), _mm256_mul_ps(hb, _mm256_loadu_ps(x + 24)));
-    lo = _mm256_add_ps(lo, _mm256_mul_ps(d, sa));
-    hi = _mm256_add_ps(hi, _mm256_mul_ps(d, sb));
+    gguf_block32(d, la, lb, ha, hb, x, &lo, &hi);
   }
   return gguf_sum16(lo, hi);
 }

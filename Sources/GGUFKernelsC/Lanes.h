@@ -44,6 +44,19 @@ GGUF_AVX2 static inline float gguf_half(const uint8_t *p) {
   return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(h)));
 }
 
+/// One 32-value block of a scaled format (Q8_0, Q4_0, Q5_0): its first sixteen values
+/// `a` (lanes 0-7) and `b` (lanes 8-15) meet x[0..16], its last sixteen `a2` and `b2` meet
+/// x[16..32]; lo += d·(a·x + a2·x[16..]), hi likewise: the Swift kernel's 16 lanes, in its order.
+GGUF_AVX2 static inline void gguf_block32(
+  __m256 d, __m256 a, __m256 b, __m256 a2, __m256 b2, const float *x, __m256 *lo, __m256 *hi) {
+  __m256 sa = _mm256_add_ps(
+    _mm256_mul_ps(a, _mm256_loadu_ps(x)), _mm256_mul_ps(a2, _mm256_loadu_ps(x + 16)));
+  __m256 sb = _mm256_add_ps(
+    _mm256_mul_ps(b, _mm256_loadu_ps(x + 8)), _mm256_mul_ps(b2, _mm256_loadu_ps(x + 24)));
+  *lo = _mm256_add_ps(*lo, _mm256_mul_ps(d, sa));
+  *hi = _mm256_add_ps(*hi, _mm256_mul_ps(d, sb));
+}
+
 /// The four bytes at p: two halves (or a 32-bit word) in one load.
 static inline uint32_t gguf_word(const uint8_t *p) {
   uint32_t w;
