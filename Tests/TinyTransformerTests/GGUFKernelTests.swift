@@ -111,16 +111,13 @@ import Testing
     }
   }
 
-  @Test func portableIsAlwaysAvailableAndTheEnvironmentCanForceIt() {
+  @Test func portableIsAlwaysAvailableAndTheProcessChoiceCanForceIt() {
     #expect(BlockKernels.available.first == .portable)
     #expect(BlockKernels.available.contains(BlockKernels.chosen))
     let both: [BlockKernels] = [.portable, .avx2]
-    #expect(BlockKernels.choose(environment: "portable", available: both) == .portable)
-    #expect(BlockKernels.choose(environment: nil, available: both) == .avx2)
-    #expect(BlockKernels.choose(environment: "", available: both) == .avx2)
-    #expect(BlockKernels.choose(environment: nil, available: [.portable]) == .portable)
-    #expect(BlockKernels.choose(environment: "avx2", available: [.portable]) == .portable)
-    let forced = ProcessInfo.processInfo.environment["KVTRACE_KERNELS"] == "portable"
-    #expect(BlockKernels.chosen == (forced ? .portable : BlockKernels.available.last))
+    #expect(BlockKernels.choose(active: .portable, available: both) == .portable)
+    #expect(BlockKernels.choose(active: .avx2, available: both) == .avx2)
+    #expect(BlockKernels.choose(active: .portable, available: [.portable]) == .portable)
+    #expect(BlockKernels.choose(active: .avx2, available: [.portable]) == .portable)
   }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import GGUFKernelsC
 
 /// Which implementation of the block formats' dot products runs: the Swift kernels of this
@@ -13,9 +12,9 @@ import GGUFKernelsC
 /// every row and vector (the tests compare them on every format), and which one ran never
 /// shows in a result, only in the speed.
 ///
-/// The choice is made once per process: the fastest this CPU runs, unless the environment
-/// variable `KVTRACE_KERNELS` is `portable`, which keeps the Swift kernels (for comparing
-/// speeds, or a CPU that misreports its features).
+/// The choice follows the process's one choice of kernels, ``KernelVariant``: the fastest
+/// this CPU runs, unless `portable` was selected (`kvtrace` does so for
+/// `KVTRACE_KERNELS=portable`, to compare speeds or for a CPU that misreports its features).
 package enum BlockKernels: String, Sendable, CaseIterable {
   /// The Swift kernels: every CPU.
   case portable
@@ -27,15 +26,14 @@ package enum BlockKernels: String, Sendable, CaseIterable {
   package static let available: [BlockKernels] =
     gguf_kernels_have_avx2() != 0 ? [.portable, .avx2] : [.portable]
 
-  /// The variant every product uses.
-  package static let chosen = choose(
-    environment: ProcessInfo.processInfo.environment["KVTRACE_KERNELS"], available: available)
+  /// The variant every product uses: read once per product, not per row.
+  package static var chosen: BlockKernels {
+    choose(active: KernelVariant.active, available: available)
+  }
 
-  /// The variant for a value of `KVTRACE_KERNELS`: `portable` forces the Swift kernels;
-  /// anything else (or nothing) takes the fastest of `available`.
-  package static func choose(environment value: String?, available: [BlockKernels])
-    -> BlockKernels
-  {
-    value == BlockKernels.portable.rawValue ? .portable : available.last ?? .portable
+  /// The variant for the process's kernel choice: `portable` keeps the Swift kernels; a
+  /// wider choice takes the fastest of `available`.
+  package static func choose(active: KernelVariant, available: [BlockKernels]) -> BlockKernels {
+    active == .portable ? .portable : available.last ?? .portable
   }
 }
