@@ -34,4 +34,52 @@ import Testing
     #expect(a.logits.map { $0.map(\.bitPattern) } == b.logits.map { $0.map(\.bitPattern) })
     #expect(a.tokens == b.tokens)
   }
+
+  @Test func aCheckpointReadIntoWeightMemoryIsUsedWhereItIsAndDecodesTheSameBits() throws {
+    let shape = FixtureShape(
+      dim: 64, hidden: 160, layers: 2, heads: 4, kvHeads: 2, vocab: 259, seq: 16, shared: false)
+    let file = checkpointData(shape, seed: 12)
+    let header = Checkpoint.headerByteCount
+    let read = WeightMemory.data(count: file.count, alignedAt: header) { bytes in
+      file.copyBytes(to: bytes)
+    }
+    #expect(read == file)
+    let weightsStart = read.withUnsafeBytes { Int(bitPattern: $0.baseAddress! + header) }
+    #expect(weightsStart % 64 == 0)
+    #expect(read.withUnsafeBytes { WeightMemory.holds($0.baseAddress!, bytes: file.count) })
+    #expect(!read.withUnsafeBytes { WeightMemory.holds($0.baseAddress!, bytes: file.count + 1) })
+    #expect(!file.withUnsafeBytes { WeightMemory.holds($0.baseAddress!, bytes: 4) })
+
+    let held = WeightBuffer(data: read, start: header)
+    #expect(held.stableFloats.map { Int(bitPattern: $0) } == weightsStart)  // not copied
+    let copied = WeightBuffer(data: file, start: header)
+    #expect(copied.withFloats { Int(bitPattern: $0) } != weightsStart)
+
+    let prompt = [1, 5, 9, 2]
+    var off = NoRecorder()
+    let a = try fixtureModel(shape, data: file).generate(
+      promptTokens: prompt, steps: 4, collectLogits: true, recorder: &off)
+    let b = try fixtureModel(shape, data: read).generate(
+      promptTokens: prompt, steps: 4, collectLogits: true, recorder: &off)
+    #expect(a.logits.map { $0.map(\.bitPattern) } == b.logits.map { $0.map(\.bitPattern) })
+  }
+
+  @Test func aFailedFillFreesTheBlockAndRethrows() {
+    struct Short: Error {}
+    #expect(throws: Short.self) {
+      _ = try WeightMemory.data(count: 100, alignedAt: 28) { _ in throw Short() }
+    }
+  }
+
+  @Test func aFreedBlockIsNoLongerHeld() {
+    var address = 0
+    do {
+      let data = WeightMemory.data(count: 256, alignedAt: 0) {
+        $0.initializeMemory(as: UInt8.self, repeating: 7)
+      }
+      address = data.withUnsafeBytes { Int(bitPattern: $0.baseAddress!) }
+      #expect(WeightMemory.holds(UnsafeRawPointer(bitPattern: address)!, bytes: 256))
+    }
+    #expect(!WeightMemory.holds(UnsafeRawPointer(bitPattern: address)!, bytes: 256))
+  }
 }

@@ -20,6 +20,9 @@ final class WeightBuffer: @unchecked Sendable {
     case owned(UnsafeMutablePointer<Float>)
     /// Little-endian `Float32`s from byte `start` of a `Data` on.
     case borrowed(Data, start: Int)
+    /// The floats at `floats`, inside a `Data` of ``WeightMemory`` that this buffer keeps
+    /// alive: a checkpoint the command line read straight into weight memory.
+    case held(Data, floats: UnsafePointer<Float>)
   }
 
   private let storage: Storage
@@ -42,6 +45,16 @@ final class WeightBuffer: @unchecked Sendable {
   /// copied once into memory backed by them instead: decoding then reads them faster.
   init(data: Data, start: Int) {
     let bytes = max(data.count - start, 0)
+    let inWeightMemory = data.withUnsafeBytes { raw -> UnsafePointer<Float>? in
+      guard let base = raw.baseAddress, bytes > 0, Int(bitPattern: base + start) % 4 == 0,
+        WeightMemory.holds(base + start, bytes: bytes)
+      else { return nil }
+      return (base + start).assumingMemoryBound(to: Float.self)
+    }
+    if let floats = inWeightMemory {
+      storage = .held(data, floats: floats)
+      return
+    }
     if WeightMemory.advises(bytes) {
       let memory = WeightMemory.allocate(bytes: bytes)
       data.withUnsafeBytes { raw in
@@ -65,6 +78,8 @@ final class WeightBuffer: @unchecked Sendable {
     switch storage {
     case .owned(let floats):
       return body(floats)
+    case .held(_, let floats):
+      return body(floats)
     case .borrowed(let data, let start):
       return data.withUnsafeBytes { raw in
         // A layout holds at least one float (every dimension is positive), so the bytes are
@@ -77,6 +92,10 @@ final class WeightBuffer: @unchecked Sendable {
   /// The first float, when the buffer owns its floats: the address then stays valid for as
   /// long as the buffer lives. `nil` for a `Data`'s bytes.
   var stableFloats: UnsafePointer<Float>? {
-    if case .owned(let floats) = storage { UnsafePointer(floats) } else { nil }
+    switch storage {
+    case .owned(let floats): UnsafePointer(floats)
+    case .held(_, let floats): floats
+    case .borrowed: nil
+    }
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Memory for large weight buffers, backed by huge pages where the system offers them.
@@ -48,5 +49,54 @@ public enum WeightMemory {
     let memory = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: hugePageBytes)
     advice.call(memory, rounded)
     return memory
+  }
+
+  /// The address ranges of the blocks ``data(count:alignedAt:fill:)`` handed out and that
+  /// are still alive, so that a checkpoint read into one is used where it is, not copied.
+  private static let dataBlocks = Mutex<[Range<Int>]>([])
+
+  /// A `Data` of `count` bytes in weight memory (huge pages where ``advises(_:)``), whose
+  /// byte `offset` sits on a 64-byte boundary, filled by `fill`.
+  ///
+  /// The command line reads a checkpoint straight into it: the weights then need no second
+  /// copy, and with `offset` at the header's length they start on a cache line. A model
+  /// built from this `Data` reads its floats where they are (``WeightBuffer``).
+  ///
+  /// - Parameters:
+  ///   - count: How many bytes.
+  ///   - offset: Which byte must be 64-byte aligned.
+  ///   - fill: Writes the bytes; what it throws is rethrown and the memory freed.
+  public static func data(
+    count: Int, alignedAt offset: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void
+  ) rethrows -> Data {
+    let block = allocate(bytes: count + 64)
+    let shift = (64 - offset % 64) % 64
+    let bytes = UnsafeMutableRawBufferPointer(start: block + shift, count: count)
+    do {
+      try fill(bytes)
+    } catch {
+      block.deallocate()
+      throw error
+    }
+    let start = Int(bitPattern: block + shift)
+    let blockAddress = Int(bitPattern: block)
+    dataBlocks.withLock { $0.append(start..<(start + count)) }
+    return Data(
+      bytesNoCopy: block + shift, count: count,
+      deallocator: .custom { _, _ in
+        dataBlocks.withLock { blocks in
+          blocks.removeAll { $0.lowerBound == start }
+        }
+        UnsafeMutableRawPointer(bitPattern: blockAddress)?.deallocate()
+      })
+  }
+
+  /// Whether the `bytes` bytes from `address` on lie in one live block of
+  /// ``data(count:alignedAt:fill:)``.
+  static func holds(_ address: UnsafeRawPointer, bytes: Int) -> Bool {
+    let start = Int(bitPattern: address)
+    return dataBlocks.withLock { blocks in
+      blocks.contains { $0.lowerBound <= start && start + bytes <= $0.upperBound }
+    }
   }
 }

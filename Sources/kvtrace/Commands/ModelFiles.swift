@@ -111,17 +111,34 @@ struct ModelFiles: Sendable, Equatable {
       throw shrank(path, after: header.count, of: headerSize)
     }
     let expected = try Checkpoint.byteCount(header: header, fileSize: size)
-    let data: Data
-    do {
-      try handle.seek(toOffset: 0)
-      data = try handle.read(upToCount: expected) ?? Data()
-    } catch {
-      throw CommandFailure(
-        "cannot read the checkpoint file '\(path)': \(error.localizedDescription); "
-          + "check the disk and try again", .ioError)
+    // Straight into weight memory (huge pages where the system has them), the weights on a
+    // cache line: the model reads them there, with no second copy.
+    return try WeightMemory.data(count: expected, alignedAt: headerSize) { bytes in
+      let count = try readFully(handle.fileDescriptor, into: bytes, path: path)
+      guard count == expected else { throw shrank(path, after: count, of: expected) }
     }
-    guard data.count == expected else { throw shrank(path, after: data.count, of: expected) }
-    return data
+  }
+
+  /// Reads from byte 0 of the file on until `bytes` is full or the file ends; how many
+  /// bytes were read.
+  private static func readFully(
+    _ descriptor: Int32, into bytes: UnsafeMutableRawBufferPointer, path: String
+  ) throws(CommandFailure) -> Int {
+    var done = 0
+    while done < bytes.count, let base = bytes.baseAddress {
+      let chunk = min(bytes.count - done, 1 << 24)
+      let got = pread(descriptor, base + done, chunk, off_t(done))
+      if got > 0 {
+        done += got
+      } else if got == 0 {
+        break
+      } else if errno != EINTR {
+        throw CommandFailure(
+          "cannot read the checkpoint file '\(path)': \(String(cString: strerror(errno))); "
+            + "check the disk and try again", .ioError)
+      }
+    }
+    return done
   }
 
   /// The checkpoint at `path` ended after `count` of the `expected` bytes it had when it was
