@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A recorded decoding: the header and every event, in order.
 ///
 /// A trace is the single source of truth for every view of a run: the terminal
@@ -6,14 +8,26 @@
 /// reads its cache back; nothing reads a trace back into the model.
 public struct Trace: Sendable, Equatable {
   /// What ran, on what input.
-  public var header: TraceHeader
+  public var header: TraceHeader {
+    didSet { tokenMemo = TokenMemo() }
+  }
   /// Every event, in the order the model emitted it.
-  public var events: [TraceEvent]
+  public var events: [TraceEvent] {
+    didSet { tokenMemo = TokenMemo() }
+  }
+  /// Each sequence's tokens once found: a renderer asks for them at every step, and each
+  /// answer is a pass over every event. Cleared whenever the header or the events change.
+  private var tokenMemo = TokenMemo()
 
   /// Creates a trace.
   public init(header: TraceHeader, events: [TraceEvent]) {
     self.header = header
     self.events = events
+  }
+
+  /// Two traces are equal when their headers and events are.
+  public static func == (a: Trace, b: Trace) -> Bool {
+    a.header == b.header && a.events == b.events
   }
 
   /// The events grouped by step, in step order.
@@ -43,10 +57,12 @@ public struct Trace: Sendable, Equatable {
 
   /// Every token of one sequence: its prompt, then each of its chosen tokens.
   public func tokens(sequence: Int) -> [TraceToken] {
+    if let known = tokenMemo.tokens(sequence: sequence) { return known }
     var tokens = header.promptTokens(sequence: sequence)
     for case .token(let event) in events where event.sequence == sequence {
       tokens.append(TraceToken(id: event.chosen.token, text: event.chosen.text))
     }
+    tokenMemo.remember(tokens, sequence: sequence)
     return tokens
   }
 
@@ -116,5 +132,17 @@ public struct StepRecord: Sendable, Equatable {
     layer: Int, head: Int, kind: AttentionKind = .self
   ) -> AttentionEvent? {
     attention.last { $0.layer == layer && $0.head == head && $0.kind == kind }
+  }
+}
+
+/// The tokens ``Trace/tokens(sequence:)`` found, kept for the next call on the same trace.
+/// A class, so that a `let` trace can fill it; its lock makes that safe across threads.
+private final class TokenMemo: Sendable {
+  private let known = Mutex<[Int: [TraceToken]]>([:])
+
+  func tokens(sequence: Int) -> [TraceToken]? { known.withLock { $0[sequence] } }
+
+  func remember(_ tokens: [TraceToken], sequence: Int) {
+    known.withLock { $0[sequence] = tokens }
   }
 }

@@ -15,7 +15,8 @@ enum TextLayout {
         if scalar == "m" { inEscape = false }
       } else if scalar == "\u{1B}" {
         inEscape = true
-      } else if scalar.properties.generalCategory != .nonspacingMark {
+      } else if scalar.value < 0x300 || scalar.properties.generalCategory != .nonspacingMark {
+        // (no mark comes before U+0300: most text needs no look-up)
         width += 1
       }
     }

@@ -201,3 +201,20 @@ private func record(into recorder: inout some TraceRecorder, _ trace: Trace) {
   #expect((0..<4).map(mha.kvHead(forQueryHead:)) == [0, 1, 2, 3])
   #expect(mha.kvDim == mha.dim)
 }
+
+/// A trace remembers each sequence's tokens once found (renderers ask at every step); a
+/// change to its events or header, or to a copy's, must not see the old answer.
+@Test(.tags(.unit)) func tokensFollowChangesToTheEventsAndTheHeader() {
+  var trace = sampleTrace()
+  #expect(trace.tokens.map(\.text) == ["The", " fox", " jumps", " over"])
+  let before = trace
+  trace.events.append(token(step: 2, position: 4, id: 11, text: " the"))
+  #expect(trace.tokens.map(\.text) == ["The", " fox", " jumps", " over", " the"])
+  #expect(before.tokens.map(\.text) == ["The", " fox", " jumps", " over"])
+  trace.header.promptTokens = [TraceToken(id: 5, text: "A")]
+  #expect(trace.tokens.map(\.text) == ["A", " jumps", " over", " the"])
+  trace.events.removeAll()
+  #expect(trace.tokens.map(\.text) == ["A"])
+  #expect(trace != before)
+  #expect(sampleTrace() == before)
+}
