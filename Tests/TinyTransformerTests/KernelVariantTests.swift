@@ -52,30 +52,37 @@ import Testing
 
   @Test func matrixProductsAreBitIdenticalOnEveryWidth() {
     for variant in Self.wider {
-      for n in [1, 7, 8, 31, 32, 33, 48, 63, 288, 769] {
+      for n in [1, 7, 8, 31, 32, 33, 48, 63, 64, 288, 769] {
         let d = 37
         let w = Self.random(d * n, seed: 300 + UInt64(n))
-        let x = Self.random(3 * n, seed: 301 + UInt64(n))
-        func product(_ wide: Bool, rows: Range<Int>) -> [Float] {
+        let x = Self.random(9 * n, seed: 301 + UInt64(n))
+        func product(_ variant: KernelVariant, rows: Range<Int>) -> [Float] {
           var out = [Float](repeating: -1, count: d)
           out.withUnsafeMutableBufferPointer {
-            Kernels.matmulRows($0.baseAddress!, x, w, n: n, rows: rows, wide: wide)
+            Kernels.matmulRows($0.baseAddress!, x, w, n: n, rows: rows, variant: variant)
           }
           return out
         }
-        func batch(_ wide: Bool, count: Int) -> [Float] {
+        func batch(_ variant: KernelVariant, count: Int, rows: Range<Int>) -> [Float] {
           var out = [Float](repeating: -1, count: d * count)
           out.withUnsafeMutableBufferPointer {
             Kernels.matmulBatchRows(
-              $0.baseAddress!, x, w, n: n, d: d, count: count, rows: 2..<d, wide: wide)
+              $0.baseAddress!, x, w, n: n, d: d, count: count, rows: rows, variant: variant)
           }
           return out
         }
-        let wide = variant == .avx2
-        #expect(Self.bits(product(wide, rows: 0..<d)) == Self.bits(product(false, rows: 0..<d)))
-        #expect(Self.bits(product(wide, rows: 5..<9)) == Self.bits(product(false, rows: 5..<9)))
-        for count in 1...3 {  // odd and even counts of inputs
-          #expect(Self.bits(batch(wide, count: count)) == Self.bits(batch(false, count: count)))
+        #expect(
+          Self.bits(product(variant, rows: 0..<d)) == Self.bits(product(.portable, rows: 0..<d)))
+        #expect(
+          Self.bits(product(variant, rows: 5..<9)) == Self.bits(product(.portable, rows: 5..<9)))
+        // Odd and even row counts, and input counts around the blocks of two and four.
+        for count in 1...9 {
+          for rows in [2..<d, 3..<d, 4..<5] {
+            #expect(
+              Self.bits(batch(variant, count: count, rows: rows))
+                == Self.bits(batch(.portable, count: count, rows: rows)),
+              "\(variant), n \(n), \(count) inputs, rows \(rows)")
+          }
         }
       }
     }

@@ -6,7 +6,8 @@
 // register width differs: one 256-bit AVX2 register holds what the portable kernel keeps
 // in two 128-bit halves, so each result has exactly the portable kernel's bits.
 //
-// The functions exist on x86-64 only and must be called only when fk_has_avx2() is 1.
+// The functions exist on x86-64 only and must be called only when fk_has_avx2() is 1 (the
+// fk_avx512_ ones when fk_has_avx512() is 1).
 // On any other processor this header declares them and the library compiles to nothing
 // but fk_has_avx2, which returns 0.
 
@@ -41,6 +42,20 @@ void fk_avx2_attention_scores(
 void fk_avx2_attention_values(
   float *out, const float *weights, const float *values, const long *offsets, long count,
   long heads, long headSize, long group);
+
+/// 1 when this processor and operating system run AVX-512 Foundation (and AVX2), else 0.
+int fk_has_avx512(void);
+
+/// fk_avx2_dot with s0|s1 and s2|s3 held in two 512-bit registers: the same bits.
+float fk_avx512_dot(const float *a, const float *b, long n);
+
+/// fk_avx2_matmul_rows by fk_avx512_dot.
+void fk_avx512_matmul_rows(
+  float *out, const float *x, const float *w, long n, long first, long end);
+
+/// fk_avx2_matmul_batch_rows by fk_avx512_dot, two rows against four inputs at a time.
+void fk_avx512_matmul_batch_rows(
+  float *out, const float *x, const float *w, long n, long d, long count, long first, long end);
 
 /// 1 when this processor has the SHA extensions (x86-64 SHA-NI), else 0.
 int fk_has_sha(void);

@@ -7,7 +7,8 @@ import Synchronization
 /// The portable kernels keep four 8-lane accumulators (the `Kernels` enum): `SIMD8<Float>` is
 /// two 128-bit registers on any x86-64 and two NEON registers on Apple silicon. A
 /// processor with AVX2 holds those eight lanes in one 256-bit register and does each
-/// multiply and each add once instead of twice. The AVX2 variant (C, in the package's
+/// multiply and each add once instead of twice; with AVX-512, one register holds two of
+/// the accumulators. The AVX2 variant (C, in the package's
 /// `FastKernelsC` target, compiled per function for AVX2 only) performs exactly the
 /// portable kernel's operations in the same order: the same lanes and accumulators, a
 /// multiply then a separate add (the fused multiply-add that would round once instead of
@@ -22,10 +23,14 @@ public enum KernelVariant: String, Sendable, CaseIterable {
   case portable
   /// The same operations in 256-bit AVX2 registers (x86-64 processors since 2013).
   case avx2
+  /// The products in 512-bit AVX-512 registers, each holding two of the four 8-lane
+  /// accumulators side by side; the rest as ``avx2``. A batched product (the prefill)
+  /// takes two weight rows against four positions at a time in the 32 registers.
+  case avx512
 
-  /// The variants this processor runs, the portable one first.
+  /// The variants this processor runs, the portable one first, the widest last.
   public static let available: [KernelVariant] =
-    fk_has_avx2() == 1 ? [.portable, .avx2] : [.portable]
+    [.portable] + (fk_has_avx2() == 1 ? [.avx2] : []) + (fk_has_avx512() == 1 ? [.avx512] : [])
 
   /// The variant the products use now.
   public static var active: KernelVariant { allCases[Int(selected.load(ordering: .relaxed))] }
@@ -44,6 +49,7 @@ public enum KernelVariant: String, Sendable, CaseIterable {
   /// The index in `allCases` of the active variant: the widest available at first.
   private static let selected = Atomic<UInt8>(UInt8(available.count - 1))
 
-  /// Whether the AVX2 kernels are the ones to run: read once per product, not per row.
-  static var wide: Bool { active == .avx2 }
+  /// Whether this variant runs the AVX2 kernels (AVX-512's kernels are its products; the
+  /// rest it runs as AVX2).
+  var hasAVX2: Bool { self != .portable }
 }

@@ -13,7 +13,7 @@ extension Kernels {
     scale: Float, variant: KernelVariant = .active
   ) {
     #if arch(x86_64)
-      if variant == .avx2 {
+      if variant.hasAVX2 {
         return fk_avx2_attention_scores(
           scores, q, keys, offsets, count, heads, headSize, group, scale)
       }
@@ -35,7 +35,7 @@ extension Kernels {
     headSize: Int, group: Int, variant: KernelVariant = .active
   ) {
     #if arch(x86_64)
-      if variant == .avx2 {
+      if variant.hasAVX2 {
         return fk_avx2_attention_values(
           out, weights, values, offsets, count, heads, headSize, group)
       }

@@ -7,12 +7,13 @@ extension Kernels {
   @inline(__always)
   static func matmulRows(
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
-    n: Int, rows: Range<Int>, wide: Bool
+    n: Int, rows: Range<Int>, variant: KernelVariant
   ) {
     #if arch(x86_64)
-      if wide {
-        fk_avx2_matmul_rows(out, x, w, n, rows.lowerBound, rows.upperBound)
-        return
+      switch variant {
+      case .avx512: return fk_avx512_matmul_rows(out, x, w, n, rows.lowerBound, rows.upperBound)
+      case .avx2: return fk_avx2_matmul_rows(out, x, w, n, rows.lowerBound, rows.upperBound)
+      case .portable: break
       }
     #endif
     for i in rows { out[i] = dot(w + i &* n, x, n: n) }  // [rows, n] · [n] -> [rows]
@@ -22,12 +23,14 @@ extension Kernels {
   @inline(__always)
   static func matmulBatchRows(
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
-    n: Int, d: Int, count: Int, rows: Range<Int>, wide: Bool
+    n: Int, d: Int, count: Int, rows: Range<Int>, variant: KernelVariant
   ) {
     #if arch(x86_64)
-      if wide {
-        fk_avx2_matmul_batch_rows(out, x, w, n, d, count, rows.lowerBound, rows.upperBound)
-        return
+      let (first, end) = (rows.lowerBound, rows.upperBound)
+      switch variant {
+      case .avx512: return fk_avx512_matmul_batch_rows(out, x, w, n, d, count, first, end)
+      case .avx2: return fk_avx2_matmul_batch_rows(out, x, w, n, d, count, first, end)
+      case .portable: break
       }
     #endif
     for i in rows {  // each row of W once, against every x while in cache
@@ -41,7 +44,11 @@ extension Kernels {
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, n: Int, variant: KernelVariant
   ) -> Float {
     #if arch(x86_64)
-      if variant == .avx2 { return fk_avx2_dot(a, b, n) }
+      switch variant {
+      case .avx512: return fk_avx512_dot(a, b, n)
+      case .avx2: return fk_avx2_dot(a, b, n)
+      case .portable: break
+      }
     #endif
     return dot(a, b, n: n)
   }
@@ -52,7 +59,7 @@ extension Kernels {
     variant: KernelVariant
   ) {
     #if arch(x86_64)
-      if variant == .avx2 { return fk_avx2_add_scaled(y, a, x, n) }
+      if variant.hasAVX2 { return fk_avx2_add_scaled(y, a, x, n) }
     #endif
     addScaled(y, a, x, n: n)
   }

@@ -74,9 +74,9 @@ enum Kernels {
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
     n: Int, d: Int, threads: Int = 1
   ) {
-    let wide = KernelVariant.wide
+    let variant = KernelVariant.active
     Parallel.forEachBand(rows: d, work: d * n, threads: threads) { band in
-      matmulRows(out, x, w, n: n, rows: band, wide: wide)  // [d, n] · [n] -> [d]
+      matmulRows(out, x, w, n: n, rows: band, variant: variant)  // [d, n] · [n] -> [d]
     }
   }
 
@@ -96,14 +96,15 @@ enum Kernels {
     threads: Int = 1
   ) {
     let total = a.rows + b.rows + (c?.rows ?? 0)
-    let wide = KernelVariant.wide
+    let variant = KernelVariant.active
     Parallel.forEachBand(rows: total, work: total * n, threads: threads) { band in
       // The band's rows of one product, which starts at row `start` of the whole.
       func part(_ p: Product, start: Int) {
         let first = max(band.lowerBound - start, 0)
         let end = min(band.upperBound - start, p.rows)
         guard first < end else { return }  // the band misses this product
-        matmulRows(p.out, x, p.w, n: n, rows: first..<end, wide: wide)  // [rows, n] · [n] -> [rows]
+        // [rows, n] · [n] -> [rows]
+        matmulRows(p.out, x, p.w, n: n, rows: first..<end, variant: variant)
       }
       part(a, start: 0)
       part(b, start: a.rows)
@@ -122,9 +123,9 @@ enum Kernels {
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
     n: Int, d: Int, count: Int, threads: Int = 1
   ) {
-    let wide = KernelVariant.wide
+    let variant = KernelVariant.active
     Parallel.forEachBand(rows: d, work: d * n * count, threads: threads) { band in
-      matmulBatchRows(out, x, w, n: n, d: d, count: count, rows: band, wide: wide)
+      matmulBatchRows(out, x, w, n: n, d: d, count: count, rows: band, variant: variant)
     }
   }
 

@@ -112,7 +112,9 @@ struct BenchReport: Encodable {
       + (others.isEmpty
         ? ""
         : " (also here: \(others.joined(separator: ", ")); "
-          + "KVTRACE_KERNELS=\(others[0]) selects it; results are the same bits)")
+          + (others.count == 1
+            ? "KVTRACE_KERNELS=\(others[0]) selects it"
+            : "KVTRACE_KERNELS=NAME selects one") + "; results are the same bits)")
   }
 
   private func why(measured: Double, predicted: Double) -> String {

@@ -1,0 +1,126 @@
+// The AVX-512 kernels: see include/FastKernelsC.h for the promise they keep.
+//
+// The portable dot product keeps four 8-lane accumulators, s0..s3, and adds a 32-element
+// block into them as four 8-element slices. Here one 512-bit register holds s0 and s1 side
+// by side, another s2 and s3, so a block is two multiplies and two adds, lane for lane the
+// same operations. After the blocks the pairs are split back into 256-bit halves and the
+// dot ends exactly as the AVX2 kernel ends (8-element slices into s0, the pairwise sum, the
+// scalar tail). Only "avx512f" is enabled besides "avx2", never "fma", and contraction is
+// off, so no multiply and add are ever fused.
+
+#include "FastKernelsC.h"
+
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
+#define AVX2 __attribute__((target("avx2")))
+#define AVX512 __attribute__((target("avx2,avx512f")))
+
+int fk_has_avx512(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f") ? 1 : 0;
+}
+
+// The lanes summed as the portable horizontalSum does: halves, then halves, then the pair.
+static inline AVX2 float hsum8(__m256 v) {
+  __m128 four = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  __m128 two = _mm_add_ps(four, _mm_movehl_ps(four, four));
+  return _mm_cvtss_f32(two) + _mm_cvtss_f32(_mm_shuffle_ps(two, two, 1));
+}
+
+static inline AVX512 __m256 low(__m512 v) { return _mm512_castps512_ps256(v); }
+
+static inline AVX512 __m256 high(__m512 v) {
+  return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+}
+
+static inline AVX512 __m512 add16(__m512 sum, __m512 a, __m512 b) {
+  return _mm512_add_ps(sum, _mm512_mul_ps(a, b));
+}
+
+// The end of a dot product whose blocks (elements 0..<j) are in s01 = [s0|s1] and
+// s23 = [s2|s3]: the rest, as fk_avx2_dot ends.
+static inline AVX512 float finish(__m512 s01, __m512 s23, const float *a, const float *b,
+                                  long j, long n) {
+  __m256 s0 = low(s01), s1 = high(s01), s2 = low(s23), s3 = high(s23);
+  for (; j + 8 <= n; j += 8) {
+    s0 = _mm256_add_ps(s0, _mm256_mul_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j)));
+  }
+  float sum = hsum8(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+  for (; j < n; j++) sum += a[j] * b[j];
+  return sum;
+}
+
+AVX512 float fk_avx512_dot(const float *a, const float *b, long n) {
+  __m512 s01 = _mm512_setzero_ps(), s23 = s01;
+  long j = 0;
+  for (; j + 32 <= n; j += 32) {
+    s01 = add16(s01, _mm512_loadu_ps(a + j), _mm512_loadu_ps(b + j));
+    s23 = add16(s23, _mm512_loadu_ps(a + j + 16), _mm512_loadu_ps(b + j + 16));
+  }
+  return finish(s01, s23, a, b, j, n);
+}
+
+AVX512 void fk_avx512_matmul_rows(
+  float *out, const float *x, const float *w, long n, long first, long end) {
+  for (long i = first; i < end; i++) out[i] = fk_avx512_dot(w + i * n, x, n);  // one stream
+}
+
+// Two rows of w against four inputs: eight dot products, each in its own pair of registers,
+// so every 32-element block loads each row slice once for four inputs and each input slice
+// once for two rows (12 loads for 16 multiplies and 16 adds, where one dot needs 4 for 2).
+static inline AVX512 void rows2x4(
+  const float *r0, const float *r1, const float *x, long n, long d, long i, float *out) {
+  const float *x0 = x, *x1 = x + n, *x2 = x + 2 * n, *x3 = x + 3 * n;
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m512 c0 = a0, c1 = a0, c2 = a0, c3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+  long j = 0;
+  for (; j + 32 <= n; j += 32) {
+    __m512 w0 = _mm512_loadu_ps(r0 + j), w1 = _mm512_loadu_ps(r0 + j + 16);
+    __m512 v0 = _mm512_loadu_ps(r1 + j), v1 = _mm512_loadu_ps(r1 + j + 16);
+    __m512 p = _mm512_loadu_ps(x0 + j), q = _mm512_loadu_ps(x0 + j + 16);
+    a0 = add16(a0, w0, p), b0 = add16(b0, w1, q), c0 = add16(c0, v0, p), e0 = add16(e0, v1, q);
+    p = _mm512_loadu_ps(x1 + j), q = _mm512_loadu_ps(x1 + j + 16);
+    a1 = add16(a1, w0, p), b1 = add16(b1, w1, q), c1 = add16(c1, v0, p), e1 = add16(e1, v1, q);
+    p = _mm512_loadu_ps(x2 + j), q = _mm512_loadu_ps(x2 + j + 16);
+    a2 = add16(a2, w0, p), b2 = add16(b2, w1, q), c2 = add16(c2, v0, p), e2 = add16(e2, v1, q);
+    p = _mm512_loadu_ps(x3 + j), q = _mm512_loadu_ps(x3 + j + 16);
+    a3 = add16(a3, w0, p), b3 = add16(b3, w1, q), c3 = add16(c3, v0, p), e3 = add16(e3, v1, q);
+  }
+  out[0 * d + i] = finish(a0, b0, r0, x0, j, n);
+  out[1 * d + i] = finish(a1, b1, r0, x1, j, n);
+  out[2 * d + i] = finish(a2, b2, r0, x2, j, n);
+  out[3 * d + i] = finish(a3, b3, r0, x3, j, n);
+  out[0 * d + i + 1] = finish(c0, e0, r1, x0, j, n);
+  out[1 * d + i + 1] = finish(c1, e1, r1, x1, j, n);
+  out[2 * d + i + 1] = finish(c2, e2, r1, x2, j, n);
+  out[3 * d + i + 1] = finish(c3, e3, r1, x3, j, n);
+}
+
+AVX512 void fk_avx512_matmul_batch_rows(
+  float *out, const float *x, const float *w, long n, long d, long count, long first,
+  long end) {
+  long i = first;
+  for (; i + 2 <= end; i += 2) {  // two rows of w, while in cache, against every x
+    long p = 0;
+    for (; p + 4 <= count; p += 4) rows2x4(w + i * n, w + (i + 1) * n, x + p * n, n, d, i, out + p * d);
+    for (; p < count; p++) {
+      out[p * d + i] = fk_avx512_dot(w + i * n, x + p * n, n);
+      out[p * d + i + 1] = fk_avx512_dot(w + (i + 1) * n, x + p * n, n);
+    }
+  }
+  for (; i < end; i++) {  // an odd last row
+    for (long p = 0; p < count; p++) out[p * d + i] = fk_avx512_dot(w + i * n, x + p * n, n);
+  }
+}
+
+#else
+
+int fk_has_avx512(void) { return 0; }  // not x86-64: the portable Swift kernels run
+
+#endif
