@@ -106,10 +106,12 @@ import Testing
     }
   }
 
-  /// Grouped-query attention (two query heads per KV head) over rows stored out of order.
-  @Test(arguments: [1, 8, 33, 48, 64])
-  func attentionLoopsAreBitIdentical(headSize: Int) {
-    let (heads, group, count) = (6, 2, 13)
+  /// Grouped-query attention (two query heads per KV head) over rows stored out of order:
+  /// head sizes around the 8-lane steps and the 64 lanes the value loop keeps in registers,
+  /// row counts around the groups of eight the score loop sums together.
+  @Test(arguments: [1, 8, 33, 48, 64, 72, 100, 130], [1, 8, 13, 17])
+  func attentionLoopsAreBitIdentical(headSize: Int, count: Int) {
+    let (heads, group) = (6, 2)
     let kvDim = heads / group * headSize
     let q = Self.random(heads * headSize, seed: 600 + UInt64(headSize))
     let keys = Self.random(count * kvDim + 5, seed: 601 + UInt64(headSize))
