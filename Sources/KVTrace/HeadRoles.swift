@@ -133,7 +133,9 @@ public struct HeadRoles: Sendable, Equatable {
   private mutating func add(_ trace: Trace) throws(HeadRolesError) {
     let sequences = trace.header.sequenceCount
     let ids = (0..<sequences).map { trace.tokens(sequence: $0).map(\.id) }
-    var seen = Set<QueryKey>()
+    // Whether a (layer, head, sequence, query) was scored already: one flag each.
+    let longest = ids.map(\.count).max() ?? 0
+    var seen = [Bool](repeating: false, count: layers * heads * sequences * longest)
     var steps = ids.map { Array(repeating: -1, count: $0.count) }
     for case .attention(let event) in trace.events where event.kind == .self {
       guard let weights = event.weights, weights.count == event.keys.count else {
@@ -142,9 +144,11 @@ public struct HeadRoles: Sendable, Equatable {
       let sequence = min(max(event.sequence, 0), sequences - 1)
       let q = event.query
       guard event.layer >= 0, event.layer < layers, event.head >= 0, event.head < heads,
-        q >= 0, q < ids[sequence].count,
-        seen.insert(QueryKey(event.layer, event.head, q, sequence)).inserted
+        q >= 0, q < ids[sequence].count
       else { continue }
+      let flag = ((event.layer * heads + event.head) * sequences + sequence) * longest + q
+      guard !seen[flag] else { continue }
+      seen[flag] = true
       if steps[sequence][q] < 0 { steps[sequence][q] = event.step }
       let shares = Self.shares(query: q, keys: event.keys, weights: weights, ids: ids[sequence])
       for (index, share) in shares.enumerated() {
@@ -162,6 +166,19 @@ public struct HeadRoles: Sendable, Equatable {
     guard total > 0, total.isFinite else { return HeadRole.allCases.map { _ in nil } }
     return HeadRole.allCases.map { role in
       guard role.hasTarget(query: q, ids: ids) else { return nil }
+      // One key at most (q - 1, or 0): its weight, found without a pass over every key.
+      let single: Int? =
+        switch role {
+        case .previousToken: q - 1
+        case .firstPosition: 0
+        case .duplicateToken, .induction: nil
+        }
+      if let k = single {
+        guard role.targets(k, query: q, ids: ids), let index = keys.offset(of: k),
+          index < weights.count
+        else { return 0 }
+        return (0.0 + Double(weights[index])) / total  // the sum the pass would make
+      }
       var on = 0.0
       for (key, weight) in zip(keys, weights) where role.targets(key, query: q, ids: ids) {
         on += Double(weight)
@@ -179,16 +196,5 @@ public struct HeadRoles: Sendable, Equatable {
       count += 1
     }
     var mean: Double? { count > 0 ? sum / Double(count) : nil }
-  }
-
-  /// A query position of one layer, head and sequence.
-  struct QueryKey: Hashable {
-    let layer: Int, head: Int, query: Int, sequence: Int
-    init(_ layer: Int, _ head: Int, _ query: Int, _ sequence: Int) {
-      self.layer = layer
-      self.head = head
-      self.query = query
-      self.sequence = sequence
-    }
   }
 }

@@ -90,6 +90,18 @@ public struct PositionSet: Sendable, Equatable, Hashable, Codable, Sequence {
     return false
   }
 
+  /// Where `position` comes in the set's increasing order (a trace's weights are listed in
+  /// that order), or `nil` when the set does not hold it.
+  func offset(of position: Int) -> Int? {
+    var before = 0
+    for range in ranges {
+      if range.contains(position) { return before + (position - range.lowerBound) }
+      if range.lowerBound > position { return nil }
+      before += range.count
+    }
+    return nil
+  }
+
   /// The positions in increasing order.
   public func makeIterator() -> FlattenSequence<[Range<Int>]>.Iterator {
     ranges.joined().makeIterator()

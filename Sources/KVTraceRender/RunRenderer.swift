@@ -24,23 +24,30 @@ public enum RunRenderer {
   ///   - style: Width, colors and glyphs.
   ///   - roles: `HeadRoles(trace)`, or `nil` when they cannot be measured; the step
   ///     summaries name the drawn head's role from them.
+  ///   - threads: How many threads draw the steps (each step's text depends on the trace
+  ///     alone, so the text is the same for any number).
   public static func render(
-    _ trace: Trace, focus: RenderFocus, style: RenderStyle, roles: HeadRoles?
+    _ trace: Trace, focus: RenderFocus, style: RenderStyle, roles: HeadRoles?, threads: Int = 1
   ) -> String {
-    var lines = header(trace, style: style)
+    var steps: [(record: StepRecord, previous: StepRecord?)] = []
     var previous: [StepRecord?] = [nil, nil]  // each sequence's step before, for two prompts
     for record in trace.steps {
-      lines.append("")
-      lines.append(rule(for: record, sequences: trace.header.sequenceCount, style: style))
-      lines += CacheGrid.lines(record, in: trace, focus: focus, style: style)
-      lines += StepSummary.lines(
-        record, previous: previous[min(record.sequence, 1)], in: trace, style: style,
-        focus: focus, roles: roles)
+      steps.append((record, previous[min(record.sequence, 1)]))
       previous[min(record.sequence, 1)] = record
     }
-    lines.append("")
-    lines += totals(trace, style: style)
-    return lines.joined(separator: "\n") + "\n"
+    func text(of step: (record: StepRecord, previous: StepRecord?)) -> String {
+      let lines =
+        ["", rule(for: step.record, sequences: trace.header.sequenceCount, style: style)]
+        + CacheGrid.lines(step.record, in: trace, focus: focus, style: style)
+        + StepSummary.lines(
+          step.record, previous: step.previous, in: trace, style: style, focus: focus,
+          roles: roles)
+      return lines.joined(separator: "\n")
+    }
+    let texts = InOrder.map(steps, threads: threads, text)
+    return ([header(trace, style: style).joined(separator: "\n")] + texts
+      + ["", totals(trace, style: style).joined(separator: "\n")])
+      .joined(separator: "\n") + "\n"
   }
 
   /// The title and the model's lines, however many the model line wraps to: the

@@ -55,7 +55,7 @@ enum KVTraceCLI {
           return CommandResult(
             output: RunRenderer.render(
               trace, focus: options.focus(for: trace, roles: roles), style: options.style,
-              roles: roles))
+              roles: roles, threads: options.threads))
         }
         let isTerminal = stdinIsTerminal && stdoutIsTerminal
         let start = try startStep(parsed, of: trace)

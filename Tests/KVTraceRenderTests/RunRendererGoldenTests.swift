@@ -23,6 +23,29 @@ import TinyTransformer
     try golden.check(text, named: "default-demo.txt")
   }
 
+  /// Steps drawn on several threads join into the very text one thread draws: the golden
+  /// file, for 1 to 4 threads, a sliding window's evictions and two prompts included.
+  @Test func anyNumberOfThreadsDrawsTheSameText() throws {
+    let trace = try Self.trace()
+    let roles = try? HeadRoles(trace)
+    for threads in 1...4 {
+      let text = RunRenderer.render(
+        trace, focus: RenderFocus(), style: .plain, roles: roles, threads: threads)
+      try golden.check(text, named: "default-demo.txt")
+    }
+    for other in [
+      try Self.trace(steps: 9, policy: SlidingWindow(window: 4)),
+      try Self.trace(steps: 0),
+    ] {
+      let one = RunRenderer.render(other, focus: RenderFocus(), style: .plain, roles: nil)
+      for threads in [2, 3, 16] {
+        #expect(
+          RunRenderer.render(
+            other, focus: RenderFocus(), style: .plain, roles: nil, threads: threads) == one)
+      }
+    }
+  }
+
   @Test func defaultDemoASCII() throws {
     let style = RenderStyle(unicode: false)
     let text = RunRenderer.render(try Self.trace(), focus: RenderFocus(), style: style)

@@ -42,7 +42,8 @@ enum Replay {
       var result = CommandResult.failure(
         "\(path): \(error); the \(steps) whole \(steps == 1 ? "step" : "steps") before it "
           + "\(steps == 1 ? "is" : "are") shown above", .dataError)
-      result.output = RunRenderer.render(prefix, focus: focus, style: style, roles: roles)
+      result.output = RunRenderer.render(
+        prefix, focus: focus, style: style, roles: roles, threads: Platform.processorCount)
       return result
     }
     let roles = try? HeadRoles(trace)  // once: the drawn head and the summaries need them
@@ -58,7 +59,8 @@ enum Replay {
     }
     guard arguments.has("interactive") else {
       return CommandResult(
-        output: RunRenderer.render(trace, focus: focus, style: style, roles: roles))
+        output: RunRenderer.render(
+          trace, focus: focus, style: style, roles: roles, threads: Platform.processorCount))
     }
     return KVTraceCLI.walkThrough(
       trace, focus: focus, roles: roles, style: style, environment: environment,
