@@ -45,7 +45,8 @@ public enum RunRenderer {
       return lines.joined(separator: "\n")
     }
     let texts = InOrder.map(steps, threads: threads, text)
-    return ([header(trace, style: style).joined(separator: "\n")] + texts
+    return
+      ([header(trace, style: style).joined(separator: "\n")] + texts
       + ["", totals(trace, style: style).joined(separator: "\n")])
       .joined(separator: "\n") + "\n"
   }
