@@ -3,6 +3,7 @@
 // from its header and reads exactly that many bytes; a file of another size fails with one line.
 
 import Foundation
+import KVTrace
 import Testing
 import TinyTransformer
 
@@ -65,6 +66,60 @@ import TinyTransformer
         "the checkpoint file '\(path)' ended after \(length) of its \(expected) bytes while it "
           + "was read: it changed on disk; read it again once it is complete", .ioError)
     ) { try ModelFiles.readCheckpoint(reader, fileSize: size, path: path) }
+  }
+
+  /// A checkpoint of 4.5 MB (a 16384-token vocabulary), big enough for two threads to read
+  /// its halves: the header, then zeros.
+  static func twoPartCheckpoint() -> [UInt8] {
+    let header: [Int32] = [64, 128, 2, 4, 4, 16_384, 16]  // dim, MLP, layers, heads, KV, vocab, seq
+    let floats = 16_384 * 64 + 2 * 64 + 4 * 2 * 64 * 64 + 2 * 64 + 3 * 2 * 128 * 64 + 64 + 16 * 16
+    return header.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }
+      + [UInt8](repeating: 0, count: 4 * floats)
+  }
+
+  /// Two threads read the two halves into place: the same bytes; and a file cut in either
+  /// half while it is read fails with 74 at the first byte missing.
+  @Test(arguments: [nil, 100, 2_262_000, 3_000_000, 4_524_315])
+  func twoThreadsReadTheHalvesOrFindWhereTheFileEnds(_ length: Int?) throws {
+    let bytes = Self.twoPartCheckpoint()
+    #expect(bytes.count == 4_524_316)
+    let files = try TinyLlamaFiles()
+    defer { files.remove() }
+    try files.write(bytes, to: "big.bin")
+    let path = files.path("big.bin")
+    guard let length else {
+      #expect(try ModelFiles.readCheckpoint(path, threads: 2) == Data(bytes))
+      return
+    }
+    let reader = try #require(FileHandle(forReadingAtPath: path))
+    defer { try? reader.close() }
+    let writer = try #require(FileHandle(forWritingAtPath: path))
+    try writer.truncate(atOffset: UInt64(length))
+    try writer.close()
+    #expect(
+      throws: CommandFailure(
+        "the checkpoint file '\(path)' ended after \(length) of its \(bytes.count) bytes "
+          + "while it was read: it changed on disk; read it again once it is complete", .ioError)
+    ) { try ModelFiles.readCheckpoint(reader, fileSize: bytes.count, path: path, threads: 2) }
+  }
+
+  /// Loading on two threads (the digest computed beside the checks) builds the model one
+  /// thread builds: the same identity, digest included, and the same logits.
+  @Test func aModelLoadedOnTwoThreadsIsTheModelLoadedOnOne() throws {
+    let files = try TinyLlamaFiles()
+    defer { files.remove() }
+    let paths = ModelFiles(
+      checkpoint: files.path("tiny.bin"), tokenizer: files.path("tokenizer.bin"))
+    let one = try paths.load(seed: 3, threads: 1)
+    let two = try paths.load(seed: 3, threads: 2)
+    #expect(one.identity == two.identity)
+    #expect(one.identity.weightsSHA256 == SHA256.hex(Data(TinyLlamaFiles.checkpointBytes())))
+    var off = NoRecorder()
+    let a = try one.generate(
+      promptTokens: [1, 2, 3], steps: 3, collectLogits: true, recorder: &off)
+    let b = try two.generate(
+      promptTokens: [1, 2, 3], steps: 3, collectLogits: true, recorder: &off)
+    #expect(a.logits.map { $0.map(\.bitPattern) } == b.logits.map { $0.map(\.bitPattern) })
   }
 
   /// A writer cuts the file and writes it back again and again while the command line loads

@@ -28,14 +28,19 @@ extension TinyTransformer {
   ///   - tokenizer: Its tokenizer; the vocabulary sizes must agree.
   ///   - name: What the trace header calls the weights, usually the file name.
   ///   - seed: The seed of sampling (greedy decoding ignores it).
+  ///   - weightsSHA256: The checkpoint file's SHA-256 as ``SHA256/hex(_:)`` spells it,
+  ///     when the caller has computed it already (`kvtrace` does, on a second thread while
+  ///     it checks the weights); `nil`: computed here. The trace header records it.
   /// - Throws: ``CheckpointError/vocabularyMismatch(checkpoint:tokenizer:)`` when the
   ///   tokenizer belongs to another model.
-  public init(checkpoint: Checkpoint, tokenizer: Tokenizer, name: String, seed: UInt64 = 0)
-    throws(CheckpointError)
-  {
+  public init(
+    checkpoint: Checkpoint, tokenizer: Tokenizer, name: String, seed: UInt64 = 0,
+    weightsSHA256: String? = nil
+  ) throws(CheckpointError) {
     try self.init(
       checkpoint: checkpoint, tokenizer: tokenizer, weightsSource: "checkpoint \(name)",
-      seed: seed, weightsIdentity: ("file \(name)", SHA256.hex(checkpoint.data)))
+      seed: seed,
+      weightsIdentity: ("file \(name)", weightsSHA256 ?? SHA256.hex(checkpoint.data)))
   }
 
   /// A checkpoint's model whose trace header says `weightsSource` about its weights (the

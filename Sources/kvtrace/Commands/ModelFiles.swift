@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import TinyTransformer
 
 /// `--checkpoint FILE [--tokenizer FILE]`: a llama2.c model instead of kvtrace's own weights.
@@ -43,16 +45,44 @@ struct ModelFiles: Sendable, Equatable {
 
   /// Reads and checks both files and builds the model.
   ///
-  /// - Parameter seed: The seed of sampling.
+  /// With two threads or more, two threads read the checkpoint's two halves, and then one
+  /// computes its SHA-256 (for the trace's header) while the other checks the weights and
+  /// reads the tokenizer: the same model, sooner.
+  ///
+  /// - Parameters:
+  ///   - seed: The seed of sampling.
+  ///   - threads: How many threads may share the loading.
   /// - Throws: ``CommandFailure`` with exit 66 when a file cannot be read, 65 when it is not
   ///   what it should be, 74 when the checkpoint comes up short while it is read.
-  func load(seed: UInt64) throws(CommandFailure) -> TinyTransformer {
+  func load(seed: UInt64, threads: Int = 1) throws(CommandFailure) -> TinyTransformer {
     let name = URL(fileURLWithPath: checkpoint).lastPathComponent
     do {
-      let checkpoint = try Checkpoint(try Self.readCheckpoint(self.checkpoint))
-      let tokenizer = try self.tokenizer(for: checkpoint)
+      let data = try Self.readCheckpoint(self.checkpoint, threads: threads)
+      guard threads > 1 else {
+        let checkpoint = try Checkpoint(data)
+        let tokenizer = try self.tokenizer(for: checkpoint)
+        return try TinyTransformer(
+          checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed)
+      }
+      let digest = Mutex<String?>(nil)
+      // (Replaced by the second part's result before it is read.)
+      let checked = Mutex<Result<(Checkpoint, Tokenizer), any Error>>(.failure(CancellationError()))
+      DispatchQueue.concurrentPerform(iterations: 2) { part in
+        if part == 0 {
+          let hex = SHA256.hex(data)
+          digest.withLock { $0 = hex }
+        } else {
+          let result = Result { () throws -> (Checkpoint, Tokenizer) in
+            let checkpoint = try Checkpoint(data)
+            return (checkpoint, try self.tokenizer(for: checkpoint))
+          }
+          checked.withLock { $0 = result }
+        }
+      }
+      let (checkpoint, tokenizer) = try checked.withLock { $0 }.get()
       return try TinyTransformer(
-        checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed)
+        checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed,
+        weightsSHA256: digest.withLock { $0 })
     } catch let error as CommandFailure {
       throw error
     } catch let error as CheckpointError {
@@ -92,18 +122,18 @@ struct ModelFiles: Sendable, Equatable {
   ///
   /// - Throws: ``CheckpointError`` when the header or the size is wrong, ``CommandFailure``
   ///   when the file cannot be read (66) or ends early while it is read (74).
-  static func readCheckpoint(_ path: String) throws -> Data {
+  static func readCheckpoint(_ path: String, threads: Int = 1) throws -> Data {
     let size = try regularFileSize(path, kind: "checkpoint", home: checkpointHome)
     guard let handle = FileHandle(forReadingAtPath: path) else { throw cannotRead(path) }
     defer { try? handle.close() }
-    return try readCheckpoint(handle, fileSize: size, path: path)
+    return try readCheckpoint(handle, fileSize: size, path: path, threads: threads)
   }
 
   /// The checkpoint's bytes from `handle`, for a file that had `size` bytes when it was
   /// looked at: the file may have changed since, and then the read comes up short (74).
-  static func readCheckpoint(_ handle: FileHandle, fileSize size: Int, path: String) throws
-    -> Data
-  {
+  static func readCheckpoint(
+    _ handle: FileHandle, fileSize size: Int, path: String, threads: Int = 1
+  ) throws -> Data {
     let headerSize = Checkpoint.headerByteCount
     let header = (try? handle.read(upToCount: headerSize)) ?? Data()
     // A file that had a whole header when it was looked at, and has none now, shrank.
@@ -113,21 +143,40 @@ struct ModelFiles: Sendable, Equatable {
     let expected = try Checkpoint.byteCount(header: header, fileSize: size)
     // Straight into weight memory (huge pages where the system has them), the weights on a
     // cache line: the model reads them there, with no second copy.
+    // With two threads, each reads half (the system clears and fills their pages at once).
+    let parts = threads > 1 && expected >= 1 << 22 ? 2 : 1
     return try WeightMemory.data(count: expected, alignedAt: headerSize) { bytes in
-      let count = try readFully(handle.fileDescriptor, into: bytes, path: path)
+      let counts = Mutex([Result<Int, CommandFailure>](repeating: .success(0), count: parts))
+      nonisolated(unsafe) let bytes = bytes  // each part writes its own range
+      DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let range = (expected * part / parts)..<(expected * (part + 1) / parts)
+        let result = Result { () throws(CommandFailure) -> Int in
+          try readFully(handle.fileDescriptor, into: bytes, range: range, path: path)
+        }
+        counts.withLock { $0[part] = result }
+      }
+      var count = 0
+      for (part, result) in counts.withLock({ $0 }).enumerated() {
+        let got = try result.get()
+        count += got
+        // A part that came up short: the file ended there.
+        if got < (expected * (part + 1) / parts) - (expected * part / parts) { break }
+      }
       guard count == expected else { throw shrank(path, after: count, of: expected) }
     }
   }
 
-  /// Reads from byte 0 of the file on until `bytes` is full or the file ends; how many
-  /// bytes were read.
+  /// Reads the bytes `range` of the file into the same bytes of `bytes`, until the range is
+  /// full or the file ends; how many bytes were read.
   private static func readFully(
-    _ descriptor: Int32, into bytes: UnsafeMutableRawBufferPointer, path: String
+    _ descriptor: Int32, into bytes: UnsafeMutableRawBufferPointer, range: Range<Int>,
+    path: String
   ) throws(CommandFailure) -> Int {
     var done = 0
-    while done < bytes.count, let base = bytes.baseAddress {
-      let chunk = min(bytes.count - done, 1 << 24)
-      let got = pread(descriptor, base + done, chunk, off_t(done))
+    while done < range.count, let base = bytes.baseAddress {
+      let chunk = min(range.count - done, 1 << 24)
+      let at = range.lowerBound + done
+      let got = pread(descriptor, base + at, chunk, off_t(at))
       if got > 0 {
         done += got
       } else if got == 0 {

@@ -125,7 +125,7 @@ struct RunOptions: Sendable {
     if let folder {  // a GGUF file or a Llama-family folder
       model = try folder.loadDecoder(seed: seed)
     } else {
-      model = try weights.model(config: config, seed: seed)
+      model = try weights.model(config: config, seed: seed, threads: threads)
     }
     model.threads = threads
     guard files != nil || folder != nil else { return model }
