@@ -33,8 +33,9 @@ extension GridTable {
     guard let weights, !weights.isEmpty else {
       return visibleRows(length: length, maxRows: maxRows)
     }
+    let weight = (0..<length).map { weights[$0] ?? -1 }  // looked up once, not per comparison
     let ranked = (0..<length).sorted { a, b in
-      let (wa, wb) = (weights[a] ?? -1, weights[b] ?? -1)
+      let (wa, wb) = (weight[a], weight[b])
       return wa != wb ? wa > wb : a > b
     }
     var kept = max(0, maxRows)
