@@ -122,6 +122,31 @@ import TinyTransformer
     #expect(a.logits.map { $0.map(\.bitPattern) } == b.logits.map { $0.map(\.bitPattern) })
   }
 
+  /// A run whose trace is written gets the checkpoint's digest in its header; a run whose
+  /// trace is only drawn skips computing it, on one thread or two, and decodes the same.
+  @Test(arguments: [1, 2])
+  func onlyATraceThatIsWrittenCarriesTheCheckpointsDigest(threads: Int) throws {
+    let files = try TinyLlamaFiles()
+    defer { files.remove() }
+    let paths = ModelFiles(
+      checkpoint: files.path("tiny.bin"), tokenizer: files.path("tokenizer.bin"))
+    let digested = try paths.load(seed: 0, threads: threads, digest: true)
+    let skipped = try paths.load(seed: 0, threads: threads, digest: false)
+    #expect(digested.identity.weightsSHA256 == SHA256.hex(Data(TinyLlamaFiles.checkpointBytes())))
+    #expect(skipped.identity.weightsSHA256 == nil)
+    #expect(skipped.identity.weights == digested.identity.weights)
+    let export = files.path("run.json")
+    let run = runCLI([
+      "run", "--checkpoint", files.path("tiny.bin"), "--tokenizer", files.path("tokenizer.bin"),
+      "--prompt", "Once", "--steps", "2", "--threads", "\(threads)", "--export", export,
+    ])
+    #expect(run.code == .ok, "\(run.error)")
+    let written = try String(contentsOfFile: export, encoding: .utf8)
+    #expect(
+      written.contains(
+        "\"weightsSHA256\":\"\(SHA256.hex(Data(TinyLlamaFiles.checkpointBytes())))\""))
+  }
+
   /// A writer cuts the file and writes it back again and again while the command line loads
   /// it: every run succeeds or fails with one line and 65 (the size was wrong when looked at)
   /// or 74 (it shrank during the read). A mapped file would die of SIGBUS here.

@@ -31,16 +31,19 @@ extension TinyTransformer {
   ///   - weightsSHA256: The checkpoint file's SHA-256 as ``SHA256/hex(_:)`` spells it,
   ///     when the caller has computed it already (`kvtrace` does, on a second thread while
   ///     it checks the weights); `nil`: computed here. The trace header records it.
+  ///   - digestsWeights: Whether to compute the SHA-256 when `weightsSHA256` is `nil`:
+  ///     `false` leaves it out of the trace header, for a run whose trace is never written
+  ///     (hashing 60 MB takes longer than a few decode steps).
   /// - Throws: ``CheckpointError/vocabularyMismatch(checkpoint:tokenizer:)`` when the
   ///   tokenizer belongs to another model.
   public init(
     checkpoint: Checkpoint, tokenizer: Tokenizer, name: String, seed: UInt64 = 0,
-    weightsSHA256: String? = nil
+    weightsSHA256: String? = nil, digestsWeights: Bool = true
   ) throws(CheckpointError) {
+    let digest = weightsSHA256 ?? (digestsWeights ? SHA256.hex(checkpoint.data) : nil)
     try self.init(
       checkpoint: checkpoint, tokenizer: tokenizer, weightsSource: "checkpoint \(name)",
-      seed: seed,
-      weightsIdentity: ("file \(name)", weightsSHA256 ?? SHA256.hex(checkpoint.data)))
+      seed: seed, weightsIdentity: ("file \(name)", digest))
   }
 
   /// A checkpoint's model whose trace header says `weightsSource` about its weights (the

@@ -52,17 +52,22 @@ struct ModelFiles: Sendable, Equatable {
   /// - Parameters:
   ///   - seed: The seed of sampling.
   ///   - threads: How many threads may share the loading.
+  ///   - digest: Whether the trace header needs the checkpoint's SHA-256: only a trace that
+  ///     is written to a file does, and hashing 60 MB is not free.
   /// - Throws: ``CommandFailure`` with exit 66 when a file cannot be read, 65 when it is not
   ///   what it should be, 74 when the checkpoint comes up short while it is read.
-  func load(seed: UInt64, threads: Int = 1) throws(CommandFailure) -> TinyTransformer {
+  func load(seed: UInt64, threads: Int = 1, digest: Bool = true) throws(CommandFailure)
+    -> TinyTransformer
+  {
     let name = URL(fileURLWithPath: checkpoint).lastPathComponent
     do {
       let data = try Self.readCheckpoint(self.checkpoint, threads: threads)
-      guard threads > 1 else {
+      guard threads > 1, digest else {
         let checkpoint = try Checkpoint(data)
         let tokenizer = try self.tokenizer(for: checkpoint)
         return try TinyTransformer(
-          checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed)
+          checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed,
+          digestsWeights: digest)
       }
       let digest = Mutex<String?>(nil)
       // (Replaced by the second part's result before it is read.)

@@ -85,8 +85,8 @@ enum ModelWeights: Sendable, Equatable {
   ///
   /// - Throws: ``CommandFailure``: a random shape that cannot run (64), a shipped model
   ///   that is missing (66) or damaged (65), or a checkpoint's files' failures.
-  func model(config: ModelConfig, seed: UInt64, threads: Int = 1) throws(CommandFailure)
-    -> TinyTransformer
+  func model(config: ModelConfig, seed: UInt64, threads: Int = 1, digest: Bool = true)
+    throws(CommandFailure) -> TinyTransformer
   {
     switch self {
     case .trained:
@@ -109,7 +109,7 @@ enum ModelWeights: Sendable, Equatable {
         throw CommandFailure(UsageError(error.description, fix: "see 'kvtrace run --help'"))
       }
     case .checkpoint(let files):
-      return try files.load(seed: seed, threads: threads)
+      return try files.load(seed: seed, threads: threads, digest: digest)
     }
   }
 }

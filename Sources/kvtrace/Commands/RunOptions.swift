@@ -125,7 +125,9 @@ struct RunOptions: Sendable {
     if let folder {  // a GGUF file or a Llama-family folder
       model = try folder.loadDecoder(seed: seed)
     } else {
-      model = try weights.model(config: config, seed: seed, threads: threads)
+      // A trace that is never written needs no digest of the checkpoint in its header.
+      model = try weights.model(
+        config: config, seed: seed, threads: threads, digest: export != nil)
     }
     model.threads = threads
     guard files != nil || folder != nil else { return model }
