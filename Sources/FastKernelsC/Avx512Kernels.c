@@ -171,6 +171,21 @@ AVX512 void fk_avx512_matmul_batch_rows(
   }
 }
 
+AVX512 float fk_avx512_sum(const float *x, long n) {
+  __m512 a = _mm512_setzero_ps(), b = a, c = a, d = a;
+  long i = 0;
+  for (; i + 64 <= n; i += 64) {  // four independent chains: the loop waits on memory only
+    a = _mm512_add_ps(a, _mm512_loadu_ps(x + i));
+    b = _mm512_add_ps(b, _mm512_loadu_ps(x + i + 16));
+    c = _mm512_add_ps(c, _mm512_loadu_ps(x + i + 32));
+    d = _mm512_add_ps(d, _mm512_loadu_ps(x + i + 48));
+  }
+  __m512 all = _mm512_add_ps(_mm512_add_ps(a, b), _mm512_add_ps(c, d));
+  float sum = hsum8(_mm256_add_ps(low(all), high(all)));
+  for (; i < n; i++) sum += x[i];
+  return sum;
+}
+
 #else
 
 int fk_has_avx512(void) { return 0; }  // not x86-64: the portable Swift kernels run

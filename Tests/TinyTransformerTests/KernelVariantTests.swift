@@ -184,6 +184,18 @@ import Testing
     }
   }
 
+  /// The bandwidth probe's sum, in every variant's registers: exact on small whole numbers,
+  /// at every length around the blocks, whatever order each variant adds in.
+  @Test func everyVariantsReadingSumAddsEveryFloat() {
+    for variant in KernelVariant.available {
+      for count in [0, 1, 7, 8, 31, 32, 33, 63, 64, 65, 100, 1000, 4099] {
+        let floats = (0..<count).map { Float($0 % 5) }
+        let expected = Float(floats.reduce(0, +))
+        #expect(variant.readingSum(floats, count: count) == expected, "\(variant), \(count)")
+      }
+    }
+  }
+
   /// The vocabulary's softmax with its exponentials shared among threads: the same bits.
   @Test func aThreadedSoftmaxGivesTheOneThreadBits() {
     for n in [4096, 4097, 4103, 32_000, 32_007] {

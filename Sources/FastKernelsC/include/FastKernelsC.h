@@ -57,6 +57,11 @@ void fk_avx512_matmul_rows(
 void fk_avx512_matmul_batch_rows(
   float *out, const float *x, const float *w, long n, long d, long count, long first, long end);
 
+/// The sum of x [n] in the widest registers, in no fixed order: not for results, only for
+/// reading memory as fast as the products read it (kvtrace bench's bandwidth probe).
+float fk_avx2_sum(const float *x, long n);
+float fk_avx512_sum(const float *x, long n);
+
 /// 1 when this processor has the SHA extensions (x86-64 SHA-NI), else 0.
 int fk_has_sha(void);
 

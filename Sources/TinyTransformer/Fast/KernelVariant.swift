@@ -49,6 +49,38 @@ public enum KernelVariant: String, Sendable, CaseIterable {
   /// The index in `allCases` of the active variant: the widest available at first.
   private static let selected = Atomic<UInt8>(UInt8(available.count - 1))
 
+  /// The sum of `count` floats read in this variant's widest registers, in an order of its
+  /// own (so not for results): how fast this variant's products can read memory.
+  ///
+  /// `kvtrace bench` reads a buffer the size of the weights with it to measure the
+  /// bandwidth that bounds decoding; read with narrower registers than the products use,
+  /// the bound would come out below what decoding reaches.
+  public func readingSum(_ floats: UnsafePointer<Float>, count: Int) -> Float {
+    #if arch(x86_64)
+      switch self {
+      case .avx512: return fk_avx512_sum(floats, count)
+      case .avx2: return fk_avx2_sum(floats, count)
+      case .portable: break
+      }
+    #endif
+    let raw = UnsafeRawPointer(floats)
+    var (a, b, c, d) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+    var i = 0
+    while i + 32 <= count {  // four independent chains: the loop waits on memory only
+      a += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+      b += raw.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD8<Float>.self)
+      c += raw.loadUnaligned(fromByteOffset: 4 * i + 64, as: SIMD8<Float>.self)
+      d += raw.loadUnaligned(fromByteOffset: 4 * i + 96, as: SIMD8<Float>.self)
+      i += 32
+    }
+    var sum = ((a + b) + (c + d)).sum()
+    while i < count {
+      sum += floats[i]
+      i += 1
+    }
+    return sum
+  }
+
   /// Whether this variant runs the AVX2 kernels (AVX-512's kernels are its products; the
   /// rest it runs as AVX2).
   var hasAVX2: Bool { self != .portable }

@@ -1,4 +1,5 @@
 import Foundation
+import TinyTransformer
 
 /// Wall-clock measurements for `kvtrace bench`: the only code that reads the clock.
 enum Stopwatch {
@@ -26,8 +27,8 @@ enum Stopwatch {
 /// Decoding one token reads every weight once, and a model this size does not fit
 /// in any cache, so tokens per second can be at most bandwidth ÷ weight bytes. The
 /// probe does what decoding does at its best: it streams a buffer of the weights'
-/// size from start to end, over and over, summing it with the same 8-wide
-/// accumulators as the matrix kernels, so the loop waits on memory, not on
+/// size from start to end, over and over, summing it in the same registers as the
+/// active kernel variant's products, so the loop waits on memory, not on
 /// arithmetic. It is a plain measurement, not a model: whatever the machine
 /// gives one core (prefetchers, a shared cache, other programs) it gives both,
 /// and `kvtrace bench` takes one pass between each round of decoding runs, so
@@ -93,23 +94,9 @@ final class BandwidthProbe {
     return Double(bytes) / seconds
   }
 
-  /// The sum of every element, with independent vector accumulators so the loop is
-  /// limited by memory, not by the latency of one addition chain.
+  /// The sum of every element, read as the active kernels read the weights (the same
+  /// register width, independent accumulators), so the loop is limited by memory.
   private static func sum(_ buffer: UnsafeMutableBufferPointer<Float>) -> Float {
-    let raw = UnsafeRawPointer(buffer.baseAddress!)
-    var a = SIMD8<Float>()
-    var b = SIMD8<Float>()
-    var c = SIMD8<Float>()
-    var d = SIMD8<Float>()
-    var offset = 0
-    let end = buffer.count * 4 - 128
-    while offset <= end {
-      a += raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-      b += raw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
-      c += raw.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Float>.self)
-      d += raw.loadUnaligned(fromByteOffset: offset + 96, as: SIMD8<Float>.self)
-      offset += 128
-    }
-    return ((a + b) + (c + d)).sum()
+    KernelVariant.active.readingSum(buffer.baseAddress!, count: buffer.count)
   }
 }
