@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// A recorded decoding: the header and every event, in order.
 ///
@@ -137,12 +137,14 @@ public struct StepRecord: Sendable, Equatable {
 
 /// The tokens ``Trace/tokens(sequence:)`` found, kept for the next call on the same trace.
 /// A class, so that a `let` trace can fill it; its lock makes that safe across threads.
-private final class TokenMemo: Sendable {
-  private let known = Mutex<[Int: [TraceToken]]>([:])
+private final class TokenMemo: @unchecked Sendable {
+  // @unchecked: `known` is read and written only while `lock` is held.
+  private let lock = NSLock()
+  private var known: [Int: [TraceToken]] = [:]
 
-  func tokens(sequence: Int) -> [TraceToken]? { known.withLock { $0[sequence] } }
+  func tokens(sequence: Int) -> [TraceToken]? { lock.withLock { known[sequence] } }
 
   func remember(_ tokens: [TraceToken], sequence: Int) {
-    known.withLock { $0[sequence] = tokens }
+    lock.withLock { known[sequence] = tokens }
   }
 }

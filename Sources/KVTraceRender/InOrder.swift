@@ -1,5 +1,4 @@
-import Dispatch
-import Synchronization
+import Foundation
 
 /// `map` shared among threads, its results in the input's order.
 ///
@@ -13,15 +12,16 @@ enum InOrder {
   ) -> [Result] {
     let bands = min(max(1, threads), items.count)
     guard bands > 1 else { return items.map(transform) }
-    let results = Mutex<[[Result]]>(Array(repeating: [], count: bands))
+    let lock = NSLock()
+    nonisolated(unsafe) var results = [[Result]](repeating: [], count: bands)  // under `lock`
     withoutActuallyEscaping(transform) { transform in
       nonisolated(unsafe) let transform = transform  // each band calls it on its own items
       DispatchQueue.concurrentPerform(iterations: bands) { band in
         let range = (items.count * band / bands)..<(items.count * (band + 1) / bands)
         let mapped = items[range].map(transform)
-        results.withLock { $0[band] = mapped }
+        lock.withLock { results[band] = mapped }
       }
     }
-    return results.withLock { $0.flatMap { $0 } }
+    return results.flatMap { $0 }
   }
 }
