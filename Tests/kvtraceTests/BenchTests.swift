@@ -26,6 +26,8 @@ import TinyTransformer
     ] {
       #expect(result.output.contains(phrase), "missing: \(phrase)")
     }
+    // Decoding and the prefill each measured again on the two threads asked for.
+    #expect(result.output.components(separatedBy: "the same with 2 threads").count == 3)
   }
 
   @Test func jsonHasTheNumbers() throws {
@@ -38,6 +40,7 @@ import TinyTransformer
     for key in [
       "tracingOff", "tracingSummary", "tracingFull", "shortNone", "shortFull", "exportJSON",
       "exportJSONLines", "bandwidth", "bandwidthTogether", "prefillBatched", "prefillSingle",
+      "prefillThreadedBatched", "prefillThreadedSingle",
     ] {
       let value = try #require(shapes[0][key] as? Double, "missing \(key)")
       #expect(value > 0)

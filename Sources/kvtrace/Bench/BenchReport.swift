@@ -27,6 +27,9 @@ struct BenchReport: Encodable {
     var prefillTokens = 0
     var prefillBatched = 0.0
     var prefillSingle = 0.0
+    /// The same on the run's threads, when more than one.
+    var prefillThreadedBatched: Double?
+    var prefillThreadedSingle: Double?
     var exportBytes = 0
     var exportJSON = 0.0
     var exportJSONLines = 0.0
@@ -98,8 +101,15 @@ struct BenchReport: Encodable {
       row("prefill of \(s.prefillTokens) tokens, all positions at once", s.prefillBatched)
         + "  \(fixed(s.prefillBatched / s.prefillSingle, 2))× one position at a time "
         + "(\(fixed(s.prefillSingle, 1))); the same bits",
+    ]
+    if let batched = s.prefillThreadedBatched, let single = s.prefillThreadedSingle {
+      lines.append(
+        row("  the same with \(threads) threads", batched)
+          + "  \(fixed(batched / single, 2))× one position at a time (\(fixed(single, 1)))")
+    }
+    lines += [
       "export of the full trace (\(megabytes(Double(s.exportBytes)))): JSON "
-        + "\(megabytes(s.exportJSON))/s, JSON Lines \(megabytes(s.exportJSONLines))/s",
+        + "\(megabytes(s.exportJSON))/s, JSON Lines \(megabytes(s.exportJSONLines))/s"
     ]
     return lines
   }
