@@ -104,10 +104,7 @@ enum BenchCommand {
     result.threaded = options.threads > 1 ? rate(seconds.threaded) : nil
     (result.exportBytes, result.exportJSON, result.exportJSONLines) = try exportSpeed(
       model, tokens: options.tokens, runs: options.runs)
-    result.add(
-      try .measure(
-        model, tokens: min(200, options.tokens - 1), runs: min(options.runs, 3),
-        threads: options.threads))
+    result.add(try BenchPrefill.measure(model, options))
     let short = DecodeRun(model: model, tokens: min(options.noCacheTokens, options.tokens))
     result.noCacheTokens = short.tokens
     result.shortFull = try rate(short, runs: options.runs)

@@ -54,6 +54,18 @@ struct BenchPrefill {
   }
 }
 
+extension BenchPrefill {
+  /// The prefill of a 200-token prompt (or as long as `--tokens` allows), at most three runs
+  /// each way, on one thread and on `--threads`.
+  static func measure(_ model: TinyTransformer, _ options: BenchCommand.Options) throws
+    -> BenchPrefill
+  {
+    try measure(
+      model, tokens: min(200, options.tokens - 1), runs: min(options.runs, 3),
+      threads: options.threads)
+  }
+}
+
 extension BenchReport.Shape {
   /// Keeps a prefill's measurements.
   mutating func add(_ prefill: BenchPrefill) {
