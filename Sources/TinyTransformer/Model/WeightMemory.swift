@@ -55,12 +55,12 @@ public enum WeightMemory {
   /// are still alive, so that a checkpoint read into one is used where it is, not copied.
   private static let dataBlocks = Mutex<[Range<Int>]>([])
 
-  /// A `Data` of `count` bytes in weight memory (huge pages where ``advises(_:)``), whose
+  /// A `Data` of `count` bytes in weight memory (huge pages where the system offers them), whose
   /// byte `offset` sits on a 64-byte boundary, filled by `fill`.
   ///
   /// The command line reads a checkpoint straight into it: the weights then need no second
   /// copy, and with `offset` at the header's length they start on a cache line. A model
-  /// built from this `Data` reads its floats where they are (``WeightBuffer``).
+  /// built from this `Data` reads its floats where they are, without copying them.
   ///
   /// - Parameters:
   ///   - count: How many bytes.

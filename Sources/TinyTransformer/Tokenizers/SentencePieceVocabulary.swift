@@ -28,6 +28,7 @@ struct SentencePieceVocabulary: Sendable, Equatable {
   /// A vocabulary from pieces and scores already checked by the loader.
   init(pieces: [[UInt8]], scores: [Float]) {
     var ids: [[UInt8]: Int] = [:]
+    ids.reserveCapacity(pieces.count)  // one table, never grown and rehashed as it fills
     for (id, piece) in pieces.enumerated() where ids[piece] == nil {
       ids[piece] = id
     }
