@@ -133,9 +133,10 @@ public struct HeadRoles: Sendable, Equatable {
   private mutating func add(_ trace: Trace) throws(HeadRolesError) {
     let sequences = trace.header.sequenceCount
     let ids = (0..<sequences).map { trace.tokens(sequence: $0).map(\.id) }
-    // Whether a (layer, head, sequence, query) was scored already: one flag each.
+    // The (layer, head, sequence, query)s scored already, each as one number: a set, so
+    // memory follows the events a trace has, not the shape its header claims.
     let longest = ids.map(\.count).max() ?? 0
-    var seen = [Bool](repeating: false, count: layers * heads * sequences * longest)
+    var seen = Set<Int>()
     var steps = ids.map { Array(repeating: -1, count: $0.count) }
     for case .attention(let event) in trace.events where event.kind == .self {
       guard let weights = event.weights, weights.count == event.keys.count else {
@@ -146,9 +147,8 @@ public struct HeadRoles: Sendable, Equatable {
       guard event.layer >= 0, event.layer < layers, event.head >= 0, event.head < heads,
         q >= 0, q < ids[sequence].count
       else { continue }
-      let flag = ((event.layer * heads + event.head) * sequences + sequence) * longest + q
-      guard !seen[flag] else { continue }
-      seen[flag] = true
+      let key = ((event.layer * heads + event.head) * sequences + sequence) * longest + q
+      guard seen.insert(key).inserted else { continue }
       if steps[sequence][q] < 0 { steps[sequence][q] = event.step }
       let shares = Self.shares(query: q, keys: event.keys, weights: weights, ids: ids[sequence])
       for (index, share) in shares.enumerated() {
