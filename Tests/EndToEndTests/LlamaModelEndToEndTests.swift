@@ -37,6 +37,12 @@ import Testing
       try JSONSerialization.jsonObject(with: scratch.contents("trace.json")) as? [String: Any])
     let header = try #require(trace["header"] as? [String: Any])
     #expect((header["decodeSteps"] as? Int) == 4)
+    if model.hasSuffix(".gguf") {  // an exported trace names the file by its SHA-256
+      #expect(try scratch.shell("sha256sum '\(Self.fixture(model))' > sum") == 0)
+      let identity = try #require(header["identity"] as? [String: Any])
+      let digest = try #require(identity["weightsSHA256"] as? String)
+      #expect(scratch.text("sum").hasPrefix(digest + " "))
+    }
     #expect(scratch.text("run.txt").contains("step 1 (decode)"))
   }
 

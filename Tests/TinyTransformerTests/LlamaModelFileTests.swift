@@ -103,6 +103,22 @@ import Testing
     #expect(stored.classifier == stored.tokenEmbedding)  // tied
   }
 
+  /// A GGUF model's trace header carries the file's SHA-256 unless the caller says its
+  /// trace is never written; the model is the same either way.
+  @Test func aGGUFFilesDigestIsComputedOnlyWhenAsked() throws {
+    let data = try Data(contentsOf: Self.folder.appendingPathComponent("llama_quant.gguf"))
+    let hashed = try TinyTransformer(gguf: data, name: "q")
+    let unhashed = try TinyTransformer(gguf: data, name: "q", digestsWeights: false)
+    #expect(hashed.identity.weightsSHA256 == SHA256.hex(data))
+    #expect(unhashed.identity.weightsSHA256 == nil)
+    var off = NoRecorder()
+    let a = try hashed.generate(
+      promptTokens: [1, 2, 3], steps: 2, collectLogits: true, recorder: &off)
+    let b = try unhashed.generate(
+      promptTokens: [1, 2, 3], steps: 2, collectLogits: true, recorder: &off)
+    #expect(a.logits.map { $0.map(\.bitPattern) } == b.logits.map { $0.map(\.bitPattern) })
+  }
+
   @Test func quantizedWeightsAreReadAsStored() throws {
     let data = try Data(contentsOf: Self.folder.appendingPathComponent("llama_quant.gguf"))
     let model = try TinyTransformer(gguf: data, name: "q")

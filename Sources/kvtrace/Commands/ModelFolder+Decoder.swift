@@ -5,9 +5,14 @@ import TinyTransformer
 extension ModelFolder {
   /// Reads a GGUF file or a Llama-family folder and builds the decoder-only model.
   ///
+  /// - Parameters:
+  ///   - seed: The seed of sampling.
+  ///   - digest: Whether the trace header needs a GGUF file's SHA-256: only a trace that is
+  ///     written to a file does.
+  ///
   /// - Throws: ``CommandFailure``: 66 for a missing path, 65 for files that are not what
   ///   they should be (one line naming the file, what is unsupported or wrong, the fix).
-  func loadDecoder(seed: UInt64) throws(CommandFailure) -> TinyTransformer {
+  func loadDecoder(seed: UInt64, digest: Bool = true) throws(CommandFailure) -> TinyTransformer {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw CommandFailure(
@@ -22,7 +27,7 @@ extension ModelFolder {
             "cannot read '\(TerminalText.escaped(path))'; check that it is a readable file",
             .noInput)
         }
-        return try TinyTransformer(gguf: data, name: name, seed: seed)
+        return try TinyTransformer(gguf: data, name: name, seed: seed, digestsWeights: digest)
       }
       let config = try LlamaFolderConfig(json: try read("config.json"))
       let tokenizer = try loadByteLevelTokenizer()

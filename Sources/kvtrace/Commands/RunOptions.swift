@@ -123,7 +123,7 @@ struct RunOptions: Sendable {
   func model() throws(CommandFailure) -> TinyTransformer {
     var model: TinyTransformer
     if let folder {  // a GGUF file or a Llama-family folder
-      model = try folder.loadDecoder(seed: seed)
+      model = try folder.loadDecoder(seed: seed, digest: export != nil)
     } else {
       // A trace that is never written needs no digest of the checkpoint in its header.
       model = try weights.model(
