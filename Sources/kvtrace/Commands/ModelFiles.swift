@@ -69,13 +69,13 @@ struct ModelFiles: Sendable, Equatable {
           checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed,
           digestsWeights: digest)
       }
-      let digest = Mutex<String?>(nil)
+      let hexDigest = Mutex<String?>(nil)
       // (Replaced by the second part's result before it is read.)
       let checked = Mutex<Result<(Checkpoint, Tokenizer), any Error>>(.failure(CancellationError()))
       DispatchQueue.concurrentPerform(iterations: 2) { part in
         if part == 0 {
           let hex = SHA256.hex(data)
-          digest.withLock { $0 = hex }
+          hexDigest.withLock { $0 = hex }
         } else {
           let result = Result { () throws -> (Checkpoint, Tokenizer) in
             let checkpoint = try Checkpoint(data)
@@ -87,7 +87,7 @@ struct ModelFiles: Sendable, Equatable {
       let (checkpoint, tokenizer) = try checked.withLock { $0 }.get()
       return try TinyTransformer(
         checkpoint: checkpoint, tokenizer: tokenizer, name: name, seed: seed,
-        weightsSHA256: digest.withLock { $0 })
+        weightsSHA256: hexDigest.withLock { $0 })
     } catch let error as CommandFailure {
       throw error
     } catch let error as CheckpointError {
