@@ -70,7 +70,7 @@ struct BenchReport: Encodable {
       "== \(s.name): \(c.layers) layers, \(c.heads) heads (\(c.kvHeads) KV), dim \(c.dim), "
         + "MLP \(c.mlpDim), vocabulary \(c.vocabularySize)",
       "memory read bandwidth, one core: \(gigabytes(s.bandwidth))/s (a SIMD sum over "
-        + "\(megabytes(Double(s.bandwidthBytes))), one pass between rounds)",
+        + "\(megabytes(Double(s.bandwidthBytes))), the fastest of one pass between rounds)",
       "weights read per token \(megabytes(Double(s.weightBytesPerToken))); the bandwidth "
         + "allows at most \(fixed(bound, 1)) tokens/s",
       row("\(s.tokens) tokens, cache full, tracing off, 1 thread", s.tracingOff)
