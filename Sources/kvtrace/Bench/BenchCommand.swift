@@ -94,9 +94,7 @@ enum BenchCommand {
       passes.append(probe.measure())
       if options.threads > 1 { together.append(probe.measureTogether(threads: options.threads)) }
     }
-    // A bound is what memory delivered at its best: the fastest pass, not a typical one (on
-    // a shared machine a slow pass would put decoding above its own ceiling).
-    result.bandwidth = passes.max() ?? 0
+    result.bandwidth = passes.max() ?? 0  // the bound: memory at its best, not a slow pass
     result.bandwidthTogether = options.threads > 1 ? together.max() : nil
     result.bandwidthBytes = probe.bytes
     func rate(_ times: [Double]) -> Double { Double(options.tokens) / Stopwatch.median(times) }
