@@ -150,6 +150,7 @@ struct ModelFiles: Sendable, Equatable {
     // cache line: the model reads them there, with no second copy.
     // With two threads, each reads half (the system clears and fills their pages at once).
     let parts = threads > 1 && expected >= 1 << 22 ? 2 : 1
+    let before = FileVersion(handle.fileDescriptor)
     return try WeightMemory.data(count: expected, alignedAt: headerSize) { bytes in
       let counts = Mutex([Result<Int, CommandFailure>](repeating: .success(0), count: parts))
       nonisolated(unsafe) let bytes = bytes  // each part writes its own range
@@ -168,6 +169,35 @@ struct ModelFiles: Sendable, Equatable {
         if got < (expected * (part + 1) / parts) - (expected * part / parts) { break }
       }
       guard count == expected else { throw shrank(path, after: count, of: expected) }
+      // Whole, but written to meanwhile (a size, a change time): the bytes may mix two
+      // versions of the file, so they are not weights to trust.
+      guard let before, FileVersion(handle.fileDescriptor) == before else {
+        throw CommandFailure(
+          "the checkpoint file '\(path)' changed on disk while it was read; read it again "
+            + "once it is complete", .ioError)
+      }
+    }
+  }
+
+  /// What changes when a file is written to: its size and its change time.
+  private struct FileVersion: Equatable {
+    var size: Int
+    var changed: timespec
+
+    init?(_ descriptor: Int32) {
+      var status = stat()
+      guard fstat(descriptor, &status) == 0 else { return nil }
+      size = Int(status.st_size)
+      #if canImport(Darwin)
+        changed = status.st_ctimespec
+      #else
+        changed = status.st_ctim
+      #endif
+    }
+
+    static func == (a: FileVersion, b: FileVersion) -> Bool {
+      a.size == b.size && a.changed.tv_sec == b.changed.tv_sec
+        && a.changed.tv_nsec == b.changed.tv_nsec
     }
   }
 
