@@ -4,18 +4,9 @@
 
 #include "FastKernelsC.h"
 
-#if defined(__x86_64__)
-
-#include <immintrin.h>
-
-#define SHA __attribute__((target("sha,sse4.1")))
-
-int fk_has_sha(void) {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") ? 1 : 0;
-}
-
-static const unsigned int round_constants[64] = {
+// SHA-256's 64 round constants (FIPS 180-4): the one copy, which the portable Swift
+// compression reads too.
+const unsigned int fk_sha256_round_constants[64] = {
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
   0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
   0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
@@ -27,6 +18,18 @@ static const unsigned int round_constants[64] = {
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
   0xc67178f2,
 };
+
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+
+#define SHA __attribute__((target("sha,sse4.1")))
+
+int fk_has_sha(void) {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") ? 1 : 0;
+}
+
 
 SHA void fk_sha256_blocks(unsigned int state[8], const unsigned char *data, long blocks) {
   // The instructions keep the eight words as two vectors, (a, b, e, f) and (c, d, g, h).
@@ -51,7 +54,7 @@ SHA void fk_sha256_blocks(unsigned int state[8], const unsigned char *data, long
         words = _mm_sha256msg2_epu32(partial, w4);
       }
       w[group % 4] = words;
-      __m128i k = _mm_loadu_si128((const __m128i *)(round_constants + 4 * group));
+      __m128i k = _mm_loadu_si128((const __m128i *)(fk_sha256_round_constants + 4 * group));
       __m128i message = _mm_add_epi32(words, k);
       cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);  // two rounds
       abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(message, 0x0E));  // two more

@@ -67,11 +67,7 @@ import Testing
   /// llama2.c's stories15M shape (random weights), two threads: the products' bands split
   /// the rows of a batch as they split one position's.
   @Test func aModelOfTheStories15MShapeGivesTheSameBits() throws {
-    let config = ModelConfig(
-      layers: 6, heads: 6, kvHeads: 6, dim: 288, mlpDim: 768, contextLength: 24,
-      vocabularySize: 32000)
-    var model = try TinyTransformer(randomWeightsFor: config, seed: 15)
-    model.threads = 2
+    let model = try stories15MShapeModel(contextLength: 24)
     let prompt = (0..<21).map { 1 + ($0 * 7_919) % 31_999 }
     try Self.expectSame(model, prompt: prompt, steps: 2, "15M")
   }

@@ -170,11 +170,7 @@ import Testing
 
   /// llama2.c's stories15M shape (random weights): head size 48, MLP 768, 32000 logits.
   @Test func aModelOfTheStories15MShapeDecodesTheSameBitsWithEveryVariant() throws {
-    let config = ModelConfig(
-      layers: 6, heads: 6, kvHeads: 6, dim: 288, mlpDim: 768, contextLength: 16,
-      vocabularySize: 32000)
-    var model = try TinyTransformer(randomWeightsFor: config, seed: 15)
-    model.threads = 2
+    let model = try stories15MShapeModel(contextLength: 16)
     let prompt = [1, 400, 1_234, 31_999]
     let portable = try Self.decode(model, prompt: prompt, steps: 3, variant: .portable)
     for variant in Self.wider {

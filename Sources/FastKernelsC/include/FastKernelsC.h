@@ -62,6 +62,9 @@ void fk_avx512_matmul_batch_rows(
 float fk_avx2_sum(const float *x, long n);
 float fk_avx512_sum(const float *x, long n);
 
+/// SHA-256's 64 round constants, for the instructions and for the portable Swift SHA256.
+extern const unsigned int fk_sha256_round_constants[64];
+
 /// 1 when this processor has the SHA extensions (x86-64 SHA-NI), else 0.
 int fk_has_sha(void);
 
