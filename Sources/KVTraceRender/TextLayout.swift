@@ -72,16 +72,27 @@ enum TextLayout {
   static func wrap(_ text: String, width: Int, indent: String = "") -> [String] {
     var lines: [String] = []
     var line = ""
+    var lineWidth = 0  // width(line), kept as words join it
     var lineHasWord = false
+    // A width is the sum of its parts' when no escape sequence runs across a space: always
+    // so for text without escapes, and checked in full otherwise.
+    let additive = !text.unicodeScalars.contains("\u{1B}")
+    let indentWidth = Self.width(indent)
     // Empty pieces keep runs of spaces ("cache    full") where no break falls.
     for word in keepingUnits(text.split(separator: " ", omittingEmptySubsequences: false)) {
       if word.isEmpty && !lineHasWord && !lines.isEmpty { continue }
-      let candidate = line.isEmpty && lines.isEmpty ? String(word) : line + " " + word
-      if Self.width(candidate) > width, lineHasWord, !word.isEmpty {
+      let first = line.isEmpty && lines.isEmpty
+      let candidate = first ? String(word) : line + " " + word
+      let wordWidth = Self.width(String(word))
+      let candidateWidth =
+        !additive ? Self.width(candidate) : first ? wordWidth : lineWidth + 1 + wordWidth
+      if candidateWidth > width, lineHasWord, !word.isEmpty {
         lines.append(line.trimmingTrailingSpaces())
-        line = indent + word
+        (line, lineWidth) = (indent + word, indentWidth + wordWidth)
+      } else if !lineHasWord && !lines.isEmpty {
+        (line, lineWidth) = (indent + word, indentWidth + wordWidth)
       } else {
-        line = !lineHasWord && !lines.isEmpty ? indent + word : candidate
+        (line, lineWidth) = (candidate, candidateWidth)
       }
       lineHasWord = lineHasWord || !word.isEmpty || line != indent
       if line == indent { lineHasWord = false }
@@ -90,9 +101,11 @@ enum TextLayout {
     return lines
   }
 
+  /// The units ``keepingUnits(_:)`` glues to the number before them.
+  private static let units: Set<Substring> = ["k", "M", "G", "B", "KiB", "MiB", "GiB"]
+
   /// Glues a unit to its number ("5.5" "KiB" → "5.5 KiB") so a wrap never splits them.
   private static func keepingUnits(_ words: [Substring]) -> [Substring] {
-    let units: Set<Substring> = ["k", "M", "G", "B", "KiB", "MiB", "GiB"]
     var out: [Substring] = []
     for word in words {
       let bare = word.prefix { $0.isLetter }

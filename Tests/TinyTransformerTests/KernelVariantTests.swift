@@ -192,18 +192,23 @@ import Testing
     }
   }
 
-  /// The vocabulary's softmax with its exponentials shared among threads: the same bits.
+  /// The vocabulary's softmax with its exponentials shared among threads (portable), or on
+  /// one thread in wider registers: the portable one-thread bits.
   @Test func aThreadedSoftmaxGivesTheOneThreadBits() {
     for n in [4096, 4097, 4103, 32_000, 32_007] {
       let logits = Self.random(n, seed: 700 + UInt64(n), scale: 12)
       var one = logits
-      one.withUnsafeMutableBufferPointer { Kernels.softmax($0.baseAddress!, n: n) }
-      for threads in [2, 3] {
-        var many = logits
-        many.withUnsafeMutableBufferPointer {
-          Kernels.softmax($0.baseAddress!, n: n, threads: threads)
+      one.withUnsafeMutableBufferPointer {
+        Kernels.softmax($0.baseAddress!, n: n, variant: .portable)
+      }
+      for variant in KernelVariant.available {
+        for threads in [2, 3] {
+          var many = logits
+          many.withUnsafeMutableBufferPointer {
+            Kernels.softmax($0.baseAddress!, n: n, threads: threads, variant: variant)
+          }
+          #expect(Self.bits(many) == Self.bits(one), "\(variant), n \(n), \(threads) threads")
         }
-        #expect(Self.bits(many) == Self.bits(one), "n \(n), \(threads) threads")
       }
     }
   }

@@ -62,6 +62,23 @@ void fk_avx512_matmul_batch_rows(
 float fk_avx2_sum(const float *x, long n);
 float fk_avx512_sum(const float *x, long n);
 
+/// DeterministicMath.expf (TinyTransformer) in C, bit for bit: on every processor.
+float fk_expf(float x);
+
+/// x = softmax(x), x [n], as Kernels.softmax: the maximum, each exp(x[i] − max) as
+/// DeterministicMath.expf, their sum in index order, then each times 1 / sum.
+void fk_avx2_softmax(float *x, long n);
+void fk_avx512_softmax(float *x, long n);
+
+/// gate[i] = gate[i] / (1 + exp(−gate[i])) · up[i], as Kernels.swiglu.
+void fk_avx2_swiglu(float *gate, const float *up, long n);
+void fk_avx512_swiglu(float *gate, const float *up, long n);
+
+/// The indices of the k largest of values [n] into best [k], largest first (ties: lower
+/// index first), exactly as Sampler.top chooses them; returns how many (min(k, n)).
+long fk_avx2_top(const float *values, long n, long k, long *best);
+long fk_avx512_top(const float *values, long n, long k, long *best);
+
 /// SHA-256's 64 round constants, for the instructions and for the portable Swift SHA256.
 extern const unsigned int fk_sha256_round_constants[64];
 

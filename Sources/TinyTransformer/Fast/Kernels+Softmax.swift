@@ -7,8 +7,15 @@ extension Kernels {
   /// whichever thread computes it (the eight-wide exp gives the scalar one's bits), and
   /// the sum is still taken by one thread, element by element in index order, exactly as
   /// ``softmax(_:n:)`` takes it; so every probability has the same bits.
-  static func softmax(_ x: UnsafeMutablePointer<Float>, n: Int, threads: Int) {
-    guard threads > 1, n >= 1 << 12 else { return softmax(x, n: n) }
+  ///
+  /// Under an AVX2 or AVX-512 variant one thread does it all: its exponentials keep pace
+  /// with the in-order sum, which no second thread can shorten.
+  static func softmax(
+    _ x: UnsafeMutablePointer<Float>, n: Int, threads: Int, variant: KernelVariant = .active
+  ) {
+    guard threads > 1, n >= 1 << 12, !variant.hasAVX2 else {
+      return softmax(x, n: n, variant: variant)
+    }
     var maximum = x[0]
     for i in 1..<n where x[i] > maximum { maximum = x[i] }
     let raw = UnsafeMutableRawPointer(x)

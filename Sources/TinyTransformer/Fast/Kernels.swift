@@ -1,3 +1,4 @@
+import FastKernelsC
 /// The numeric kernels the model runs, written for speed.
 ///
 /// A dot product summed one element at a time runs at a tenth of what the
@@ -169,8 +170,18 @@ enum Kernels {
   }
 
   /// ``ReferenceKernels/softmax(_:n:)`` eight lanes at a time, with an exponential
-  /// that gives the scalar one's bits.
-  static func softmax(_ x: UnsafeMutablePointer<Float>, n: Int) {
+  /// that gives the scalar one's bits; in wider registers under an AVX2 or AVX-512
+  /// ``KernelVariant`` (the same operations, so the same bits).
+  static func softmax(
+    _ x: UnsafeMutablePointer<Float>, n: Int, variant: KernelVariant = .active
+  ) {
+    #if arch(x86_64)
+      switch variant {
+      case .avx512: return fk_avx512_softmax(x, n)
+      case .avx2: return fk_avx2_softmax(x, n)
+      case .portable: break
+      }
+    #endif
     guard n > 0 else { return }
     var maximum = x[0]
     for i in 1..<n where x[i] > maximum { maximum = x[i] }
@@ -206,8 +217,19 @@ enum Kernels {
     ReferenceKernels.rope(v, count: count, sines: sines, cosines: cosines, table: table)  // cheap
   }
 
-  /// `gate = silu(gate) * up`, the SwiGLU activation of Llama's MLP.
-  static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int) {
+  /// `gate = silu(gate) * up`, the SwiGLU activation of Llama's MLP (in wider registers
+  /// under an AVX2 or AVX-512 ``KernelVariant``: the same bits).
+  static func swiglu(
+    _ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, n: Int,
+    variant: KernelVariant = .active
+  ) {
+    #if arch(x86_64)
+      switch variant {
+      case .avx512: return fk_avx512_swiglu(gate, up, n)
+      case .avx2: return fk_avx2_swiglu(gate, up, n)
+      case .portable: break
+      }
+    #endif
     var i = 0
     let rawGate = UnsafeMutableRawPointer(gate)
     let rawUp = UnsafeRawPointer(up)
@@ -224,6 +246,32 @@ enum Kernels {
       gate[i] = g / (1 + DeterministicMath.expf(-g)) * up[i]
       i += 1
     }
+  }
+
+  /// Whether the `count` floats at `raw` (any alignment) are all finite: no NaN, no infinity.
+  ///
+  /// A float is not finite exactly when its bits without the sign exceed the largest finite
+  /// float's. As signed 32-bit integers those bits are never negative, so the comparison is
+  /// one the narrowest vector instructions have (SSE2's `pcmpgtd`, NEON's `cmgt`): eight
+  /// floats a step, the verdicts OR-ed together, one look at the end.
+  static func allFinite(_ raw: UnsafeRawPointer, count: Int) -> Bool {
+    let magnitude = SIMD8<Int32>(repeating: 0x7FFF_FFFF)
+    let largest = SIMD8<Int32>(
+      repeating: Int32(bitPattern: Float.greatestFiniteMagnitude.bitPattern))
+    var seen = SIMDMask<SIMD8<Int32>>(repeating: false)
+    var i = 0
+    while i + 8 <= count {
+      let bits = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Int32>.self)
+      seen .|= (bits & magnitude) .> largest
+      i &+= 8
+    }
+    var finite = !any(seen)
+    while i < count {
+      let bits = raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
+      finite = finite && bits & 0x7FFF_FFFF <= Float.greatestFiniteMagnitude.bitPattern
+      i &+= 1
+    }
+    return finite
   }
 
   /// `x += y`, the residual connection.

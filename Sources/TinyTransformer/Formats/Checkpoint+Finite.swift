@@ -38,12 +38,9 @@ extension Checkpoint {
     -> Int?
   {
     let largestFinite = Float.greatestFiniteMagnitude.bitPattern
-    var largest: UInt32 = 0
-    for i in 0..<count {
-      let bits = raw.loadUnaligned(fromByteOffset: 4 * (start + i), as: UInt32.self)
-      largest = max(largest, bits & 0x7FFF_FFFF)
-    }
-    guard largest > largestFinite else { return nil }
+    guard let base = raw.baseAddress,
+      !Kernels.allFinite(base + 4 * start, count: count)
+    else { return nil }
     return (0..<count).first {
       raw.loadUnaligned(fromByteOffset: 4 * (start + $0), as: UInt32.self) & 0x7FFF_FFFF
         > largestFinite

@@ -90,17 +90,11 @@ struct DecodingLoop {
 }
 
 extension DecodingLoop {
-  /// Whether every value is a finite number: one pass that allocates nothing.
-  ///
-  /// A float is infinite or NaN exactly when its eight exponent bits are all ones, so the
-  /// pass keeps the smallest count of exponent bits that are *not* set; it reaches zero at
-  /// the first non-finite value. An integer minimum needs no order, so the compiler may
-  /// vectorize the loop, which matters because it runs over the whole vocabulary each step.
+  /// Whether every value is a finite number: one pass that allocates nothing
+  /// (``Kernels/allFinite(_:count:)``), over the whole vocabulary at each step.
   static func allFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
-    let exponent: UInt32 = 0x7F80_0000
-    var unset = exponent
-    for value in values { unset = min(unset, ~value.bitPattern & exponent) }
-    return unset != 0
+    guard let base = values.baseAddress else { return true }
+    return Kernels.allFinite(UnsafeRawPointer(base), count: values.count)
   }
 }
 

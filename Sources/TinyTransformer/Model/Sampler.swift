@@ -1,3 +1,4 @@
+import FastKernelsC
 import KVTrace
 
 /// Picks the next token from the logits, greedily or by seeded sampling.
@@ -51,7 +52,18 @@ struct Sampler {
   ///
   /// Greedy decoding calls this once per step over the whole vocabulary: one pass
   /// that allocates nothing, where `top` keeps a list.
-  static func argmax(_ values: UnsafeBufferPointer<Float>) -> Int {
+  static func argmax(
+    _ values: UnsafeBufferPointer<Float>, variant: KernelVariant = .active
+  ) -> Int {
+    #if arch(x86_64)
+      if variant.hasAVX2, let base = values.baseAddress {  // the top-1 scan, many at once
+        var best = 0
+        _ =
+          variant == .avx512
+          ? fk_avx512_top(base, values.count, 1, &best) : fk_avx2_top(base, values.count, 1, &best)
+        return best
+      }
+    #endif
     var best = 0
     for index in values.indices.dropFirst() where values[index] > values[best] { best = index }
     return best
@@ -59,10 +71,24 @@ struct Sampler {
 
   /// The indices of the `k` largest values, largest first (ties: lower index first).
   ///
-  /// One pass with a small sorted list: O(n·k), without sorting all n values.
-  static func top(_ k: Int, of values: UnsafeBufferPointer<Float>) -> [Int] {
+  /// One pass with a small sorted list: O(n·k), without sorting all n values. Under an
+  /// AVX2 or AVX-512 ``KernelVariant`` the pass compares eight or sixteen values at once
+  /// with the list's smallest and looks only at those above it: the same indices.
+  static func top(
+    _ k: Int, of values: UnsafeBufferPointer<Float>, variant: KernelVariant = .active
+  ) -> [Int] {
     let k = min(k, values.count)
     guard k > 0 else { return [] }
+    #if arch(x86_64)
+      if variant.hasAVX2, let base = values.baseAddress {
+        return [Int](unsafeUninitializedCapacity: k) { best, count in
+          let start = best.baseAddress!
+          count =
+            variant == .avx512
+            ? fk_avx512_top(base, values.count, k, start) : fk_avx2_top(base, values.count, k, start)
+        }
+      }
+    #endif
     var best: [Int] = []
     best.reserveCapacity(k + 1)
     for index in values.indices {
