@@ -38,7 +38,8 @@ import Testing
         // exponential leaves the vector path (subnormal results, then zero).
         for scale: Float in [1, 12, 60, 200] {
           let x = Self.values(n, seed: 900 + UInt64(n), scale: scale)
-          #expect(Self.softmax(x, variant) == Self.softmax(x, .portable), "\(variant) n \(n) ×\(scale)")
+          #expect(
+            Self.softmax(x, variant) == Self.softmax(x, .portable), "\(variant) n \(n) ×\(scale)")
         }
       }
     }
@@ -71,7 +72,8 @@ import Testing
       for (i, special) in specials.enumerated() {
         for n in [1, 3, 8, 15, 16, 17, 33, 40] {
           let x = Self.values(n, seed: 950 + UInt64(i), scale: 5, specials: special)
-          #expect(Self.softmax(x, variant) == Self.softmax(x, .portable), "\(variant) \(special) n \(n)")
+          #expect(
+            Self.softmax(x, variant) == Self.softmax(x, .portable), "\(variant) \(special) n \(n)")
         }
       }
       let equal = [Float](repeating: 3.25, count: 37)  // ties everywhere
@@ -83,9 +85,11 @@ import Testing
     for variant in Self.wider {
       for n in Self.lengths {
         for scale: Float in [1, 9, 95, 130] {  // exp(−g) overflows past g ≈ −88.7
-          var gate = Self.values(n, seed: 1_000 + UInt64(n), scale: scale, specials: [
-            3: .nan, 11: .infinity, 20: -.infinity, 30: -0.0, 35: 0,
-          ])
+          var gate = Self.values(
+            n, seed: 1_000 + UInt64(n), scale: scale,
+            specials: [
+              3: .nan, 11: .infinity, 20: -.infinity, 30: -0.0, 35: 0,
+            ])
           let up = Self.values(n, seed: 1_001 + UInt64(n), scale: 2)
           var portable = gate
           portable.withUnsafeMutableBufferPointer {

@@ -1,4 +1,5 @@
 import FastKernelsC
+
 /// The numeric kernels the model runs, written for speed.
 ///
 /// A dot product summed one element at a time runs at a tenth of what the

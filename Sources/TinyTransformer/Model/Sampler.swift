@@ -85,7 +85,8 @@ struct Sampler {
           let start = best.baseAddress!
           count =
             variant == .avx512
-            ? fk_avx512_top(base, values.count, k, start) : fk_avx2_top(base, values.count, k, start)
+            ? fk_avx512_top(base, values.count, k, start)
+            : fk_avx2_top(base, values.count, k, start)
         }
       }
     #endif
