@@ -103,11 +103,18 @@ enum TextLayout {
 
   /// The units ``keepingUnits(_:)`` glues to the number before them.
   private static let units: Set<Substring> = ["k", "M", "G", "B", "KiB", "MiB", "GiB"]
+  /// The first bytes of ``units``.
+  private static let unitStarts = Set(units.compactMap(\.utf8.first))
 
   /// Glues a unit to its number ("5.5" "KiB" → "5.5 KiB") so a wrap never splits them.
   private static func keepingUnits(_ words: [Substring]) -> [Substring] {
     var out: [Substring] = []
     for word in words {
+      // Every unit starts with one of these: most words need no look at their letters.
+      guard let first = word.utf8.first, unitStarts.contains(first) else {
+        out.append(word)
+        continue
+      }
       let bare = word.prefix { $0.isLetter }
       if let last = out.last, !last.isEmpty, units.contains(bare), bare.count >= word.count - 2,
         last.last?.isNumber == true

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import KVTraceRender
@@ -42,6 +43,22 @@ import Testing
   @Test func wrapNeverSplitsANumberFromItsUnit() {
     let lines = TextLayout.wrap("the cache holds 5.5 KiB now", width: 19)
     #expect(lines == ["the cache holds", "5.5 KiB now"])
+  }
+
+  /// A line's width is kept as words join it (plain text), or measured whole (text with
+  /// escape sequences, which take no columns): both break at the same places.
+  @Test func wrapBreaksColoredTextWhereThePlainTextBreaks() {
+    let plain = "step 12 (decode): the cache holds 5.5 KiB after reusing 80 rows for 'fox'"
+    let colored = plain.replacingOccurrences(of: "cache", with: "\u{1B}[1mcache\u{1B}[0m")
+      .replacingOccurrences(of: "'fox'", with: "\u{1B}[36m'fox'\u{1B}[0m")
+    for width in 8...40 {
+      let expected = TextLayout.wrap(plain, width: width, indent: "  ")
+      let lines = TextLayout.wrap(colored, width: width, indent: "  ")
+      let shown = lines.map { $0.replacingOccurrences(of: "\u{1B}[1m", with: "") }
+        .map { $0.replacingOccurrences(of: "\u{1B}[36m", with: "") }
+        .map { $0.replacingOccurrences(of: "\u{1B}[0m", with: "") }
+      #expect(shown == expected, "width \(width)")
+    }
   }
 
   @Test func wrapPreservesSpaceRunsInsideALine() {
