@@ -67,6 +67,55 @@ struct SyntheticRun {
   /// A B C D A B C D: the second half repeats the first, 4 positions back.
   static let repeated = [10, 11, 12, 13, 10, 11, 12, 13]
 
+  /// Random weights over ids full of repeats, some queries reading a window with a gap:
+  /// every role's score is exactly the mean, over the queries in order, of the share a
+  /// pass over every key (asking ``HeadRole/targets(_:query:ids:)`` of each) finds.
+  @Test func scoresAreTheSharesAPassOverEveryKeyFinds() throws {
+    var seed: UInt64 = 7
+    func next() -> UInt64 {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return seed >> 33
+    }
+    let ids = (0..<48).map { _ in Int(next() % 5) }
+    let keys: (Int) -> PositionSet = { q in
+      q % 3 == 0 && q > 10
+        ? PositionSet(ranges: [0..<2, (q - 6)..<(q + 1)]) : PositionSet(0..<(q + 1))
+    }
+    var weights: [Int: [Float]] = [:]  // by (layer × 2 + head) × 100 + query
+    let run = SyntheticRun(ids: ids, prompt: 6, layers: 2, heads: 2, keys: keys) {
+      layer, head, q, keys in
+      let w = keys.map { _ in Float(next() % 1000) / 997 }
+      weights[(layer * 2 + head) * 100 + q] = w
+      return w
+    }
+    let roles = try HeadRoles(run.trace)
+    for layer in 0..<2 {
+      for head in 0..<2 {
+        for role in HeadRole.allCases {
+          var sum = 0.0
+          var count = 0
+          for q in 0..<ids.count {
+            let has =
+              role == .previousToken || role == .firstPosition
+              ? q >= 1 : ids[..<q].contains(ids[q])
+            guard has, let w = weights[(layer * 2 + head) * 100 + q] else { continue }
+            let total = w.reduce(0.0) { $0 + Double($1) }
+            var on = 0.0
+            for (key, weight) in zip(keys(q), w) where role.targets(key, query: q, ids: ids) {
+              on += Double(weight)
+            }
+            sum += on / total
+            count += 1
+          }
+          #expect(roles.queries(role, layer: layer, head: head) == count, "\(role)")
+          #expect(
+            roles.score(role, layer: layer, head: head) == (count > 0 ? sum / Double(count) : nil),
+            "\(role) layer \(layer) head \(head)")
+        }
+      }
+    }
+  }
+
   @Test func aPreviousTokenHeadScoresOne() throws {
     let run = SyntheticRun(ids: Self.repeated, prompt: 5) { _, _, q, keys in
       SyntheticRun.oneHot(keys, at: max(q - 1, 0))
