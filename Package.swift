@@ -20,8 +20,8 @@ let package = Package(
     // The trace: events, header, counters. Foundation only.
     .target(name: "KVTrace"),
     // Wider (AVX2) kernels the model picks at run time, bit for bit its own Swift ones,
-    // which run wherever AVX2 does not: the F32 products and attention loops, and the GGUF
-    // block formats' dot products.
+    // which run wherever AVX2 does not: the F32 products, attention loops, softmax, SwiGLU
+    // and top-k scan, and the GGUF block formats' dot products.
     .target(name: "FastKernelsC"),
     .target(name: "GGUFKernelsC"),
     // The model: kernels, weights, tokenizer, attention, cache policies, decoding, and the
