@@ -120,11 +120,7 @@ public struct StepRecord: Sendable, Equatable {
   public func source(
     of position: Int, layer: Int, kvHead: Int, kind: AttentionKind = .self
   ) -> RowSource {
-    guard let rows = rows(layer: layer, kvHead: kvHead, kind: kind) else { return .notCached }
-    if rows.evicted.contains(position) { return .evicted }
-    if rows.fresh.contains(position) { return .fresh }
-    if rows.reused.contains(position) { return .reused }
-    return .notCached
+    rows(layer: layer, kvHead: kvHead, kind: kind)?.source(of: position) ?? .notCached
   }
 
   /// The attention of the newest query of this step for one layer and head.

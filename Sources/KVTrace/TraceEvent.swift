@@ -127,6 +127,17 @@ public struct RowsEvent: Sendable, Equatable, Hashable, Codable {
   }
 }
 
+extension RowsEvent {
+  /// Where `position`'s row came from at this step: evicted, computed fresh, reused from the
+  /// cache, or not cached (checked in that order).
+  public func source(of position: Int) -> RowSource {
+    if evicted.contains(position) { return .evicted }
+    if fresh.contains(position) { return .fresh }
+    if reused.contains(position) { return .reused }
+    return .notCached
+  }
+}
+
 /// One query position's attention in one layer and head.
 ///
 /// `scores` are the raw dot products `q·k / √headSize`; `weights` their softmax.

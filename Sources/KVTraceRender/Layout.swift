@@ -112,11 +112,10 @@ struct Layout {
     focus: RenderFocus? = nil, style: RenderStyle
   ) -> GridTable.Column {
     let cell = focus.map(focusedCell).flatMap { layers.contains($0.layer) ? $0 : nil }
+    let marks = Marks(self, record, kind: kind, pinned: pinned, style: style)
     return GridTable.Column(
       width: gridWidth, title: titles.0, subtitle: titles.1,
-      cell: {
-        cells(record, position: $0, kind: kind, pinned: pinned, focused: cell, style: style)
-      },
+      cell: { marks.cells(position: $0, focused: cell) },
       focused: cell.map {
         let index = $0.layer - layers.lowerBound
         return perKVHead ? index * (blockWidth + 2) + 2 * $0.kvHead : index * (blockWidth + 1)
@@ -149,35 +148,72 @@ struct Layout {
     _ record: StepRecord, position: Int, kind: AttentionKind = .self, pinned: Int = 0,
     focused: (layer: Int, kvHead: Int)? = nil, style: RenderStyle
   ) -> String {
-    var blocks: [String] = []
-    for layer in layers {
-      let heads = perKVHead ? Array(0..<config.kvHeads) : [0]
-      let marks = heads.map { kvHead -> String in
-        let mark = mark(
-          record, position: position, layer: layer, kvHead: kvHead, kind: kind, pinned: pinned,
-          style: style)
-        let isFocused = focused.map { $0.layer == layer && $0.kvHead == kvHead } ?? false
-        return isFocused ? Paint.inverse.apply(mark, style.color) : mark
-      }
-      blocks.append(TextLayout.padRight(marks.joined(separator: " "), blockWidth))
-    }
-    return blocks.joined(separator: separator)
+    Marks(self, record, kind: kind, pinned: pinned, style: style)
+      .cells(position: position, focused: focused)
   }
+}
 
-  /// The mark of one cell: fresh, reused, shared, pinned, evicted or not cached.
-  private func mark(
-    _ record: StepRecord, position: Int, layer: Int, kvHead: Int, kind: AttentionKind,
-    pinned: Int, style: RenderStyle
-  ) -> String {
-    let source = record.source(of: position, layer: layer, kvHead: kvHead, kind: kind)
-    if source == .reused,
-      record.rows(layer: layer, kvHead: kvHead, kind: kind)?.shared.contains(position) == true
-    {  // another sequence computed it: a shared prefix
-      return Paint.reused.apply(SharedPrefixText.mark(style), style.color)
+extension Layout {
+  /// What one step's grid cells are drawn from: each drawn layer and KV head's rows, looked
+  /// up once for the step, and each kind of mark painted once for the style.
+  struct Marks {
+    let layout: Layout
+    /// The rows of the drawn layer `layers.lowerBound + i / heads`, KV head `i % heads`.
+    let rows: [RowsEvent?]
+    /// KV heads drawn per layer: all of them, or one cell for the layer.
+    let heads: Int
+    let pinned: Int
+    let style: RenderStyle
+    /// The mark of each source, painted; and a shared row's, and a sink's.
+    let painted: [RowSource: String]
+    let shared: String
+    let sink: String
+
+    init(
+      _ layout: Layout, _ record: StepRecord, kind: AttentionKind, pinned: Int,
+      style: RenderStyle
+    ) {
+      let heads = layout.perKVHead ? layout.config.kvHeads : 1
+      self.layout = layout
+      self.heads = heads
+      rows = layout.layers.flatMap { layer in
+        (0..<heads).map { record.rows(layer: layer, kvHead: $0, kind: kind) }
+      }
+      self.pinned = pinned
+      self.style = style
+      painted = Dictionary(
+        uniqueKeysWithValues: RowSource.allCases.map {
+          ($0, Paint.forSource($0).apply(style.glyphs.mark($0), style.color))
+        })
+      shared = Paint.reused.apply(SharedPrefixText.mark(style), style.color)
+      sink = Paint.pinned.apply(style.glyphs.pinned, style.color)
     }
-    if source == .reused, position < pinned {  // a sink: reused, and never evicted
-      return Paint.pinned.apply(style.glyphs.pinned, style.color)
+
+    /// The cells of the row of `position`, the `focused` one inverse.
+    func cells(position: Int, focused: (layer: Int, kvHead: Int)?) -> String {
+      var blocks: [String] = []
+      blocks.reserveCapacity(layout.layers.count)
+      for (index, layer) in layout.layers.enumerated() {
+        var marks: [String] = []
+        marks.reserveCapacity(heads)
+        for kvHead in 0..<heads {
+          let mark = mark(position: position, rows: rows[index * heads + kvHead])
+          let isFocused = focused.map { $0.layer == layer && $0.kvHead == kvHead } ?? false
+          marks.append(isFocused ? Paint.inverse.apply(mark, style.color) : mark)
+        }
+        blocks.append(TextLayout.padRight(marks.joined(separator: " "), layout.blockWidth))
+      }
+      return blocks.joined(separator: layout.separator)
     }
-    return Paint.forSource(source).apply(style.glyphs.mark(source), style.color)
+
+    /// The mark of one cell: fresh, reused, shared, pinned, evicted or not cached.
+    private func mark(position: Int, rows: RowsEvent?) -> String {
+      let source = rows?.source(of: position) ?? .notCached
+      if source == .reused, rows?.shared.contains(position) == true {
+        return shared  // another sequence computed it: a shared prefix
+      }
+      if source == .reused, position < pinned { return sink }  // reused, and never evicted
+      return painted[source] ?? ""
+    }
   }
 }

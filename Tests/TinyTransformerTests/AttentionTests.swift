@@ -230,3 +230,63 @@ func attendMatchesScaledDotProductAttention(heads: Int, kvHeads: Int, position: 
   #expect(events.map(\.head) == Array(0..<heads))
   #expect(events.allSatisfy { $0.step == 3 && $0.layer == 1 && $0.query == position })
 }
+
+/// Attention's heads shared among threads, a KV head's query heads together: the same
+/// outputs and the same events, bit for bit, as on one thread. Grouped-query shapes (one,
+/// two and three query heads per KV head), row counts on both sides of the length where the
+/// threads start to share, rows out of order, T5's bias, and every detail.
+@Test(
+  .tags(.oracle),
+  arguments: [(6, 6, 48), (6, 3, 32), (6, 2, 16), (8, 2, 64), (3, 1, 24)] as [(Int, Int, Int)])
+func attentionOnManyThreadsGivesTheOneThreadBits(heads: Int, kvHeads: Int, headSize: Int)
+  throws
+{
+  let config = ModelConfig(
+    layers: 1, heads: heads, kvHeads: kvHeads, dim: heads * headSize, mlpDim: 8,
+    contextLength: 400, vocabularySize: 16)
+  var generator = SplitMix64(seed: UInt64(heads * 100 + kvHeads * 10 + headSize))
+  let kvDim = kvHeads * headSize
+  for count in [1, 9, 40, 63, 64, 130, 371] {
+    let keys = (0..<(count * kvDim)).map { _ in generator.nextSignedFloat() }
+    let values = (0..<(count * kvDim)).map { _ in generator.nextSignedFloat() }
+    let offsets = (0..<count).map { ((5 * $0) % count) * kvDim }  // rows out of order
+    let q = (0..<(heads * headSize)).map { _ in generator.nextSignedFloat() * 3 }
+    let bias = (0..<(heads * count)).map { _ in generator.nextSignedFloat() }
+    for detail in [TraceDetail.summary, .full, .vectors] {
+      for scoring in [Attention.Scoring.scaled, .t5(bias: nil)] {
+        func run(_ threads: Int) -> ([UInt32], [AttentionEvent]) {
+          var out = [Float](repeating: 7, count: heads * headSize)
+          var scores = [Float](repeating: 0, count: heads * count)
+          var report: AttentionReport? = AttentionReport(step: 2, detail: detail)
+          let how: (UnsafePointer<Float>?) -> Attention.Scoring = { b in
+            if case .t5 = scoring { .t5(bias: b) } else { .scaled }
+          }
+          bias.withUnsafeBufferPointer { b in
+            keys.withUnsafeBufferPointer { k in
+              values.withUnsafeBufferPointer { v in
+                offsets.withUnsafeBufferPointer { o in
+                  let rows = Attention.Rows(
+                    keys: k.baseAddress!, values: v.baseAddress!, offsets: o.baseAddress!,
+                    count: count)
+                  Attention.attend(
+                    q, over: rows, config: config, scores: &scores, out: &out,
+                    event: AttentionEvent(
+                      step: 2, layer: 0, head: 0, kvHead: 0, query: count - 1,
+                      keys: PositionSet()),
+                    report: &report, scoring: how(b.baseAddress), threads: threads)
+                }
+              }
+            }
+          }
+          return (out.map(\.bitPattern), report?.events ?? [])
+        }
+        let one = run(1)
+        for threads in [2, 3] {
+          let many = run(threads)
+          #expect(many.0 == one.0, "\(heads)/\(kvHeads) heads, \(count) rows, \(threads) threads")
+          #expect(many.1 == one.1, "\(heads)/\(kvHeads) heads, \(count) rows, \(detail)")
+        }
+      }
+    }
+  }
+}
