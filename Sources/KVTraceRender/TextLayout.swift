@@ -79,7 +79,7 @@ enum TextLayout {
     let additive = !text.unicodeScalars.contains("\u{1B}")
     let indentWidth = Self.width(indent)
     // Empty pieces keep runs of spaces ("cache    full") where no break falls.
-    for word in keepingUnits(text.split(separator: " ", omittingEmptySubsequences: false)) {
+    for word in keepingUnits(words(text)) {
       if word.isEmpty && !lineHasWord && !lines.isEmpty { continue }
       let first = line.isEmpty && lines.isEmpty
       let candidate = first ? String(word) : line + " " + word
@@ -99,6 +99,19 @@ enum TextLayout {
     }
     if !line.trimmingTrailingSpaces().isEmpty { lines.append(line.trimmingTrailingSpaces()) }
     return lines
+  }
+
+  /// `text` split at every space, empty pieces kept.
+  ///
+  /// Text whose scalars all come before U+0300 (no UTF-8 byte from 0xCC up) holds no
+  /// combining mark or other scalar that could join a space into a larger character, so its
+  /// bytes are split directly, without finding its characters' boundaries first.
+  private static func words(_ text: String) -> [Substring] {
+    guard text.utf8.allSatisfy({ $0 < 0xCC }) else {
+      return text.split(separator: " ", omittingEmptySubsequences: false)
+    }
+    return text.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+      .map { Substring($0) }
   }
 
   /// The units ``keepingUnits(_:)`` glues to the number before them.

@@ -61,6 +61,12 @@ import Testing
     }
   }
 
+  /// A space followed by a combining mark is one character, not a place to break.
+  @Test func wrapNeverBreaksASpaceFromTheMarkOnIt() {
+    #expect(TextLayout.wrap("aaaa \u{301}bbbb", width: 5) == ["aaaa \u{301}bbbb"])
+    #expect(TextLayout.wrap("aaaa bbbb é", width: 5) == ["aaaa", "bbbb", "é"])
+  }
+
   @Test func wrapPreservesSpaceRunsInsideALine() {
     #expect(TextLayout.wrap("cache    full", width: 80) == ["cache    full"])
   }

@@ -106,13 +106,15 @@ enum Attention {
     let share = Share(
       q: q, rows: rows, headSize: headSize, group: group, count: count, scale: scale,
       bias: bias, scores: scores, out: out, raw: raw, variant: variant)
-    // The heads of each KV head (a group) are one piece of work: the threads share them, and
-    // each head's numbers are the same whichever thread computes them.
+    // The groups (a KV head's query heads) in one contiguous piece per thread: each piece
+    // walks the rows once for all its heads, and each head's numbers are the same whichever
+    // thread computes them.
     let groups = (c.heads + group - 1) / group
-    Parallel.forEachBand(rows: groups, work: 2 * c.heads * count * headSize, threads: threads) {
+    let pieces = max(1, min(threads, groups))
+    Parallel.forEachBand(rows: pieces, work: 2 * c.heads * count * headSize, threads: pieces) {
       band in
-      let heads = (band.lowerBound * group)..<min(band.upperBound * group, c.heads)
-      share.run(heads: heads)
+      let first = groups * band.lowerBound / pieces * group
+      share.run(heads: first..<min(groups * band.upperBound / pieces * group, c.heads))
     }
     guard report != nil else { return }
     let read = rows.read  // once for all heads
