@@ -80,13 +80,10 @@ enum Attention {
   ///   - event: The coordinates every recorded event carries.
   ///   - report: Receives the events, if recording.
   ///   - scoring: How a query and a key make a score (``Scoring``).
-  ///   - threads: How many threads share the heads, a KV head's query heads together (a
-  ///     long enough attention only); every head's numbers are the same for any count.
   static func attend(
     _ q: UnsafePointer<Float>, over rows: Rows, config c: ModelConfig,
     scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
-    event: AttentionEvent, report: inout AttentionReport?, scoring: Scoring = .scaled,
-    threads: Int = 1
+    event: AttentionEvent, report: inout AttentionReport?, scoring: Scoring = .scaled
   ) {
     let headSize = c.headSize
     var scale: Float = 1  // T5: unscaled (its initialization absorbs the 1/√d)
@@ -98,24 +95,23 @@ enum Attention {
     let count = rows.count
     // Query head h reads KV head h / group (every head reads KV head 0 if kvHeads > heads).
     let group = c.queriesPerKVHead > 0 ? c.queriesPerKVHead : max(c.heads, 1)
-    let full = report?.detail.keepsScores == true
-    // [heads, count]: the scores before the softmax, at full detail only.
-    let raw = full ? UnsafeMutablePointer<Float>.allocate(capacity: c.heads * count) : nil
-    defer { raw?.deallocate() }
     let variant = KernelVariant.active  // once for the whole attention
-    let share = Share(
-      q: q, rows: rows, headSize: headSize, group: group, count: count, scale: scale,
-      bias: bias, scores: scores, out: out, raw: raw, variant: variant)
-    // The groups (a KV head's query heads) in one contiguous piece per thread: each piece
-    // walks the rows once for all its heads, and each head's numbers are the same whichever
-    // thread computes them.
-    let groups = (c.heads + group - 1) / group
-    let pieces = max(1, min(threads, groups))
-    Parallel.forEachBand(rows: pieces, work: 2 * c.heads * count * headSize, threads: pieces) {
-      band in
-      let first = groups * band.lowerBound / pieces * group
-      share.run(heads: first..<min(groups * band.upperBound / pieces * group, c.heads))
+    Kernels.attentionScores(  // scores [heads, count], row by row
+      scores, q: q, keys: rows.keys, offsets: rows.offsets, count: count, heads: c.heads,
+      headSize: headSize, group: group, scale: scale, variant: variant)
+    if let bias {  // T5: + the learned bias of each (head, offset)
+      for i in 0..<(c.heads * count) { scores[i] += bias[i] }
     }
+    let full = report?.detail.keepsScores == true
+    var raw: [[Float]] = []  // [heads][count], before the softmax, at full detail only
+    for head in 0..<c.heads {
+      let headScores = scores + head * count  // [count]
+      if full { raw.append(Array(UnsafeBufferPointer(start: headScores, count: count))) }
+      Kernels.softmax(headScores, n: count)  // weights [count]
+    }
+    Kernels.attentionValues(  // out [heads, headSize] = Σ_t weight_t · v_t, row by row
+      out, weights: scores, values: rows.values, offsets: rows.offsets, count: count,
+      heads: c.heads, headSize: headSize, group: group, variant: variant)
     guard report != nil else { return }
     let read = rows.read  // once for all heads
     let vectors = report?.detail.keepsVectors == true
@@ -124,9 +120,7 @@ enum Attention {
       recorded.head = head
       recorded.kvHead = c.kvHead(forQueryHead: head)
       recorded.keys = read
-      recorded.scores = raw.map {
-        Array(UnsafeBufferPointer(start: $0 + head * count, count: count))
-      }
+      recorded.scores = full ? raw[head] : nil
       recorded.weights =
         full ? Array(UnsafeBufferPointer(start: scores + head * count, count: count)) : nil
       if vectors {  // this head's slices of q and of the output, [headSize] each
@@ -134,41 +128,6 @@ enum Attention {
         recorded.output = Array(UnsafeBufferPointer(start: out + head * headSize, count: headSize))
       }
       report?.events.append(recorded)
-    }
-  }
-
-  /// One attention's inputs and outputs, for the heads a thread computes.
-  private struct Share: @unchecked Sendable {
-    // @unchecked: the pointers are read by every thread, and written only at the rows of
-    // the thread's own heads.
-    let q: UnsafePointer<Float>
-    let rows: Rows
-    let headSize: Int, group: Int, count: Int
-    let scale: Float
-    let bias: UnsafePointer<Float>?
-    let scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
-    let raw: UnsafeMutablePointer<Float>?
-    let variant: KernelVariant
-
-    /// Scores, softmax and weighted sum of the query heads `heads`, which start a group.
-    func run(heads: Range<Int>) {
-      guard !heads.isEmpty else { return }
-      let (first, n) = (heads.lowerBound, heads.count)
-      let kvOffset = first / group * headSize  // the first group's KV head, in each row
-      let headScores = scores + first * count  // [n, count]
-      Kernels.attentionScores(  // row by row
-        headScores, q: q + first * headSize, keys: rows.keys + kvOffset, offsets: rows.offsets,
-        count: count, heads: n, headSize: headSize, group: group, scale: scale,
-        variant: variant)
-      if let bias {  // T5: + the learned bias of each (head, offset)
-        for i in 0..<(n * count) { headScores[i] += bias[first * count + i] }
-      }
-      raw?.advanced(by: first * count).update(from: headScores, count: n * count)
-      for head in 0..<n { Kernels.softmax(headScores + head * count, n: count, variant: variant) }
-      Kernels.attentionValues(  // Σ_t weight_t · v_t, row by row
-        out + first * headSize, weights: headScores, values: rows.values + kvOffset,
-        offsets: rows.offsets, count: count, heads: n, headSize: headSize, group: group,
-        variant: variant)
     }
   }
 }

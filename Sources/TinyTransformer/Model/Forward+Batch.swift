@@ -82,7 +82,7 @@ extension TinyTransformer {
             keys: PositionSet())
           Attention.attend(
             b.q + i * c.dim, over: rows, config: c, scores: s.scores, out: b.attended + i * c.dim,
-            event: event, report: &report, threads: threads)
+            event: event, report: &report)
           if let added = report?.events, !added.isEmpty {  // this position's, kept apart
             events[i] += added
             report?.events.removeAll(keepingCapacity: true)

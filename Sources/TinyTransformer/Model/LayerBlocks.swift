@@ -93,7 +93,7 @@ struct LayerBlocks {
   ) {
     Attention.attend(
       q, over: rows, config: config, scores: scratch.scores, out: scratch.xb, event: event,
-      report: &report, threads: threads)
+      report: &report)
   }
 
   /// `x += Wo · scratch.xb`: the heads' outputs projected back and added to the
