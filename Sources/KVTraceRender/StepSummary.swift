@@ -252,9 +252,11 @@ public enum StepSummary {
   /// never inside one, so a line cut short never ends in a token without its
   /// probability.
   static func choiceLines(_ token: TokenEvent, width: Int, style: RenderStyle) -> [String] {
-    let glue: Character = "\u{E000}"  // a private-use character: no token text holds it
+    // A control character: no label holds one (labels name them), and it takes one column
+    // as the space it stands for does.
+    let glue: Character = "\u{1F}"
     return TextLayout.wrap(choice(token, style: style, glue: glue), width: width, indent: "  ")
-      .map { String($0.map { $0 == glue ? " " : $0 }) }
+      .map { String(decoding: $0.utf8.map { $0 == 0x1F ? UInt8(ascii: " ") : $0 }, as: UTF8.self) }
   }
 
   static func choice(_ token: TokenEvent, style: RenderStyle, glue: Character = " ") -> String {
