@@ -171,6 +171,53 @@ AVX512 void fk_avx512_matmul_batch_rows(
   }
 }
 
+// The lanes of a head's slice that chunk `c` (16 floats) covers: all but the last chunk's.
+static inline AVX512 __mmask16 chunk_mask(long headSize, long c) {
+  long left = headSize - c * 16;
+  return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+}
+
+// Attention's weighted sum, row by row as fk_avx2_attention_values adds it (each lane: 0,
+// then + w·v for every row in order), with the sums of as many whole heads as 24 registers
+// hold kept in registers across the rows instead of loaded and stored at every row. Heads
+// that do not fit are done in further passes over the rows; a head wider than the
+// registers, by the AVX2 loop.
+AVX512 void fk_avx512_attention_values(
+  float *out, const float *weights, const float *values, const long *offsets, long count,
+  long heads, long headSize, long group) {
+  enum { most = 24 };
+  long per = (headSize + 15) / 16;  // registers per head
+  if (per > most) {  // a head wider than 384 floats: the loads and stores of the AVX2 loop
+    fk_avx2_attention_values(out, weights, values, offsets, count, heads, headSize, group);
+    return;
+  }
+  for (long first = 0; first < heads;) {
+    long end = first + 1;
+    while (end < heads && (end - first + 1) * per <= most) end++;
+    __m512 sums[most];
+    for (long i = 0; i < (end - first) * per; i++) sums[i] = _mm512_setzero_ps();
+    for (long t = 0; t < count; t++) {
+      const float *v = values + offsets[t];
+      long a = 0;
+      for (long h = first; h < end; h++) {
+        __m512 w = _mm512_set1_ps(weights[h * count + t]);
+        const float *slice = v + (h / group) * headSize;
+        for (long c = 0; c < per; c++, a++) {
+          __m512 x = _mm512_maskz_loadu_ps(chunk_mask(headSize, c), slice + c * 16);
+          sums[a] = _mm512_add_ps(sums[a], _mm512_mul_ps(w, x));  // the product, then the sum
+        }
+      }
+    }
+    long a = 0;
+    for (long h = first; h < end; h++) {
+      for (long c = 0; c < per; c++, a++) {
+        _mm512_mask_storeu_ps(out + h * headSize + c * 16, chunk_mask(headSize, c), sums[a]);
+      }
+    }
+    first = end;
+  }
+}
+
 AVX512 float fk_avx512_sum(const float *x, long n) {
   __m512 a = _mm512_setzero_ps(), b = a, c = a, d = a;
   long i = 0;

@@ -107,9 +107,10 @@ import Testing
   }
 
   /// Grouped-query attention (two query heads per KV head) over rows stored out of order:
-  /// head sizes around the 8-lane steps and the 64 lanes the value loop keeps in registers,
-  /// row counts around the groups of eight the score loop sums together.
-  @Test(arguments: [1, 8, 33, 48, 64, 72, 100, 130], [1, 8, 13, 17])
+  /// head sizes around the 8- and 16-lane steps, heads that the AVX-512 value loop keeps in
+  /// registers several, one or none at a time (its 24 registers: 384 floats), and row counts
+  /// around the groups of eight.
+  @Test(arguments: [1, 8, 16, 33, 48, 64, 72, 100, 130, 200, 384, 385], [1, 8, 13, 17])
   func attentionLoopsAreBitIdentical(headSize: Int, count: Int) {
     let (heads, group) = (6, 2)
     let kvDim = heads / group * headSize

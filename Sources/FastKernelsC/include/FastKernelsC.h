@@ -57,6 +57,11 @@ void fk_avx512_matmul_rows(
 void fk_avx512_matmul_batch_rows(
   float *out, const float *x, const float *w, long n, long d, long count, long first, long end);
 
+/// fk_avx2_attention_values with the sums of whole heads kept in registers across the rows.
+void fk_avx512_attention_values(
+  float *out, const float *weights, const float *values, const long *offsets, long count,
+  long heads, long headSize, long group);
+
 /// The sum of x [n] in the widest registers, in no fixed order: not for results, only for
 /// reading memory as fast as the products read it (kvtrace bench's bandwidth probe).
 float fk_avx2_sum(const float *x, long n);

@@ -25,7 +25,8 @@ public enum KernelVariant: String, Sendable, CaseIterable {
   case avx2
   /// The products in 512-bit AVX-512 registers, each holding two of the four 8-lane
   /// accumulators side by side; the rest as ``avx2``. A batched product (the prefill)
-  /// takes two weight rows against four positions at a time in the 32 registers.
+  /// takes two weight rows against four positions at a time in the 32 registers; the
+  /// softmax, SwiGLU, the top-k scan and attention's weighted sum have 16-lane versions.
   case avx512
 
   /// The variants this processor runs, the portable one first, the widest last.

@@ -35,6 +35,10 @@ extension Kernels {
     headSize: Int, group: Int, variant: KernelVariant = .active
   ) {
     #if arch(x86_64)
+      if variant == .avx512 {
+        return fk_avx512_attention_values(
+          out, weights, values, offsets, count, heads, headSize, group)
+      }
       if variant.hasAVX2 {
         return fk_avx2_attention_values(
           out, weights, values, offsets, count, heads, headSize, group)
