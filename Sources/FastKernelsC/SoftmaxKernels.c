@@ -47,6 +47,51 @@ float fk_expf(float x) {
   return e * power_of_two(exponent);
 }
 
+// The tail of a softmax's exponentials, x[i..<n] − m one by one, each added to `sum` in
+// index order; returns the sum.
+static inline float exp_tail(float *x, long i, long n, float m, float sum) {
+  for (; i < n; i++) {
+    x[i] = fk_expf(x[i] - m);
+    sum += x[i];
+  }
+  return sum;
+}
+
+// A softmax's last pass: every x[i] times 1 / sum (one product each, in any register width).
+static inline void scale_by_inverse(float *x, long n, float sum) {
+  float inverse = 1 / sum;
+  for (long i = 0; i < n; i++) x[i] *= inverse;
+}
+
+// SwiGLU one value at a time, for gate[i..<n].
+static inline void swiglu_tail(float *gate, const float *up, long i, long n) {
+  for (; i < n; i++) {
+    float g = gate[i];
+    gate[i] = g / (1 + fk_expf(-g)) * up[i];
+  }
+}
+
+// One value offered to the k best (indices, largest value first, ties: lower index first),
+// as Sampler.top does; `count` is how many are held.
+static inline void offer(const float *values, long index, long k, long *best, long *count) {
+  float value = values[index];
+  if (*count == k && !(value > values[best[k - 1]])) return;
+  long slot = *count;
+  while (slot > 0 && value > values[best[slot - 1]]) slot -= 1;
+  long last = *count < k ? *count : k - 1;  // the one pushed out, when full
+  for (long j = last; j > slot; j--) best[j] = best[j - 1];
+  best[slot] = index;
+  if (*count < k) *count += 1;
+}
+
+// The values at i + l for every bit l set in `lanes`, offered in index order.
+static inline void offer_marked(const float *values, long i, unsigned lanes, long k, long *best,
+                                long *count) {
+  for (int l = 0; lanes; l++, lanes >>= 1) {
+    if (lanes & 1) offer(values, i + l, k, best, count);
+  }
+}
+
 #if defined(__x86_64__)
 
 #include <immintrin.h>
@@ -121,16 +166,7 @@ AVX2 void fk_avx2_softmax(float *x, long n) {
     _mm256_storeu_ps(x + i, exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), shift)));
     for (int l = 0; l < 8; l++) sum += x[i + l];  // in index order
   }
-  for (; i < n; i++) {
-    x[i] = fk_expf(x[i] - m);
-    sum += x[i];
-  }
-  float inverse = 1 / sum;
-  __m256 scale = _mm256_set1_ps(inverse);
-  for (i = 0; i + 8 <= n; i += 8) {
-    _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), scale));
-  }
-  for (; i < n; i++) x[i] *= inverse;
+  scale_by_inverse(x, n, exp_tail(x, i, n, m, sum));
 }
 
 AVX2 void fk_avx2_swiglu(float *gate, const float *up, long n) {
@@ -141,23 +177,7 @@ AVX2 void fk_avx2_swiglu(float *gate, const float *up, long n) {
     __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, exp8(_mm256_xor_ps(g, sign))));
     _mm256_storeu_ps(gate + i, _mm256_mul_ps(silu, _mm256_loadu_ps(up + i)));
   }
-  for (; i < n; i++) {
-    float g = gate[i];
-    gate[i] = g / (1 + fk_expf(-g)) * up[i];
-  }
-}
-
-// One value offered to the k best (indices, largest value first, ties: lower index first),
-// as Sampler.top does; `count` is how many are held.
-static inline void offer(const float *values, long index, long k, long *best, long *count) {
-  float value = values[index];
-  if (*count == k && !(value > values[best[k - 1]])) return;
-  long slot = *count;
-  while (slot > 0 && value > values[best[slot - 1]]) slot -= 1;
-  long last = *count < k ? *count : k - 1;  // the one pushed out, when full
-  for (long j = last; j > slot; j--) best[j] = best[j - 1];
-  best[slot] = index;
-  if (*count < k) *count += 1;
+  swiglu_tail(gate, up, i, n);
 }
 
 AVX2 long fk_avx2_top(const float *values, long n, long k, long *best) {
@@ -167,10 +187,7 @@ AVX2 long fk_avx2_top(const float *values, long n, long k, long *best) {
   for (; i + 8 <= n; i += 8) {  // only lanes above the k-th best need a look
     __m256 above = _mm256_cmp_ps(_mm256_loadu_ps(values + i),
                                  _mm256_set1_ps(values[best[k - 1]]), _CMP_GT_OQ);
-    int lanes = _mm256_movemask_ps(above);
-    for (int l = 0; lanes; l++, lanes >>= 1) {
-      if (lanes & 1) offer(values, i + l, k, best, &count);
-    }
+    offer_marked(values, i, (unsigned)_mm256_movemask_ps(above), k, best, &count);
   }
   for (; i < n; i++) offer(values, i, k, best, &count);
   return count;
@@ -240,16 +257,7 @@ AVX512 void fk_avx512_softmax(float *x, long n) {
     _mm512_storeu_ps(x + i, exp16(_mm512_sub_ps(_mm512_loadu_ps(x + i), shift)));
     for (int l = 0; l < 16; l++) sum += x[i + l];  // in index order
   }
-  for (; i < n; i++) {
-    x[i] = fk_expf(x[i] - m);
-    sum += x[i];
-  }
-  float inverse = 1 / sum;
-  __m512 scale = _mm512_set1_ps(inverse);
-  for (i = 0; i + 16 <= n; i += 16) {
-    _mm512_storeu_ps(x + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), scale));
-  }
-  for (; i < n; i++) x[i] *= inverse;
+  scale_by_inverse(x, n, exp_tail(x, i, n, m, sum));
 }
 
 AVX512 void fk_avx512_swiglu(float *gate, const float *up, long n) {
@@ -262,10 +270,7 @@ AVX512 void fk_avx512_swiglu(float *gate, const float *up, long n) {
     __m512 silu = _mm512_div_ps(g, _mm512_add_ps(one, exp16(minus)));
     _mm512_storeu_ps(gate + i, _mm512_mul_ps(silu, _mm512_loadu_ps(up + i)));
   }
-  for (; i < n; i++) {
-    float g = gate[i];
-    gate[i] = g / (1 + fk_expf(-g)) * up[i];
-  }
+  swiglu_tail(gate, up, i, n);
 }
 
 AVX512 long fk_avx512_top(const float *values, long n, long k, long *best) {
@@ -273,11 +278,9 @@ AVX512 long fk_avx512_top(const float *values, long n, long k, long *best) {
   if (k <= 0) return 0;
   for (; i < n && i < k; i++) offer(values, i, k, best, &count);
   for (; i + 16 <= n; i += 16) {
-    __mmask16 lanes = _mm512_cmp_ps_mask(_mm512_loadu_ps(values + i),
+    __mmask16 above = _mm512_cmp_ps_mask(_mm512_loadu_ps(values + i),
                                          _mm512_set1_ps(values[best[k - 1]]), _CMP_GT_OQ);
-    for (int l = 0; lanes; l++, lanes >>= 1) {
-      if (lanes & 1) offer(values, i + l, k, best, &count);
-    }
+    offer_marked(values, i, above, k, best, &count);
   }
   for (; i < n; i++) offer(values, i, k, best, &count);
   return count;

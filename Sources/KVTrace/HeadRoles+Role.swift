@@ -23,17 +23,10 @@ public enum HeadRole: String, Sendable, Equatable, Hashable, Codable, CaseIterab
     }
   }
 
-  /// Whether the pattern has at least one position for the query `q`; a query with none
-  /// is not counted in the role's score.
-  func hasTarget(query q: Int, ids: [Int]) -> Bool {
-    switch self {
-    case .previousToken, .firstPosition: return q >= 1
-    case .duplicateToken, .induction:
-      // An earlier copy at k - 1 < q: both patterns need one, the induction pattern reads
-      // the position after it (k ≤ q).
-      guard q < ids.count else { return false }
-      return ids[..<q].contains(ids[q])
-    }
+  /// The pattern's positions for the query `q`, ascending: every key `k ≤ q` that
+  /// ``targets(_:query:ids:)`` accepts. A query with none is not counted in the role's score.
+  func positions(query q: Int, ids: [Int]) -> [Int] {
+    q >= 0 && q < ids.count ? (0...q).filter { targets($0, query: q, ids: ids) } : []
   }
 
   /// Whether the key `k` is one of the pattern's positions for the query `q`, in a sequence

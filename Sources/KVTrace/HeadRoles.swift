@@ -138,8 +138,8 @@ public struct HeadRoles: Sendable, Equatable {
     let longest = ids.map(\.count).max() ?? 0
     var seen = Set<Int>()
     var steps = ids.map { Array(repeating: -1, count: $0.count) }
-    // Each query's copies of its token, found once for all its layers and heads.
-    var targets = ids.map { [QueryTargets?](repeating: nil, count: $0.count) }
+    // Each query's pattern positions, role by role, found once for all its layers and heads.
+    var patterns = ids.map { [[[Int]]?](repeating: nil, count: $0.count) }
     for case .attention(let event) in trace.events where event.kind == .self {
       guard let weights = event.weights, weights.count == event.keys.count else {
         throw .summaryDetail
@@ -152,12 +152,12 @@ public struct HeadRoles: Sendable, Equatable {
       let key = ((event.layer * heads + event.head) * sequences + sequence) * longest + q
       guard seen.insert(key).inserted else { continue }
       if steps[sequence][q] < 0 { steps[sequence][q] = event.step }
-      if targets[sequence][q] == nil {
-        targets[sequence][q] = QueryTargets(query: q, ids: ids[sequence])
+      if patterns[sequence][q] == nil {
+        patterns[sequence][q] = Self.patterns(query: q, ids: ids[sequence])
       }
       let shares = Self.shares(
         query: q, keys: event.keys, weights: weights, ids: ids[sequence],
-        targets: targets[sequence][q])
+        patterns: patterns[sequence][q])
       for (index, share) in shares.enumerated() {
         guard let share else { continue }
         tallies[event.layer * heads + event.head][index].add(share)
@@ -166,44 +166,25 @@ public struct HeadRoles: Sendable, Equatable {
     if firstStep.isEmpty { firstStep = steps }
   }
 
-  /// The pattern positions of one query that depend on its tokens alone: the earlier
-  /// copies of its token (a duplicate-token head's keys) and the position after each (an
-  /// induction head's), in ascending order.
-  struct QueryTargets {
-    var copies: [Int]
-    var afterCopies: [Int]
-
-    init(query q: Int, ids: [Int]) {
-      copies = q < ids.count ? (0..<q).filter { ids[$0] == ids[q] } : []
-      afterCopies = copies.map { $0 + 1 }
-    }
+  /// Every role's pattern positions for the query `q`, in ``HeadRole/allCases`` order.
+  static func patterns(query q: Int, ids: [Int]) -> [[Int]] {
+    HeadRole.allCases.map { $0.positions(query: q, ids: ids) }
   }
 
   /// One query's share of attention on each role's pattern positions, in
   /// ``HeadRole/allCases`` order; `nil` for a role with no pattern position at `q`.
   ///
-  /// `targets` (found from `ids` when not given) lists the copies a duplicate-token or
-  /// induction head would read: their weights are summed in key order, as a pass over
-  /// every key that asks ``HeadRole/targets(_:query:ids:)`` of each would sum them.
+  /// The weights of the pattern's keys are summed in key order, as a pass over every key
+  /// asking ``HeadRole/targets(_:query:ids:)`` of each would sum them. `patterns` (found
+  /// from `ids` when not given) depend on the query's tokens alone, so one query's serve
+  /// all its layers and heads.
   static func shares(
-    query q: Int, keys: PositionSet, weights: [Float], ids: [Int],
-    targets: QueryTargets? = nil
+    query q: Int, keys: PositionSet, weights: [Float], ids: [Int], patterns: [[Int]]? = nil
   ) -> [Double?] {
     let total = weights.reduce(0.0) { $0 + Double($1) }
     guard total > 0, total.isFinite else { return HeadRole.allCases.map { _ in nil } }
-    let targets = targets ?? QueryTargets(query: q, ids: ids)
-    return HeadRole.allCases.map { role in
-      // One key (q - 1, or 0), or the copies: their weights, without a pass over every key.
-      let pattern: [Int]
-      switch role {
-      case .previousToken, .firstPosition:
-        guard role.hasTarget(query: q, ids: ids) else { return nil }
-        let k = role == .previousToken ? q - 1 : 0
-        pattern = role.targets(k, query: q, ids: ids) ? [k] : []
-      case .duplicateToken: pattern = targets.copies
-      case .induction: pattern = targets.afterCopies
-      }
-      if role == .duplicateToken || role == .induction, pattern.isEmpty { return nil }
+    return (patterns ?? Self.patterns(query: q, ids: ids)).map { pattern in
+      guard !pattern.isEmpty else { return nil }
       var on = 0.0
       for k in pattern {
         guard let index = keys.offset(of: k), index < weights.count else { continue }

@@ -86,10 +86,9 @@ enum TextLayout {
       let wordWidth = Self.width(String(word))
       let candidateWidth =
         !additive ? Self.width(candidate) : first ? wordWidth : lineWidth + 1 + wordWidth
-      if candidateWidth > width, lineHasWord, !word.isEmpty {
-        lines.append(line.trimmingTrailingSpaces())
-        (line, lineWidth) = (indent + word, indentWidth + wordWidth)
-      } else if !lineHasWord && !lines.isEmpty {
+      let breaks = candidateWidth > width && lineHasWord && !word.isEmpty
+      if breaks { lines.append(line.trimmingTrailingSpaces()) }
+      if breaks || (!lineHasWord && !lines.isEmpty) {  // a new line starts with this word
         (line, lineWidth) = (indent + word, indentWidth + wordWidth)
       } else {
         (line, lineWidth) = (candidate, candidateWidth)
