@@ -88,6 +88,32 @@ import Testing
     }
   }
 
+  /// A prompt's worth of inputs against a matrix taller than one block of rows: the AVX-512
+  /// product walks rows in blocks of about 128 KB and inputs in tiles of about 20 KB, so
+  /// these cross both, with an odd first row, and widths with and without leftover elements.
+  @Test func batchedProductsAreBitIdenticalAcrossTiles() {
+    for variant in Self.wider {
+      for (n, d) in [(288, 250), (264, 300), (1032, 70), (32, 1100)] {
+        let count = 41
+        let w = Self.random(d * n, seed: 700 + UInt64(n))
+        let x = Self.random(count * n, seed: 701 + UInt64(n))
+        func batch(_ variant: KernelVariant, rows: Range<Int>) -> [Float] {
+          var out = [Float](repeating: -1, count: d * count)
+          out.withUnsafeMutableBufferPointer {
+            Kernels.matmulBatchRows(
+              $0.baseAddress!, x, w, n: n, d: d, count: count, rows: rows, variant: variant)
+          }
+          return out
+        }
+        for rows in [0..<d, 3..<d, 1..<(d - 2)] {
+          #expect(
+            Self.bits(batch(variant, rows: rows)) == Self.bits(batch(.portable, rows: rows)),
+            "\(variant), n \(n), d \(d), rows \(rows)")
+        }
+      }
+    }
+  }
+
   @Test func addScaledIsBitIdenticalOnEveryLength() {
     for variant in Self.wider {
       for n in Self.lengths {
@@ -107,10 +133,12 @@ import Testing
   }
 
   /// Grouped-query attention (two query heads per KV head) over rows stored out of order:
-  /// head sizes around the 8- and 16-lane steps, heads that the AVX-512 value loop keeps in
-  /// registers several, one or none at a time (its 24 registers: 384 floats), and row counts
+  /// head sizes around the 8- and 16-lane steps, the sizes the AVX-512 loops compile as
+  /// constants (32, 48, 64, 96, 128), heads that its value loop takes four, two or one to a
+  /// pass (16, 32, 48 floats and up) or leaves to the AVX2 loop (over 128), and row counts
   /// around the groups of eight.
-  @Test(arguments: [1, 8, 16, 33, 48, 64, 72, 100, 130, 200, 384, 385], [1, 8, 13, 17])
+  @Test(
+    arguments: [1, 8, 16, 32, 33, 48, 64, 72, 96, 100, 128, 130, 200, 384, 385], [1, 8, 13, 17])
   func attentionLoopsAreBitIdentical(headSize: Int, count: Int) {
     let (heads, group) = (6, 2)
     let kvDim = heads / group * headSize

@@ -12,13 +12,25 @@ final class BatchScratch {
   let projected: UnsafeMutablePointer<Float>  // [count, dim]  Wo's or W2's output
   let gate: UnsafeMutablePointer<Float>  // [count, mlpDim]
   let up: UnsafeMutablePointer<Float>  // [count, mlpDim]
+  let sines: UnsafeMutablePointer<Float>  // [count, headSize / 2]  RoPE's angles, once
+  let cosines: UnsafeMutablePointer<Float>  // [count, headSize / 2]  for every layer
+  let pairs: Int
   private let buffers: [UnsafeMutablePointer<Float>]
 
   init(config c: ModelConfig, count: Int) {
-    let sizes = [c.dim, c.dim, c.dim, c.kvDim, c.kvDim, c.dim, c.dim, c.mlpDim, c.mlpDim]
+    pairs = max(c.headSize / 2, 1)
+    let sizes = [
+      c.dim, c.dim, c.dim, c.kvDim, c.kvDim, c.dim, c.dim, c.mlpDim, c.mlpDim, pairs, pairs,
+    ]
     buffers = sizes.map { UnsafeMutablePointer<Float>.allocate(capacity: $0 * count) }
     (x, n, q, k, v) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4])
     (attended, projected, gate, up) = (buffers[5], buffers[6], buffers[7], buffers[8])
+    (sines, cosines) = (buffers[9], buffers[10])
+  }
+
+  /// Position `i`'s angles.
+  func angles(_ i: Int) -> RotaryTable.Angles {
+    (UnsafePointer(sines + i * pairs), UnsafePointer(cosines + i * pairs))
   }
 
   deinit { buffers.forEach { $0.deallocate() } }
@@ -58,6 +70,8 @@ extension TinyTransformer {
         config: c, threads: threads, rotary: rotary, normEpsilon: normEpsilon, scratch: s)
       for (i, position) in positions.enumerated() {  // embedding rows -> [count, dim]
         w.tokenEmbedding.dequantize(row: tokens[position], into: b.x + i * c.dim)
+        rotary.fill(
+          position: position, sines: b.sines + i * b.pairs, cosines: b.cosines + i * b.pairs)
       }
       for (layer, tensors) in w.layers.enumerated() {
         let a = tensors.attention
@@ -69,7 +83,8 @@ extension TinyTransformer {
           let (key, value) = cache.slots(layer: layer, position: position)  // [kvDim] each
           key.update(from: b.k + i * c.kvDim, count: c.kvDim)
           value.update(from: b.v + i * c.kvDim, count: c.kvDim)
-          blocks.finishProjection(q: b.q + i * c.dim, key: key, value: value, a, position)
+          blocks.finishProjection(
+            q: b.q + i * c.dim, key: key, value: value, a, position, angles: b.angles(i))
           if report?.detail.keepsVectors == true {  // the rows as computed
             report?.fresh.add(layer: layer, position: position, key: key, value: value, n: c.kvDim)
           }

@@ -69,9 +69,14 @@ struct LayerBlocks {
 
   /// What follows the products of ``project(_:_:q:key:value:position:)``: the biases
   /// (Qwen2), then RoPE on `q` and `key` by `position` (none for `nil`).
+  ///
+  /// The angles are `angles` when the caller computed them (a batched prefill does, once
+  /// per position for every layer), else the scratch's, computed for `position` once and
+  /// reused by the layers after the first.
   func finishProjection(
     q: UnsafeMutablePointer<Float>, key: UnsafeMutablePointer<Float>,
-    value: UnsafeMutablePointer<Float>, _ t: AttentionTensors, _ position: Int?
+    value: UnsafeMutablePointer<Float>, _ t: AttentionTensors, _ position: Int?,
+    angles: RotaryTable.Angles? = nil
   ) {
     let (c, s) = (config, scratch)
     if let biases = t.biases {  // Qwen2: + b_q, b_k, b_v
@@ -80,9 +85,9 @@ struct LayerBlocks {
       Kernels.add(value, biases.v, n: c.kvDim)
     }
     guard let position else { return }
-    rotary.fill(position: position, sines: s.sines, cosines: s.cosines)  // [headSize / 2]
-    Kernels.rope(q, count: c.dim, sines: s.sines, cosines: s.cosines, table: rotary)
-    Kernels.rope(key, count: c.kvDim, sines: s.sines, cosines: s.cosines, table: rotary)
+    let (sines, cosines) = angles ?? s.angles(at: position, rotary)  // [headSize / 2] each
+    Kernels.rope(q, count: c.dim, sines: sines, cosines: cosines, table: rotary)
+    Kernels.rope(key, count: c.kvDim, sines: sines, cosines: cosines, table: rotary)
   }
 
   /// `softmax(q·k / √headSize) · v` of every head of `q` over `rows`, into

@@ -19,6 +19,9 @@ struct RotaryTable: Sendable {
     case halves
   }
 
+  /// One position's sines and cosines, `[headSize / 2]` each.
+  typealias Angles = (sines: UnsafePointer<Float>, cosines: UnsafePointer<Float>)
+
   let headSize: Int
   let pairing: Pairing
   /// `θ_i` for each pair of a head, `[headSize / 2]`.

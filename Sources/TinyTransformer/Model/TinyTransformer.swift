@@ -116,6 +116,8 @@ final class Scratch {
   let probabilities: UnsafeMutablePointer<Float>  // [vocab]
   let sines: UnsafeMutablePointer<Float>  // [headSize / 2]  RoPE's angles at one position
   let cosines: UnsafeMutablePointer<Float>  // [headSize / 2]
+  /// The position whose angles `sines` and `cosines` hold, if any.
+  private var anglesPosition: Int?
   private let buffers: [UnsafeMutablePointer<Float>]
 
   /// Buffers for a run of `c.contextLength` positions: pass the run's length, not the
@@ -135,6 +137,15 @@ final class Scratch {
     (x, xb, xb2, q) = (buffers[0], buffers[1], buffers[2], buffers[3])
     (gate, up, scores, logits) = (buffers[4], buffers[5], buffers[6], buffers[7])
     (probabilities, sines, cosines) = (buffers[8], buffers[9], buffers[10])
+  }
+
+  /// RoPE's angles at `position`: computed on the first layer, reused by the others.
+  func angles(at position: Int, _ rotary: RotaryTable) -> RotaryTable.Angles {
+    if anglesPosition != position {
+      rotary.fill(position: position, sines: sines, cosines: cosines)
+      anglesPosition = position
+    }
+    return (UnsafePointer(sines), UnsafePointer(cosines))
   }
 
   deinit { buffers.forEach { $0.deallocate() } }
