@@ -220,80 +220,19 @@ static inline AVX512 __mmask16 chunk_mask(long headSize, long c) {
   return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
 }
 
-// The lanes (s0 + s1) + (s2 + s3) of fk_avx2_dot(a, b, n) for n a multiple of 8: the blocks
-// in [s0|s1] and [s2|s3], the 8-element slices into s0, as finish adds them.
-static inline __attribute__((always_inline)) AVX512 __m256 dot_lanes(
-  const float *a, const float *b, const long n) {
-  __m512 s01 = _mm512_setzero_ps(), s23 = s01;
-  long j = 0;
-  for (; j + 32 <= n; j += 32) {
-    s01 = add16(s01, _mm512_loadu_ps(a + j), _mm512_loadu_ps(b + j));
-    s23 = add16(s23, _mm512_loadu_ps(a + j + 16), _mm512_loadu_ps(b + j + 16));
-  }
-  __m256 s0 = low(s01);
-  for (; j + 8 <= n; j += 8) {
-    s0 = _mm256_add_ps(s0, _mm256_mul_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j)));
-  }
-  return _mm256_add_ps(_mm256_add_ps(s0, high(s01)), _mm256_add_ps(low(s23), high(s23)));
-}
-
-// fk_avx2_attention_scores for heads of n floats, n a multiple of 8 (a constant at the calls
-// below, so each dot is straight-line code): eight rows at a time, each head's eight dot
-// products summed together (hsum8x8) and scaled in one vector, then any last rows one by one.
-static inline __attribute__((always_inline)) AVX512 void scores_rows(
-  float *scores, const float *q, const float *keys, const long *offsets, long count, long heads,
-  const long n, long group, float scale) {
-  __m256 scales = _mm256_set1_ps(scale);
-  long t = 0;
-  for (; t + 8 <= count; t += 8) {  // eight rows, while in cache, for every head
-    for (long h = 0; h < heads; h++) {
-      const float *qh = q + h * n;
-      long slice = (h / group) * n;
-      __m256 v[8];
-      for (int k = 0; k < 8; k++) v[k] = dot_lanes(qh, keys + offsets[t + k] + slice, n);
-      _mm256_storeu_ps(scores + h * count + t, _mm256_mul_ps(hsum8x8(v), scales));
-    }
-  }
-  for (; t < count; t++) {
-    for (long h = 0; h < heads; h++) {
-      __m256 lanes = dot_lanes(q + h * n, keys + offsets[t] + (h / group) * n, n);
-      scores[h * count + t] = hsum8(lanes) * scale;
-    }
-  }
-}
-
-#define SCORES(N) scores_rows(scores, q, keys, offsets, count, heads, (N), group, scale)
-
-AVX512 void fk_avx512_attention_scores(
-  float *scores, const float *q, const float *keys, const long *offsets, long count, long heads,
-  long headSize, long group, float scale) {
-  switch (headSize) {  // the common head sizes as constants
-  case 32: SCORES(32); return;
-  case 48: SCORES(48); return;
-  case 64: SCORES(64); return;
-  case 96: SCORES(96); return;
-  case 128: SCORES(128); return;
-  default:
-    if (headSize % 8 == 0) {
-      SCORES(headSize);
-    } else {  // a scalar tail: the AVX2 loop
-      fk_avx2_attention_scores(scores, q, keys, offsets, count, heads, headSize, group, scale);
-    }
-  }
-}
-
-// One pass over the rows for heads first..<first + H, each P registers wide, with their sums
-// in registers across the rows: each lane 0, then + w·v for every row in order, as
+// One pass over the rows, in order, for heads first..<first + H, each P registers wide, their
+// sums in registers across the rows: each lane 0, then + w·v for every row in order, as
 // fk_avx2_attention_values adds it. H and P are constants at every call, so the compiler
 // keeps sums[] in registers (with a variable count it kept them in memory: a load, an add
-// and a store per chunk and row, about three times slower).
+// and a store per chunk and row, three times slower with the rows in cache).
 static inline __attribute__((always_inline)) AVX512 void values_pass(
   float *out, const float *weights, const float *values, const long *offsets, long count,
   long headSize, long group, long first, const int H, const int P) {
-  __m512 sums[8];
+  if (H * P > 24) return;  // never called so (see most_heads): no code
+  __m512 sums[24];
   __mmask16 masks[8];
-  const float *w[4];
-  long slice[4];
+  const float *w[8];
+  long slice[8];
   for (int c = 0; c < P; c++) masks[c] = chunk_mask(headSize, c);
   for (int h = 0; h < H; h++) {
     w[h] = weights + (first + h) * count;
@@ -317,34 +256,48 @@ static inline __attribute__((always_inline)) AVX512 void values_pass(
   }
 }
 
-// The heads H at a time while H remain, then one at a time, each P registers wide.
-#define VALUE_PASSES(H, P)                                                                     \
-  for (; h + (H) <= heads; h += (H)) {                                                         \
-    values_pass(out, weights, values, offsets, count, headSize, group, h, (H), (P));           \
-  }                                                                                            \
-  for (; h < heads; h++) values_pass(out, weights, values, offsets, count, headSize, group, h, 1, (P))
+// How many heads of P registers one pass keeps: up to eight, in at most 24 registers.
+static inline long most_heads(long P) { return 24 / P < 8 ? 24 / P : 8; }
 
-// Attention's weighted sum, row by row as fk_avx2_attention_values adds it, with each head's
-// sums kept in registers across all the rows instead of loaded and stored at every row. A
-// head of three or more registers (48 floats and up) is three or more independent chains of
-// additions, enough to keep the adder busy, so it takes a pass of its own; narrower heads go
-// two or four to a pass. A head wider than 128 floats takes the AVX2 loop. A C loop over a
-// 200-token prefill's attention (15M shape): see SpeedStudy.
+// The heads first..<first + H in one pass, H a constant for each case.
+#define PASS(P)                                                                                \
+  switch (H) {                                                                                 \
+  case 1: values_pass(out, weights, values, offsets, count, headSize, group, h, 1, P); break;  \
+  case 2: values_pass(out, weights, values, offsets, count, headSize, group, h, 2, P); break;  \
+  case 3: values_pass(out, weights, values, offsets, count, headSize, group, h, 3, P); break;  \
+  case 4: values_pass(out, weights, values, offsets, count, headSize, group, h, 4, P); break;  \
+  case 5: values_pass(out, weights, values, offsets, count, headSize, group, h, 5, P); break;  \
+  case 6: values_pass(out, weights, values, offsets, count, headSize, group, h, 6, P); break;  \
+  case 7: values_pass(out, weights, values, offsets, count, headSize, group, h, 7, P); break;  \
+  default: values_pass(out, weights, values, offsets, count, headSize, group, h, 8, P);        \
+  }                                                                                            \
+  break
+
+// Attention's weighted sum as fk_avx2_attention_values adds it, the rows read in order, with
+// the sums of as many whole heads as 24 registers hold (at most eight heads: all six of the
+// stories15M shape) kept in registers across the rows instead of loaded and stored at every
+// row. More heads take more passes over the rows; a head wider than 128 floats takes the
+// AVX2 loop.
 AVX512 void fk_avx512_attention_values(
   float *out, const float *weights, const float *values, const long *offsets, long count,
   long heads, long headSize, long group) {
-  long h = 0;
-  switch ((headSize + 15) / 16) {
-  case 0: return;
-  case 1: VALUE_PASSES(4, 1); return;
-  case 2: VALUE_PASSES(2, 2); return;
-  case 3: VALUE_PASSES(1, 3); return;
-  case 4: VALUE_PASSES(1, 4); return;
-  case 5: VALUE_PASSES(1, 5); return;
-  case 6: VALUE_PASSES(1, 6); return;
-  case 7: VALUE_PASSES(1, 7); return;
-  case 8: VALUE_PASSES(1, 8); return;
-  default: fk_avx2_attention_values(out, weights, values, offsets, count, heads, headSize, group);
+  long per = (headSize + 15) / 16;  // registers per head
+  if (per == 0 || per > 8) {
+    fk_avx2_attention_values(out, weights, values, offsets, count, heads, headSize, group);
+    return;
+  }
+  for (long h = 0; h < heads; h += most_heads(per)) {
+    long H = heads - h < most_heads(per) ? heads - h : most_heads(per);
+    switch (per) {
+    case 1: PASS(1);
+    case 2: PASS(2);
+    case 3: PASS(3);
+    case 4: PASS(4);
+    case 5: PASS(5);
+    case 6: PASS(6);
+    case 7: PASS(7);
+    default: PASS(8);
+    }
   }
 }
 

@@ -133,10 +133,10 @@ import Testing
   }
 
   /// Grouped-query attention (two query heads per KV head) over rows stored out of order:
-  /// head sizes around the 8- and 16-lane steps, the sizes the AVX-512 loops compile as
-  /// constants (32, 48, 64, 96, 128), heads that its value loop takes four, two or one to a
-  /// pass (16, 32, 48 floats and up) or leaves to the AVX2 loop (over 128), and row counts
-  /// around the groups of eight.
+  /// head sizes around the 8- and 16-lane steps, heads that the AVX-512 value loop keeps in
+  /// registers all six in one pass (up to 64 floats), in passes of four, three or two (72 to
+  /// 128 floats) or leaves to the AVX2 loop (over 128), and row counts around the groups of
+  /// eight.
   @Test(
     arguments: [1, 8, 16, 32, 33, 48, 64, 72, 96, 100, 128, 130, 200, 384, 385], [1, 8, 13, 17])
   func attentionLoopsAreBitIdentical(headSize: Int, count: Int) {

@@ -57,12 +57,8 @@ void fk_avx512_matmul_rows(
 void fk_avx512_matmul_batch_rows(
   float *out, const float *x, const float *w, long n, long d, long count, long first, long end);
 
-/// fk_avx2_attention_scores with eight rows' dot products of a head ended together.
-void fk_avx512_attention_scores(
-  float *scores, const float *q, const float *keys, const long *offsets, long count, long heads,
-  long headSize, long group, float scale);
-
-/// fk_avx2_attention_values with the sums of whole heads kept in registers across the rows.
+/// fk_avx2_attention_values with the sums of up to eight whole heads kept in registers across
+/// the rows (at most 24 registers; a head wider than 128 floats takes the AVX2 loop).
 void fk_avx512_attention_values(
   float *out, const float *weights, const float *values, const long *offsets, long count,
   long heads, long headSize, long group);

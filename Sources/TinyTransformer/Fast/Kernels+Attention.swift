@@ -13,10 +13,6 @@ extension Kernels {
     scale: Float, variant: KernelVariant = .active
   ) {
     #if arch(x86_64)
-      if variant == .avx512 {
-        return fk_avx512_attention_scores(
-          scores, q, keys, offsets, count, heads, headSize, group, scale)
-      }
       if variant.hasAVX2 {
         return fk_avx2_attention_scores(
           scores, q, keys, offsets, count, heads, headSize, group, scale)
