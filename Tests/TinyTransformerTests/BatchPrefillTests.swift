@@ -64,6 +64,25 @@ import Testing
     #expect(!model.runsInBatch(4..<5, policy: FullCache()))  // one position: nothing to share
   }
 
+  /// A prompt long enough that its positions' attention is shared among two threads (each
+  /// layer's rows are all in the cache before any position attends): the same logits and
+  /// trace bytes as one position at a time, at every detail, with contiguous and paged rows.
+  @Test func attentionSharedAmongThreadsGivesTheSameBits() throws {
+    let config = ModelConfig(
+      layers: 2, heads: 4, kvHeads: 2, dim: 64, mlpDim: 96, contextLength: 64,
+      vocabularySize: Tokenizer.demo.vocabularySize)
+    var model = try TinyTransformer(config: config, seed: 5)
+    model.threads = 2
+    let prompt = (0..<48).map { ($0 * 37 + 11) % config.vocabularySize }
+    // Enough rows for the threads: Σ rows × kvDim × 2 over the prompt's positions.
+    #expect((1...prompt.count).reduce(0, +) * config.kvDim * 2 >= Parallel.minimumWork)
+    for detail in [TraceDetail.summary, .full, .vectors] {
+      try Self.expectSame(model, prompt: prompt, steps: 2, detail: detail, "full \(detail)")
+    }
+    try Self.expectSame(
+      model, prompt: prompt, steps: 2, policy: PagedCache(blockSize: 8), "paged")
+  }
+
   /// llama2.c's stories15M shape (random weights), two threads: the products' bands split
   /// the rows of a batch as they split one position's.
   @Test func aModelOfTheStories15MShapeGivesTheSameBits() throws {

@@ -90,19 +90,7 @@ extension TinyTransformer {
           }
           cache.markWritten(layer: layer, position: position, step: step)
         }
-        for (i, position) in positions.enumerated() {  // attention, in position order
-          let rows = cache.rows(layer: layer, through: position)  // [held, kvDim]
-          let event = AttentionEvent(
-            step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
-            keys: PositionSet())
-          Attention.attend(
-            b.q + i * c.dim, over: rows, config: c, scores: s.scores, out: b.attended + i * c.dim,
-            event: event, report: &report)
-          if let added = report?.events, !added.isEmpty {  // this position's, kept apart
-            events[i] += added
-            report?.events.removeAll(keepingCapacity: true)
-          }
-        }
+        attend(b, layer: layer, positions: positions, cache: cache, report: report, events: &events)
         Kernels.matmulBatch(b.projected, b.attended, a.wo, count: count, threads: threads)
         for i in 0..<count { Kernels.add(b.x + i * c.dim, b.projected + i * c.dim, n: c.dim) }
         feedForward(b, tensors.feedForward, count: count, blocks: blocks)
@@ -122,5 +110,46 @@ extension TinyTransformer {
     for i in 0..<count { Kernels.swiglu(b.gate + i * c.mlpDim, b.up + i * c.mlpDim, n: c.mlpDim) }
     Kernels.matmulBatch(b.projected, b.gate, t.w2, count: count, threads: threads)  // [count, dim]
     for i in 0..<count { Kernels.add(b.x + i * c.dim, b.projected + i * c.dim, n: c.dim) }
+  }
+
+  /// Every position's attention over the rows through it, into `b.attended`, and each
+  /// position's events into `events[i]` (in layer order, as one position at a time adds them).
+  ///
+  /// The keys and values of all the positions are in the cache before any of them attends,
+  /// so the positions are independent: on more than one thread they are shared out in bands
+  /// (a band's scores in a buffer of its own), each computed exactly as on one thread.
+  private func attend(
+    _ b: BatchScratch, layer: Int, positions: Range<Int>, cache: KVCache,
+    report: AttentionReport?, events: inout [[AttentionEvent]]
+  ) {
+    let c = config
+    // In order, on this thread: a paged cache maps its blocks as its rows are asked for.
+    let rows = positions.map { cache.rows(layer: layer, through: $0) }
+    let step = report?.step ?? 0
+    let base = report.map { AttentionReport(step: $0.step, detail: $0.detail) }
+    let work = rows.reduce(0) { $0 + $1.count } * c.kvDim * 2
+    // Rows gathered into the cache's one shared table (a window's holes) go one at a time.
+    let shared = rows.contains { $0.positions != nil } ? 1 : threads
+    events.withUnsafeMutableBufferPointer { slots in
+      nonisolated(unsafe) let slots = slots  // each band writes its own positions' slots
+      Parallel.forEachBand(rows: rows.count, work: work, threads: shared) { band in
+        let most = band.map { rows[$0].count }.max() ?? 0
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(c.heads * most, 1))
+        defer { scores.deallocate() }
+        var local = base
+        for i in band {
+          let event = AttentionEvent(
+            step: step, layer: layer, head: 0, kvHead: 0, query: positions.lowerBound + i,
+            keys: PositionSet())
+          Attention.attend(
+            b.q + i * c.dim, over: rows[i], config: c, scores: scores,
+            out: b.attended + i * c.dim, event: event, report: &local)
+          if let added = local?.events, !added.isEmpty {  // this position's, kept apart
+            slots[i] += added
+            local?.events.removeAll(keepingCapacity: true)
+          }
+        }
+      }
+    }
   }
 }
