@@ -220,6 +220,71 @@ static inline AVX512 __mmask16 chunk_mask(long headSize, long c) {
   return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
 }
 
+// The lanes (s0 + s1) + (s2 + s3) of fk_avx2_dot(a, b, n) for n a multiple of 8: the blocks
+// in [s0|s1] and [s2|s3], the 8-element slices into s0, as finish adds them.
+static inline __attribute__((always_inline)) AVX512 __m256 dot_lanes(
+  const float *a, const float *b, const long n) {
+  __m512 s01 = _mm512_setzero_ps(), s23 = s01;
+  long j = 0;
+  for (; j + 32 <= n; j += 32) {
+    s01 = add16(s01, _mm512_loadu_ps(a + j), _mm512_loadu_ps(b + j));
+    s23 = add16(s23, _mm512_loadu_ps(a + j + 16), _mm512_loadu_ps(b + j + 16));
+  }
+  __m256 s0 = low(s01);
+  for (; j + 8 <= n; j += 8) {
+    s0 = _mm256_add_ps(s0, _mm256_mul_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j)));
+  }
+  return _mm256_add_ps(_mm256_add_ps(s0, high(s01)), _mm256_add_ps(low(s23), high(s23)));
+}
+
+// fk_avx2_attention_scores for rows already in cache and heads of n floats, n a multiple of 8
+// (a constant at the calls below, so each dot product is straight-line code): eight rows at
+// a time, each head's eight dot products against them summed together (hsum8x8), scaled in
+// one vector and stored as one run; the last rows one by one.
+static inline __attribute__((always_inline)) AVX512 void cached_scores(
+  float *scores, const float *q, const float *keys, const long *offsets, long count, long heads,
+  const long n, long group, float scale) {
+  __m256 scales = _mm256_set1_ps(scale);
+  long t = 0;
+  for (; t + 8 <= count; t += 8) {
+    for (long h = 0, kv = 0, g = 0; h < heads; h++) {  // kv = h / group, counted up
+      __m256 v[8];
+      for (int k = 0; k < 8; k++) v[k] = dot_lanes(q + h * n, keys + offsets[t + k] + kv * n, n);
+      _mm256_storeu_ps(scores + h * count + t, _mm256_mul_ps(hsum8x8(v), scales));
+      if (++g == group) g = 0, kv++;
+    }
+  }
+  for (; t < count; t++) {
+    for (long h = 0; h < heads; h++) {
+      __m256 lanes = dot_lanes(q + h * n, keys + offsets[t] + (h / group) * n, n);
+      scores[h * count + t] = hsum8(lanes) * scale;
+    }
+  }
+}
+
+#define CACHED_SCORES(N) cached_scores(scores, q, keys, offsets, count, heads, (N), group, scale)
+
+// Head by head over blocks of eight rows: 1.6 times as fast as the AVX2 loop's row by row
+// with the rows in cache (a C loop over a 200-token prefill's attention), but 2.4 times as
+// slow with them in memory, as a decode step finds them (prefetching the next block or not).
+AVX512 void fk_avx512_attention_scores_cached(
+  float *scores, const float *q, const float *keys, const long *offsets, long count, long heads,
+  long headSize, long group, float scale) {
+  switch (headSize) {  // the common head sizes as constants
+  case 32: CACHED_SCORES(32); return;
+  case 48: CACHED_SCORES(48); return;
+  case 64: CACHED_SCORES(64); return;
+  case 96: CACHED_SCORES(96); return;
+  case 128: CACHED_SCORES(128); return;
+  default:
+    if (headSize % 8 == 0) {
+      CACHED_SCORES(headSize);
+    } else {  // a scalar tail: the AVX2 loop
+      fk_avx2_attention_scores(scores, q, keys, offsets, count, heads, headSize, group, scale);
+    }
+  }
+}
+
 // One pass over the rows, in order, for heads first..<first + H, each P registers wide, their
 // sums in registers across the rows: each lane 0, then + w·v for every row in order, as
 // fk_avx2_attention_values adds it. H and P are constants at every call, so the compiler

@@ -57,6 +57,12 @@ void fk_avx512_matmul_rows(
 void fk_avx512_matmul_batch_rows(
   float *out, const float *x, const float *w, long n, long d, long count, long first, long end);
 
+/// fk_avx2_attention_scores for rows that are in cache (just written: a batched prefill),
+/// head by head over blocks of eight rows; slower than it for rows that come from memory.
+void fk_avx512_attention_scores_cached(
+  float *scores, const float *q, const float *keys, const long *offsets, long count, long heads,
+  long headSize, long group, float scale);
+
 /// fk_avx2_attention_values with the sums of up to eight whole heads kept in registers across
 /// the rows (at most 24 registers; a head wider than 128 floats takes the AVX2 loop).
 void fk_avx512_attention_values(

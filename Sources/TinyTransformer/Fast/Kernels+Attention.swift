@@ -7,12 +7,20 @@ import FastKernelsC
 extension Kernels {
   /// `scores[h count + t] = (q_h · k_t) × scale` for every head `h` and row `t`, where
   /// query head `h` reads KV head `h / group` of row `t` (at `keys + offsets[t]`).
+  ///
+  /// `inCache` says the rows were just written (a batched prefill's): under AVX-512 they are
+  /// then read head by head in blocks of eight rows, faster there and slower from memory,
+  /// where a decode step finds them. The bits are the same either way.
   static func attentionScores(
     _ scores: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>, keys: UnsafePointer<Float>,
     offsets: UnsafePointer<Int>, count: Int, heads: Int, headSize: Int, group: Int,
-    scale: Float, variant: KernelVariant = .active
+    scale: Float, inCache: Bool = false, variant: KernelVariant = .active
   ) {
     #if arch(x86_64)
+      if variant == .avx512, inCache {
+        return fk_avx512_attention_scores_cached(
+          scores, q, keys, offsets, count, heads, headSize, group, scale)
+      }
       if variant.hasAVX2 {
         return fk_avx2_attention_scores(
           scores, q, keys, offsets, count, heads, headSize, group, scale)

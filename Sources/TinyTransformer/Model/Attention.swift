@@ -41,6 +41,10 @@ enum Attention {
       self.positions = positions
     }
 
+    /// Whether the rows were written just now and are in the processor's cache (a batched
+    /// prefill's): the scores loop then reads them in the order that is fastest there.
+    var inCache = false
+
     /// The positions read, as the trace records them.
     var read: PositionSet { positions.map { PositionSet($0) } ?? PositionSet(0..<count) }
   }
@@ -98,7 +102,7 @@ enum Attention {
     let variant = KernelVariant.active  // once for the whole attention
     Kernels.attentionScores(  // scores [heads, count], row by row
       scores, q: q, keys: rows.keys, offsets: rows.offsets, count: count, heads: c.heads,
-      headSize: headSize, group: group, scale: scale, variant: variant)
+      headSize: headSize, group: group, scale: scale, inCache: rows.inCache, variant: variant)
     if let bias {  // T5: + the learned bias of each (head, offset)
       for i in 0..<(c.heads * count) { scores[i] += bias[i] }
     }

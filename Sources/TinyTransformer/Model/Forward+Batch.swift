@@ -124,7 +124,12 @@ extension TinyTransformer {
   ) {
     let c = config
     // In order, on this thread: a paged cache maps its blocks as its rows are asked for.
-    let rows = positions.map { cache.rows(layer: layer, through: $0) }
+    // They were all written just now: in cache.
+    let rows = positions.map {
+      var rows = cache.rows(layer: layer, through: $0)
+      rows.inCache = true
+      return rows
+    }
     let step = report?.step ?? 0
     let base = report.map { AttentionReport(step: $0.step, detail: $0.detail) }
     let work = rows.reduce(0) { $0 + $1.count } * c.kvDim * 2
