@@ -35,6 +35,17 @@ import Testing
     #expect(batched.1 == single.1, "\(label): trace bytes differ")
   }
 
+  /// A small random model with grouped-query attention (four heads, two KV heads) on two
+  /// threads.
+  static func groupedQueryModel(contextLength: Int, seed: UInt64) throws -> TinyTransformer {
+    let config = ModelConfig(
+      layers: 2, heads: 4, kvHeads: 2, dim: 64, mlpDim: 96, contextLength: contextLength,
+      vocabularySize: Tokenizer.demo.vocabularySize)
+    var model = try TinyTransformer(config: config, seed: seed)
+    model.threads = 2
+    return model
+  }
+
   @Test func theTrainedDefaultPrefillsTheSameBitsInOneBatch() throws {
     let model = try TinyTransformer.trainedDefault()
     let prompt = model.tokenizer.encode("The quick brown fox jumps over the lazy dog. The quick")
@@ -47,11 +58,7 @@ import Testing
   /// Every exact policy batches (a paged cache's rows sit in blocks; no cache batches every
   /// step); a window evicts between positions and runs them one at a time, unchanged.
   @Test func everyPolicyGivesTheSameBits() throws {
-    let config = ModelConfig(
-      layers: 2, heads: 4, kvHeads: 2, dim: 64, mlpDim: 96, contextLength: 40,
-      vocabularySize: Tokenizer.demo.vocabularySize)
-    var model = try TinyTransformer(config: config, seed: 3)
-    model.threads = 2
+    let model = try Self.groupedQueryModel(contextLength: 40, seed: 3)
     let prompt = model.tokenizer.encode("a cat sat on the mat and the dog sat on the cat")
     try Self.expectSame(model, prompt: prompt, steps: 3, policy: FullCache(), "full")
     try Self.expectSame(model, prompt: prompt, steps: 3, policy: NoCache(), "none")
@@ -68,11 +75,8 @@ import Testing
   /// layer's rows are all in the cache before any position attends): the same logits and
   /// trace bytes as one position at a time, at every detail, with contiguous and paged rows.
   @Test func attentionSharedAmongThreadsGivesTheSameBits() throws {
-    let config = ModelConfig(
-      layers: 2, heads: 4, kvHeads: 2, dim: 64, mlpDim: 96, contextLength: 64,
-      vocabularySize: Tokenizer.demo.vocabularySize)
-    var model = try TinyTransformer(config: config, seed: 5)
-    model.threads = 2
+    let model = try Self.groupedQueryModel(contextLength: 64, seed: 5)
+    let config = model.config
     let prompt = (0..<48).map { ($0 * 37 + 11) % config.vocabularySize }
     // Enough rows for the threads: Σ rows × kvDim × 2 over the prompt's positions.
     #expect((1...prompt.count).reduce(0, +) * config.kvDim * 2 >= Parallel.minimumWork)
