@@ -125,10 +125,10 @@ extension TinyTransformer {
     let c = config
     // In order, on this thread: a paged cache maps its blocks as its rows are asked for.
     // They were all written just now: in cache.
-    let rows = positions.map {
-      var rows = cache.rows(layer: layer, through: $0)
-      rows.inCache = true
-      return rows
+    let rows = positions.map { position in
+      var held = cache.rows(layer: layer, through: position)  // [held, kvDim]
+      held.inCache = true
+      return held
     }
     let step = report?.step ?? 0
     let base = report.map { AttentionReport(step: $0.step, detail: $0.detail) }
