@@ -24,17 +24,22 @@ struct SentencePieceVocabulary: Sendable, Equatable {
   let scores: [Float]
   /// Piece bytes to id; where two ids share a piece, the lower id.
   let ids: [[UInt8]: Int]
+  /// The most bytes any piece stores (at least 1): what bounds a text's token count.
+  let longestPiece: Int
 
   /// A vocabulary from pieces and scores already checked by the loader.
   init(pieces: [[UInt8]], scores: [Float]) {
     var ids: [[UInt8]: Int] = [:]
     ids.reserveCapacity(pieces.count)  // one table, never grown and rehashed as it fills
-    for (id, piece) in pieces.enumerated() where ids[piece] == nil {
-      ids[piece] = id
+    var longest = 1
+    for (id, piece) in pieces.enumerated() {
+      longest = max(longest, piece.count)
+      if ids[piece] == nil { ids[piece] = id }
     }
     self.pieces = pieces
     self.scores = scores
     self.ids = ids
+    longestPiece = longest
   }
 
   /// The number of token ids.

@@ -16,8 +16,7 @@ extension Tokenizer {
       return Self.ceilingDivision(bytes, max(words.longestPiece, 1))
     case .sentencePiece(let pieces):
       guard bytes > 0 else { return 1 }  // `<s>` alone
-      let longest = max(pieces.pieces.lazy.map(\.count).max() ?? 1, 1)
-      return 1 + Self.ceilingDivision(bytes + 1, longest)  // `<s>`, then " " + text
+      return 1 + Self.ceilingDivision(bytes + 1, pieces.longestPiece)  // `<s>`, then " " + text
     case .unigram(let unigram):
       // Normalization may shrink text without bound (a run of spaces, a run of unknown
       // characters becomes one `<unk>`), so no length-only bound is safe: count exactly.
