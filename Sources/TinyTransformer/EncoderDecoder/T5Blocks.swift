@@ -81,7 +81,7 @@ struct T5Blocks {
     let (c, s) = (config, scratch)
     Attention.attend(  // -> xb [heads × headSize]
       q, over: rows, config: c, scores: s.scores, out: s.xb, event: event, report: &report,
-      scoring: .t5(bias: bias))
+      scoring: .t5(bias: bias), threads: threads)
     Kernels.matmul(s.xb2, s.xb, wo, n: c.attentionDim, d: c.dim, threads: threads)  // -> [dim]
     Kernels.add(x, s.xb2, n: c.dim)  // residual
   }

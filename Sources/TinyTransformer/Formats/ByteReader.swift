@@ -18,9 +18,11 @@ struct ByteReader {
   /// The next four bytes as a little-endian `UInt32`.
   mutating func uint32() -> UInt32? {
     guard remaining >= 4 else { return nil }
-    let start = data.startIndex + offset
-    var value: UInt32 = 0
-    for i in 0..<4 { value |= UInt32(data[start + i]) << (8 * i) }
+    // Through the bytes themselves: `Data`'s subscript, a byte at a time, is several times
+    // slower, and a tokenizer file is read four bytes at a time 64,000 times.
+    let value = data.withUnsafeBytes {
+      UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
     offset += 4
     return value
   }
@@ -34,8 +36,9 @@ struct ByteReader {
   /// The next `count` bytes, or `nil` if fewer remain (or `count` is negative).
   mutating func bytes(_ count: Int) -> [UInt8]? {
     guard count >= 0, remaining >= count else { return nil }
-    let start = data.startIndex + offset
-    offset += count
-    return Array(data[start..<(start + count)])
+    defer { offset += count }
+    return data.withUnsafeBytes {
+      Array(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)]))
+    }
   }
 }

@@ -74,6 +74,11 @@ enum Attention {
   /// would jump from row to row, waiting on memory at each. Every head's result
   /// is the same arithmetic in the same order either way.
   ///
+  /// On more than one thread the heads are shared out, in as many parts as threads, each
+  /// part whole KV heads and the query heads that read them (llama2.c's OpenMP build
+  /// shares its heads the same way): a part reads its own slices of every row, and each
+  /// head is computed exactly as on one thread.
+  ///
   /// - Parameters:
   ///   - q: The queries of all heads, `[heads, headSize]`, already rotated if the
   ///     attention uses positions.
@@ -84,39 +89,32 @@ enum Attention {
   ///   - event: The coordinates every recorded event carries.
   ///   - report: Receives the events, if recording.
   ///   - scoring: How a query and a key make a score (``Scoring``).
+  ///   - threads: The most threads the heads are shared among, the caller included.
   static func attend(
     _ q: UnsafePointer<Float>, over rows: Rows, config c: ModelConfig,
     scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
-    event: AttentionEvent, report: inout AttentionReport?, scoring: Scoring = .scaled
+    event: AttentionEvent, report: inout AttentionReport?, scoring: Scoring = .scaled,
+    threads: Int = 1
   ) {
-    let headSize = c.headSize
-    var scale: Float = 1  // T5: unscaled (its initialization absorbs the 1/√d)
-    var bias: UnsafePointer<Float>? = nil
-    switch scoring {
-    case .scaled: scale = 1 / Float(headSize).squareRoot()
-    case .t5(let positionBias): bias = positionBias
-    }
-    let count = rows.count
-    // Query head h reads KV head h / group (every head reads KV head 0 if kvHeads > heads).
-    let group = c.queriesPerKVHead > 0 ? c.queriesPerKVHead : max(c.heads, 1)
-    let variant = KernelVariant.active  // once for the whole attention
-    Kernels.attentionScores(  // scores [heads, count], row by row
-      scores, q: q, keys: rows.keys, offsets: rows.offsets, count: count, heads: c.heads,
-      headSize: headSize, group: group, scale: scale, inCache: rows.inCache, variant: variant)
-    if let bias {  // T5: + the learned bias of each (head, offset)
-      for i in 0..<(c.heads * count) { scores[i] += bias[i] }
-    }
     let full = report?.detail.keepsScores == true
-    var raw: [[Float]] = []  // [heads][count], before the softmax, at full detail only
-    for head in 0..<c.heads {
-      let headScores = scores + head * count  // [count]
-      if full { raw.append(Array(UnsafeBufferPointer(start: headScores, count: count))) }
-      Kernels.softmax(headScores, n: count)  // weights [count]
+    var raw = [[Float]](repeating: [], count: full ? c.heads : 0)  // [heads][count], pre-softmax
+    let loops = Loops(q: q, rows: rows, config: c, scores: scores, out: out, scoring: scoring)
+    // Query head h reads KV head h / group: a part takes whole groups.
+    let groups = (c.heads + loops.group - 1) / loops.group
+    let parts = max(1, min(threads, groups))
+    raw.withUnsafeMutableBufferPointer { slots in
+      nonisolated(unsafe) let slots = slots  // each part writes its own heads' slots
+      let work = rows.count * c.heads * c.headSize * 2
+      Parallel.forEachBand(rows: parts, work: work, threads: parts) { band in
+        for part in band {
+          let first = groups * part / parts * loops.group
+          let end = min(groups * (part + 1) / parts * loops.group, c.heads)
+          loops.run(heads: first..<end, raw: full ? slots : nil)
+        }
+      }
     }
-    Kernels.attentionValues(  // out [heads, headSize] = Σ_t weight_t · v_t, row by row
-      out, weights: scores, values: rows.values, offsets: rows.offsets, count: count,
-      heads: c.heads, headSize: headSize, group: group, variant: variant)
     guard report != nil else { return }
+    let count = rows.count
     let read = rows.read  // once for all heads
     let vectors = report?.detail.keepsVectors == true
     for head in 0..<c.heads {
@@ -128,10 +126,62 @@ enum Attention {
       recorded.weights =
         full ? Array(UnsafeBufferPointer(start: scores + head * count, count: count)) : nil
       if vectors {  // this head's slices of q and of the output, [headSize] each
+        let headSize = c.headSize
         recorded.q = Array(UnsafeBufferPointer(start: q + head * headSize, count: headSize))
         recorded.output = Array(UnsafeBufferPointer(start: out + head * headSize, count: headSize))
       }
       report?.events.append(recorded)
+    }
+  }
+
+  /// The three loops of one attention (scores, softmax, weighted sum), run over a range of
+  /// heads that starts on a KV head's first query head.
+  private struct Loops {
+    let q: UnsafePointer<Float>
+    let rows: Rows
+    let scores: UnsafeMutablePointer<Float>
+    let out: UnsafeMutablePointer<Float>
+    let headSize: Int
+    /// Query heads per KV head (every head reads KV head 0 if there are more KV heads).
+    let group: Int
+    let scale: Float
+    let bias: UnsafePointer<Float>?
+    let variant = KernelVariant.active  // once for the whole attention
+
+    init(
+      q: UnsafePointer<Float>, rows: Rows, config c: ModelConfig,
+      scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, scoring: Scoring
+    ) {
+      (self.q, self.rows, self.scores, self.out, headSize) = (q, rows, scores, out, c.headSize)
+      group = c.queriesPerKVHead > 0 ? c.queriesPerKVHead : max(c.heads, 1)
+      switch scoring {
+      case .scaled: (scale, bias) = (1 / Float(c.headSize).squareRoot(), nil)
+      case .t5(let positionBias): (scale, bias) = (1, positionBias)  // T5: unscaled
+      }
+    }
+
+    /// Heads `heads`' weights into `scores` (`[heads, count]`, each head's scores before
+    /// the softmax copied into `raw` first when given) and outputs into `out`.
+    func run(heads: Range<Int>, raw: UnsafeMutableBufferPointer<[Float]>?) {
+      let count = rows.count
+      let (first, n) = (heads.lowerBound, heads.count)
+      let kv = first / group * headSize  // where this range's KV heads start in a row
+      Kernels.attentionScores(  // scores [n, count], row by row
+        scores + first * count, q: q + first * headSize, keys: rows.keys + kv,
+        offsets: rows.offsets, count: count, heads: n, headSize: headSize, group: group,
+        scale: scale, inCache: rows.inCache, variant: variant)
+      if let bias {  // T5: + the learned bias of each (head, offset)
+        for i in (first * count)..<(heads.upperBound * count) { scores[i] += bias[i] }
+      }
+      for head in heads {
+        let headScores = scores + head * count  // [count]
+        raw?[head] = Array(UnsafeBufferPointer(start: headScores, count: count))
+        Kernels.softmax(headScores, n: count)  // weights [count]
+      }
+      Kernels.attentionValues(  // out [n, headSize] = Σ_t weight_t · v_t, row by row
+        out + first * headSize, weights: scores + first * count, values: rows.values + kv,
+        offsets: rows.offsets, count: count, heads: n, headSize: headSize, group: group,
+        variant: variant)
     }
   }
 }

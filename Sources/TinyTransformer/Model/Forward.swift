@@ -68,7 +68,8 @@ extension TinyTransformer {
       step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: position,
       keys: PositionSet())
     Attention.attend(
-      s.q, over: rows, config: config, scores: s.scores, out: s.xb, event: event, report: &report)
+      s.q, over: rows, config: config, scores: s.scores, out: s.xb, event: event, report: &report,
+      threads: threads)
   }
 
   /// `logits = classifier · rmsnorm(x)` for the hidden state in `scratch.x`,

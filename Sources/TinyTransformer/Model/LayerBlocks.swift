@@ -98,7 +98,7 @@ struct LayerBlocks {
   ) {
     Attention.attend(
       q, over: rows, config: config, scores: scratch.scores, out: scratch.xb, event: event,
-      report: &report)
+      report: &report, threads: threads)
   }
 
   /// `x += Wo · scratch.xb`: the heads' outputs projected back and added to the

@@ -24,7 +24,7 @@ extension SentencePieceVocabulary {
       pair.removeAll(keepingCapacity: true)
       pair += pieces[tokens[left]]
       pair += pieces[tokens[right]]
-      guard let id = ids[pair], scores[id] > Self.worstMergeScore else { return }
+      guard let id = ids[PieceKey(pair)], scores[id] > Self.worstMergeScore else { return }
       heap.push(
         MergeCandidate(
           score: scores[id], left: left, right: right, leftVersion: version[left],

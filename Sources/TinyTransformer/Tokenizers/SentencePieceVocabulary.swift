@@ -23,18 +23,18 @@ struct SentencePieceVocabulary: Sendable, Equatable {
   /// The score of every piece; a higher score merges first.
   let scores: [Float]
   /// Piece bytes to id; where two ids share a piece, the lower id.
-  let ids: [[UInt8]: Int]
+  let ids: [PieceKey: Int]
   /// The most bytes any piece stores (at least 1): what bounds a text's token count.
   let longestPiece: Int
 
   /// A vocabulary from pieces and scores already checked by the loader.
   init(pieces: [[UInt8]], scores: [Float]) {
-    var ids: [[UInt8]: Int] = [:]
+    var ids: [PieceKey: Int] = [:]
     ids.reserveCapacity(pieces.count)  // one table, never grown and rehashed as it fills
     var longest = 1
-    for (id, piece) in pieces.enumerated() {
+    for (id, piece) in pieces.enumerated().reversed() {  // a lower id overwrites a higher
       longest = max(longest, piece.count)
-      if ids[piece] == nil { ids[piece] = id }
+      ids[PieceKey(piece)] = id
     }
     self.pieces = pieces
     self.scores = scores
@@ -50,13 +50,13 @@ struct SentencePieceVocabulary: Sendable, Equatable {
     var tokens = [Tokenizer.bosToken]
     if !text.isEmpty {
       // SentencePiece's dummy prefix: the first word gets a space like every other word.
-      tokens.append(ids[[0x20]] ?? Self.firstByteToken + 0x20)
+      tokens.append(ids[PieceKey([0x20])] ?? Self.firstByteToken + 0x20)
     }
     var character: [UInt8] = []
     for scalar in text.unicodeScalars {
       character.removeAll(keepingCapacity: true)
       UTF8.encode(scalar) { character.append($0) }
-      if let id = ids[character] {
+      if let id = ids[PieceKey(character)] {
         tokens.append(id)
       } else {
         // Byte fallback: a character the vocabulary lacks becomes its UTF-8 bytes.
@@ -110,5 +110,20 @@ struct SentencePieceVocabulary: Sendable, Equatable {
     case Self.firstTextToken..<count: return Tokenizer.pieceLabel(piece(of: token), ascii: ascii)
     default: return Tokenizer.unknownPiece(token)
     }
+  }
+}
+
+/// A piece's bytes as a dictionary key, hashed in one pass over the bytes.
+///
+/// `[UInt8]` hashes its elements one by one, a call per byte; loading a 32,000-piece
+/// vocabulary spent more time hashing than reading the file.
+struct PieceKey: Hashable, Sendable {
+  /// The piece's bytes.
+  let bytes: [UInt8]
+
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  func hash(into hasher: inout Hasher) {
+    bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
   }
 }

@@ -148,25 +148,32 @@ struct ModelFiles: Sendable, Equatable {
     let expected = try Checkpoint.byteCount(header: header, fileSize: size)
     // Straight into weight memory (huge pages where the system has them), the weights on a
     // cache line: the model reads them there, with no second copy.
-    // With two threads, each reads half (the system clears and fills their pages at once).
-    let parts = threads > 1 && expected >= 1 << 22 ? 2 : 1
+    // With two threads or more, in 2 MB pieces (a huge page each) that the threads take as
+    // they finish: the system clears and fills their pages at once. (Halves were slower: some
+    // pages come back to a process fast and others slowly, and one half could take four
+    // times as long as the other, its thread alone.)
+    let piece = threads > 1 && expected >= 1 << 22 ? 1 << 21 : max(expected, 1)
+    let parts = (expected + piece - 1) / piece
     let before = FileVersion(handle.fileDescriptor)
     return try WeightMemory.data(count: expected, alignedAt: headerSize) { bytes in
       let counts = Mutex([Result<Int, CommandFailure>](repeating: .success(0), count: parts))
       nonisolated(unsafe) let bytes = bytes  // each part writes its own range
-      DispatchQueue.concurrentPerform(iterations: parts) { part in
-        let range = (expected * part / parts)..<(expected * (part + 1) / parts)
-        let result = Result { () throws(CommandFailure) -> Int in
-          try readFully(handle.fileDescriptor, into: bytes, range: range, path: path)
+      let next = Atomic(0)  // the next piece nobody has taken
+      DispatchQueue.concurrentPerform(iterations: min(threads, parts)) { _ in
+        while case let part = next.wrappingAdd(1, ordering: .relaxed).oldValue, part < parts {
+          let range = (piece * part)..<min(piece * (part + 1), expected)
+          let result = Result { () throws(CommandFailure) -> Int in
+            try readFully(handle.fileDescriptor, into: bytes, range: range, path: path)
+          }
+          counts.withLock { $0[part] = result }
         }
-        counts.withLock { $0[part] = result }
       }
       var count = 0
       for (part, result) in counts.withLock({ $0 }).enumerated() {
         let got = try result.get()
         count += got
         // A part that came up short: the file ended there.
-        if got < (expected * (part + 1) / parts) - (expected * part / parts) { break }
+        if got < min(piece * (part + 1), expected) - piece * part { break }
       }
       guard count == expected else { throw shrank(path, after: count, of: expected) }
       // Whole, but written to meanwhile (a size, a change time): the bytes may mix two
