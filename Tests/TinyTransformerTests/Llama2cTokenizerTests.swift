@@ -141,3 +141,15 @@ func decodeOfEncodeIsTheText(_ text: String) {
     llama2cTokenizer: tokenizerData(vocab: 260, pieces: [("a", 0)]), vocabularySize: 260)
   #expect(noSpace.encode("a") == [1, byteToken(0x20), 259])
 }
+
+/// A file may store one piece under two ids; encoding gives the lower one, for a single
+/// character looked up as much as for a merged pair.
+@Test(.tags(.unit)) func aPieceStoredTwiceEncodesAsItsLowerId() throws {
+  let pieces = handcrafted + [(" a", 5), ("n", -100)]  // 289, 290: " a" scoring better
+  let size = 259 + pieces.count
+  let twice = try Tokenizer(
+    llama2cTokenizer: tokenizerData(vocab: size, pieces: pieces), vocabularySize: size)
+  #expect(twice.encode("a") == [1, id(" a")])
+  #expect(twice.encode("n") == [1, id(" "), id("n")])
+  #expect(twice.piece(of: 289) == " a")
+}
