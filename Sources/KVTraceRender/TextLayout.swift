@@ -15,12 +15,23 @@ enum TextLayout {
         if scalar == "m" { inEscape = false }
       } else if scalar == "\u{1B}" {
         inEscape = true
-      } else if scalar.value < 0x300 || scalar.properties.generalCategory != .nonspacingMark {
-        // (no mark comes before U+0300: most text needs no look-up)
+      } else if scalar.value < 0x300 || Self.isMarkless(scalar.value)
+        || scalar.properties.generalCategory != .nonspacingMark
+      {
+        // (no mark comes before U+0300, nor among the punctuation, arrows, box drawing and
+        // blocks the grids are drawn with: most text needs no look-up)
         width += 1
       }
     }
     return width
+  }
+
+  /// Whether `value` lies where Unicode has no nonspacing mark: U+2000 to U+20CF
+  /// (punctuation, super- and subscripts, currency) or U+2100 to U+2BFF (letterlike symbols
+  /// to miscellaneous symbols and arrows, box drawing and block elements among them).
+  /// U+20D0 to U+20FF, the combining marks for symbols, are left to the look-up.
+  static func isMarkless(_ value: UInt32) -> Bool {
+    (0x2000...0x20CF).contains(value) || (0x2100...0x2BFF).contains(value)
   }
 
   /// `text` padded with spaces on the right to `width` columns.

@@ -13,6 +13,19 @@ import Testing
     #expect(TextLayout.fixed(12.5, 1) == "12.5")
   }
 
+  /// The ranges `width` counts without asking Unicode hold no nonspacing mark, and a mark
+  /// just outside them (the combining marks for symbols) still takes no column.
+  @Test func theRangesWidthTrustsHoldNoMark() {
+    for value: UInt32 in 0x2000...0x2BFF where TextLayout.isMarkless(value) {
+      let scalar = Unicode.Scalar(value)
+      let name = "U+" + String(value, radix: 16)
+      #expect(scalar?.properties.generalCategory != .nonspacingMark, "\(name)")
+    }
+    #expect(!TextLayout.isMarkless(0x20D7) && !TextLayout.isMarkless(0x2CEF))
+    #expect(TextLayout.width("→\u{20D7}") == 1)  // an arrow with a combining arrow above
+    #expect(TextLayout.width("━━ ■ □ █▌ · … ×") == 15)
+  }
+
   @Test func metricAndBytes() {
     #expect(TextLayout.metric(950) == "950")
     #expect(TextLayout.metric(484_480) == "484.5 k")
