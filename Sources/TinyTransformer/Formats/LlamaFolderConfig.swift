@@ -61,7 +61,7 @@ public struct LlamaFolderConfig: Sendable, Equatable {
     let kind = scaling["rope_type"] ?? scaling["type"] ?? "default"
     if kind as? String != "default" {
       throw fail(
-        "rope_scaling '\(TerminalText.escaped("\(kind ?? "?")"))' is not supported; kvtrace "
+        "rope_scaling '\(TerminalText.escaped("\(kind)"))' is not supported; kvtrace "
           + "runs plain RoPE (Llama 2, SmolLM2, TinyLlama, Qwen2)")
     }
     try Self.refuseWhatIsNotImplemented(fields, type: type)
