@@ -116,7 +116,7 @@ struct SentencePieceVocabulary: Sendable, Equatable {
 /// A piece's bytes as a dictionary key, hashed in one pass over the bytes.
 ///
 /// `[UInt8]` hashes its elements one by one, a call per byte; loading a 32,000-piece
-/// vocabulary spent more time hashing than reading the file.
+/// vocabulary spent nearly as long hashing its pieces as reading the file.
 struct PieceKey: Hashable, Sendable {
   /// The piece's bytes.
   let bytes: [UInt8]
