@@ -64,7 +64,7 @@ import Testing
     var log = TraceLog(detail: .full)
     _ = try model.generate(source: "summarize: the cat", steps: 2, recorder: &log)
     let trace = try #require(log.trace)
-    let json = try TraceEncoder.encode(trace, as: .json)
+    let json = TraceEncoder.encode(trace, as: .json)
     #expect(String(decoding: json, as: UTF8.self).contains("\"headSize\"") == explicit)
     #expect(try TraceDecoder.decode(json) == trace)
   }

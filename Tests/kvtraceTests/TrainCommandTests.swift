@@ -128,7 +128,7 @@ import Training
 
   @Test func aFileWhereTheFolderShouldBeIsRefusedWith73() throws {
     let folder = try TemporaryDirectory()
-    FileManager.default.createFile(atPath: folder.path("taken"), contents: Data("x".utf8))
+    _ = FileManager.default.createFile(atPath: folder.path("taken"), contents: Data("x".utf8))
     for out in [folder.path("taken"), folder.path("missing/run")] {
       let (result, _) = try Self.train(Self.tiny + ["--steps", "1", "--out", out])
       #expect(result.code == .cannotCreate, "\(out): \(result.error)")

@@ -17,7 +17,7 @@ enum BenchModelFile {
   static func run(
     _ model: TinyTransformer, name: String, tokens: Int, runs: Int, threads: Int, json: Bool
   ) throws -> CommandResult {
-    let promptTokens = try model.tokenizer.encode(prompt)
+    let promptTokens = model.tokenizer.encode(prompt)
     let steps = min(tokens, model.config.contextLength - promptTokens.count) - 1
     let counts = threads > 1 ? [1, threads] : [1]
     let probe = BandwidthProbe(bytes: max(64 << 20, model.weightBytesPerToken))

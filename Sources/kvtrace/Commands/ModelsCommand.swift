@@ -150,7 +150,7 @@ enum ModelsCommand {
     for file in children(folder) {
       let url = folder.appendingPathComponent(file).resolvingSymlinksInPath()
       let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
-      bytes += size ?? 0
+      bytes += size
       if file.hasSuffix(".safetensors") { dtypes += try safetensorsTypes(url) }
     }
     let types = counted(dtypes)
