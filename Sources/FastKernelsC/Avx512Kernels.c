@@ -18,7 +18,7 @@
 #pragma clang fp contract(off)
 #endif
 
-#include "LaneSums.h"
+#include "Batched.h"
 
 #define AVX2 __attribute__((target("avx2")))
 #define AVX512 __attribute__((target("avx2,avx512f")))
@@ -151,46 +151,13 @@ static inline AVX512 void rows2x4(
   finish8(s01, s23, rows, inputs, j, n, outs);
 }
 
-// Rows rows[0]..<rows[1] of w against inputs inputs[0]..<inputs[1] of x ([count, n]): every
-// output is its own dot product, so the order of the loops changes no bit.
-static inline AVX512 void batch_tile(
-  float *out, const float *x, const float *w, long n, long d, long rows[2], long inputs[2]) {
-  long i = rows[0];
-  for (; i + 2 <= rows[1]; i += 2) {  // two rows of w, while in cache, against the tile's x
-    long p = inputs[0];
-    for (; p + 4 <= inputs[1]; p += 4) {
-      rows2x4(w + i * n, w + (i + 1) * n, x + p * n, n, d, i, out + p * d);
-    }
-    for (; p < inputs[1]; p++) {
-      out[p * d + i] = fk_avx512_dot(w + i * n, x + p * n, n);
-      out[p * d + i + 1] = fk_avx512_dot(w + (i + 1) * n, x + p * n, n);
-    }
-  }
-  for (; i < rows[1]; i++) {  // an odd last row
-    for (long p = inputs[0]; p < inputs[1]; p++) out[p * d + i] = fk_avx512_dot(w + i * n, x + p * n, n);
-  }
-}
-
-// The rows in blocks of about 128 KB (they stay in the core's L2 cache while every input
-// passes), the inputs in tiles of about 20 KB (they stay in L1 while the block's rows pass):
-// each row pair is read from L2 once per tile instead of every input once per pair. In a C
-// loop over the 15M shape's products for 200 positions, the tiles made each product 3-7%
-// faster, and the ends in registers (rows2x4) another 8-10%: 69-73 -> 77-79 GFLOP/s over a
-// whole model's products, where 96 is this processor's most without fused multiply-adds.
+// In tiles (batch_in_tiles); the tiles made each product 3-7% faster, and the ends in
+// registers (rows2x4) another 8-10%: 69-73 -> 77-79 GFLOP/s over a whole model's products
+// in a C loop, where 96 is this processor's most without fused multiply-adds.
 AVX512 void fk_avx512_matmul_batch_rows(
   float *out, const float *x, const float *w, long n, long d, long count, long first,
   long end) {
-  long bytes = n * (long)sizeof(float);
-  long block = 131072 / bytes / 2 * 2, tile = 20480 / bytes / 4 * 4;
-  if (block < 2) block = 2;
-  if (tile < 4) tile = 4;
-  for (long b = first; b < end; b += block) {
-    for (long p = 0; p < count; p += tile) {
-      long rows[2] = {b, b + block < end ? b + block : end};
-      long inputs[2] = {p, p + tile < count ? p + tile : count};
-      batch_tile(out, x, w, n, d, rows, inputs);
-    }
-  }
+  batch_in_tiles(out, x, w, n, d, count, first, end, rows2x4, fk_avx512_dot);
 }
 
 // The lanes of a head's slice that chunk `c` (16 floats) covers: all but the last chunk's.
