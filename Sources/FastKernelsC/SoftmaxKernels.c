@@ -92,6 +92,38 @@ static inline void offer_marked(const float *values, long i, unsigned lanes, lon
   }
 }
 
+// The sums of R rows of n exponentials (row r at x + r n), each in index order as the
+// one-row softmax sums, the R chains taken a step each in turn: one row's sum waits on every
+// addition (about four cycles each), R rows' additions overlap. R is a constant at each call
+// (see sums_in_order), so the sums stay in registers.
+static inline __attribute__((always_inline)) void interleaved_sums(
+  const float *x, long n, const int R, float *sums) {
+  float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (long i = 0; i < n; i++) {
+    for (int r = 0; r < R; r++) s[r] += x[r * n + i];
+  }
+  for (int r = 0; r < R; r++) sums[r] = s[r];
+}
+
+// Rows 0..<rows of x scaled by 1 / their sums in index order, eight rows' sums at a time:
+// a softmax's last two steps for a block of rows whose exponentials are in place.
+static inline void scale_rows_by_sums(float *x, long n, long rows) {
+  for (long first = 0; first < rows; first += 8) {
+    float *y = x + first * n, sums[8];
+    switch (rows - first < 8 ? rows - first : 8) {
+    case 1: interleaved_sums(y, n, 1, sums); break;
+    case 2: interleaved_sums(y, n, 2, sums); break;
+    case 3: interleaved_sums(y, n, 3, sums); break;
+    case 4: interleaved_sums(y, n, 4, sums); break;
+    case 5: interleaved_sums(y, n, 5, sums); break;
+    case 6: interleaved_sums(y, n, 6, sums); break;
+    case 7: interleaved_sums(y, n, 7, sums); break;
+    default: interleaved_sums(y, n, 8, sums); break;
+    }
+    for (long r = 0; r < 8 && first + r < rows; r++) scale_by_inverse(y + r * n, n, sums[r]);
+  }
+}
+
 #if defined(__x86_64__)
 
 #include <immintrin.h>
@@ -167,6 +199,30 @@ AVX2 void fk_avx2_softmax(float *x, long n) {
     for (int l = 0; l < 8; l++) sum += x[i + l];  // in index order
   }
   scale_by_inverse(x, n, exp_tail(x, i, n, m, sum));
+}
+
+// x[0..<n] = exp(x[i] − max) in place, the last lanes masked (the lanes past the end given
+// the maximum itself: exp(0), never the scalar fallback).
+static inline AVX2 void exponentials8(float *x, long n) {
+  float m = x[0];
+  if (m == m) m = max8(x, n);
+  __m256 shift = _mm256_set1_ps(m);
+  long i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(x + i, exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), shift)));
+  }
+  if (i == n) return;
+  __m256i lanes = _mm256_cmpgt_epi32(
+    _mm256_set1_epi32((int)(n - i)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256 tail = _mm256_blendv_ps(
+    shift, _mm256_maskload_ps(x + i, lanes), _mm256_castsi256_ps(lanes));
+  _mm256_maskstore_ps(x + i, lanes, exp8(_mm256_sub_ps(tail, shift)));
+}
+
+AVX2 void fk_avx2_softmax_rows(float *x, long n, long rows) {
+  if (n <= 0) return;
+  for (long r = 0; r < rows; r++) exponentials8(x + r * n, n);
+  scale_rows_by_sums(x, n, rows);
 }
 
 AVX2 void fk_avx2_swiglu(float *gate, const float *up, long n) {
@@ -258,6 +314,27 @@ AVX512 void fk_avx512_softmax(float *x, long n) {
     for (int l = 0; l < 16; l++) sum += x[i + l];  // in index order
   }
   scale_by_inverse(x, n, exp_tail(x, i, n, m, sum));
+}
+
+// x[0..<n] = exp(x[i] − max) in place, sixteen lanes at a time, as exponentials8.
+static inline AVX512 void exponentials16(float *x, long n) {
+  float m = x[0];
+  if (m == m) m = max16(x, n);
+  __m512 shift = _mm512_set1_ps(m);
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    _mm512_storeu_ps(x + i, exp16(_mm512_sub_ps(_mm512_loadu_ps(x + i), shift)));
+  }
+  if (i == n) return;
+  __mmask16 lanes = (__mmask16)((1u << (n - i)) - 1);
+  __m512 tail = _mm512_mask_loadu_ps(shift, lanes, x + i);
+  _mm512_mask_storeu_ps(x + i, lanes, exp16(_mm512_sub_ps(tail, shift)));
+}
+
+AVX512 void fk_avx512_softmax_rows(float *x, long n, long rows) {
+  if (n <= 0) return;
+  for (long r = 0; r < rows; r++) exponentials16(x + r * n, n);
+  scale_rows_by_sums(x, n, rows);
 }
 
 AVX512 void fk_avx512_swiglu(float *gate, const float *up, long n) {

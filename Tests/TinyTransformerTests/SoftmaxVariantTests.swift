@@ -81,6 +81,40 @@ import Testing
     }
   }
 
+  /// One attention's heads at once (rows of one length, their sums taken together): each
+  /// row exactly as the portable softmax of that row alone, for 1 to 11 rows (the sums go
+  /// eight rows at a time), on every length, with specials in some rows only (a NaN row
+  /// beside number rows, an infinity, underflow) so that no row's sum can leak into another's.
+  @Test func softmaxOfRowsGivesEachRowsOwnBits() {
+    for variant in KernelVariant.available {
+      for n in Self.lengths where n <= 257 {
+        for rows in [1, 2, 3, 6, 8, 9, 11] {
+          var x: [Float] = []
+          for row in 0..<rows {
+            let specials: [Int: Float] =
+              switch row % 4 {
+              case 1: [n / 2: .nan]
+              case 2: [n / 3: .infinity]
+              default: [:]
+              }
+            x += Self.values(
+              n, seed: 1_200 + UInt64(n * 16 + row), scale: row == 3 ? 200 : 12,
+              specials: specials)
+          }
+          var together = x
+          together.withUnsafeMutableBufferPointer {
+            Kernels.softmax(rows: $0.baseAddress!, n: n, count: rows, variant: variant)
+          }
+          let each = (0..<rows).flatMap { row in
+            Self.softmax(Array(x[(row * n)..<((row + 1) * n)]), .portable)
+          }
+          let bits = together.map { $0.isNaN ? Float.nan.bitPattern : $0.bitPattern }
+          #expect(bits == each, "\(variant) n \(n), \(rows) rows")
+        }
+      }
+    }
+  }
+
   @Test func swigluIsBitIdenticalOnEveryLengthAndRange() {
     for variant in Self.wider {
       for n in Self.lengths {

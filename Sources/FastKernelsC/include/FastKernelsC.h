@@ -82,6 +82,12 @@ float fk_expf(float x);
 void fk_avx2_softmax(float *x, long n);
 void fk_avx512_softmax(float *x, long n);
 
+/// The softmax of each of `rows` rows of n floats (row r at x + r n), the same bits as
+/// fk_*_softmax on each: every row's maximum and exponentials, then the rows' in-order sums
+/// taken together (a few chains of additions at once instead of one after another).
+void fk_avx2_softmax_rows(float *x, long n, long rows);
+void fk_avx512_softmax_rows(float *x, long n, long rows);
+
 /// gate[i] = gate[i] / (1 + exp(−gate[i])) · up[i], as Kernels.swiglu.
 void fk_avx2_swiglu(float *gate, const float *up, long n);
 void fk_avx512_swiglu(float *gate, const float *up, long n);

@@ -34,10 +34,8 @@ final class BlockPool {
     layers = config.layers
     kvDim = config.kvDim
     let count = max(1, config.layers * self.capacity * self.blockSize * config.kvDim)
-    keys = .allocate(capacity: count)
-    keys.initialize(repeating: 0)
-    values = .allocate(capacity: count)
-    values.initialize(repeating: 0)
+    keys = AlignedFloats.zeroed(count)  // rows on cache-line boundaries
+    values = AlignedFloats.zeroed(count)
     references = Array(repeating: 0, count: self.capacity)
     free = Array(0..<self.capacity)
   }

@@ -16,10 +16,8 @@ final class ContiguousRows: KVStorage {
   init(config: ModelConfig) {
     self.config = config
     let count = max(1, config.layers * config.contextLength * config.kvDim)
-    keys = .allocate(capacity: count)
-    keys.initialize(repeating: 0)
-    values = .allocate(capacity: count)
-    values.initialize(repeating: 0)
+    keys = AlignedFloats.zeroed(count)  // rows on cache-line boundaries
+    values = AlignedFloats.zeroed(count)
     offsets = RowOffsets(capacity: config.contextLength, kvDim: config.kvDim)
   }
 

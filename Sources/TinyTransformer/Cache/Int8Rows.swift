@@ -23,13 +23,13 @@ final class Int8Rows: KVStorage {
   init(config c: ModelConfig) {
     config = c
     let rows = max(1, c.layers * c.contextLength * c.kvDim)
-    stagingKey = .allocate(capacity: max(1, c.kvDim))
-    stagingValue = .allocate(capacity: max(1, c.kvDim))
+    stagingKey = AlignedFloats.allocate(c.kvDim)
+    stagingValue = AlignedFloats.allocate(c.kvDim)
     keys = .allocate(capacity: rows)
     values = .allocate(capacity: rows)
     facts = .allocate(capacity: max(1, c.layers * c.contextLength * c.kvHeads * 4))
-    readKeys = .allocate(capacity: max(1, c.contextLength * c.kvDim))
-    readValues = .allocate(capacity: max(1, c.contextLength * c.kvDim))
+    readKeys = AlignedFloats.allocate(c.contextLength * c.kvDim)
+    readValues = AlignedFloats.allocate(c.contextLength * c.kvDim)
     stagingKey.initialize(repeating: 0, count: max(1, c.kvDim))
     stagingValue.initialize(repeating: 0, count: max(1, c.kvDim))
     readKeys.initialize(repeating: 0, count: max(1, c.contextLength * c.kvDim))

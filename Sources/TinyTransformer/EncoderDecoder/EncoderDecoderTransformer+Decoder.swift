@@ -141,7 +141,7 @@ extension EncoderDecoderTransformer {
     let c = config
     let s = cache.scratch
     let blocks = blocks(s)
-    let bias = UnsafeMutablePointer<Float>.allocate(capacity: c.heads * (position + 1))
+    let bias = AlignedFloats.allocate(c.heads * (position + 1))
     defer { bias.deallocate() }
     // The bias of this query over keys 0...position: offsets alone, the same at every
     // layer (layer 0's table) and whatever the cache holds.

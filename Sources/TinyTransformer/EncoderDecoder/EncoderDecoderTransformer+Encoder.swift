@@ -40,10 +40,10 @@ extension EncoderDecoderTransformer {
     let (d, wide, count) = (c.dim, c.attentionDim, tokens.count)
     let rows = cache(positions: count)  // [layers, count, kvDim]: used here, then dropped
     let s = Scratch(config: c)
-    let x = UnsafeMutablePointer<Float>.allocate(capacity: count * d)  // [count, dim]
+    let x = AlignedFloats.allocate(count * d)  // [count, dim]
     // [count, heads × headSize]
-    let q = UnsafeMutablePointer<Float>.allocate(capacity: count * wide)
-    let bias = UnsafeMutablePointer<Float>.allocate(capacity: c.heads * count)  // [heads, count]
+    let q = AlignedFloats.allocate(count * wide)
+    let bias = AlignedFloats.allocate(c.heads * count)  // [heads, count]
     defer {
       x.deallocate()
       q.deallocate()

@@ -59,7 +59,7 @@ final class T5Weights: @unchecked Sendable {
       offsets[entry.name] = total
       total += entry.count
     }
-    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: total)
+    let buffer = AlignedFloats.allocate(total)
     buffer.initialize(repeating: 0, count: total)
     do {
       for entry in entries {

@@ -1,4 +1,28 @@
+import FastKernelsC
+
 extension Kernels {
+  /// ``softmax(_:n:)`` of each of `rows` rows of `n` floats (row `r` at `x + r·n`): one
+  /// attention's heads. The same bits as a softmax per row.
+  ///
+  /// A softmax's sum runs element by element in index order, so one row's additions wait on
+  /// each other (about four cycles each); under an AVX2 or AVX-512 variant the rows'
+  /// exponentials are taken first and their sums then advance together, a step of each row
+  /// in turn, each still in its own index order. The heads of a 200-token prefill's
+  /// attention spent 1.1 ms in their softmaxes one after another, 0.8 ms together (a C loop).
+  static func softmax(
+    rows x: UnsafeMutablePointer<Float>, n: Int, count rows: Int,
+    variant: KernelVariant = .active
+  ) {
+    #if arch(x86_64)
+      switch variant {
+      case .avx512: return fk_avx512_softmax_rows(x, n, rows)
+      case .avx2: return fk_avx2_softmax_rows(x, n, rows)
+      case .portable: break
+      }
+    #endif
+    for row in 0..<rows { softmax(x + row * n, n: n, variant: variant) }
+  }
+
   /// ``softmax(_:n:)`` of a long vector (the vocabulary's probabilities at every step),
   /// its exponentials shared among `threads` threads; the same bits as ``softmax(_:n:)``.
   ///

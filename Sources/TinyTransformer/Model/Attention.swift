@@ -173,11 +173,11 @@ enum Attention {
       if let bias {  // T5: + the learned bias of each (head, offset)
         for i in (first * count)..<(heads.upperBound * count) { scores[i] += bias[i] }
       }
-      for head in heads {
-        let headScores = scores + head * count  // [count]
-        raw?[head] = Array(UnsafeBufferPointer(start: headScores, count: count))
-        Kernels.softmax(headScores, n: count)  // weights [count]
+      for head in heads {  // the scores before softmax, when the report keeps them
+        raw?[head] = Array(UnsafeBufferPointer(start: scores + head * count, count: count))
       }
+      Kernels.softmax(  // weights [n, count]
+        rows: scores + first * count, n: count, count: n, variant: variant)
       Kernels.attentionValues(  // out [n, headSize] = Σ_t weight_t · v_t, row by row
         out + first * headSize, weights: scores + first * count, values: rows.values + kv,
         offsets: rows.offsets, count: count, heads: n, headSize: headSize, group: group,

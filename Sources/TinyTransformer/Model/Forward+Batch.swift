@@ -22,7 +22,7 @@ final class BatchScratch {
     let sizes = [
       c.dim, c.dim, c.dim, c.kvDim, c.kvDim, c.dim, c.dim, c.mlpDim, c.mlpDim, pairs, pairs,
     ]
-    buffers = sizes.map { UnsafeMutablePointer<Float>.allocate(capacity: $0 * count) }
+    buffers = sizes.map { AlignedFloats.allocate($0 * count) }  // the products' inputs
     (x, n, q, k, v) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4])
     (attended, projected, gate, up) = (buffers[5], buffers[6], buffers[7], buffers[8])
     (sines, cosines) = (buffers[9], buffers[10])
@@ -139,7 +139,7 @@ extension TinyTransformer {
       nonisolated(unsafe) let slots = slots  // each band writes its own positions' slots
       Parallel.forEachBand(rows: rows.count, work: work, threads: shared) { band in
         let most = band.map { rows[$0].count }.max() ?? 0
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(c.heads * most, 1))
+        let scores = AlignedFloats.allocate(c.heads * most)
         defer { scores.deallocate() }
         var local = base
         for i in band {

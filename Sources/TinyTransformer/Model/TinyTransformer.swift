@@ -130,7 +130,7 @@ final class Scratch {
       c.vocabularySize, pairs, pairs,
     ]
     buffers = sizes.map { size in
-      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: size)
+      let buffer = AlignedFloats.allocate(size)
       buffer.initialize(repeating: 0, count: size)
       return buffer
     }
