@@ -85,7 +85,8 @@ static inline AVX512 void finish8(const __m512 s01[8], const __m512 s23[8],
     __m256 s0 = low(s01[k]), s1 = high(s01[k]), s2 = low(s23[k]), s3 = high(s23[k]);
     long i = j;
     for (; i + 8 <= n; i += 8) {
-      s0 = _mm256_add_ps(s0, _mm256_mul_ps(_mm256_loadu_ps(row[k] + i), _mm256_loadu_ps(input[k] + i)));
+      __m256 product = _mm256_mul_ps(_mm256_loadu_ps(row[k] + i), _mm256_loadu_ps(input[k] + i));
+      s0 = _mm256_add_ps(s0, product);
     }
     rest = i;
     lanes[k] = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));

@@ -94,8 +94,8 @@ static inline void offer_marked(const float *values, long i, unsigned lanes, lon
 
 // The sums of R rows of n exponentials (row r at x + r n), each in index order as the
 // one-row softmax sums, the R chains taken a step each in turn: one row's sum waits on every
-// addition (about four cycles each), R rows' additions overlap. R is a constant at each call
-// (see sums_in_order), so the sums stay in registers.
+// addition (three or four cycles each), R rows' additions overlap. R is a constant at each call
+// (see scale_rows_by_sums), so the sums stay in registers.
 static inline __attribute__((always_inline)) void interleaved_sums(
   const float *x, long n, const int R, float *sums) {
   float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};

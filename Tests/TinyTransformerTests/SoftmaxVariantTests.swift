@@ -140,9 +140,10 @@ import Testing
     }
   }
 
-  /// The runners-up of every step, and greedy decoding's choice: the same indices in the same order, with ties (values
-  /// on a coarse grid), NaN among the first k (which then blocks every later value, as
-  /// the portable scan has it) or later (never chosen), and infinities.
+  /// The runners-up of every step, and greedy decoding's choice: the same indices in the
+  /// same order, with ties (values on a coarse grid), NaN among the first k (which then
+  /// blocks every later value, as the portable scan has it) or later (never chosen), and
+  /// infinities.
   @Test func topKChoosesTheSameIndicesInTheSameOrder() {
     let specials: [[Int: Float]] = [
       [:], [0: .nan], [2: .nan], [40: .nan, 41: .infinity], [19: .infinity, 23: .infinity],

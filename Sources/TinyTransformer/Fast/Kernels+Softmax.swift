@@ -5,7 +5,7 @@ extension Kernels {
   /// attention's heads. The same bits as a softmax per row.
   ///
   /// A softmax's sum runs element by element in index order, so one row's additions wait on
-  /// each other (about four cycles each); under an AVX2 or AVX-512 variant the rows'
+  /// each other (three or four cycles each); under an AVX2 or AVX-512 variant the rows'
   /// exponentials are taken first and their sums then advance together, a step of each row
   /// in turn, each still in its own index order. The heads of a 200-token prefill's
   /// attention spent 1.1 ms in their softmaxes one after another, 0.8 ms together (a C loop).
