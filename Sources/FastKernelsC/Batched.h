@@ -73,17 +73,20 @@ static inline __attribute__((always_inline)) void batch_in_tiles(
   if (tile < 4) tile = 4;
   long tiles = (count + tile - 1) / tile;
   for (long b = first; b < end; b += block) {
-    // The next block's rows, a part after each tile but the first, toward the L2 cache: its
-    // first tile then finds them there instead of in memory.
-    const char *next = (const char *)(w + (b + block) * n);
-    long ahead = b + block < end ? ((end < b + 2 * block ? end : b + 2 * block) - b - block) : 0;
-    long part = tiles > 1 ? (ahead * bytes / (tiles - 1) + 63) / 64 * 64 : 0;
+    // The next block's rows are asked for toward L2 a part after each tile but the last, so
+    // that its first tile finds them there instead of waiting on memory (in the C loop over
+    // a whole model's products, 29.9-30.2 -> 29.1-29.5 ms).
+    long after = b + block, ahead = 0;  // where the next block starts; its bytes
+    if (after < end) ahead = ((end < after + block ? end : after + block) - after) * bytes;
+    const char *next = (const char *)(w + (after < end ? after : b) * n);
+    long part = tiles > 1 ? (ahead / (tiles - 1) + 63) / 64 * 64 : 0;
     for (long p = 0, k = 0; p < count; p += tile, k++) {
-      const long rows[2] = {b, b + block < end ? b + block : end};
+      const long rows[2] = {b, after < end ? after : end};
       const long inputs[2] = {p, p + tile < count ? p + tile : count};
       batch_tile(out, x, w, n, d, rows, inputs, rows2x4, dot);
-      for (long line = k * part; k + 1 < tiles && line < (k + 1) * part; line += 64) {
-        if (line < ahead * bytes) _mm_prefetch(next + line, _MM_HINT_T1);
+      if (k + 1 == tiles) continue;
+      for (long line = k * part; line < (k + 1) * part && line < ahead; line += 64) {
+        _mm_prefetch(next + line, _MM_HINT_T1);
       }
     }
   }
