@@ -23,17 +23,13 @@ final class Int8Rows: KVStorage {
   init(config c: ModelConfig) {
     config = c
     let rows = max(1, c.layers * c.contextLength * c.kvDim)
-    stagingKey = AlignedFloats.allocate(c.kvDim)
-    stagingValue = AlignedFloats.allocate(c.kvDim)
+    stagingKey = AlignedFloats.zeroed(c.kvDim).baseAddress!
+    stagingValue = AlignedFloats.zeroed(c.kvDim).baseAddress!
     keys = .allocate(capacity: rows)
     values = .allocate(capacity: rows)
     facts = .allocate(capacity: max(1, c.layers * c.contextLength * c.kvHeads * 4))
-    readKeys = AlignedFloats.allocate(c.contextLength * c.kvDim)
-    readValues = AlignedFloats.allocate(c.contextLength * c.kvDim)
-    stagingKey.initialize(repeating: 0, count: max(1, c.kvDim))
-    stagingValue.initialize(repeating: 0, count: max(1, c.kvDim))
-    readKeys.initialize(repeating: 0, count: max(1, c.contextLength * c.kvDim))
-    readValues.initialize(repeating: 0, count: max(1, c.contextLength * c.kvDim))
+    readKeys = AlignedFloats.zeroed(c.contextLength * c.kvDim).baseAddress!
+    readValues = AlignedFloats.zeroed(c.contextLength * c.kvDim).baseAddress!
     keys.initialize(repeating: 0, count: rows)
     values.initialize(repeating: 0, count: rows)
     facts.initialize(repeating: 0, count: max(1, c.layers * c.contextLength * c.kvHeads * 4))

@@ -59,8 +59,7 @@ final class T5Weights: @unchecked Sendable {
       offsets[entry.name] = total
       total += entry.count
     }
-    let buffer = AlignedFloats.allocate(total)
-    buffer.initialize(repeating: 0, count: total)
+    let buffer = AlignedFloats.zeroed(total).baseAddress!
     do {
       for entry in entries {
         try fill(

@@ -22,7 +22,8 @@ enum AlignedFloats {
     ).bindMemory(to: Float.self, capacity: capacity)
   }
 
-  /// Room for `count` floats set to zero, as a buffer.
+  /// Room for `count` floats (at least one) set to zero, on a 64-byte boundary. Free it with
+  /// `deallocate()` (on the buffer or its `baseAddress`).
   static func zeroed(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
     let buffer = UnsafeMutableBufferPointer(start: allocate(count), count: max(count, 1))
     buffer.initialize(repeating: 0)

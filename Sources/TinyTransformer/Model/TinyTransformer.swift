@@ -129,11 +129,7 @@ final class Scratch {
       c.dim, wide, wide, wide, c.mlpDim, c.mlpDim, c.heads * c.contextLength, c.vocabularySize,
       c.vocabularySize, pairs, pairs,
     ]
-    buffers = sizes.map { size in
-      let buffer = AlignedFloats.allocate(size)
-      buffer.initialize(repeating: 0, count: size)
-      return buffer
-    }
+    buffers = sizes.map { AlignedFloats.zeroed($0).baseAddress! }
     (x, xb, xb2, q) = (buffers[0], buffers[1], buffers[2], buffers[3])
     (gate, up, scores, logits) = (buffers[4], buffers[5], buffers[6], buffers[7])
     (probabilities, sines, cosines) = (buffers[8], buffers[9], buffers[10])

@@ -43,7 +43,8 @@ public enum WeightMemory {
   /// ordinary. Free it with `deallocate()`.
   static func allocate(bytes: Int) -> UnsafeMutableRawPointer {
     guard advises(bytes), let advice = installed.withLock({ $0 }) else {
-      return UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 4), alignment: 64)
+      return UnsafeMutableRawPointer.allocate(
+        byteCount: max(bytes, 4), alignment: AlignedFloats.alignment)
     }
     let rounded = (bytes + hugePageBytes - 1) / hugePageBytes * hugePageBytes
     let memory = UnsafeMutableRawPointer.allocate(byteCount: rounded, alignment: hugePageBytes)
@@ -69,8 +70,9 @@ public enum WeightMemory {
   public static func data(
     count: Int, alignedAt offset: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void
   ) rethrows -> Data {
-    let block = allocate(bytes: count + 64)
-    let shift = (64 - offset % 64) % 64
+    let line = AlignedFloats.alignment
+    let block = allocate(bytes: count + line)
+    let shift = (line - offset % line) % line
     let bytes = UnsafeMutableRawBufferPointer(start: block + shift, count: count)
     do {
       try fill(bytes)

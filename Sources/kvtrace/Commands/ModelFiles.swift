@@ -154,6 +154,7 @@ struct ModelFiles: Sendable, Equatable {
     // times as long as the other, its thread alone.)
     let piece = threads > 1 && expected >= 1 << 22 ? 1 << 21 : max(expected, 1)
     let parts = (expected + piece - 1) / piece
+    let range: @Sendable (Int) -> Range<Int> = { (piece * $0)..<min(piece * ($0 + 1), expected) }
     let before = FileVersion(handle.fileDescriptor)
     return try WeightMemory.data(count: expected, alignedAt: headerSize) { bytes in
       let counts = Mutex([Result<Int, CommandFailure>](repeating: .success(0), count: parts))
@@ -161,9 +162,8 @@ struct ModelFiles: Sendable, Equatable {
       let next = Atomic(0)  // the next piece nobody has taken
       DispatchQueue.concurrentPerform(iterations: min(threads, parts)) { _ in
         while case let part = next.wrappingAdd(1, ordering: .relaxed).oldValue, part < parts {
-          let range = (piece * part)..<min(piece * (part + 1), expected)
           let result = Result { () throws(CommandFailure) -> Int in
-            try readFully(handle.fileDescriptor, into: bytes, range: range, path: path)
+            try readFully(handle.fileDescriptor, into: bytes, range: range(part), path: path)
           }
           counts.withLock { $0[part] = result }
         }
@@ -173,7 +173,7 @@ struct ModelFiles: Sendable, Equatable {
         let got = try result.get()
         count += got
         // A part that came up short: the file ended there.
-        if got < min(piece * (part + 1), expected) - piece * part { break }
+        if got < range(part).count { break }
       }
       guard count == expected else { throw shrank(path, after: count, of: expected) }
       // Whole, but written to meanwhile (a size, a change time): the bytes may mix two
