@@ -87,6 +87,30 @@ import Testing
       model, prompt: prompt, steps: 2, policy: PagedCache(blockSize: 8), "paged")
   }
 
+  /// Heads the AVX-512 attention takes four positions at a time (32 and 96 floats, with and
+  /// without grouped-query heads): positions in fours and the rest one by one, on one
+  /// thread and on two (the bands' edges split the fours), contiguous and paged rows, at
+  /// every detail: the same logits and trace bytes as one position at a time.
+  @Test(arguments: [32, 96])
+  func fourPositionsAtOnceGiveTheSameBits(headSize: Int) throws {
+    let (heads, kvHeads) = headSize == 32 ? (4, 2) : (2, 2)
+    let config = ModelConfig(
+      layers: 2, heads: heads, kvHeads: kvHeads, dim: heads * headSize, mlpDim: 96,
+      contextLength: 64, vocabularySize: Tokenizer.demo.vocabularySize)
+    var model = try TinyTransformer(config: config, seed: 7)
+    let prompt = (0..<51).map { ($0 * 37 + 11) % config.vocabularySize }
+    #expect((1...prompt.count).reduce(0, +) * config.kvDim * 2 >= Parallel.minimumWork)
+    for threads in [1, 2] {
+      model.threads = threads
+      for detail in [TraceDetail.summary, .full, .vectors] {
+        try Self.expectSame(model, prompt: prompt, steps: 2, detail: detail, "\(threads) \(detail)")
+      }
+      try Self.expectSame(
+        model, prompt: Array(prompt.prefix(23)), steps: 2, policy: PagedCache(blockSize: 8),
+        "\(threads) paged")
+    }
+  }
+
   /// llama2.c's stories15M shape (random weights), two threads: the products' bands split
   /// the rows of a batch as they split one position's.
   @Test func aModelOfTheStories15MShapeGivesTheSameBits() throws {

@@ -69,6 +69,28 @@ void fk_avx512_attention_values(
   float *out, const float *weights, const float *values, const long *offsets, long count,
   long heads, long headSize, long group);
 
+/// A layer's keys for fk_avx512_attention_scores_grouped: rows t < count (at keys + offsets[t],
+/// kvHeads heads of headSize floats each) laid out 16 rows side by side, kt[((h runs + g)
+/// headSize + e) 16 + l] = element e of KV head h of row 16 g + l (0 past the last row), for
+/// runs = (count + 15) / 16; kt holds kvHeads runs headSize 16 floats.
+void fk_avx512_transpose_keys(
+  float *kt, const float *keys, const long *offsets, long count, long kvHeads, long headSize);
+
+/// fk_avx512_attention_scores_cached for four queries at once (a batched prefill's consecutive
+/// positions): query a at q + a stride reads the first counts[a] rows of kt (the keys as
+/// fk_avx512_transpose_keys lays them out, runs runs per KV head), its scores [heads,
+/// counts[a]] into scores[a]. headSize a multiple of 8, at least 32. The same bits.
+void fk_avx512_attention_scores_grouped(
+  float *const scores[4], const float *q, long stride, const long counts[4], const float *kt,
+  long runs, long heads, long headSize, long group, float scale);
+
+/// fk_avx512_attention_values for four queries at once: query a's weights [heads, counts[a]]
+/// in weights[a], its outputs [heads, headSize] into out[a], over the first counts[a] rows.
+/// headSize at most 96. The same bits.
+void fk_avx512_attention_values_grouped(
+  float *const out[4], const float *const weights[4], const long counts[4], const float *values,
+  const long *offsets, long heads, long headSize, long group);
+
 /// The sum of x [n] in the widest registers, in no fixed order: not for results, only for
 /// reading memory as fast as the products read it (kvtrace bench's bandwidth probe).
 float fk_avx2_sum(const float *x, long n);

@@ -62,3 +62,64 @@ extension Kernels {
     }
   }
 }
+
+/// A batched prefill's attention four positions at a time (`GroupedAttention.c`): each key
+/// and value row read once for four queries, each query's numbers exactly its own.
+extension Kernels {
+  /// Whether the four-query kernels take this attention: AVX-512 only, and head sizes that
+  /// are whole 8-float slices from 32 to 96 floats (the 15M shape's 48, SmolLM2's 64).
+  static func takesFourQueries(headSize: Int, variant: KernelVariant) -> Bool {
+    #if arch(x86_64)
+      return variant == .avx512 && (32...96).contains(headSize) && headSize % 8 == 0
+    #else
+      return false
+    #endif
+  }
+
+  /// Floats ``transposeKeys(_:keys:offsets:count:kvHeads:headSize:)`` writes.
+  static func transposedKeysCount(count: Int, kvHeads: Int, headSize: Int) -> Int {
+    (count + 15) / 16 * 16 * kvHeads * headSize
+  }
+
+  /// The keys of `count` rows laid out 16 rows side by side for
+  /// ``attentionScores(four:q:stride:counts:keys:count:heads:headSize:group:scale:)``: per KV
+  /// head, per run of 16 rows, each element of the head as 16 consecutive floats.
+  static func transposeKeys(
+    _ out: UnsafeMutablePointer<Float>, keys: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
+    count: Int, kvHeads: Int, headSize: Int
+  ) {
+    #if arch(x86_64)
+      fk_avx512_transpose_keys(out, keys, offsets, count, kvHeads, headSize)
+    #endif
+  }
+
+  /// ``attentionScores(_:q:keys:offsets:count:heads:headSize:group:scale:inCache:variant:)``
+  /// of four queries (`q + a·stride`), query `a` over the first `counts[a]` rows of `keys`
+  /// (laid out by ``transposeKeys(_:keys:offsets:count:kvHeads:headSize:)`` from `count`
+  /// rows), into `scores[a]`. Only where ``takesFourQueries(headSize:variant:)``.
+  static func attentionScores(
+    four scores: UnsafePointer<UnsafeMutablePointer<Float>?>, q: UnsafePointer<Float>,
+    stride: Int, counts: UnsafePointer<Int>, keys: UnsafePointer<Float>, count: Int, heads: Int,
+    headSize: Int, group: Int, scale: Float
+  ) {
+    #if arch(x86_64)
+      fk_avx512_attention_scores_grouped(
+        scores, q, stride, counts, keys, (count + 15) / 16, heads, headSize, group, scale)
+    #endif
+  }
+
+  /// ``attentionValues(_:weights:values:offsets:count:heads:headSize:group:variant:)`` of
+  /// four queries: query `a`'s weights in `weights[a]`, its outputs into `out[a]`, over its
+  /// first `counts[a]` rows. Only where ``takesFourQueries(headSize:variant:)``.
+  static func attentionValues(
+    four out: UnsafePointer<UnsafeMutablePointer<Float>?>,
+    weights: UnsafePointer<UnsafePointer<Float>?>, counts: UnsafePointer<Int>,
+    values: UnsafePointer<Float>, offsets: UnsafePointer<Int>, heads: Int, headSize: Int,
+    group: Int
+  ) {
+    #if arch(x86_64)
+      fk_avx512_attention_values_grouped(
+        out, weights, counts, values, offsets, heads, headSize, group)
+    #endif
+  }
+}

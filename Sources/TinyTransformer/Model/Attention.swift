@@ -114,6 +114,20 @@ enum Attention {
       }
     }
     guard report != nil else { return }
+    record(
+      q, over: rows, config: c, weights: scores, out: out, raw: raw, event: event, report: &report)
+  }
+
+  /// Appends one ``AttentionEvent`` per head of query `q` to `report`, built from `event`:
+  /// the rows it read, and (as the report's detail asks) each head's scores before the
+  /// softmax (`raw[head]`), its weights (`weights`, `[heads, rows.count]`), and its slices of
+  /// `q` and of the output `out`.
+  static func record(
+    _ q: UnsafePointer<Float>, over rows: Rows, config c: ModelConfig,
+    weights: UnsafePointer<Float>, out: UnsafePointer<Float>, raw: [[Float]],
+    event: AttentionEvent, report: inout AttentionReport?
+  ) {
+    let full = report?.detail.keepsScores == true
     let count = rows.count
     let read = rows.read  // once for all heads
     let vectors = report?.detail.keepsVectors == true
@@ -124,7 +138,7 @@ enum Attention {
       recorded.keys = read
       recorded.scores = full ? raw[head] : nil
       recorded.weights =
-        full ? Array(UnsafeBufferPointer(start: scores + head * count, count: count)) : nil
+        full ? Array(UnsafeBufferPointer(start: weights + head * count, count: count)) : nil
       if vectors {  // this head's slices of q and of the output, [headSize] each
         let headSize = c.headSize
         recorded.q = Array(UnsafeBufferPointer(start: q + head * headSize, count: headSize))

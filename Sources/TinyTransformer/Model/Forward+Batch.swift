@@ -117,7 +117,9 @@ extension TinyTransformer {
   ///
   /// The keys and values of all the positions are in the cache before any of them attends,
   /// so the positions are independent: on more than one thread they are shared out in bands
-  /// (a band's scores in a buffer of its own), each computed exactly as on one thread.
+  /// (a band's scores in a buffer of its own), each computed exactly as on one thread. Under
+  /// AVX-512 a band takes its positions four at a time (``Attention/FourQueries``), each row
+  /// read once for the four, each position's numbers and events exactly its own.
   private func attend(
     _ b: BatchScratch, layer: Int, positions: Range<Int>, cache: KVCache,
     report: AttentionReport?, events: inout [[AttentionEvent]]
@@ -130,31 +132,81 @@ extension TinyTransformer {
       held.inCache = true
       return held
     }
-    let step = report?.step ?? 0
     let base = report.map { AttentionReport(step: $0.step, detail: $0.detail) }
     let work = rows.reduce(0) { $0 + $1.count } * c.kvDim * 2
     // Rows gathered into the cache's one shared table (a window's holes) go one at a time.
-    let shared = rows.contains { $0.positions != nil } ? 1 : threads
+    let gathered = rows.contains { $0.positions != nil }
+    let layerAttention = BatchAttention(
+      b: b, rows: rows, config: c, layer: layer, first: positions.lowerBound,
+      four: gathered ? nil : rows.last.flatMap { Attention.FourQueries(rows: $0, config: c) })
     events.withUnsafeMutableBufferPointer { slots in
       nonisolated(unsafe) let slots = slots  // each band writes its own positions' slots
-      Parallel.forEachBand(rows: rows.count, work: work, threads: shared) { band in
-        let most = band.map { rows[$0].count }.max() ?? 0
-        let scores = AlignedFloats.allocate(c.heads * most)
-        defer { scores.deallocate() }
-        var local = base
-        for i in band {
-          let event = AttentionEvent(
-            step: step, layer: layer, head: 0, kvHead: 0, query: positions.lowerBound + i,
-            keys: PositionSet())
-          Attention.attend(
-            b.q + i * c.dim, over: rows[i], config: c, scores: scores,
-            out: b.attended + i * c.dim, event: event, report: &local)
-          if let added = local?.events, !added.isEmpty {  // this position's, kept apart
-            slots[i] += added
-            local?.events.removeAll(keepingCapacity: true)
-          }
-        }
+      Parallel.forEachBand(rows: rows.count, work: work, threads: gathered ? 1 : threads) {
+        layerAttention.run($0, report: base, slots: slots)
       }
     }
+  }
+}
+
+/// One layer's attention in a batched prefill: every position's output into
+/// `b.attended`, and its events into its own slot.
+private struct BatchAttention {
+  let b: BatchScratch
+  let rows: [Attention.Rows]  // rows[i]: what position first + i reads
+  let config: ModelConfig
+  let layer: Int
+  let first: Int
+  /// The layer's keys laid out for four positions at a time, when the kernels take them.
+  let four: Attention.FourQueries?
+
+  /// Positions `first + i` for `i` in `band`, four at a time where ``four`` serves them.
+  func run(
+    _ band: Range<Int>, report base: AttentionReport?,
+    slots: UnsafeMutableBufferPointer<[AttentionEvent]>
+  ) {
+    let c = config
+    let most = band.map { rows[$0].count }.max() ?? 0
+    let scores = (0..<4).map { _ in AlignedFloats.allocate(c.heads * most) }
+    defer { scores.forEach { $0.deallocate() } }
+    var report = base
+    var i = band.lowerBound
+    while i < band.upperBound {
+      if let four, i + 4 <= band.upperBound, (i..<(i + 4)).allSatisfy({ four.covers(rows[$0]) }) {
+        var raw = [[[Float]]](repeating: [], count: 4)
+        four.attend(
+          b.q + i * c.dim, stride: c.dim, counts: (i..<(i + 4)).map { rows[$0].count },
+          scores: scores, out: b.attended + i * c.dim,
+          keepsScores: report?.detail.keepsScores == true, raw: &raw)
+        for a in 0..<4 where report != nil {  // then each one's events, in order
+          Attention.record(
+            b.q + (i + a) * c.dim, over: rows[i + a], config: c, weights: scores[a],
+            out: b.attended + (i + a) * c.dim, raw: raw[a], event: event(i + a, base),
+            report: &report)
+          keep(&report, in: &slots[i + a])
+        }
+        i += 4
+      } else {
+        Attention.attend(
+          b.q + i * c.dim, over: rows[i], config: c, scores: scores[0],
+          out: b.attended + i * c.dim, event: event(i, base), report: &report)
+        keep(&report, in: &slots[i])
+        i += 1
+      }
+    }
+  }
+
+  /// The coordinates every event of position `first + i` carries.
+  private func event(_ i: Int, _ report: AttentionReport?) -> AttentionEvent {
+    AttentionEvent(
+      step: report?.step ?? 0, layer: layer, head: 0, kvHead: 0, query: first + i,
+      keys: PositionSet())
+  }
+}
+
+/// Moves the events `report` gathered for one position into that position's slot.
+private func keep(_ report: inout AttentionReport?, in slot: inout [AttentionEvent]) {
+  if let added = report?.events, !added.isEmpty {  // this position's, kept apart
+    slot += added
+    report?.events.removeAll(keepingCapacity: true)
   }
 }
