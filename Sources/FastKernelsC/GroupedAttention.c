@@ -29,9 +29,9 @@
 // it.
 //
 // In a C loop over a 200-token prefill of the 15M shape (6 layers, 6 heads of 48), one query
-// at a time against four: scores 1.66-1.67 -> 1.05-1.21 ms (the keys' layout included, then
-// 0.22-0.25 ms of it one float at a time, now 0.05-0.07 in 16 x 16 transposes), weighted sums
-// 1.39-1.41 -> 0.86-0.92 ms.
+// at a time against four: scores 1.66-1.67 -> 0.96-1.25 ms (the keys' layout included: it
+// took 0.22-0.25 ms one float at a time, 0.05-0.07 in 16 x 16 transposes), weighted sums
+// 1.39-1.41 -> 0.86-1.08 ms.
 
 #include "FastKernelsC.h"
 
