@@ -170,13 +170,13 @@ INLINE AVX512 void grouped_scores(
 AVX512 void fk_avx512_attention_scores_grouped(
   float *const scores[4], const float *q, long stride, const long counts[4], const float *kt,
   long runs, long heads, long headSize, long group, float scale) {
-  switch (headSize) {  // the common head sizes as constants
+  // A multiple of 8, at least 32 (the caller checked); the common ones as constants.
+  switch (headSize) {
   case 32: GROUPED_SCORES(32); return;
   case 48: GROUPED_SCORES(48); return;
   case 64: GROUPED_SCORES(64); return;
   case 96: GROUPED_SCORES(96); return;
-  case 128: GROUPED_SCORES(128); return;
-  default: GROUPED_SCORES(headSize); return;  // the caller checked: a multiple of 8, >= 32
+  default: GROUPED_SCORES(headSize); return;
   }
 }
 
