@@ -19,6 +19,7 @@
 #endif
 
 #include "Batched.h"
+#include "Lanes16.h"
 
 #define AVX2 __attribute__((target("avx2")))
 #define AVX512 __attribute__((target("avx2,avx512f")))
@@ -159,12 +160,6 @@ AVX512 void fk_avx512_matmul_batch_rows(
   float *out, const float *x, const float *w, long n, long d, long count, long first,
   long end) {
   batch_in_tiles(out, x, w, n, d, count, first, end, rows2x4, fk_avx512_dot);
-}
-
-// The lanes of a head's slice that chunk `c` (16 floats) covers: all but the last chunk's.
-static inline AVX512 __mmask16 chunk_mask(long headSize, long c) {
-  long left = headSize - c * 16;
-  return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
 }
 
 // The lanes (s0 + s1) + (s2 + s3) of fk_avx2_dot(a, b, n) for n a multiple of 8: the blocks

@@ -39,6 +39,8 @@
 
 #include <immintrin.h>
 
+#include "Lanes16.h"
+
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #endif
@@ -81,7 +83,7 @@ AVX512 void fk_avx512_transpose_keys(
       float *run = kt + (h * runs + g) * headSize * 16;  // [headSize][16]
       for (long c = 0; c * 16 < headSize; c++) {  // elements 16c..<16c + 16 of the head
         long width = headSize - c * 16 < 16 ? headSize - c * 16 : 16;
-        __mmask16 lanes = (__mmask16)((1u << width) - 1);
+        __mmask16 lanes = chunk_mask(headSize, c);
         __m512 r[16];
         for (long l = 0; l < 16; l++) {  // rows past the last: zeros
           long t = g * 16 + l;
@@ -156,9 +158,8 @@ INLINE AVX512 void grouped_scores(
       for (int a = 0; a < 4; a++) {
         long left = counts[a] - g * 16;  // rows of this run the query reads
         if (left <= 0) continue;
-        __mmask16 mask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
         float *row = scores[a] + h * counts[a] + g * 16;  // head h's scores, from row 16 g
-        _mm512_mask_storeu_ps(row, mask, _mm512_mul_ps(out[a], scales));
+        _mm512_mask_storeu_ps(row, first_lanes(left), _mm512_mul_ps(out[a], scales));
       }
     }
   }
@@ -180,12 +181,6 @@ AVX512 void fk_avx512_attention_scores_grouped(
   }
 }
 
-// The lanes of a head that chunk c (16 floats) covers: all but the last chunk's.
-INLINE AVX512 __mmask16 chunk(long headSize, long c) {
-  long left = headSize - c * 16;
-  return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
-}
-
 // Head h's outputs of the four queries, P chunks each, in 4 P registers across the rows:
 // rows every query reads first, then the rows only the later ones read.
 INLINE AVX512 void grouped_values_head(
@@ -200,7 +195,7 @@ INLINE AVX512 void grouped_values_head(
     least = counts[a] < least ? counts[a] : least;
     most = counts[a] > most ? counts[a] : most;
   }
-  for (int c = 0; c < P; c++) masks[c] = chunk(headSize, c);
+  for (int c = 0; c < P; c++) masks[c] = chunk_mask(headSize, c);
   for (int a = 0; a < 4; a++) {
     for (int c = 0; c < P; c++) sums[a][c] = _mm512_setzero_ps();
   }

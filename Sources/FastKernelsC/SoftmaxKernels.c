@@ -128,6 +128,8 @@ static inline void scale_rows_by_sums(float *x, long n, long rows) {
 
 #include <immintrin.h>
 
+#include "Lanes16.h"
+
 #define AVX2 __attribute__((target("avx2")))
 #define AVX512 __attribute__((target("avx2,avx512f")))
 
@@ -326,7 +328,7 @@ static inline AVX512 void exponentials16(float *x, long n) {
     _mm512_storeu_ps(x + i, exp16(_mm512_sub_ps(_mm512_loadu_ps(x + i), shift)));
   }
   if (i == n) return;
-  __mmask16 lanes = (__mmask16)((1u << (n - i)) - 1);
+  __mmask16 lanes = first_lanes(n - i);
   __m512 tail = _mm512_mask_loadu_ps(shift, lanes, x + i);
   _mm512_mask_storeu_ps(x + i, lanes, exp16(_mm512_sub_ps(tail, shift)));
 }

@@ -23,6 +23,7 @@ extension Attention {
     let keys: UnsafeMutablePointer<Float>  // the keys, 16 rows side by side
     let group: Int
     let scale: Float
+    let variant: KernelVariant  // the softmaxes'
 
     /// The layout of `rows` (read by the last position), or `nil` when these kernels do not
     /// take this attention here.
@@ -30,7 +31,7 @@ extension Attention {
       guard Kernels.takesFourQueries(headSize: c.headSize, variant: variant),
         rows.positions == nil, c.kvHeads > 0
       else { return nil }
-      (self.rows, config) = (rows, c)
+      (self.rows, config, self.variant) = (rows, c, variant)
       group = c.queriesPerKVHead > 0 ? c.queriesPerKVHead : max(c.heads, 1)  // as attend's
       scale = 1 / Float(c.headSize).squareRoot()
       keys = AlignedFloats.allocate(
@@ -71,7 +72,7 @@ extension Attention {
             Array(UnsafeBufferPointer(start: scores[a] + $0 * count, count: count))
           }
         }
-        Kernels.softmax(rows: scores[a], n: count, count: c.heads)
+        Kernels.softmax(rows: scores[a], n: count, count: c.heads, variant: variant)
       }
       Kernels.attentionValues(
         four: outs, weights: weights, counts: counts, values: rows.values,

@@ -166,7 +166,7 @@ private struct BatchAttention {
   ) {
     let c = config
     let most = band.map { rows[$0].count }.max() ?? 0
-    let scores = (0..<4).map { _ in AlignedFloats.allocate(c.heads * most) }
+    let scores = (0..<(four == nil ? 1 : 4)).map { _ in AlignedFloats.allocate(c.heads * most) }
     defer { scores.forEach { $0.deallocate() } }
     var report = base
     var i = band.lowerBound
